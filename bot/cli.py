@@ -1,0 +1,161 @@
+"""The command line: `python -m bot <command>` (or `tthc-bot <command>`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot import messages as m
+from bot.catalogue import CatalogueError
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise SystemExit(f"Lỗi cấu hình: {exc}") from exc
+
+
+def _broken(path: Path, exc: CatalogueError) -> int:
+    print(m.CATALOGUE_BROKEN.format(path=path), file=sys.stderr)
+    for problem in exc.problems:
+        print(f"  {problem}", file=sys.stderr)
+    print("Sửa xong, chạy lại: python -m bot check", file=sys.stderr)
+    return 1
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """The terminal chat on the same core as the Telegram bot."""
+    from bot.console import chat
+    from bot.runtime import open_runtime
+
+    settings = _settings()
+
+    async def go() -> None:
+        runtime = await open_runtime(settings)
+        try:
+            await chat(runtime.assistant)
+        finally:
+            await runtime.close()
+
+    try:
+        asyncio.run(go())
+    except CatalogueError as exc:
+        return _broken(settings.catalogue, exc)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """The Telegram bot (long polling, or a webhook when WEBHOOK_URL is set)."""
+    settings = _settings()
+    if not settings.token:
+        print(m.NO_TOKEN, file=sys.stderr)
+        return 2
+    from bot.telegram_bot import run
+
+    try:
+        run(settings)
+    except CatalogueError as exc:
+        return _broken(settings.catalogue, exc)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate a catalogue file."""
+    from bot.validation import run_check
+
+    path = Path(args.path) if args.path else _settings().catalogue
+    return run_check(path, sys.stdout)
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    """Show how the bot reads questions (one argument, or one per line on stdin)."""
+    from bot.catalogue import load
+    from bot.matching import Matcher
+    from bot.national import load_national
+
+    settings = _settings()
+    try:
+        catalogue = load(settings.catalogue)
+    except CatalogueError as exc:
+        return _broken(settings.catalogue, exc)
+    national = load_national() if settings.national_tier and not args.no_national else None
+    matcher = Matcher(catalogue, national)
+    questions: Sequence[str] = [args.question] if args.question else sys.stdin
+    for question in questions:
+        question = question.rstrip("\n")
+        match = matcher.match(question, top=args.top)
+        if args.json:
+            print(json.dumps(match.to_json(), ensure_ascii=False), flush=True)
+            continue
+        print(f"{question!r}: {match.decision}" + (f" ({match.aspect})" if match.aspect else ""))
+        for candidate in match.candidates:
+            entry = catalogue.get(candidate.id)
+            name = entry.name if entry else (national or {}).get(candidate.id, None)
+            label = name if isinstance(name, str) else getattr(name, "name", "")
+            print(f"  {candidate.score:6.3f}  {candidate.id}  {label}  {candidate.why}")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Measure the matcher on a labelled question set."""
+    from bot.evaluation import main
+
+    return main(args.rest)
+
+
+def cmd_bench_match(args: argparse.Namespace) -> int:
+    """Benchmark matching speed and memory against a naive baseline."""
+    from bot.benchmark import main
+
+    return main(args.rest)
+
+
+COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
+    "run": (cmd_run, "chạy bot Telegram"),
+    "chat": (cmd_chat, "trò chuyện với bot ngay trên máy tính (không cần token)"),
+    "check": (cmd_check, "kiểm tra tệp danh mục thủ tục"),
+    "match": (cmd_match, "xem bot hiểu câu hỏi thế nào"),
+    "evaluate": (cmd_evaluate, "đo độ chính xác trên bộ câu hỏi có nhãn"),
+    "bench-match": (cmd_bench_match, "đo tốc độ, bộ nhớ của phần tìm thủ tục"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description=m.BOT_NAME)
+    parser.add_argument("-v", "--verbose", action="store_true", help="ghi log chi tiết")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if name == "check":
+            command.add_argument("path", nargs="?", help="tệp danh mục (mặc định BOT_CATALOGUE)")
+        elif name == "match":
+            command.add_argument("question", nargs="?", help="câu hỏi; bỏ trống để đọc từ stdin")
+            command.add_argument("--top", type=int, default=3, help="số thủ tục gợi ý")
+            command.add_argument("--json", action="store_true", help="mỗi dòng một đối tượng JSON")
+            command.add_argument("--no-national", action="store_true", help="bỏ tầng quốc gia")
+        elif name in ("evaluate", "bench-match"):
+            command.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `python -m bot` and `tthc-bot`."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if not args.command:
+        parser.print_help()
+        return 0
+    handler, _ = COMMANDS[args.command]
+    return handler(args)

@@ -1,0 +1,112 @@
+"""Plain data in and out of the core: what a citizen sent, what the bot answers.
+
+Nothing here knows about Telegram; the Telegram module and the terminal chat convert to and
+from these types.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# Telegram's limits, which every front end respects so that the core's replies fit anywhere.
+MAX_TEXT = 4096
+MAX_CALLBACK_BYTES = 64
+
+IncomingKind = Literal["text", "command", "button", "media"]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing a citizen did: wrote text, sent a command, pressed a button, sent media."""
+
+    chat_id: int
+    user_id: int
+    kind: IncomingKind = "text"
+    text: str = ""
+    command: str = ""
+    args: str = ""
+    data: str = ""
+    media: str = ""
+    message_id: int | None = None
+    reply_to_message_id: int | None = None
+    user_name: str = ""
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: either a payload sent back to the bot, or a link."""
+
+    label: str
+    data: str = ""
+    url: str = ""
+
+    def __post_init__(self) -> None:
+        if bool(self.data) == bool(self.url):
+            raise ValueError(f"button {self.label!r} needs exactly one of data or url")
+        if len(self.data.encode()) > MAX_CALLBACK_BYTES:
+            raise ValueError(f"button payload too long: {self.data!r}")
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message from the bot. `text` is Telegram HTML (escape citizen text with `esc`)."""
+
+    text: str
+    buttons: Keyboard = ()
+    edit: bool = False
+    notice: str = ""
+    chat_id: int | None = None
+    reply_to_message_id: int | None = None
+    meta: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+# Pushes a reply to `reply.chat_id` outside a turn (scheduled reports, staff answers).
+Sender = Callable[["Reply"], Awaitable[Any]]
+
+
+def esc(text: str) -> str:
+    """Escape text for Telegram HTML."""
+    return html.escape(text, quote=False)
+
+
+def rows(*buttons: Button, width: int = 1) -> Keyboard:
+    """Lay buttons out in rows of `width`."""
+    return tuple(tuple(buttons[i : i + width]) for i in range(0, len(buttons), width))
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split a long HTML message on line boundaries so that each part fits Telegram's limit.
+
+    Lines are never cut inside an HTML tag: the bot's own markup is per line, and an overlong
+    single line is cut at a space (or hard) as a last resort.
+    """
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else limit
+            # Never leave a half entity such as "&am" at the cut.
+            amp = line.rfind("&", 0, cut)
+            if amp != -1 and ";" not in line[amp:cut]:
+                cut = amp
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not parts:
+        parts.append(current)
+    return [p for p in parts if p.strip()] or [text[:limit]]

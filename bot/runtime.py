@@ -1,0 +1,54 @@
+"""Assembling the bot: settings, catalogue holder, database and assistant, opened and closed
+in one place for every front end (Telegram, terminal chat, tools)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.assistant import Assistant
+from bot.catalogue import Catalogue
+from bot.matching import Matcher
+from bot.national import NationalProcedure, load_national
+from bot.reload import CatalogueHolder
+from bot.settings import Settings
+from bot.store import Database
+
+
+def register_features(assistant: Assistant) -> None:
+    """Plug the feature modules into the assistant (each adds its commands and buttons)."""
+
+
+@dataclass
+class Runtime:
+    """The open resources of a running bot."""
+
+    settings: Settings
+    holder: CatalogueHolder[Matcher]
+    db: Database
+    assistant: Assistant
+    national: dict[str, NationalProcedure]
+
+    async def close(self) -> None:
+        """Release the database."""
+        await self.db.close()
+
+
+def open_holder(
+    settings: Settings, national: dict[str, NationalProcedure]
+) -> CatalogueHolder[Matcher]:
+    """Load the catalogue (raising CatalogueError if it is broken) with its index."""
+
+    def make_index(catalogue: Catalogue) -> Matcher:
+        return Matcher(catalogue, national or None)
+
+    return CatalogueHolder(settings.catalogue, make_index)
+
+
+async def open_runtime(settings: Settings) -> Runtime:
+    """Load the catalogue, open the database and build the assistant."""
+    national = load_national() if settings.national_tier else {}
+    holder = open_holder(settings, national)
+    db = await Database.open(settings.database)
+    assistant = Assistant(holder, db, settings, national)
+    register_features(assistant)
+    return Runtime(settings, holder, db, assistant, national)

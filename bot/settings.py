@@ -1,0 +1,100 @@
+"""Settings from the environment (and an optional `.env` file), with the documented defaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+
+
+class SettingsError(ValueError):
+    """A setting has a value the bot cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the operator can set, read once at start-up."""
+
+    token: str = ""
+    api_url: str = DEFAULT_API_URL
+    catalogue: Path = Path("procedures.yaml")
+    database: Path = Path("data/bot.sqlite3")
+    staff_ids: frozenset[int] = field(default_factory=frozenset)
+    staff_chat_id: int | None = None
+    webhook_url: str = ""
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str = ""
+    national_tier: bool = True
+    salt: str = "tthc-bot"
+    retention_days: int = 180
+    reload_interval: float = 2.0
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    def is_staff(self, user_id: int) -> bool:
+        """Whether a Telegram user may use staff commands."""
+        return user_id in self.staff_ids
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} phải là một số nguyên, nhận được {raw!r}") from exc
+
+
+def _ids(raw: str, name: str) -> frozenset[int]:
+    try:
+        return frozenset(int(part) for part in raw.replace(";", ",").split(",") if part.strip())
+    except ValueError as exc:
+        raise SettingsError(f"{name} phải là các số id Telegram cách nhau bởi dấu phẩy") from exc
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Read KEY=VALUE lines from a .env file; missing file gives nothing."""
+    values: dict[str, str] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return values
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return values
+
+
+def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Settings:
+    """Build settings from the environment; `.env` values fill in what the environment lacks."""
+    source: dict[str, str] = {}
+    if env is None:
+        source.update(read_dotenv(dotenv or Path(".env")))
+        source.update(os.environ)
+    else:
+        source.update(env)
+    staff_chat = source.get("BOT_STAFF_CHAT_ID", "").strip()
+    return Settings(
+        token=source.get("TELEGRAM_BOT_TOKEN", "").strip(),
+        api_url=source.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL,
+        catalogue=Path(source.get("BOT_CATALOGUE", "").strip() or "procedures.yaml"),
+        database=Path(source.get("BOT_DATABASE", "").strip() or "data/bot.sqlite3"),
+        staff_ids=_ids(source.get("BOT_STAFF_IDS", ""), "BOT_STAFF_IDS"),
+        staff_chat_id=_int(source, "BOT_STAFF_CHAT_ID", 0) if staff_chat else None,
+        webhook_url=source.get("WEBHOOK_URL", "").strip(),
+        webhook_listen=source.get("WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
+        webhook_port=_int(source, "WEBHOOK_PORT", 8443),
+        webhook_secret=source.get("WEBHOOK_SECRET", "").strip(),
+        national_tier=source.get("BOT_NATIONAL_TIER", "1").strip().lower()
+        not in {"0", "false", "no", "off"},
+        salt=source.get("BOT_SALT", "").strip() or "tthc-bot",
+        retention_days=_int(source, "BOT_RETENTION_DAYS", 180),
+        reload_interval=float(source.get("BOT_RELOAD_INTERVAL", "").strip() or 2.0),
+    )
