@@ -32,6 +32,7 @@ class Incoming:
     media: str = ""
     message_id: int | None = None
     reply_to_message_id: int | None = None
+    reply_to_text: str = ""
     user_name: str = ""
 
 

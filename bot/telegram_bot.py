@@ -99,6 +99,9 @@ def to_incoming(update: Update) -> Incoming | None:
         "reply_to_message_id": (
             message.reply_to_message.message_id if message.reply_to_message else None
         ),
+        "reply_to_text": (
+            (message.reply_to_message.text or "") if message.reply_to_message else ""
+        ),
         "user_name": message.from_user.full_name,
     }
     if message.text is not None:
@@ -280,8 +283,8 @@ class TelegramFrontEnd:
 def application_sender(front: TelegramFrontEnd, application: Application):  # type: ignore[no-untyped-def,type-arg]
     """A function that sends a core Reply through this application (for scheduled jobs)."""
 
-    async def send(reply: Reply) -> list[Message]:
-        return await front.send(application, reply)
+    async def send(reply: Reply) -> list[int]:
+        return [message.message_id for message in await front.send(application, reply)]
 
     return send
 
