@@ -1,0 +1,116 @@
+"""Measure the matcher on labelled questions: top-1, top-3, right answers and declines.
+
+A labelled line is JSON: {"q": question, "expect": entry id or null, "also": [other ids]}; null
+means the bot should decline. `python -m bot evaluate [PATH] [--national] [-v]` prints the
+figures; the same figures as `../shared/eval/score.py`, without a subprocess.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.matching import Matcher
+
+DEFAULT_QUESTIONS = Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl"
+
+
+@dataclass
+class Figures:
+    """Counts behind the figures, and the misses to read."""
+
+    questions: int = 0
+    inscope: int = 0
+    top1: int = 0
+    top3: int = 0
+    answered_right: int = 0
+    wrong_declines: int = 0
+    outscope: int = 0
+    declined: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def rate(self, name: str) -> float:
+        """Return a figure (top1, top3, answered_right, wrong_declines, declined) in percent."""
+        whole = self.outscope if name == "declined" else self.inscope
+        return 100.0 * getattr(self, name) / whole if whole else 0.0
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    """Read labelled questions from a JSON-lines file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def evaluate(matcher: Matcher, rows: Sequence[dict[str, Any]]) -> Figures:
+    """Match every labelled question and count what the bot gets right."""
+    figures = Figures(questions=len(rows))
+    for row in rows:
+        match = matcher.match(str(row["q"]), top=3)
+        ids = [c.id for c in match.candidates]
+        expect = row.get("expect")
+        if expect is None:
+            figures.outscope += 1
+            if match.decision == "none":
+                figures.declined += 1
+            else:
+                figures.misses.append(
+                    f"  should decline: {row['q']!r} -> {match.decision} {ids[:1]}"
+                )
+            continue
+        figures.inscope += 1
+        ok = {expect, *row.get("also", [])}
+        first = bool(ids) and ids[0] in ok
+        figures.top1 += first
+        figures.top3 += bool(ok & set(ids[:3]))
+        figures.answered_right += match.decision == "answer" and first
+        figures.wrong_declines += match.decision == "none"
+        if not first or match.decision == "none":
+            figures.misses.append(
+                f"  {row['q']!r}: expected {expect}, got {match.decision} {ids[:3]}"
+            )
+    return figures
+
+
+def format_figures(figures: Figures, name: str = "", verbose: bool = False) -> str:
+    """Return the figures as one line (and the misses first, when verbose)."""
+    lines = []
+    if verbose and figures.misses:
+        lines.append("misses:")
+        lines.extend(figures.misses)
+    lines.append(
+        f"{name + ': ' if name else ''}{figures.questions} questions | "
+        f"top-1 {figures.rate('top1'):5.1f}% top-3 {figures.rate('top3'):5.1f}% "
+        f"answered right {figures.rate('answered_right'):5.1f}% "
+        f"wrong declines {figures.rate('wrong_declines'):5.1f}% | "
+        f"declined ok {figures.rate('declined'):5.1f}% (of {figures.outscope} out of scope)"
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the figures for a labelled question file (the project's own set by default)."""
+    from bot import catalogue as catalogue_module
+    from bot.national import load_national
+
+    parser = argparse.ArgumentParser(prog="bot evaluate", description=__doc__.split("\n")[0])
+    parser.add_argument("questions", nargs="?", default=str(DEFAULT_QUESTIONS))
+    parser.add_argument("--catalogue", default=None, help="catalogue file (BOT_CATALOGUE)")
+    parser.add_argument("--national", action="store_true", help="also load the national list")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    args = parser.parse_args(argv)
+    catalogue = catalogue_module.load(args.catalogue or _default_catalogue())
+    matcher = Matcher(catalogue, load_national() if args.national else None)
+    path = Path(args.questions)
+    figures = evaluate(matcher, read_rows(path))
+    print(format_figures(figures, path.name, args.verbose))
+    return 0
+
+
+def _default_catalogue() -> str:
+    import os
+
+    return os.environ.get("BOT_CATALOGUE", "procedures.yaml")

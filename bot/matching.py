@@ -1,0 +1,144 @@
+"""Read a citizen's free text: which procedure, which part of it, and how sure we are.
+
+`Matcher.match` ranks the catalogue entries (procedures and guides) and, when it is loaded, the
+national list of procedures as a second tier that never outranks a curated entry that fits. It
+returns a `Match` whose `decision` is what the bot should do: show the card ("answer"), offer a
+short choice ("clarify"), or say kindly that it does not know ("none").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.catalogue import Catalogue, Entry
+from bot.matching_aspects import Aspect, detect_aspect, is_small_talk, pure_followup_words
+from bot.matching_index import Index
+from bot.matching_score import Scored, Thresholds, analyse, score_query
+from bot.national import NationalProcedure
+
+__all__ = ["Aspect", "Candidate", "Decision", "Match", "Matcher", "detect_aspect"]
+
+Decision = Literal["answer", "clarify", "none"]
+Tier = Literal["catalogue", "national"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One possible reading of a question: an entry id, its score and why it scored."""
+
+    id: str
+    score: float
+    tier: Tier = "catalogue"
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """How the bot reads one question."""
+
+    query: str
+    decision: Decision
+    candidates: tuple[Candidate, ...]
+    aspect: Aspect | None = None
+    followup: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        """Return the JSON form printed by `python -m bot match --json`."""
+        return {
+            "query": self.query,
+            "decision": self.decision,
+            "candidates": [
+                {"id": c.id, "score": round(c.score, 4), "tier": c.tier, "why": c.why}
+                for c in self.candidates
+            ],
+            "aspect": self.aspect,
+            "followup": self.followup,
+        }
+
+
+def _entry_texts(entry: Entry) -> list[tuple[str, str]]:
+    texts = [("name", entry.name)]
+    texts.extend(("alias", alias) for alias in entry.aliases)
+    if entry.summary:
+        texts.append(("summary", entry.summary))
+    return texts
+
+
+def _national_name(name: str) -> str:
+    # "Thủ tục ..." prefixes a few hundred names and tells nothing.
+    lowered = name.casefold()
+    return name[len("thủ tục ") :] if lowered.startswith("thủ tục ") else name
+
+
+class Matcher:
+    """Ranks catalogue entries (and optionally national procedures) for a free-text question."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        national: Mapping[str, NationalProcedure] | None = None,
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        self.catalogue = catalogue
+        self.thresholds = thresholds or Thresholds()
+        vocabulary = dict(catalogue.vocabulary)
+        self.index = Index.build(
+            ((e.id, _entry_texts(e)) for e in catalogue.entries.values()), vocabulary
+        )
+        self.national: Index | None = None
+        if national:
+            curated_codes = {p.code for p in catalogue.procedures.values() if p.code}
+            rows = [
+                (n.id, [("name", _national_name(n.name))])
+                for n in national.values()
+                if n.code not in curated_codes
+            ]
+            self.national = Index.build(rows, vocabulary)
+
+    def match(self, text: str, top: int = 3, context: str | None = None) -> Match:
+        """Read one question; `context` is the id of the card the citizen saw last."""
+        aspect = detect_aspect(text)
+        query = analyse(self.index, text)
+        scored = score_query(self.index, query)
+        if (
+            context is not None
+            and context in self.catalogue.entries
+            and aspect is not None
+            and (pure_followup_words(query, self.index) or not scored)
+        ):
+            why = f"follow-up about {aspect} of the card shown last"
+            candidate = Candidate(context, 1.0, "catalogue", why)
+            return Match(text, "answer", (candidate,), aspect, followup=True)
+        t = self.thresholds
+        candidates = [Candidate(s.id, s.score, "catalogue", s.why) for s in scored]
+        best = scored[0].score if scored else 0.0
+        if self.national is not None and best < t.curated_fits:
+            national_query = analyse(self.national, text)
+            extra = score_query(self.national, national_query)
+            candidates.extend(
+                Candidate(s.id, s.score * t.national_factor, "national", s.why)
+                for s in extra
+                if s.score * t.national_factor >= t.national_min
+            )
+            candidates.sort(key=lambda c: -c.score)
+        candidates = candidates[: max(top, 1)]
+        decision = self._decide(text, candidates, scored)
+        return Match(text, decision, tuple(candidates[:top]), aspect)
+
+    def _decide(self, text: str, candidates: list[Candidate], scored: list[Scored]) -> Decision:
+        t = self.thresholds
+        if not candidates:
+            return "none"
+        first = candidates[0]
+        second = candidates[1].score if len(candidates) > 1 else 0.0
+        if is_small_talk(text) and first.score < t.small_talk_override:
+            return "none"
+        if first.score < t.clarify:
+            return "none"
+        if first.tier == "national":
+            return "clarify" if first.score < t.answer_national else "answer"
+        if first.score >= t.answer and first.score - second >= t.margin:
+            return "answer"
+        return "clarify"

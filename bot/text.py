@@ -1,0 +1,160 @@
+"""Vietnamese text normalisation for matching: one canonical spelling, and a folded form.
+
+Citizens type with or without diacritics, in decomposed or composed Unicode, with either
+tone-placement convention (hoà / hòa, uỷ / ủy) and with i or y (kí / ký). `normalize` maps all of
+that to one spelling; `fold` also drops the marks, so `lam giay khai sinh` meets `làm giấy khai
+sinh`. Chat shorthand (ko, dc, bn, j, z ...) is expanded by `expand_shorthand`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Old-style tone placement ("hòa", "thủy", "ủy") is what most official names use for "uy"
+# and what the catalogue uses for "Ủy ban"; we map the new style onto it, in open syllables only
+# ("hoàng" keeps its mark on the a). "quý" / "quỹ" are qu + y and are left alone.
+_TONED_A = "àáảãạ"
+_TONED_E = "èéẻẽẹ"
+_TONED_Y = "ỳýỷỹỵ"
+_TONED_O = "òóỏõọ"
+_TONED_U = "ùúủũụ"
+_OA = re.compile(rf"o([{_TONED_A}{_TONED_E}])(?!\w)")
+_UY = re.compile(rf"(?<!q)u([{_TONED_Y}])(?!\w)")
+
+# "kí" and "ký", "lí" and "lý", "mĩ" and "mỹ" are both in use: a syllable made of one initial
+# consonant and a lone y is written with i here.
+_LONE_Y = re.compile(r"(?<!\w)(b|c|d|đ|h|k|l|m|n|s|t|v|x|ch|kh|ph|th|tr)([yỳýỷỹỵ])(?!\w)")
+_Y_TO_I = str.maketrans("yỳýỷỹỵ", "iìíỉĩị")
+
+_NON_WORD = re.compile(r"[^\w]+|_+")
+_SPACES = re.compile(r"\s+")
+
+
+def _old_style(match: re.Match[str]) -> str:
+    vowel = match.group(1)
+    if vowel in _TONED_A:
+        return _TONED_O[_TONED_A.index(vowel)] + "a"
+    return _TONED_O[_TONED_E.index(vowel)] + "e"
+
+
+def _uy_old_style(match: re.Match[str]) -> str:
+    return _TONED_U[_TONED_Y.index(match.group(1))] + "y"
+
+
+def _lone_y(match: re.Match[str]) -> str:
+    return match.group(1) + match.group(2).translate(_Y_TO_I)
+
+
+@lru_cache(maxsize=65536)
+def normalize(text: str) -> str:
+    """Return the canonical spelling: NFC, one tone placement, casefolded, words only."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = _NON_WORD.sub(" ", text)
+    text = _OA.sub(_old_style, text)
+    text = _UY.sub(_uy_old_style, text)
+    text = _LONE_Y.sub(_lone_y, text)
+    return _SPACES.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=65536)
+def strip_marks(text: str) -> str:
+    """Return the text without Vietnamese diacritics (đ becomes d); nothing else changes."""
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return bare.replace("đ", "d").replace("Đ", "D")
+
+
+def fold(text: str) -> str:
+    """Return the normalised text without diacritics, đ as d: the form for lenient matching."""
+    return strip_marks(normalize(text))
+
+
+def tokens(text: str) -> list[str]:
+    """Return the normalised words (syllables) of a text."""
+    return normalize(text).split()
+
+
+def word_set(text: str, sep: str | None = None) -> frozenset[str]:
+    """Return the set of items of a word list written as one string (split on `sep`)."""
+    return frozenset(" ".join(item.split()) for item in text.split(sep) if item.strip())
+
+
+def has_marks(word: str) -> bool:
+    """Tell whether a word carries any Vietnamese diacritic (or đ)."""
+    return strip_marks(word) != word
+
+
+# Chat shorthand that is language, not catalogue content: it means the same in any question.
+# Domain shorthand (cccd, gplx, sổ đỏ ...) lives in the catalogue's `vocabulary`.
+SHORTHAND: dict[str, str] = {
+    "ko": "không",
+    "k": "không",
+    "kg": "không",
+    "kh": "không",
+    "khg": "không",
+    "hok": "không",
+    "hem": "không",
+    "hông": "không",
+    "dc": "được",
+    "đc": "được",
+    "dk": "đăng ký",
+    "đk": "đăng ký",
+    "dky": "đăng ký",
+    "đky": "đăng ký",
+    "j": "gì",
+    "gi": "gì",
+    "z": "vậy",
+    "v": "vậy",
+    "bn": "bao nhiêu",
+    "bnh": "bao nhiêu",
+    "ntn": "như thế nào",
+    "mk": "mình",
+    "mik": "mình",
+    "mjk": "mình",
+    "e": "em",
+    "a": "anh",
+    "ng": "người",
+    "ad": "admin",
+    "vs": "với",
+    "trc": "trước",
+    "r": "rồi",
+    "cx": "cũng",
+    "cg": "cũng",
+    "ms": "mới",
+    "bt": "biết",
+    "lm": "làm",
+    "lun": "luôn",
+    "nhìu": "nhiều",
+    "bik": "biết",
+    "wa": "qua",
+    "thik": "thích",
+    "tks": "cảm ơn",
+    "thks": "cảm ơn",
+    "thanks": "cảm ơn",
+    "thank": "cảm ơn",
+    "camon": "cảm ơn",
+    "ak": "à",
+    "ah": "à",
+    "uh": "ừ",
+    "oke": "ok",
+    "okie": "ok",
+    "okay": "ok",
+    "sđt": "số điện thoại",
+    "sdt": "số điện thoại",
+    "đt": "điện thoại",
+    "onl": "online",
+    "ol": "online",
+    "oln": "online",
+    "hc": "hành chính",
+}
+
+
+def expand_shorthand(words: list[str], table: dict[str, str] | None = None) -> list[str]:
+    """Replace chat shorthand words (ko, dc, bn, j ...) by the words they stand for."""
+    table = SHORTHAND if table is None else table
+    out: list[str] = []
+    for word in words:
+        out.extend(table.get(word, word).split())
+    return out
