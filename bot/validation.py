@@ -9,6 +9,8 @@ duplicate key become a problem at its line instead of an exception. The rules th
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -262,7 +264,10 @@ class _Builder:
             self._error(node, f"dùng '<<' không đúng cách ({exc}).")
         result: dict[str, Any] = {}
         seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
+        orphans = self._comma_orphans(node) if node.flow_style else set()
+        for index, (key_node, value_node) in enumerate(node.value):
+            if index in orphans:
+                continue
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, ScalarNode):
                 self._error(key_node, "tên trường phải là một chữ đơn, không phải danh sách.")
@@ -278,6 +283,40 @@ class _Builder:
             self.lines[(*loc, "#key", key)] = line
             result[key] = self._value(value_node, (*loc, key))
         return result
+
+    def _comma_orphans(self, node: MappingNode) -> set[int]:
+        """Find words split off a value by a comma inside { } (`name: Căn cước, định danh`)."""
+        orphans: set[int] = set()
+        pairs = node.value
+
+        def bare(i: int) -> bool:  # a word with no ':' after it, so YAML gave it no value
+            key_node, value_node = pairs[i]
+            return (
+                isinstance(value_node, ScalarNode)
+                and value_node.value == ""
+                and value_node.start_mark.pointer == key_node.end_mark.pointer
+            )
+
+        for i, (key_node, _) in enumerate(pairs):
+            if i == 0 or not bare(i):
+                continue
+            orphans.add(i)
+            if i - 1 in orphans:
+                continue  # one message for `a, b, c`
+            last = i
+            while last + 1 < len(pairs) and bare(last + 1):
+                last += 1
+            prev_key, prev_value = pairs[i - 1]
+            buffer = getattr(prev_value.start_mark, "buffer", None) or ""
+            start, end = prev_value.start_mark.pointer, pairs[last][0].end_mark.pointer
+            whole = str(buffer[start:end]) if buffer else "..."
+            message = (
+                f"trong ngoặc nhọn {{ }}, dấu phẩy ngăn cách các trường, nên '{key_node.value}' "
+                "bị tách khỏi giá trị đứng trước. Nếu giá trị có dấu phẩy, hãy đặt cả giá trị "
+                f'trong ngoặc kép, ví dụ {prev_key.value}: "{whole}".'
+            )
+            self._error(key_node, message)
+        return orphans
 
     def _scalar(self, node: ScalarNode) -> Any:
         if node.tag == "tag:yaml.org,2002:timestamp":
@@ -310,7 +349,12 @@ def run_check(
         report = check_path(Path(path), today, required=required)
     except Exception as exc:  # check_path does not raise; this is the last line of defence
         report = Report(str(path), errors=[Problem(str(path), 0, f"lỗi nội bộ: {exc}")])
-    for problem in report.problems:
-        print(problem, file=out)
-    print(report.summary(), file=out)
+    try:
+        for problem in report.problems:
+            print(problem, file=out)
+        print(report.summary(), file=out)
+        out.flush()
+    except BrokenPipeError:  # `check | head`: the reader left; exit quietly, not with a trace
+        if out is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 1 if report.errors else 0
