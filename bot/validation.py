@@ -158,9 +158,12 @@ def _check(
             return
         text = decoded
     text = text.removeprefix("\ufeff")
-    loader = yaml.SafeLoader(text)
     try:
-        root = loader.get_single_node()
+        root = _compose(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses, before any parsing
+        line = text[: exc.position].count("\n") + 1
+        report.errors.append(Problem(path, line, validation_rules.yaml_error(exc)[1]))
+        return
     except yaml.MarkedYAMLError as exc:
         line, message = validation_rules.yaml_error(exc)
         report.errors.append(Problem(path, line, message))
@@ -168,8 +171,6 @@ def _check(
     except yaml.YAMLError as exc:
         report.errors.append(Problem(path, 0, f"lỗi cú pháp YAML: {exc}"))
         return
-    finally:
-        loader.dispose()
     if root is None:
         message = (
             "tệp rỗng (hoặc chỉ có dòng chú thích); danh mục cần ít nhất các trường "
@@ -191,13 +192,21 @@ def _check(
         if required is None:
             required = load_required()
         for line, message, severity in validation_links.check_document(
-            data, builder.lines, today, required
+            data, builder.lines, today, required, builder.raw
         ):
             problems.append(Problem(path, line, message, severity))
     report.errors.extend(p for p in problems if p.severity == "error")
     report.warnings.extend(p for p in problems if p.severity == "warning")
     if not report.errors and isinstance(data, dict):
         _build_catalogue(data, report)
+
+
+def _compose(text: str) -> Node | None:
+    loader = yaml.SafeLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 def _build_catalogue(data: dict[str, Any], report: Report) -> None:
@@ -237,6 +246,7 @@ class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
         self.lines: Lines = {}
+        self.raw: dict[Loc, str] = {}
         self.problems: list[Problem] = []
         self._constructor = yaml.SafeLoader("")
         self._nodes = 0
@@ -255,7 +265,10 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self._value(item, (*loc, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
-        return self._scalar(node)
+        value = self._scalar(node)
+        if not isinstance(value, str):
+            self.raw[loc] = str(node.value)  # as typed: 1.001190, not the float 1.00119
+        return value
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
         try:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot import validation_spec as spec
-from bot.validation_rules import Checker, Found, Lines, Loc, closest, parse_date
+from bot.validation_rules import Checker, Found, Lines, Loc, closest, parse_date, slugify
 
 STALE_AFTER_DAYS = 180
 KIND_WORDS = {"procedure": "thủ tục", "guide": "hướng dẫn"}
@@ -28,10 +28,14 @@ def alias_key(text: str) -> str:
 
 
 def check_document(
-    data: dict[str, Any], lines: Lines, today: dt.date, required: Mapping[str, str]
+    data: dict[str, Any],
+    lines: Lines,
+    today: dt.date,
+    required: Mapping[str, str],
+    raw: Mapping[Loc, str] | None = None,
 ) -> list[Found]:
     """Return every (line, message, severity) found in a parsed catalogue document."""
-    walk = _Walk(Checker(lines, today))
+    walk = _Walk(Checker(lines, today, raw))
     walk.document(data, required)
     return walk.c.found
 
@@ -63,7 +67,7 @@ class _Walk:
             self.procedure(raw, ("procedures", i), i)
         for i, raw in enumerate(self.items(top.get("guides"))):
             self.guide(raw, ("guides", i), i)
-        self.references()
+        self.references(required)
         self.required(required)
 
     def keyed(self, value: Any, section: str, word: str) -> list[tuple[str, Any]]:
@@ -257,7 +261,7 @@ class _Walk:
         if isinstance(choice.get("procedure"), str):
             self.refs.append(((*loc, "procedure"), what, "entry", choice["procedure"]))
 
-    def references(self) -> None:
+    def references(self, required: Mapping[str, str]) -> None:
         known = {"field": self.field_ids, "agency": self.agency_ids, "entry": set(self.entries)}
         names = {"field": "lĩnh vực", "agency": "cơ quan", "entry": "thủ tục hoặc hướng dẫn"}
         places = {
@@ -270,10 +274,13 @@ class _Walk:
                 continue
             guess = closest(target, known[kind], cutoff=0.8)
             hint = f"có phải ý bạn là '{guess}'?" if guess else f"hãy thêm nó vào {places[kind]}."
+            if kind == "entry" and target in required:
+                hint = "đây là id bắt buộc: hãy xem lỗi về id này ở trên hoặc ở dưới."
             self.c.error(loc, f"{what}: {names[kind]} '{target}' không có trong danh mục; {hint}")
 
     def required(self, required: Mapping[str, str]) -> None:
-        extra = [i for i in self.entries if i not in required]
+        # An id typed with capitals or marks is compared in the form it should have had.
+        extra = {slugify(i): i for i in self.entries if i not in required}
         for entry_id, kind in required.items():
             found = self.entries.get(entry_id)
             word = KIND_WORDS.get(kind, kind)
@@ -286,8 +293,9 @@ class _Walk:
                         f"{KIND_WORDS[found[0]]}; hãy chuyển nó sang đúng mục.",
                     )
                 continue
-            renamed = closest(entry_id, extra, cutoff=0.75)
-            if renamed is not None:
+            guess = closest(entry_id, extra, cutoff=0.75)
+            if guess is not None:
+                renamed = extra[guess]
                 self.c.error(
                     self.entries[renamed][1],
                     f"id '{renamed}' có vẻ là '{entry_id}' bị "

@@ -13,10 +13,11 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+from collections.abc import Mapping
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from bot.validation_spec import CHOICE_LABELS, Spec
+from bot.validation_spec import CHOICE_LABELS, CHOICE_WORDS, Spec
 
 Loc = tuple[str | int, ...]
 Lines = dict[Loc, int]
@@ -78,9 +79,10 @@ def describe(value: Any) -> str:
 class Checker:
     """Collect problems about one document, each at the line of the value concerned."""
 
-    def __init__(self, lines: Lines, today: dt.date) -> None:
+    def __init__(self, lines: Lines, today: dt.date, raw: Mapping[Loc, str] | None = None) -> None:
         self.lines = lines
         self.today = today
+        self.raw = raw or {}  # non-string scalars as typed, to show in messages
         self.found: list[Found] = []
 
     def line(self, loc: Loc) -> int:
@@ -158,11 +160,19 @@ class Checker:
         if not isinstance(value, str):
             self.error(
                 loc,
-                f"{what} phải là chữ nhưng YAML đọc thành {describe(value)}; hãy "
-                'đặt giá trị trong ngoặc kép, ví dụ "...".',
+                f"{what} phải là chữ nhưng YAML đọc thành {describe(value)}; "
+                f"{self.quote_hint(loc, value)}",
             )
             return False
         return self.text(value.strip(), loc, spec, what)
+
+    def quote_hint(self, loc: Loc, value: Any) -> str:
+        """Say how to write a value so YAML keeps it as text, quoting what was typed."""
+        typed = self.raw.get(loc)
+        if typed is None or isinstance(value, list | dict):
+            return "hãy viết nó thành một đoạn chữ."
+        key = f"{loc[-1]}: " if loc and isinstance(loc[-1], str) else "- "
+        return f'hãy đặt trong ngoặc kép để giữ nguyên: {key}"{typed}".'
 
     def expect(self, ok: bool, value: Any, loc: Loc, what: str, shape: str) -> bool:
         """Report a value of the wrong shape."""
@@ -191,7 +201,7 @@ class Checker:
                     self.error(
                         (*loc, i),
                         f"{what_item} phải là chữ nhưng YAML đọc thành "
-                        f"{describe(item)}; hãy đặt trong ngoặc kép.",
+                        f"{describe(item)}; {self.quote_hint((*loc, i), item)}",
                     )
                 ok = False
         return ok
@@ -263,7 +273,8 @@ class Checker:
             return self.url(value, loc, what)
         if kind == "enum" and value not in spec.choices:
             options = ", ".join(f"{c} ({CHOICE_LABELS.get(c, c)})" for c in spec.choices)
-            guess = closest(value, spec.choices)
+            guess = CHOICE_WORDS.get(slugify(value)) or closest(value, spec.choices)
+            guess = guess if guess in spec.choices else None
             hint = f" Có phải ý bạn là '{guess}'?" if guess else ""
             if value in ("district", "huyen", "huyện"):
                 hint = " Từ 01/7/2025 không còn cấp huyện: việc của huyện nay do xã hoặc tỉnh làm."
@@ -337,6 +348,10 @@ _YAML_MESSAGES = [
         "nhóm trong ngoặc nhọn { } chưa đóng, hoặc thiếu dấu phẩy giữa các trường.",
     ),
     (
+        "while scanning an alias",
+        "giá trị bắt đầu bằng '*' (YAML hiểu là tham chiếu); hãy đặt cả giá trị trong ngoặc kép.",
+    ),
+    (
         "found undefined alias",
         "giá trị bắt đầu bằng '*' (YAML hiểu là tham chiếu); hãy đặt cả giá trị trong ngoặc kép.",
     ),
@@ -361,7 +376,7 @@ _YAML_MESSAGES = [
 
 def yaml_error(exc: Any) -> tuple[int, str]:
     """Translate a PyYAML syntax error into (1-based line, Vietnamese message)."""
-    problem = str(getattr(exc, "problem", "") or "")
+    problem = str(getattr(exc, "problem", "") or getattr(exc, "reason", "") or "")
     context = str(getattr(exc, "context", "") or "")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else 1

@@ -41,8 +41,8 @@ class Spec:
 
 LEVELS = {"commune": "cấp xã, phường", "province": "cấp tỉnh", "ministry": "cấp bộ, trung ương"}
 ONLINE_LEVELS = {
-    "full": "toàn trình (làm hết trên mạng)",
-    "partial": "một phần (nộp trên mạng, vẫn phải đến nhận hoặc nộp bản giấy)",
+    "full": "toàn trình, làm hết trên mạng",
+    "partial": "một phần, nộp trên mạng nhưng vẫn phải đến nộp bản giấy hoặc nhận kết quả",
     "none": "chỉ nộp trực tiếp",
 }
 DOCUMENT_KINDS = {
@@ -54,6 +54,26 @@ DOCUMENT_KINDS = {
     "data": "dữ liệu điện tử, không cần giấy",
 }
 CHOICE_LABELS = {**LEVELS, **ONLINE_LEVELS, **DOCUMENT_KINDS}
+# Vietnamese a staff member may type instead of the value (compared without marks).
+CHOICE_WORDS = {
+    "cap-xa": "commune",
+    "xa": "commune",
+    "phuong": "commune",
+    "xa-phuong": "commune",
+    "cap-tinh": "province",
+    "tinh": "province",
+    "bo": "ministry",
+    "trung-uong": "ministry",
+    "toan-trinh": "full",
+    "mot-phan": "partial",
+    "truc-tiep": "none",
+    "khong": "none",
+    "ban-chinh": "original",
+    "ban-sao": "copy",
+    "ban-sao-chung-thuc": "certified-copy",
+    "ban-sao-co-chung-thuc": "certified-copy",
+    "xuat-trinh": "show",
+}
 
 TOP: dict[str, Spec] = {
     "version": Spec("phiên bản định dạng tệp", "int", True),
