@@ -151,8 +151,8 @@ def _legal(catalogue: Catalogue, procedure: Procedure) -> list[str]:
 
 
 def _notes(catalogue: Catalogue, procedure: Procedure) -> list[str]:
-    lines = [f"• {esc(note)}" for note in procedure.notes]
-    return lines + confirm_lines(procedure) or [m.STEPS_EMPTY]
+    lines = [f"• {esc(note)}" for note in procedure.notes] + confirm_lines(procedure)
+    return lines or [m.STEPS_EMPTY]
 
 
 _SECTION_BODIES = {
@@ -169,9 +169,8 @@ _SECTION_BODIES = {
 
 def section_buttons(procedure: Procedure, current: Section | None = None) -> Keyboard:
     """Buttons that open each section of a card (the one on screen is left out)."""
-    sections = [s for s in SECTIONS if s != current]
-    if not procedure.notes and not procedure.confirm:
-        sections.remove("notes") if "notes" in sections else None
+    has_notes = bool(procedure.notes or procedure.confirm)
+    sections = [s for s in SECTIONS if s != current and (s != "notes" or has_notes)]
     buttons = [Button(m.SECTION_TITLES[s], data=f"s:{procedure.id}:{s}") for s in sections]
     if current is not None:
         buttons.insert(0, Button(m.BUTTON_SUMMARY, data=f"p:{procedure.id}"))

@@ -1,0 +1,79 @@
+"""Shared helpers for tests of the core: an assistant on the shipped catalogue, a transcript."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.assistant import Assistant, Static
+from bot.catalogue import Catalogue, build
+from bot.matching import Matcher
+from bot.replies import Incoming, Reply
+from bot.settings import Settings
+from bot.store import Database
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "procedures.yaml"
+CHAT = 4242
+
+
+@functools.cache
+def shipped_catalogue() -> Catalogue:
+    """The catalogue shipped in the repository (read once per test session)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(CATALOGUE.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+    return build(data, source=str(CATALOGUE))
+
+
+@functools.cache
+def shipped_matcher() -> Matcher:
+    """The index of the shipped catalogue, built once per test session."""
+    return Matcher(shipped_catalogue())
+
+
+async def make_assistant(
+    tmp_path: Path, catalogue: Catalogue | None = None, **settings: Any
+) -> Assistant:
+    """An assistant with every feature registered, on a fresh database in tmp_path."""
+    from bot.runtime import register_features
+
+    matcher = Matcher(catalogue) if catalogue else shipped_matcher()
+    catalogue = catalogue or shipped_catalogue()
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    settings.setdefault("database", tmp_path / "bot.sqlite3")
+    assistant = Assistant(Static(catalogue, matcher), db, Settings(**settings))
+    register_features(assistant)
+    return assistant
+
+
+def text(said: str, user: int = CHAT) -> Incoming:
+    """A citizen's text message."""
+    return Incoming(chat_id=user, user_id=user, kind="text", text=said)
+
+
+def command(name: str, args: str = "", user: int = CHAT) -> Incoming:
+    """A citizen's command, e.g. command('start')."""
+    return Incoming(chat_id=user, user_id=user, kind="command", command=name, args=args)
+
+
+def press(data: str, user: int = CHAT) -> Incoming:
+    """A citizen pressing a button with this payload."""
+    return Incoming(chat_id=user, user_id=user, kind="button", data=data, message_id=1)
+
+
+def payloads(replies: list[Reply]) -> list[str]:
+    """Every button payload in the replies, in order."""
+    return [b.data for r in replies for row in r.buttons for b in row if b.data]
+
+
+def labels(replies: list[Reply]) -> list[str]:
+    """Every button label in the replies, in order."""
+    return [b.label for r in replies for row in r.buttons for b in row]
+
+
+def joined(replies: list[Reply]) -> str:
+    """All reply texts as one string."""
+    return "\n".join(r.text for r in replies)

@@ -1,0 +1,202 @@
+"""The conversation as a citizen sees it, as dialogue transcripts through the core."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import messages as m
+from bot.assistant import Assistant
+from bot.catalogue import build
+from bot.replies import Incoming, Reply
+from tests.core_fixtures import (
+    command,
+    joined,
+    labels,
+    make_assistant,
+    payloads,
+    press,
+    shipped_catalogue,
+    text,
+)
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> Assistant:
+    assistant = await make_assistant(tmp_path)
+    yield assistant
+    await assistant.db.close()
+
+
+async def transcript(bot: Assistant, turns: list[tuple[Incoming, str]]) -> list[list[Reply]]:
+    """Play turns; each expected fragment must appear in the bot's replies to that turn."""
+    seen = []
+    for said, expected in turns:
+        replies = await bot.handle(said)
+        assert expected in joined(replies) + "".join(r.notice for r in replies), (said, replies)
+        seen.append(replies)
+    return seen
+
+
+async def test_start_greets_and_offers_fields_and_guides(bot: Assistant) -> None:
+    replies = await bot.handle(command("start"))
+    assert "Xin chào" in replies[0].text
+    assert "f:ho-tich" in payloads(replies)
+    assert "G" in payloads(replies)
+
+
+async def test_unaccented_birth_question_gets_the_birth_card(bot: Assistant) -> None:
+    replies = await bot.handle(text("lam giay khai sinh cho con"))
+    card = replies[0].text
+    assert "Đăng ký khai sinh" in card
+    assert "1.001193" in card
+    assert "Lệ phí" in card and "Thời hạn" in card and "Nơi nộp" in card
+    assert "kiểm tra lần cuối" in card
+    assert "s:dang-ky-khai-sinh:documents" in payloads(replies)
+
+
+async def test_section_button_opens_documents_in_place(bot: Assistant) -> None:
+    replies = await bot.handle(press("s:dang-ky-khai-sinh:documents"))
+    assert replies[0].edit is True
+    assert "Giấy chứng sinh" in replies[0].text
+    assert "bản chính" in replies[0].text
+    assert "p:dang-ky-khai-sinh" in payloads(replies)
+
+
+async def test_follow_up_fee_question_refers_to_the_last_card(bot: Assistant) -> None:
+    await transcript(
+        bot,
+        [
+            (text("đăng ký kết hôn"), "Đăng ký kết hôn"),
+            (text("hết bao nhiêu tiền?"), "Lệ phí"),
+        ],
+    )
+    replies = await bot.handle(text("hết bao nhiêu tiền?"))
+    assert "Đăng ký kết hôn" in replies[0].text
+
+
+async def test_aspect_question_opens_the_card_at_that_section(bot: Assistant) -> None:
+    replies = await bot.handle(text("đăng ký khai sinh cần giấy tờ gì"))
+    assert m.SECTION_TITLES["documents"] in replies[0].text
+
+
+async def test_small_talk_is_never_answered_with_a_procedure(bot: Assistant) -> None:
+    for said in ("thời tiết hôm nay thế nào", "giá vàng hôm nay", "asdfgh"):
+        replies = await bot.handle(text(said))
+        assert "Xin lỗi bạn, tôi chưa tìm được" in replies[0].text, said
+        assert "18001096" in replies[0].text
+    hello = await bot.handle(text("xin chào"))
+    assert hello[0].text == m.HELLO_REPLY
+    thanks = await bot.handle(text("cảm ơn nhé"))
+    assert thanks[0].text == m.THANKS_REPLY
+
+
+async def test_declined_question_is_logged_as_unanswered(bot: Assistant) -> None:
+    await bot.handle(text("giá vàng hôm nay bao nhiêu"))
+    rows = await bot.db.read("SELECT text, reason FROM unanswered")
+    assert [(r["text"], r["reason"]) for r in rows] == [("giá vàng hôm nay bao nhiêu", "declined")]
+
+
+async def test_unsure_question_offers_at_most_three_choices_and_none_of_these(
+    bot: Assistant,
+) -> None:
+    replies = await bot.handle(text("lam cccd"))
+    if replies[0].text == m.CLARIFY:
+        choices = [p for p in payloads(replies) if p.startswith("p:")]
+        assert 1 <= len(choices) <= 3
+        assert payloads(replies)[-1] == "x"
+        refused = await bot.handle(press("x"))
+        assert "chưa hiểu đúng ý" in refused[0].text
+        rows = await bot.db.read("SELECT reason FROM unanswered")
+        assert [r["reason"] for r in rows] == ["none-of-these"]
+    else:
+        assert "căn cước" in replies[0].text.lower()
+
+
+async def test_deep_link_opens_the_card_directly(bot: Assistant) -> None:
+    replies = await bot.handle(command("start", "dang-ky-ket-hon"))
+    assert "Đăng ký kết hôn" in replies[0].text
+
+
+async def test_browsing_by_field_lists_its_procedures(bot: Assistant) -> None:
+    fields = await bot.handle(command("thutuc"))
+    assert "f:ho-tich" in payloads(fields)
+    listing = await bot.handle(press("f:ho-tich"))
+    assert "p:dang-ky-khai-sinh" in payloads(listing)
+    card = await bot.handle(press("p:dang-ky-khai-sinh"))
+    assert "1.001193" in card[0].text
+
+
+async def test_forged_or_stale_buttons_get_a_polite_answer(bot: Assistant) -> None:
+    for data in ("p:khong-co", "s:dang-ky-khai-sinh:bogus", "zz:1", "f:nope", "", "s:x", "p:"):
+        replies = await bot.handle(press(data))
+        assert replies[0].notice == m.STALE_BUTTON, data
+        assert "m" in payloads(replies)
+
+
+async def test_media_gets_a_hint_not_a_crash(bot: Assistant) -> None:
+    for kind in ("sticker", "photo", "voice", "document", "location"):
+        replies = await bot.handle(Incoming(chat_id=1, user_id=1, kind="media", media=kind))
+        assert replies and "chữ" in replies[0].text
+
+
+async def test_empty_and_huge_messages_are_answered(bot: Assistant) -> None:
+    empty = await bot.handle(text("   "))
+    assert empty[0].text == m.EMPTY_TEXT
+    huge = await bot.handle(text("lam giay khai sinh cho con " + "rất " * 5000))
+    assert huge[0].text == m.TOO_LONG
+    assert len(huge) >= 2
+
+
+async def test_unknown_command_and_cancel(bot: Assistant) -> None:
+    unknown = await bot.handle(command("khongcolenhnay"))
+    assert unknown[0].text == m.UNKNOWN_COMMAND
+    cancelled = await bot.handle(command("huy"))
+    assert cancelled[0].text in (m.CANCELLED, m.NOTHING_TO_CANCEL)
+
+
+async def test_catalogue_text_is_html_escaped(tmp_path: Path) -> None:
+    data = {
+        "version": 1,
+        "updated": "2026-11-27",
+        "hotline": {"number": "18001096"},
+        "fields": [{"id": "ho-tich", "name": "Hộ <tịch>"}],
+        "agencies": {"ubnd": {"name": "UBND & xã", "level": "commune", "where": "Một cửa <xã>"}},
+        "procedures": [
+            {
+                "id": "thu-tuc-a",
+                "name": "Thủ tục <b>thử</b> & kiểm tra",
+                "field": "ho-tich",
+                "agency": "ubnd",
+                "level": "commune",
+                "documents": [{"name": "Tờ khai <mẫu 1>"}],
+                "time": "1 < 2 ngày",
+                "fee": "Miễn",
+                "online": {"level": "none"},
+                "verified": "2026-11-01",
+                "aliases": ["thủ tục thử nghiệm"],
+            }
+        ],
+    }
+    assistant = await make_assistant(tmp_path, build(data))
+    try:
+        card = await assistant.handle(press("p:thu-tuc-a"))
+        assert "Thủ tục &lt;b&gt;thử&lt;/b&gt; &amp; kiểm tra" in card[0].text
+        assert "Một cửa &lt;xã&gt;" in card[0].text
+        docs = await assistant.handle(press("s:thu-tuc-a:documents"))
+        assert "Tờ khai &lt;mẫu 1&gt;" in docs[0].text
+    finally:
+        await assistant.db.close()
+
+
+async def test_every_shipped_procedure_card_and_section_renders(bot: Assistant) -> None:
+    catalogue = shipped_catalogue()
+    for procedure in catalogue.procedures.values():
+        card = await bot.handle(press(f"p:{procedure.id}"))
+        assert procedure.code in card[0].text
+        for section in m.SECTION_TITLES:
+            replies = await bot.handle(press(f"s:{procedure.id}:{section}"))
+            assert replies[0].notice != m.STALE_BUTTON, (procedure.id, section)
+            assert all(len(b.encode()) <= 64 for b in payloads(replies))
+    assert labels(await bot.handle(command("huongdan")))
