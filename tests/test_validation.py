@@ -128,6 +128,14 @@ def test_shipped_required_list_is_the_shared_one_when_available() -> None:
     assert load_required(shared) == load_required()
 
 
+def test_worked_example_in_the_staff_guide_is_valid() -> None:
+    guide = (ROOT / "docs" / "huong-dan-bien-tap.md").read_text(encoding="utf-8")
+    example = guide.split("```yaml\n", 1)[1].split("```", 1)[0]
+    report = check(BASE.replace("guides:\n", example + "guides:\n", 1))
+    assert [str(p) for p in report.errors + report.warnings] == []
+    assert report.data is not None and len(report.data["procedures"]) == 3
+
+
 # --- the schema and the checker agree -------------------------------------------------------
 
 
