@@ -194,3 +194,259 @@ NO_TOKEN = (
     "Muốn thử ngay không cần token: python -m bot chat"
 )
 CATALOGUE_BROKEN = "Không dùng được danh mục {path}:"
+
+# --- guided walkthrough and checklist --------------------------------------------------------
+
+GUIDE_STEP_HEAD = "🧭 <b>{name}</b>"
+GUIDE_FOR_PROCEDURE = "📋 Thủ tục của bạn: <b>{name}</b>"
+GUIDE_STEP_TITLE = "<b>Bước {i}/{n}: {title}</b>"
+GUIDE_STEP_NUMBER = "<b>Bước {i}/{n}</b>"
+GUIDE_PORTAL_LINE = "🌐 Trang nộp hồ sơ thủ tục này: {url}"
+GUIDE_CHOOSE_HINT = "👇 Bạn bấm một lựa chọn bên dưới nhé."
+BUTTON_GUIDE_NEXT = "Tiếp theo ➡️"
+BUTTON_GUIDE_FINISH = "✅ Hoàn thành"
+BUTTON_GUIDE_BACK = "⬅️ Quay lại"
+BUTTON_GUIDE_STUCK = "🆘 Tôi bị vướng ở bước này"
+BUTTON_GUIDE_LEAVE = "⏸ Tạm dừng, làm tiếp sau"
+BUTTON_GUIDE_LINK = "🔗 Mở trang"
+BUTTON_GUIDE_PORTAL = "🌐 Mở trang nộp hồ sơ"
+BUTTON_GUIDE_BACK_TO_STEP = "↩️ Về bước đang làm"
+BUTTON_GUIDE_RESTART = "🔄 Bắt đầu lại"
+BUTTON_RESUME = "▶️ Tiếp tục: {name}"
+GUIDE_FINISHED = (
+    "🎉 Bạn đã đi hết hướng dẫn <b>{name}</b>. Xin cảm ơn bạn đã kiên nhẫn làm theo!\n\n"
+    "Bạn cần hỏi thêm gì, cứ gõ câu hỏi cho tôi nhé."
+)
+GUIDE_LEFT = (
+    "Dạ, tôi đã tạm dừng hướng dẫn <b>{name}</b> ở bước “{title}” và ghi nhớ giúp bạn.\n\n"
+    "Khi nào sẵn sàng, bạn gõ /tieptuc hoặc bấm “Tiếp tục” ở màn hình chính để làm tiếp "
+    "đúng bước này. Muốn bỏ hẳn, bạn gõ /huy."
+)
+GUIDE_STUCK = (
+    "Xin lỗi bạn vì bước “{title}” còn khó làm. 🙏\n\n"
+    "Bạn gọi tổng đài <b>{hotline}</b> ({hotline_note}) và nói rõ bạn đang ở bước này, "
+    "cán bộ sẽ hướng dẫn tiếp. Tôi vẫn giữ chỗ bạn đang làm dở."
+)
+GUIDE_STUCK_HANDOFF = "Bạn cũng có thể bấm “Gặp cán bộ” để nhắn câu hỏi cho cán bộ."
+GUIDE_RESYNCED = "Tôi đưa bạn về đúng bước của tin nhắn này."
+RESUME_NOTHING = (
+    "Bạn chưa có hướng dẫn nào đang làm dở. Bạn chọn một hướng dẫn bên dưới để bắt đầu nhé."
+)
+RESUME_GONE = (
+    "Xin lỗi bạn, hướng dẫn bạn đang làm dở vừa được cán bộ cập nhật nên bước cũ không còn "
+    "nữa. Bạn bấm “Bắt đầu lại” để làm theo bản mới nhé."
+)
+RESUME_GUIDE_GONE = (
+    "Xin lỗi bạn, hướng dẫn bạn đang làm dở không còn trong danh mục. Bạn chọn một hướng dẫn "
+    "khác bên dưới, hoặc gõ câu hỏi cho tôi nhé."
+)
+ONLINE_NOT_AVAILABLE = (
+    "Xin lỗi bạn, thủ tục <b>{name}</b> hiện chưa nộp trực tuyến được. Bạn nộp trực tiếp tại: "
+    "{where}."
+)
+
+BUTTON_CHECKLIST = "✅ Kiểm tra giấy tờ"
+BUTTON_ONLINE_GUIDE = "🌐 Nộp trực tuyến"
+BUTTON_MISSING = "❓ Còn thiếu"
+BUTTON_CHECKLIST_DONE = "📋 Xong"
+BUTTON_BACK_TO_CHECKLIST = "⬅️ Về danh sách giấy tờ"
+BUTTON_PROCEDURE_CARD = "📋 Xem thủ tục"
+CHECK_OFF = "☐"
+CHECK_ON = "☑"
+CHECKLIST_TITLE = (
+    "✅ <b>Kiểm tra giấy tờ: {name}</b>\n"
+    "Bạn bấm vào giấy tờ mình đã có để đánh dấu {on}. Tôi ghi nhớ giúp bạn, lần sau mở lại "
+    "vẫn còn."
+)
+CHECKLIST_LINE = "{mark} {n}. {name} — {amount}"
+CHECKLIST_WHEN = "      <i>{when}</i>"
+CHECKLIST_COUNT = "Đã có {have}/{total} giấy tờ."
+CHECKLIST_CHANGED = "Danh sách giấy tờ vừa được cập nhật, bạn xem lại nhé."
+AMOUNT = "{count} {kind}"
+MISSING_TITLE = "❓ <b>Còn thiếu cho thủ tục {name}:</b>"
+MISSING_WHEN_NOTE = (
+    "<i>Giấy tờ có ghi chú in nghiêng chỉ cần trong trường hợp được nêu; không thuộc trường "
+    "hợp đó thì bạn không cần.</i>"
+)
+MISSING_NONE = (
+    "👏 Bạn đã có đủ giấy tờ cho thủ tục <b>{name}</b>! Bạn bấm “Xong” để nhận bản tóm tắt "
+    "mang theo khi đi nộp."
+)
+SUMMARY_TITLE = "📋 <b>Mang theo khi đi nộp: {name}</b>"
+SUMMARY_DOCUMENTS = "<b>Giấy tờ:</b>"
+SUMMARY_MISSING = "⚠️ Bạn còn thiếu {count} giấy tờ (đánh dấu {off}), nhớ chuẩn bị trước khi đi."
+SUMMARY_ALL_READY = "👍 Bạn đã có đủ giấy tờ."
+SUMMARY_HOURS = "🕘 <b>Giờ làm việc:</b> {hours}"
+SUMMARY_ONLINE_LINK = "   Nộp trực tuyến tại: {url}"
+SUMMARY_KEEP = "<i>Bạn giữ tin nhắn này (hoặc chụp màn hình) để mang theo khi đi nộp nhé.</i>"
+
+# --- feedback, privacy, report, hand-off, staff ----------------------------------------------
+
+FEEDBACK_QUESTION = "Thông tin này có giúp ích cho bạn không?"
+BUTTON_USEFUL = "👍 Có ích"
+BUTTON_NOT_USEFUL = "👎 Chưa ổn"
+FEEDBACK_THANKS = "Xin cảm ơn bạn!"
+FEEDBACK_SAVED_TRIP = (
+    "Xin cảm ơn bạn đã đánh giá! 🌷\n"
+    "Thông tin này có giúp bạn <b>đỡ phải đến hỏi trực tiếp</b> tại nơi nộp không ạ?"
+)
+BUTTON_SAVED_TRIP_YES = "✅ Có, đỡ được một lần đi lại"
+BUTTON_SAVED_TRIP_NO = "Không"
+FEEDBACK_TRIP_THANKS = "Xin cảm ơn bạn! Ý kiến của bạn giúp chúng tôi phục vụ tốt hơn. 🌷"
+FEEDBACK_ASK_REASON = (
+    "Xin lỗi bạn vì thông tin chưa giúp được bạn. 🙏\n"
+    "Bạn cho tôi biết chưa ổn ở đâu để cán bộ sửa lại nhé:"
+)
+FEEDBACK_REASONS = {
+    "wrong": "Không đúng thủ tục tôi cần",
+    "docs": "Thiếu hoặc sai giấy tờ",
+    "hard": "Khó hiểu",
+    "old": "Thông tin đã cũ",
+    "other": "Lý do khác",
+}
+FEEDBACK_ASK_COMMENT = (
+    "Xin cảm ơn bạn. Nếu muốn, bạn gõ thêm vài lời góp ý ngay tại đây (không bắt buộc). "
+    "Bạn đừng ghi số giấy tờ hay số điện thoại nhé."
+)
+BUTTON_SKIP_COMMENT = "Bỏ qua"
+FEEDBACK_COMMENT_THANKS = (
+    "Xin cảm ơn góp ý của bạn! Cán bộ sẽ xem lại hằng tuần. 🌷\n"
+    "Nếu cần hỏi ngay, bạn gọi tổng đài <b>{hotline}</b> hoặc bấm “Gặp cán bộ”."
+)
+
+# /xoadulieu
+ERASE_CONFIRM = (
+    "🗑 <b>Xóa dữ liệu của bạn</b>\n"
+    "Tôi sẽ xóa mọi thứ đã lưu về bạn: câu hỏi, đánh giá, góp ý, yêu cầu gặp cán bộ, "
+    "tiến độ hướng dẫn và danh sách giấy tờ đã đánh dấu. Việc này không hoàn tác được.\n\n"
+    "Bạn có chắc muốn xóa không ạ?"
+)
+BUTTON_ERASE_YES = "🗑 Có, xóa hết"
+BUTTON_ERASE_NO = "Không, giữ lại"
+ERASED = (
+    "Dạ, tôi đã xóa toàn bộ dữ liệu của bạn ({count} mục). "
+    "Số liệu thống kê chung (chỉ gồm các con số, không có tên hay nội dung) vẫn được giữ. "
+    "Xin cảm ơn bạn đã dùng trợ lý!"
+)
+ERASE_KEPT = "Dạ, tôi giữ nguyên dữ liệu của bạn. Bạn cần gì cứ hỏi tôi nhé."
+
+# Hand-off to staff
+HANDOFF_CONFIRM = (
+    "🙋 <b>Gặp cán bộ</b>\n"
+    "Tôi xin phép chuyển câu hỏi này tới cán bộ tiếp nhận:\n<i>{question}</i>\n\n"
+    "Cán bộ chỉ thấy câu hỏi (số giấy tờ, số điện thoại đã được che đi), không thấy tên hay "
+    "số điện thoại Telegram của bạn. Câu trả lời sẽ được gửi về ngay tại đây.\n"
+    "Bạn đồng ý gửi không ạ?"
+)
+HANDOFF_CONFIRM_ASK = (
+    "🙋 <b>Gặp cán bộ</b>\n"
+    "Tôi xin phép chuyển câu hỏi của bạn tới cán bộ tiếp nhận. Cán bộ chỉ thấy câu hỏi (số giấy "
+    "tờ, số điện thoại được che đi), không thấy tên hay số điện thoại Telegram của bạn. Câu trả "
+    "lời sẽ được gửi về ngay tại đây.\n"
+    "Bạn đồng ý không ạ?"
+)
+BUTTON_HANDOFF_SEND = "✅ Đồng ý, gửi cán bộ"
+BUTTON_HANDOFF_OTHER = "✏️ Tôi muốn gõ câu hỏi khác"
+BUTTON_HANDOFF_CANCEL = "Thôi, không cần"
+HANDOFF_TYPE_QUESTION = (
+    "Bạn gõ câu hỏi cần gửi cán bộ vào tin nhắn tiếp theo nhé (gõ /huy để thôi). "
+    "Bạn đừng ghi số giấy tờ hay số điện thoại."
+)
+HANDOFF_SENT = (
+    "✅ Tôi đã chuyển câu hỏi của bạn tới cán bộ (mã <b>#HS{id}</b>). "
+    "Cán bộ sẽ trả lời bạn ngay tại cuộc trò chuyện này. Xin cảm ơn bạn đã chờ!"
+)
+HANDOFF_AFTER_HOURS = (
+    "🕘 Bây giờ là ngoài giờ làm việc (thường là thứ Hai đến thứ Sáu, 7:30–11:30 và "
+    "13:30–17:00). Cán bộ sẽ trả lời bạn từ <b>{when}</b>. Việc gấp, bạn gọi tổng đài "
+    "<b>{hotline}</b>."
+)
+HANDOFF_CANCELLED = "Dạ vâng. Bạn cần gì cứ hỏi tôi nhé."
+HANDOFF_TOO_MANY = (
+    "Xin lỗi bạn, hôm nay bạn đã gửi nhiều câu hỏi tới cán bộ, cán bộ sẽ trả lời lần lượt. "
+    "Việc gấp, bạn gọi tổng đài <b>{hotline}</b> ({hotline_note})."
+)
+HANDOFF_UNAVAILABLE = (
+    "Xin lỗi bạn, việc gửi câu hỏi tới cán bộ chỉ dùng được khi trò chuyện với trợ lý trên "
+    "Telegram. Bạn có thể gọi tổng đài <b>{hotline}</b> ({hotline_note}) để được hỗ trợ."
+)
+HANDOFF_STAFF = (
+    "🙋 <b>#HS{id}</b> Người dân cần cán bộ hỗ trợ\n"
+    "<b>Câu hỏi:</b> {question}\n"
+    "{context}"
+    "<i>Trả lời (reply) tin nhắn này, bot sẽ chuyển câu trả lời tới người dân.</i>"
+)
+HANDOFF_STAFF_CONTEXT = "<b>Thủ tục đang xem:</b> {entry}\n"
+HANDOFF_ANSWER = "💬 <b>Cán bộ trả lời câu hỏi của bạn</b> (mã #HS{id}):\n\n{answer}"
+BUTTON_HANDOFF_MORE = "🙋 Hỏi thêm cán bộ"
+HANDOFF_DELIVERED = "✅ Đã gửi câu trả lời tới người dân (#HS{id})."
+HANDOFF_UNKNOWN = "Không tìm thấy yêu cầu #HS{id}; câu trả lời chưa được gửi."
+HANDOFF_NEEDS_TEXT = "Câu trả lời gửi người dân cần có chữ; bot chưa chuyển được ảnh hay tệp."
+WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+WHEN_TODAY = "{time} hôm nay"
+WHEN_TOMORROW = "{time} ngày mai ({date})"
+WHEN_DAY = "{time} {weekday} ({date})"
+
+# Staff commands
+STAFF_RELOAD_FAILED = "⚠️ Không nạp lại được danh mục: {error}"
+STATS_TITLE = "📊 <b>Số liệu nhanh</b> (cập nhật {now})"
+STATS_BLOCK = (
+    "<b>{title}</b>\n"
+    "• Người hỏi: {conversations} · câu hỏi: {questions}\n"
+    "• Trả lời ngay: {answered} · hỏi lại để chọn: {clarified} · chưa trả lời được: {declined}\n"
+    "• Đánh giá: 👍 {up} · 👎 {down}\n"
+    "• Gặp cán bộ: {handoffs} (đã trả lời {handoffs_answered})"
+)
+STATS_TODAY = "Hôm nay"
+STATS_WEEK = "Tuần này (từ thứ Hai)"
+REPORT_BAD_WEEK = "Tuần không hợp lệ: {week}. Ví dụ đúng: /baocao 2026-W47"
+
+# The weekly report (staff read it in Telegram, in a file, or in a spreadsheet)
+REPORT_TITLE = "Báo cáo tuần {week} ({start} – {end})"
+REPORT_VOLUME = "Số lượng"
+REPORT_VOLUME_NOTE = "so với tuần trước"
+REPORT_LABELS = {
+    "conversations": "Người hỏi (cuộc trò chuyện)",
+    "questions": "Câu hỏi",
+    "answered": "Trả lời ngay",
+    "clarified": "Hỏi lại để chọn thủ tục",
+    "declined": "Chưa trả lời được",
+    "unanswered": "Ghi nhận chưa trả lời được (kể cả “không phải các thủ tục này”)",
+    "ratings_up": "Đánh giá 👍",
+    "ratings_down": "Đánh giá 👎",
+    "saved_trips": "Đỡ được một lần đi lại",
+    "handoffs": "Yêu cầu gặp cán bộ",
+    "handoffs_answered": "Đã được cán bộ trả lời",
+}
+REPORT_SATISFACTION_RATE = "Tỷ lệ hài lòng: {rate} (tuần trước: {previous})"
+REPORT_DAILY = "Câu hỏi theo ngày"
+REPORT_WEEKDAYS_SHORT = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
+REPORT_ASKED = "Thủ tục được hỏi nhiều nhất"
+REPORT_UNANSWERED = "Câu hỏi chưa trả lời được (gộp các câu giống nhau)"
+REPORT_SATISFACTION = "Mức độ hài lòng theo thủ tục"
+REPORT_RATED_LINE = "👍 {up} · 👎 {down} · hài lòng {rate} · đỡ đi lại {saved}"
+REPORT_REASONS = "Lý do 👎"
+REPORT_REASON_NONE = "Chưa chọn lý do"
+REPORT_ASKED_WITH = "câu hỏi"
+REPORT_COMMENT = "góp ý"
+REPORT_STALE = "Thông tin cần kiểm tra lại (kiểm tra lần cuối đã quá {days} ngày)"
+REPORT_STALE_LINE = "{name} ({id}): kiểm tra ngày {date}, đã {days} ngày"
+REPORT_TIMES = "{count} lần"
+REPORT_NONE = "Không có."
+REPORT_EMPTY = "Tuần này chưa có dữ liệu."
+REPORT_FROM_AGGREGATE = (
+    "Dữ liệu chi tiết của tuần này đã được xóa theo thời hạn lưu trữ; báo cáo chỉ còn các "
+    "con số tổng hợp."
+)
+REPORT_COUNT = "Số lượt"
+REPORT_THIS_WEEK = "Tuần này"
+REPORT_PREVIOUS_WEEK = "Tuần trước"
+REPORT_CHANGE = "Thay đổi"
+REPORT_ITEM = "Mục"
+REPORT_PROCEDURE = "Thủ tục"
+REPORT_GENERATED = "Tạo lúc {now} bởi {bot_name}."
+REPORT_FULL_HINT = (
+    "<i>Bản đầy đủ (biểu đồ, mọi góp ý): python -m bot report --week {week} --format html</i>"
+)
+REPORT_MORE = "… và {count} mục khác trong báo cáo đầy đủ."
+REPORT_WEEKLY_HEAD = "📊 <b>Báo cáo tuần tự động</b>"

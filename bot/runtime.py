@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot import feedback, handoff, retention, staff, walkthrough
 from bot.assistant import Assistant
 from bot.catalogue import Catalogue
 from bot.matching import Matcher
@@ -16,6 +17,11 @@ from bot.store import Database
 
 def register_features(assistant: Assistant) -> None:
     """Plug the feature modules into the assistant (each adds its commands and buttons)."""
+    walkthrough.register(assistant)
+    feedback.register(assistant)
+    handoff.register(assistant)
+    retention.register(assistant)
+    staff.register(assistant)
 
 
 @dataclass
