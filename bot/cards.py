@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot import messages as m
-from bot.catalogue import Catalogue, Guide, Procedure
+from bot.catalogue import Catalogue, Document, Guide, Procedure
 from bot.national import NationalProcedure
 from bot.replies import Button, Keyboard, esc
 
@@ -86,13 +86,20 @@ def section_text(catalogue: Catalogue, procedure: Procedure, section: Section) -
     return title + "\n".join(body)
 
 
+def document_kind(doc: Document) -> str:
+    """How a document is handed in: '2 bản sao', 'mang bản chính để xuất trình'..."""
+    if doc.kind in ("show", "data"):
+        return m.DOC_KIND[doc.kind]
+    return f"{doc.count} {m.DOC_KIND[doc.kind]}"
+
+
 def _documents(catalogue: Catalogue, procedure: Procedure) -> list[str]:
     if not procedure.documents:
         return [m.NO_DOCUMENTS]
     lines = []
     for n, doc in enumerate(procedure.documents, 1):
         lines.append(
-            m.DOC_LINE.format(n=n, name=esc(doc.name), count=doc.count, kind=m.DOC_KIND[doc.kind])
+            m.DOC_LINE.format(n=n, name=esc(doc.name), kind=document_kind(doc))
         )
         if doc.when:
             lines.append(m.DOC_WHEN.format(when=esc(doc.when)))

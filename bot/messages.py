@@ -143,7 +143,7 @@ SECTION_TITLES = {
     "steps": "🪜 Các bước",
     "notes": "💡 Lưu ý",
 }
-DOC_LINE = "{n}. {name} — {count} {kind}"
+DOC_LINE = "{n}. {name} — {kind}"
 DOC_WHEN = "   <i>{when}</i>"
 DOC_FORM = "   Mẫu: {form}"
 NO_DOCUMENTS = "Danh mục chưa ghi giấy tờ cho thủ tục này; bạn vui lòng hỏi tại nơi nộp."
@@ -410,8 +410,8 @@ REPORT_LABELS = {
     "questions": "Câu hỏi",
     "answered": "Trả lời ngay",
     "clarified": "Hỏi lại để chọn thủ tục",
-    "declined": "Chưa trả lời được",
-    "unanswered": "Ghi nhận chưa trả lời được (kể cả “không phải các thủ tục này”)",
+    "declined": "Không tìm được thủ tục",
+    "unanswered": "Ghi vào danh sách chưa trả lời",
     "ratings_up": "Đánh giá 👍",
     "ratings_down": "Đánh giá 👎",
     "saved_trips": "Đỡ được một lần đi lại",
@@ -450,3 +450,6 @@ REPORT_FULL_HINT = (
 )
 REPORT_MORE = "… và {count} mục khác trong báo cáo đầy đủ."
 REPORT_WEEKLY_HEAD = "📊 <b>Báo cáo tuần tự động</b>"
+REPORT_NO_CATALOGUE = "Không đọc được danh mục {path} ({error}); báo cáo ghi mã thủ tục thay tên."
+REPORT_BAD_WEEK_CLI = "Tuần không hợp lệ: {week}. Viết theo dạng YYYY-Www, ví dụ 2026-W47."
+REPORT_WRITTEN = "Đã ghi báo cáo vào {path}"
