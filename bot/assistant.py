@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot import cards, events
+from bot import cards, events, ratelimit
 from bot import messages as m
 from bot.catalogue import Catalogue, Guide, Procedure
 from bot.matching import Match, Matcher
@@ -179,6 +179,9 @@ class Assistant:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one incoming event."""
+        slowed = ratelimit.gate(self, incoming)  # a citizen flooding the bot waits politely
+        if slowed is not None:
+            return slowed
         catalogue, matcher = self.snapshot()
         turn = Turn(
             incoming=incoming,
