@@ -66,6 +66,18 @@ def _entry_texts(entry: Entry) -> list[tuple[str, str]]:
     return texts
 
 
+def _catalogue_words(catalogue: Catalogue) -> list[str]:
+    """Every text of the catalogue: its words are real words, never typos to repair."""
+    texts: list[str] = []
+    for procedure in catalogue.procedures.values():
+        texts.extend([procedure.summary, procedure.time, procedure.fee, procedure.where])
+        texts.extend(d.name for d in procedure.documents)
+        texts.extend((*procedure.steps, *procedure.notes))
+    for guide in catalogue.guides.values():
+        texts.extend(f"{s.title} {s.text}" for s in guide.steps)
+    return texts
+
+
 def _national_name(name: str) -> str:
     # "Thủ tục ..." prefixes a few hundred names and tells nothing.
     lowered = name.casefold()
@@ -85,7 +97,9 @@ class Matcher:
         self.thresholds = thresholds or Thresholds()
         vocabulary = dict(catalogue.vocabulary)
         self.index = Index.build(
-            ((e.id, _entry_texts(e)) for e in catalogue.entries.values()), vocabulary
+            ((e.id, _entry_texts(e)) for e in catalogue.entries.values()),
+            vocabulary,
+            _catalogue_words(catalogue),
         )
         self.national: Index | None = None
         if national:

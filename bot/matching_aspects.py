@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Literal
 
-from bot.matching_index import FOLDED_STOPWORDS
+from bot.matching_words import GENERIC
 from bot.text import expand_shorthand, normalize, strip_marks, word_set
 
 if TYPE_CHECKING:
@@ -227,7 +227,7 @@ def is_small_talk(text: str) -> bool:
 def pure_followup_words(query: Query, index: Index) -> bool:
     """Tell whether an analysed question holds no word that names a procedure."""
     for folded in query.folded:
-        if folded in ASPECT_WORDS or folded in FOLDED_STOPWORDS or not folded.isalpha():
+        if folded in ASPECT_WORDS or folded in GENERIC or not folded.isalpha():
             continue
         if folded in index.idf:
             return False

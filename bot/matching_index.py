@@ -17,24 +17,18 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from bot.text import expand_shorthand, has_marks, normalize, strip_marks, word_set
+from bot.matching_words import EVERYDAY, GENERIC, national_syllables
+from bot.text import expand_shorthand, has_marks, normalize, strip_marks
 
 # How much a phrase of each kind counts: the summary is a description, not how people ask.
 KIND_WEIGHT = {"name": 1.0, "alias": 1.0, "summary": 0.55}
-# A marked question word that meets the same word with other marks (hóa / hòa) counts less.
-OTHER_MARKS = 0.8
+# A marked question word that meets the same word with other marks (mấy / máy) is most likely
+# another word: it counts for little.
+OTHER_MARKS = 0.5
 # A fuzzy (typo) match counts this much of an exact one, times the similarity.
 FUZZY = 0.85
-# Function words: they glue a question together and say nothing about the procedure.
-STOPWORDS = word_set(
-    """tôi em anh chị mình bạn cho của thì là và với có không được muốn cần phải làm sao thế
-    nào gì ạ à ơi nhé nha nhá vậy này đó kia ở đâu đi về bao nhiêu như thì mà nên hay hoặc hỏi
-    xin giúp ad admin ạh rồi đã đang sẽ bị các những một mấy cái con người ai khi lúc nếu vì
-    nhưng trong ngoài trên dưới từ đến tại theo để cũng vẫn còn nữa luôn lại ra vào thôi chứ
-    nhỉ hả hở ừ ok dạ vâng thưa cần có thể biết giờ nay hiện bây được hết mất gồm những nào
-    ông bà cô chú bác cháu"""
-)
-FOLDED_STOPWORDS = frozenset(strip_marks(w) for w in STOPWORDS)
+# Generic words weigh this share of their catalogue weight.
+GENERIC_WEIGHT = 0.2
 
 
 @dataclass(frozen=True)
@@ -55,30 +49,50 @@ class Rewriter:
 
     vocabulary: Mapping[str, tuple[str, ...]]
     keys: list[tuple[list[str], list[str], list[str]]] = field(default_factory=list)
+    short_keys: list[tuple[list[str], list[str], list[str]]] = field(default_factory=list)
+    long_keys: list[tuple[list[str], list[str], list[str]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for key, expansions in self.vocabulary.items():
             words = normalize(key).split()
             if not words:
                 continue
+            folded = [strip_marks(w) for w in words]
+            # A short marked key ("đẻ") must not swallow its unmarked look-alike ("de" = để).
+            loose = len(words) > 1 or len(folded[0]) > 3 or folded[0] == words[0]
             target: list[str] = []
             for expansion in expansions:
                 for word in normalize(expansion).split():
                     if word not in target:
                         target.append(word)
-            self.keys.append((words, [strip_marks(w) for w in words], target))
+            self.keys.append((words, folded if loose else words, target))
         # Longest keys first, so "sổ đỏ" wins over "sổ".
         self.keys.sort(key=lambda k: -len(k[0]))
+        self.short_keys = [k for k in self.keys if len(k[0]) == 1]
+        self.long_keys = [k for k in self.keys if len(k[0]) > 1]
 
-    def rewrite(self, words: list[str], chat: bool) -> tuple[list[str], list[str]]:
-        """Return the rewritten words, and a note per rewrite for `why`."""
+    def rewrite(self, words: list[str], chat: bool) -> tuple[list[str], list[int], list[str]]:
+        """Return the rewritten words, the original word each comes from, and notes for `why`.
+
+        One-word keys go first ("cty" → "công ty"), so that longer keys can then match what
+        they produced ("mở công ty" → "thành lập doanh nghiệp").
+        """
         if chat:
             words = expand_shorthand(words)
-        out: list[str] = []
         notes: list[str] = []
+        first, first_origin = self._pass(words, self.short_keys, notes)
+        second, second_origin = self._pass(first, self.long_keys, notes)
+        return second, [first_origin[i] for i in second_origin], notes
+
+    @staticmethod
+    def _pass(
+        words: list[str], keys: list[tuple[list[str], list[str], list[str]]], notes: list[str]
+    ) -> tuple[list[str], list[int]]:
+        out: list[str] = []
+        origin: list[int] = []
         i = 0
         while i < len(words):
-            for key, folded, target in self.keys:
+            for key, folded, target in keys:
                 n = len(key)
                 span = words[i : i + n]
                 if len(span) == n and all(
@@ -86,13 +100,15 @@ class Rewriter:
                     for w, k, f in zip(span, key, folded, strict=True)
                 ):
                     out.extend(target)
+                    origin.extend([i] * len(target))
                     notes.append(f"{' '.join(span)}→{' '.join(target)}")
                     i += n
                     break
             else:
                 out.append(words[i])
+                origin.append(i)
                 i += 1
-        return out, notes
+        return out, origin
 
 
 def features_of(folded: Sequence[str]) -> list[str]:
@@ -113,21 +129,23 @@ class Index:
     vocab_by_length: dict[int, list[str]]
     entry_features: list[frozenset[str]]
     unknown_weight: float
+    known: frozenset[str] = frozenset()
 
     @classmethod
     def build(
         cls,
         entries: Iterable[tuple[str, Sequence[tuple[str, str]]]],
         vocabulary: Mapping[str, tuple[str, ...]],
+        known_text: Iterable[str] = (),
     ) -> Index:
-        """Index entries given as (id, [(kind, text), ...])."""
+        """Index entries given as (id, [(kind, text), ...]); `known_text` holds real words."""
         rewriter = Rewriter(vocabulary)
         ids: list[str] = []
         raw: list[tuple[int, str, str, list[str], list[str]]] = []
         for number, (entry_id, texts) in enumerate(entries):
             ids.append(entry_id)
             for kind, text in texts:
-                words, _ = rewriter.rewrite(normalize(text).split(), chat=False)
+                words, _, _ = rewriter.rewrite(normalize(text).split(), chat=False)
                 if words:
                     raw.append((number, kind, text, words, [strip_marks(w) for w in words]))
         df: dict[str, int] = {}
@@ -138,7 +156,7 @@ class Index:
             for feat in entry_feats:
                 df[feat] = df.get(feat, 0) + 1
         total = max(len(ids), 1)
-        idf = {f: math.log(1 + (total - n + 0.5) / (n + 0.5)) for f, n in df.items()}
+        idf = {f: _weight(f, total, n) for f, n in df.items()}
         phrases: list[Phrase] = []
         postings: dict[str, list[int]] = {}
         for number, kind, text, words, folded in raw:
@@ -162,6 +180,7 @@ class Index:
             vocab_by_length=vocab_by_length,
             entry_features=[frozenset(f) for f in per_entry],
             unknown_weight=math.log(1 + (total - 0.5) / 1.5),
+            known=_known_words(known_text, vocabulary),
         )
 
     fuzzy_cache: dict[str, tuple[str, float] | None] = field(default_factory=dict)
@@ -181,6 +200,25 @@ class Index:
             if left in self.idf and right in self.idf:
                 return [left, right]
         return None
+
+
+def _weight(feature: str, total: int, df: int) -> float:
+    weight = math.log(1 + (total - df + 0.5) / (df + 0.5))
+    if all(w in GENERIC for w in feature.split()):
+        weight *= GENERIC_WEIGHT
+    return weight
+
+
+def _known_words(
+    texts: Iterable[str], vocabulary: Mapping[str, tuple[str, ...]]
+) -> frozenset[str]:
+    words = set(EVERYDAY) | national_syllables()
+    for text in texts:
+        words.update(strip_marks(normalize(text)).split())
+    for key, expansions in vocabulary.items():
+        for text in (key, *expansions):
+            words.update(strip_marks(normalize(text)).split())
+    return frozenset(words)
 
 
 def _nearest(vocab_by_length: Mapping[int, list[str]], word: str) -> tuple[str, float] | None:

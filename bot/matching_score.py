@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.matching_index import FOLDED_STOPWORDS, FUZZY, KIND_WEIGHT, OTHER_MARKS, Index, Phrase
-from bot.text import has_marks, normalize, strip_marks
+from bot.matching_index import FUZZY, GENERIC_WEIGHT, KIND_WEIGHT, OTHER_MARKS, Index, Phrase
+from bot.matching_words import GENERIC
+from bot.text import has_marks, normalize, strip_marks, word_set
 
-# A feature found in more than this share of entries is too common to find candidates with
-# (it still counts when scoring them).
-COMMON = 0.06
+# In a large index, a feature found in more phrases than this is too common to find candidates
+# with (it still counts when scoring them).
+COMMON = 1500
+# How the question's share explained by an entry tempers the best phrase's coverage.
+SHARE_FLOOR = 0.2
+SHARE_POWER = 1.0
 # Most phrases scored in full per question.
 POOL = 300
+# "mất / hết / tốn" before these words ask about cost or time ("mất bao lâu"), not a loss.
+_AMOUNT = word_set("bao may bn nhieu tien phi thoi khoang it chung")
+_COSTS = frozenset({"mat", "het", "ton"})
 
 
 @dataclass(frozen=True)
@@ -30,15 +37,31 @@ class Thresholds:
 
 @dataclass
 class Query:
-    """A question read against one index: its folded words, features and weights."""
+    """A question read against one index: its words, features and how much each word weighs.
+
+    `groups` gathers the words that came from one word the citizen typed: a vocabulary key
+    ("bhyt" → "bảo hiểm y tế") weighs as one word, not four.
+    """
 
     words: list[str]
     folded: list[str]
-    quality: list[float]
     notes: list[str]
     features: dict[str, float] = field(default_factory=dict)
     marked: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    weights: dict[str, float] = field(default_factory=dict)
+    groups: list[tuple[float, dict[str, float]]] = field(default_factory=list)
+
+    @property
+    def total(self) -> float:
+        """Return the weight of the whole question."""
+        return sum(weight for weight, _ in self.groups) or 1.0
+
+    def share(self, bag: frozenset[str]) -> float:
+        """Return the share of the question's weight that words of `bag` explain."""
+        explained = 0.0
+        for weight, words in self.groups:
+            inside = sum(w for word, w in words.items() if word in bag)
+            explained += weight * inside / (sum(words.values()) or 1.0)
+        return explained / self.total
 
 
 @dataclass(frozen=True)
@@ -50,56 +73,54 @@ class Scored:
     why: str
 
 
+def _word_weight(index: Index, folded: str) -> float:
+    if folded in index.idf:
+        return index.idf[folded]
+    if folded in GENERIC:
+        return GENERIC_WEIGHT * index.unknown_weight
+    if folded.isalpha():
+        return 0.5 * index.unknown_weight
+    return 0.2
+
+
 def analyse(index: Index, text: str) -> Query:
     """Normalise, expand shorthand and vocabulary, and repair typos, against an index."""
-    words, notes = index.rewriter.rewrite(normalize(text).split(), chat=True)
-    out_words: list[str] = []
-    out_folded: list[str] = []
-    quality: list[float] = []
-    for word in words:
+    words, origin, notes = index.rewriter.rewrite(normalize(text).split(), chat=True)
+    out: list[tuple[str, str, float, int]] = []  # word, folded, quality, group
+    for position, word in enumerate(words):
         folded = strip_marks(word)
-        if folded in index.idf or folded in FOLDED_STOPWORDS or not folded.isalpha():
-            out_words.append(word)
-            out_folded.append(folded)
-            quality.append(1.0)
+        group = origin[position]
+        following = strip_marks(words[position + 1]) if position + 1 < len(words) else ""
+        if folded in _COSTS and following in _AMOUNT:
+            continue
+        if folded in index.idf or folded in index.known or not folded.isalpha():
+            out.append((word, folded, 1.0, group))
             continue
         parts = index.split(folded)
         if parts is not None:
-            out_words.extend(parts)
-            out_folded.extend(parts)
-            quality.extend([0.95, 0.95])
+            out.extend((part, part, 0.95, group) for part in parts)
             notes.append(f"{word}→{' '.join(parts)}")
             continue
         near = index.correct(folded)
         if near is not None:
-            out_words.append(near[0])
-            out_folded.append(near[0])
-            quality.append(FUZZY * near[1])
+            out.append((near[0], near[0], FUZZY * near[1], group))
             notes.append(f"{word}≈{near[0]}")
             continue
-        out_words.append(word)
-        out_folded.append(folded)
-        quality.append(1.0)
-    query = Query(out_words, out_folded, quality, notes)
-    for i, folded in enumerate(out_folded):
-        _add(query, folded, quality[i], out_words[i : i + 1])
-        if i + 1 < len(out_folded):
-            pair = f"{folded} {out_folded[i + 1]}"
-            _add(query, pair, min(quality[i], quality[i + 1]), out_words[i : i + 2])
-        if folded in query.weights:
-            continue
-        if folded in FOLDED_STOPWORDS:
-            query.weights[folded] = 0.1 * index.idf.get(folded, 1.0)
-        elif folded in index.idf:
-            query.weights[folded] = index.idf[folded]
-        elif folded.isalpha():
-            query.weights[folded] = 0.5 * index.unknown_weight
-        else:
-            query.weights[folded] = 0.2
+        out.append((word, folded, 1.0, group))
+    query = Query([w for w, _, _, _ in out], [f for _, f, _, _ in out], notes)
+    grouped: dict[int, dict[str, float]] = {}
+    for i, (word, folded, quality, group) in enumerate(out):
+        _add(query, folded, quality, (word,))
+        if i + 1 < len(out):
+            following_word, following_folded, following_quality, _ = out[i + 1]
+            pair = f"{folded} {following_folded}"
+            _add(query, pair, min(quality, following_quality), (word, following_word))
+        grouped.setdefault(group, {})[folded] = _word_weight(index, folded)
+    query.groups = [(max(words.values()), words) for words in grouped.values()]
     return query
 
 
-def _add(query: Query, feature: str, quality: float, words: list[str]) -> None:
+def _add(query: Query, feature: str, quality: float, words: tuple[str, ...]) -> None:
     if quality > query.features.get(feature, 0.0):
         query.features[feature] = quality
         query.marked[feature] = tuple(w for w in words if has_marks(w))
@@ -117,9 +138,8 @@ def _phrase_match(index: Index, query: Query, phrase: Phrase) -> tuple[float, li
     return matched, found
 
 
-def score_query(index: Index, query: Query, limit: int = 10) -> list[Scored]:
-    """Return the best entries for an analysed question, best first."""
-    common = max(8, int(COMMON * len(index.ids)))
+def _candidates(index: Index, query: Query) -> list[int]:
+    common = max(COMMON, len(index.phrases) // 20)
     hits: dict[int, float] = {}
     for feature in query.features:
         posting = index.postings.get(feature)
@@ -129,14 +149,17 @@ def score_query(index: Index, query: Query, limit: int = 10) -> list[Scored]:
         for phrase_id in posting:
             hits[phrase_id] = hits.get(phrase_id, 0.0) + weight
     if not hits:
-        # Only common words: fall back to them, so "đăng ký" still lists something.
+        # Only very common words: fall back to them, so "đăng ký" still lists something.
         for feature in query.features:
-            for phrase_id in index.postings.get(feature, ())[: POOL * 4]:
+            for phrase_id in index.postings.get(feature, ())[:POOL]:
                 hits[phrase_id] = hits.get(phrase_id, 0.0) + index.idf[feature]
-    pool = sorted(hits, key=lambda p: -hits[p])[:POOL]
-    total = sum(query.weights.values()) or 1.0
+    return sorted(hits, key=lambda p: -hits[p])[:POOL]
+
+
+def score_query(index: Index, query: Query, limit: int = 10) -> list[Scored]:
+    """Return the best entries for an analysed question, best first."""
     best: dict[int, tuple[float, str]] = {}
-    for phrase_id in pool:
+    for phrase_id in _candidates(index, query):
         phrase = index.phrases[phrase_id]
         matched, found = _phrase_match(index, query, phrase)
         if not found or phrase.weight <= 0:
@@ -146,12 +169,10 @@ def score_query(index: Index, query: Query, limit: int = 10) -> list[Scored]:
             shown = sorted(found, key=lambda f: -index.idf[f])[:4]
             best[phrase.entry] = (coverage, f"{phrase.kind} '{phrase.text}': {', '.join(shown)}")
     scored: list[Scored] = []
+    note = f"; {', '.join(query.notes)}" if query.notes else ""
     for entry, (coverage, why) in best.items():
-        bag = index.entry_features[entry]
-        explained = sum(w for f, w in query.weights.items() if f in bag)
-        share = explained / total
-        score = 0.6 * coverage + 0.4 * share
-        note = f"; {', '.join(query.notes)}" if query.notes else ""
+        share = query.share(index.entry_features[entry])
+        score = coverage * (SHARE_FLOOR + (1 - SHARE_FLOOR) * share**SHARE_POWER)
         scored.append(Scored(index.ids[entry], score, f"{why} (covers {share:.0%}){note}"))
     scored.sort(key=lambda s: -s.score)
     return scored[:limit]
