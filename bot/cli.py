@@ -117,6 +117,13 @@ def cmd_bench_match(args: argparse.Namespace) -> int:
     return main(args.rest)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The weekly report: volume, most asked, unanswered, satisfaction, stale entries."""
+    from bot.report_render import run
+
+    return run(_settings(), args.week, args.format, args.out)
+
+
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "run": (cmd_run, "chạy bot Telegram"),
     "chat": (cmd_chat, "trò chuyện với bot ngay trên máy tính (không cần token)"),
@@ -124,6 +131,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "match": (cmd_match, "xem bot hiểu câu hỏi thế nào"),
     "evaluate": (cmd_evaluate, "đo độ chính xác trên bộ câu hỏi có nhãn"),
     "bench-match": (cmd_bench_match, "đo tốc độ, bộ nhớ của phần tìm thủ tục"),
+    "report": (cmd_report, "báo cáo tuần: câu hỏi, chưa trả lời được, mức độ hài lòng"),
 }
 
 
@@ -141,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--top", type=int, default=3, help="số thủ tục gợi ý")
             command.add_argument("--json", action="store_true", help="mỗi dòng một đối tượng JSON")
             command.add_argument("--no-national", action="store_true", help="bỏ tầng quốc gia")
+        elif name == "report":
+            command.add_argument("--week", help="tuần YYYY-Www (mặc định: tuần trọn vẹn gần nhất)")
+            command.add_argument(
+                "--format", choices=("text", "markdown", "csv", "html"), default="text"
+            )
+            command.add_argument("--out", help="ghi vào tệp thay vì in ra màn hình")
         elif name in ("evaluate", "bench-match"):
             command.add_argument("rest", nargs=argparse.REMAINDER)
     return parser

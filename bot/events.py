@@ -1,9 +1,13 @@
-"""What the weekly review needs to know happened: questions asked and questions not answered.
+"""What the weekly review needs to know happened: questions asked and questions not answered;
+and what the bot is waiting for a citizen to type next (a comment, a question for staff).
 
 Everything a citizen typed is redacted before it reaches the database.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
 
 from bot.matching import Match
 from bot.privacy import redact
@@ -14,18 +18,25 @@ from bot.text import normalize
 STORED_CHARS = 300
 
 
-async def record_question(db: Database, user: str, text: str, match: Match) -> None:
+def clean(text: str, limit: int = STORED_CHARS) -> str:
+    """Citizen text as it may be stored: redacted, trimmed, cut to `limit` characters."""
+    return redact(text.strip())[:limit].strip()
+
+
+async def record_question(
+    db: Database, user: str, text: str, match: Match, at: str | None = None
+) -> None:
     """Log a question with how the bot read it."""
     top = match.candidates[0] if match.candidates else None
-    clean = redact(text)[:STORED_CHARS]
+    stored = clean(text)
     await db.execute(
         "INSERT INTO questions (at, user_hash, text, normalized, decision, entry_id, score) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
-            utcnow(),
+            at or utcnow(),
             user,
-            clean,
-            normalize(clean),
+            stored,
+            normalize(stored),
             match.decision,
             top.id if top else None,
             top.score if top else None,
@@ -33,12 +44,59 @@ async def record_question(db: Database, user: str, text: str, match: Match) -> N
     )
 
 
-async def record_unanswered(db: Database, user: str, text: str, reason: str) -> None:
+async def record_unanswered(
+    db: Database, user: str, text: str, reason: str, at: str | None = None
+) -> None:
     """Log a question the bot declined, or whose suggestions the citizen refused."""
-    if not text:
+    stored = clean(text)
+    if not stored:
         return
-    clean = redact(text)[:STORED_CHARS]
     await db.execute(
         "INSERT INTO unanswered (at, user_hash, text, normalized, reason) VALUES (?, ?, ?, ?, ?)",
-        (utcnow(), user, clean, normalize(clean), reason),
+        (at or utcnow(), user, stored, normalize(stored), reason),
     )
+
+
+# --- pending input: the next text a citizen types answers a question of the bot -------------
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What the bot waits for from one user, and since when."""
+
+    kind: str
+    payload: str
+    at: dt.datetime
+
+    def age(self, now: dt.datetime | None = None) -> dt.timedelta:
+        """How long the bot has been waiting."""
+        return (now or dt.datetime.now(dt.UTC)) - self.at
+
+
+async def set_pending(db: Database, user: str, kind: str, payload: str = "") -> None:
+    """Wait for the user's next text (replacing whatever the bot waited for before)."""
+    await db.execute(
+        "INSERT OR REPLACE INTO pending_input (user_hash, kind, payload, at) VALUES (?, ?, ?, ?)",
+        (user, kind, payload, utcnow()),
+    )
+
+
+async def pending(db: Database, user: str, kinds: tuple[str, ...]) -> Pending | None:
+    """What the bot waits for from this user, if it is one of `kinds`."""
+    row = await db.read_one(
+        "SELECT kind, payload, at FROM pending_input WHERE user_hash = ?", (user,)
+    )
+    if row is None or row[0] not in kinds:
+        return None
+    return Pending(row[0], row[1], dt.datetime.fromisoformat(row[2]))
+
+
+async def clear_pending(db: Database, user: str, kinds: tuple[str, ...]) -> bool:
+    """Stop waiting for the user's text if it is one of `kinds`; True if something was waiting."""
+    found = await pending(db, user, kinds)
+    if found is None:
+        return False
+    await db.execute(
+        "DELETE FROM pending_input WHERE user_hash = ? AND kind = ?", (user, found.kind)
+    )
+    return True
