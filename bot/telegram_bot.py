@@ -2,16 +2,23 @@
 
 Every handler is registered in `build_application`, in order, with a comment each. Resources
 are opened in `post_init` and closed in `post_shutdown`; handlers reach them through the
-`TelegramFrontEnd` instance, never through `bot_data`.
+`TelegramFrontEnd` instance, never through `bot_data`. Updates of different chats are handled
+concurrently, those of one chat in the order they came. Every Bot API call that fails for a
+reason that passes (flood control, a 5xx, a dropped connection) is retried, so that each
+citizen gets each reply once; every button press is answered.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
+import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 from telegram import (
@@ -28,6 +35,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
@@ -35,12 +43,14 @@ from telegram.ext import (
 )
 
 from bot import messages as m
-from bot.catalogue import CatalogueError
-from bot.replies import Incoming, Keyboard, Reply, split_text
+from bot.assistant import Turn
+from bot.matching import Match
+from bot.replies import Incoming, Keyboard, Reply, Sender, split_text
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 # What the citizen sees in Telegram's command menu.
@@ -54,8 +64,21 @@ MENU_COMMANDS = [
     ("xoadulieu", "Xóa dữ liệu của tôi"),
     ("help", "Trợ giúp"),
 ]
-MEDIA_KINDS = ("sticker", "photo", "voice", "video", "video_note", "audio", "document",
-               "animation", "location", "contact", "poll", "dice")
+MEDIA_KINDS = (
+    "sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
+    "location", "contact", "poll", "dice",
+)  # fmt: skip
+# Telegram allows about 30 messages a second per bot; BOT_SEND_RATE changes it (0: no limit,
+# for a self-hosted Bot API server or a benchmark).
+SEND_RATE = 30.0
+CONCURRENT_UPDATES = 256
+ATTEMPTS = 5  # tries of one Bot API call that fails for a passing reason
+HEARTBEAT_SECONDS = 30.0  # the container's health check reads the heartbeat file's age
+
+# The decision the matcher took in the turn being handled (set by an answer hook, logged).
+_TURN_NOTES: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "turn_notes", default=None
+)
 
 
 def keyboard_markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
@@ -92,31 +115,87 @@ def to_incoming(update: Update) -> Incoming | None:
     message = update.message
     if message is None or message.from_user is None:
         return None
-    base = {
+    replied = message.reply_to_message
+    base: dict[str, Any] = {
         "chat_id": message.chat.id,
         "user_id": message.from_user.id,
         "message_id": message.message_id,
-        "reply_to_message_id": (
-            message.reply_to_message.message_id if message.reply_to_message else None
-        ),
-        "reply_to_text": (
-            (message.reply_to_message.text or "") if message.reply_to_message else ""
-        ),
+        "reply_to_message_id": replied.message_id if replied else None,
+        "reply_to_text": (replied.text or "") if replied else "",
         "user_name": message.from_user.full_name,
     }
     if message.text is not None:
         command = _COMMAND.match(message.text.strip())
         if command:
+            args = (command.group(2) or "").strip()
             return Incoming(
-                kind="command",
-                command=command.group(1),
-                args=(command.group(2) or "").strip(),
-                text=message.text,
-                **base,  # type: ignore[arg-type]
+                kind="command", command=command.group(1), args=args, text=message.text, **base
             )
-        return Incoming(kind="text", text=message.text, **base)  # type: ignore[arg-type]
+        return Incoming(kind="text", text=message.text, **base)
     media = next((k for k in MEDIA_KINDS if getattr(message, k, None)), "other")
-    return Incoming(kind="media", media=media, text=message.caption or "", **base)  # type: ignore[arg-type]
+    return Incoming(kind="media", media=media, text=message.caption or "", **base)
+
+
+def _seconds(delay: object) -> float:
+    total = getattr(delay, "total_seconds", None)
+    return float(total()) if callable(total) else float(delay)  # type: ignore[arg-type]
+
+
+async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
+    """Run a Bot API call, retrying flood control, 5xx answers and dropped connections.
+
+    A refusal (BadRequest, Forbidden) is raised at once; the last failure after ATTEMPTS tries.
+    """
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return await call()
+        except RetryAfter as exc:
+            # The rate limiter has retried already; Telegram still says wait: wait.
+            if attempt == ATTEMPTS:
+                raise
+            await asyncio.sleep(_seconds(exc.retry_after))
+        except BadRequest:
+            raise
+        except NetworkError as exc:  # 5xx, a dropped connection, a time-out
+            if attempt == ATTEMPTS:
+                raise
+            log.warning("%s failed (attempt %d): %s", what, attempt, exc)
+            await asyncio.sleep(0.2 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Handle updates of different chats at once, and those of one chat one after another.
+
+    A citizen who presses two buttons quickly gets the answers in that order, and a walkthrough
+    step is never handled on top of the one before it.
+    """
+
+    def __init__(self, max_concurrent_updates: int = CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Wait for the chat's earlier updates, then handle this one."""
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock, users = self._locks.setdefault(chat.id, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            users[0] -= 1
+            if not users[0]:
+                del self._locks[chat.id]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
 
 
 class TelegramFrontEnd:
@@ -125,18 +204,20 @@ class TelegramFrontEnd:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.runtime: Runtime | None = None
-        self._watcher: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[Any]] = []
 
     # --- lifecycle -------------------------------------------------------------------------
 
     async def post_init(self, application: Application) -> None:  # type: ignore[type-arg]
-        """Open the catalogue and the database, publish the command menu, watch the file."""
+        """Open the catalogue and the database, publish the command menu, start the jobs."""
         self.runtime = await open_runtime(self.settings)
+        assistant = self.runtime.assistant
+        assistant.answer_hooks.append(_note_decision)
         try:
-            await application.bot.set_my_commands([BotCommand(c, d) for c, d in MENU_COMMANDS])
+            commands = [BotCommand(c, d) for c, d in MENU_COMMANDS]
+            await with_retries(lambda: application.bot.set_my_commands(commands), "menu")
         except TelegramError as exc:  # the menu is a convenience; never fail start-up on it
             log.warning("could not set the command menu: %s", exc)
-        holder = self.runtime.holder
 
         async def notify(outcome: object) -> None:
             text = getattr(outcome, "staff_message", lambda: str(outcome))()
@@ -144,37 +225,65 @@ class TelegramFrontEnd:
             if self.settings.staff_chat_id:
                 await self.send(application, Reply(text, chat_id=self.settings.staff_chat_id))
 
-        self._watcher = asyncio.create_task(
-            holder.watch(notify, interval=self.settings.reload_interval)
-        )
-        for hook in self.runtime.assistant.startup_hooks:
+        holder = self.runtime.holder
+        interval = self.settings.reload_interval
+        before = asyncio.all_tasks()
+        self._tasks.append(asyncio.create_task(holder.watch(notify, interval=interval)))
+        self._tasks.append(asyncio.create_task(self._heartbeat(application)))
+        for hook in assistant.startup_hooks:
             await hook(application_sender(self, application))
+        # Jobs the feature modules started (weekly report, retention) end with the bot.
+        self._tasks.extend(asyncio.all_tasks() - before - set(self._tasks))
+        log.info("bot ready: catalogue %s, database %s", self.settings.catalogue.name,
+                 self.settings.database.name)  # fmt: skip
 
     async def post_shutdown(self, application: Application) -> None:  # type: ignore[type-arg]
-        """Stop watching and close the database."""
-        if self._watcher is not None:
-            self._watcher.cancel()
+        """Stop the jobs and close the database (updates in flight have finished by now)."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
         if self.runtime is not None:
             await self.runtime.close()
+            self.runtime = None
+            log.info("database closed, bot stopped")
+
+    async def _heartbeat(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Touch the heartbeat file while the bot is up (the container's health check)."""
+        path = heartbeat_path(self.settings)
+        while True:
+            if path is not None:
+                try:
+                    path.touch()
+                except OSError as exc:
+                    log.warning("could not touch the heartbeat file: %s", exc)
+            await asyncio.sleep(HEARTBEAT_SECONDS)
 
     # --- updates ---------------------------------------------------------------------------
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Answer any update the handlers route here."""
+        """Answer any update the handlers route here; log one line without personal data."""
         incoming = to_incoming(update)
         if incoming is None or self.runtime is None:
             return
         started = time.perf_counter()
+        notes: dict[str, str] = {}
+        _TURN_NOTES.set(notes)
         try:
             replies = await self.runtime.assistant.handle(incoming)
         except Exception:
             log.exception("failed to handle an update of kind %s", incoming.kind)
             replies = [Reply(m.BUSY, notice=m.BUSY[:190])]
-        await self.deliver(context.application, update, incoming, replies)
+            notes["decision"] = "error"
+        handled = time.perf_counter()
+        sent = await self.deliver(context.application, update, incoming, replies)
         log.info(
-            "update kind=%s replies=%d ms=%.1f",
+            "update kind=%s decision=%s replies=%d sent=%d core_ms=%.1f ms=%.1f",
             incoming.kind,
+            notes.get("decision", "-"),
             len(replies),
+            sent,
+            (handled - started) * 1000,
             (time.perf_counter() - started) * 1000,
         )
 
@@ -184,21 +293,24 @@ class TelegramFrontEnd:
         update: Update,
         incoming: Incoming,
         replies: Sequence[Reply],
-    ) -> None:
-        """Send replies; answer the button press (always, exactly once)."""
+    ) -> int:
+        """Send replies and answer the button press (always, once); return messages delivered."""
         query = update.callback_query
         notice = next((r.notice for r in replies if r.notice), "")
         if query is not None:
             try:
-                await query.answer(text=notice[:200] or None)
+                await with_retries(lambda: query.answer(text=notice[:200] or None), "answer")
             except TelegramError as exc:  # an old query can no longer be answered
                 log.info("could not answer a callback query: %s", exc)
+        delivered = 0
         for reply in replies:
-            if reply.edit and query is not None and isinstance(query.message, Message):
-                if await self.edit(query.message, reply):
-                    continue
+            pressed = query.message if query is not None else None
+            if reply.edit and isinstance(pressed, Message) and await self.edit(pressed, reply):
+                delivered += 1
+                continue
             target = reply.chat_id or incoming.chat_id
-            await self.send(application, reply, target)
+            delivered += len(await self.send(application, reply, target))
+        return delivered
 
     async def edit(self, message: Message, reply: Reply) -> bool:
         """Replace a message's text and buttons; False when a new message is needed instead."""
@@ -206,16 +318,22 @@ class TelegramFrontEnd:
         if len(parts) > 1:
             return False
         try:
-            await message.edit_text(
-                parts[0],
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard_markup(reply.buttons),
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            await with_retries(
+                lambda: message.edit_text(
+                    parts[0],
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard_markup(reply.buttons),
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                ),
+                "edit",
             )
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
                 return True
-            log.info("edit failed, sending a new message: %s", exc)
+            log.info("edit refused, sending a new message: %s", exc)
+            return False
+        except TelegramError as exc:
+            log.warning("edit failed, sending a new message: %s", exc)
             return False
         return True
 
@@ -233,11 +351,9 @@ class TelegramFrontEnd:
         sent: list[Message] = []
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
-            sent_message = await self._send_part(
-                application, target, part, reply if last else None
-            )
-            if sent_message is not None:
-                sent.append(sent_message)
+            message = await self._send_part(application, target, part, reply if last else None)
+            if message is not None:
+                sent.append(message)
         return sent
 
     async def _send_part(
@@ -248,39 +364,54 @@ class TelegramFrontEnd:
         reply: Reply | None,
     ) -> Message | None:
         markup = keyboard_markup(reply.buttons) if reply else None
-        reply_to = reply.reply_to_message_id if reply else None
-        for attempt in range(4):
+        quote = reply.reply_to_message_id if reply else None
+
+        def call(quoted: int | None) -> Callable[[], Awaitable[Message]]:
+            return lambda: application.bot.send_message(
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                reply_to_message_id=quoted,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+
+        # If the message to quote is gone, send without the quote rather than not at all.
+        for quoted in (quote, None) if quote is not None else (None,):
             try:
-                return await application.bot.send_message(
-                    chat_id,
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                    reply_to_message_id=reply_to,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                )
-            except RetryAfter as exc:
-                # The rate limiter already retries; this is a last line of defence.
-                delay = exc.retry_after
-                seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else delay
-                await asyncio.sleep(float(seconds))
+                return await with_retries(call(quoted), "send")
             except Forbidden as exc:
-                log.info("chat %s blocked the bot: %s", chat_id, exc)
+                log.info("a chat blocked the bot: %s", exc)
                 return None
             except BadRequest as exc:
-                if reply_to is not None and "reply" in str(exc).lower():
-                    reply_to = None
+                if quoted is not None and "reply" in str(exc).lower():
                     continue
-                log.warning("message rejected by the Bot API: %s", exc)
+                log.warning("message refused by the Bot API: %s", exc)
                 return None
-            except NetworkError as exc:
-                log.warning("network error sending a message (attempt %d): %s", attempt + 1, exc)
-                await asyncio.sleep(0.5 * 2**attempt)
-        log.error("gave up sending a message to chat %s", chat_id)
+            except TelegramError as exc:
+                log.error("gave up sending a message: %s", exc)
+                return None
         return None
 
 
-def application_sender(front: TelegramFrontEnd, application: Application):  # type: ignore[no-untyped-def,type-arg]
+async def _note_decision(turn: Turn, text: str, match: Match | None) -> None:
+    """Remember the matcher's decision for this turn's log line (an answer hook)."""
+    notes = _TURN_NOTES.get()
+    if notes is not None and match is not None:
+        notes["decision"] = match.decision
+
+
+def heartbeat_path(settings: Settings) -> Path | None:
+    """The file whose age tells the health check the bot is alive (beside the database)."""
+    if str(settings.database) == ":memory:":
+        return None
+    return Path(settings.database).parent / "heartbeat"
+
+
+def application_sender(
+    front: TelegramFrontEnd,
+    application: Application,  # type: ignore[type-arg]
+) -> Sender:
     """A function that sends a core Reply through this application (for scheduled jobs)."""
 
     async def send(reply: Reply) -> list[int]:
@@ -289,31 +420,39 @@ def application_sender(front: TelegramFrontEnd, application: Application):  # ty
     return send
 
 
-def build_application(
-    settings: Settings, front: TelegramFrontEnd | None = None
-) -> Application:  # type: ignore[type-arg]
+def send_rate(env: Mapping[str, str] | None = None) -> float:
+    """Messages a second the bot may send in all (BOT_SEND_RATE; 0 means no limiter)."""
+    raw = (os.environ if env is None else env).get("BOT_SEND_RATE", "").strip()
+    return float(raw) if raw else SEND_RATE
+
+
+def build_application(settings: Settings, front: TelegramFrontEnd | None = None) -> Application:  # type: ignore[type-arg]
     """The PTB application with every handler registered, in order."""
     front = front or TelegramFrontEnd(settings)
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.api_url)
-        # Queue bursts instead of failing: Telegram allows about 30 messages a second.
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        # Answer citizens concurrently; one slow chat must not hold up the others.
-        .concurrent_updates(64)
+        # Updates of different chats at once, of one chat in order.
+        .concurrent_updates(ChatOrderedProcessor())
         .post_init(front.post_init)
         .post_shutdown(front.post_shutdown)
-        .build()
     )
+    rate = send_rate()
+    if rate > 0:
+        # Queue bursts instead of failing: Telegram allows about 30 messages a second.
+        limiter = AIORateLimiter(overall_max_rate=rate, max_retries=3)
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+    application = builder.build()
     # 1. Button presses: every one is answered, also forged or outdated ones.
     application.add_handler(CallbackQueryHandler(front.on_update))
     # 2. Commands (/start, /thutuc, /huy, staff commands...): routed by the core.
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, front.on_update))
+    message = filters.UpdateType.MESSAGE
+    application.add_handler(MessageHandler(message & filters.COMMAND, front.on_update))
     # 3. Free text questions.
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, front.on_update))
+    application.add_handler(MessageHandler(message & filters.TEXT, front.on_update))
     # 4. Everything else a citizen can send (stickers, photos, voice...): a polite hint.
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, front.on_update))
+    application.add_handler(MessageHandler(message & ~filters.TEXT, front.on_update))
     application.add_error_handler(_on_error)
     return application
 
@@ -323,7 +462,12 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def run(settings: Settings) -> None:
-    """Run the bot until interrupted: webhook when WEBHOOK_URL is set, else long polling."""
+    """Run the bot until SIGINT/SIGTERM: webhook when WEBHOOK_URL is set, else long polling.
+
+    On a stop signal, updates in flight are answered before the database is closed.
+    """
+    # httpx logs every request URL at INFO, and the URL holds the bot's token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     application = build_application(settings)
     if settings.webhook_url:
         path = urlparse(settings.webhook_url).path.strip("/")
@@ -334,9 +478,17 @@ def run(settings: Settings) -> None:
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret or None,
             allowed_updates=Update.ALL_TYPES,
+            bootstrap_retries=10,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=10)
 
 
-__all__ = ["CatalogueError", "TelegramFrontEnd", "build_application", "run", "to_incoming"]
+__all__ = [
+    "ChatOrderedProcessor",
+    "TelegramFrontEnd",
+    "build_application",
+    "run",
+    "to_incoming",
+    "with_retries",
+]
