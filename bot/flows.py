@@ -191,8 +191,9 @@ def path_to(guide: Guide, step_id: str) -> tuple[str, ...]:
 
 
 def resync(guide: Guide, stored: State | None, shown: str) -> State:
-    """The state an older message's button acts from: the stored walk cut back to that step,
-    or, when the stored walk never passed it, the shortest way there from the start."""
+    """The state an older message's button acts from (see the comment below)."""
+    # The stored walk when the message is current; cut back to the older step when the walk
+    # passed it; otherwise (another guide, /huy, a new device) the shortest way from the start.
     if guide.step(shown) is None:
         raise FlowError(f"step {shown!r} is not in guide {guide.id!r}")
     if stored is not None and stored.guide == guide.id:

@@ -176,7 +176,11 @@ async def _after(
         await progress.save_progress(turn.db, turn.user, before, _id(procedure))
         title = flows.current(guide, before).title or guide.name
         text = m.GUIDE_LEFT.format(name=esc(guide.name), title=esc(title))
-        buttons = ((Button(m.BUTTON_MENU, data="m"),),)
+        resume_label = short(m.BUTTON_RESUME.format(name=guide.name))
+        buttons = (
+            (Button(resume_label, data=step_data(turn.catalogue, guide, before.step)),),
+            (Button(m.BUTTON_MENU, data="m"),),
+        )
         return [Reply(text, buttons, edit=True, notice=m.DONE_NOTICE)]
     if isinstance(outcome, Ended):
         await progress.clear_progress(turn.db, turn.user)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from bot import ratelimit
+from bot.assistant import Assistant
 from bot.catalogue import Catalogue, build
 
 PROCEDURE_BASE: dict[str, Any] = {
@@ -132,3 +134,9 @@ def guide_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     guides = copy.deepcopy(DATA["guides"])
     guides[0]["steps"] = steps
     return guides
+
+
+def unlimited(assistant: Assistant) -> Assistant:
+    """Lift the flood limit: these tests press buttons far faster than any citizen."""
+    ratelimit.install(assistant, ratelimit.FloodLimiter(burst=1_000_000))
+    return assistant
