@@ -43,21 +43,21 @@ class Phrase:
     weight: float
 
 
-@dataclass
+Key = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # words, folded or exact, target
+
+
 class Rewriter:
     """Rewrites shorthand and vocabulary keys into the words the catalogue uses."""
 
-    vocabulary: Mapping[str, tuple[str, ...]]
-    keys: list[tuple[list[str], list[str], list[str]]] = field(default_factory=list)
-    short_keys: list[tuple[list[str], list[str], list[str]]] = field(default_factory=list)
-    long_keys: list[tuple[list[str], list[str], list[str]]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        for key, expansions in self.vocabulary.items():
-            words = normalize(key).split()
+    def __init__(self, vocabulary: Mapping[str, tuple[str, ...]]) -> None:
+        # Keys are found by their first word (as typed, and folded for unmarked questions).
+        self.short: dict[str, list[Key]] = {}
+        self.long: dict[str, list[Key]] = {}
+        for key, expansions in vocabulary.items():
+            words = tuple(normalize(key).split())
             if not words:
                 continue
-            folded = [strip_marks(w) for w in words]
+            folded = tuple(strip_marks(w) for w in words)
             # A short marked key ("đẻ") must not swallow its unmarked look-alike ("de" = để).
             loose = len(words) > 1 or len(folded[0]) > 3 or folded[0] == words[0]
             target: list[str] = []
@@ -65,11 +65,14 @@ class Rewriter:
                 for word in normalize(expansion).split():
                     if word not in target:
                         target.append(word)
-            self.keys.append((words, folded if loose else words, target))
-        # Longest keys first, so "sổ đỏ" wins over "sổ".
-        self.keys.sort(key=lambda k: -len(k[0]))
-        self.short_keys = [k for k in self.keys if len(k[0]) == 1]
-        self.long_keys = [k for k in self.keys if len(k[0]) > 1]
+            entry: Key = (words, folded if loose else words, tuple(target))
+            table = self.short if len(words) == 1 else self.long
+            for first in {words[0], entry[1][0]}:
+                table.setdefault(first, []).append(entry)
+        for table in (self.short, self.long):
+            for keys in table.values():
+                # Longest keys first, so "sổ đỏ" wins over "sổ".
+                keys.sort(key=lambda k: -len(k[0]))
 
     def rewrite(self, words: list[str], chat: bool) -> tuple[list[str], list[int], list[str]]:
         """Return the rewritten words, the original word each comes from, and notes for `why`.
@@ -80,24 +83,27 @@ class Rewriter:
         if chat:
             words = expand_shorthand(words)
         notes: list[str] = []
-        first, first_origin = self._pass(words, self.short_keys, notes)
-        second, second_origin = self._pass(first, self.long_keys, notes)
+        first, first_origin = self._pass(words, self.short, notes)
+        second, second_origin = self._pass(first, self.long, notes)
         return second, [first_origin[i] for i in second_origin], notes
 
     @staticmethod
     def _pass(
-        words: list[str], keys: list[tuple[list[str], list[str], list[str]]], notes: list[str]
+        words: list[str], table: dict[str, list[Key]], notes: list[str]
     ) -> tuple[list[str], list[int]]:
         out: list[str] = []
         origin: list[int] = []
         i = 0
         while i < len(words):
-            for key, folded, target in keys:
+            word = words[i]
+            # A loose key is filed under its folded first word too, which is what an unmarked
+            # word looks like: one look-up finds every key that can start here.
+            for key, loose, target in table.get(word, ()):
                 n = len(key)
                 span = words[i : i + n]
                 if len(span) == n and all(
                     w == k or (not has_marks(w) and w == f)
-                    for w, k, f in zip(span, key, folded, strict=True)
+                    for w, k, f in zip(span, key, loose, strict=True)
                 ):
                     out.extend(target)
                     origin.extend([i] * len(target))
@@ -105,7 +111,7 @@ class Rewriter:
                     i += n
                     break
             else:
-                out.append(words[i])
+                out.append(word)
                 origin.append(i)
                 i += 1
         return out, origin
