@@ -102,8 +102,13 @@ def summary_text(catalogue: Catalogue, procedure: Procedure, ticked: frozenset[s
     lines.append("")
     lines.append(m.CARD_WHERE.format(where=esc(cards.where_text(catalogue, procedure))))
     agency = catalogue.agencies.get(procedure.agency)
-    if agency is not None and agency.hours:
-        lines.append(m.SUMMARY_HOURS.format(hours=esc(agency.hours)))
+    if agency is not None:
+        if agency.address:
+            lines.append(m.AGENCY_ADDRESS.format(address=esc(agency.address)))
+        if agency.phone:
+            lines.append(m.AGENCY_PHONE.format(phone=esc(agency.phone)))
+        if agency.hours:
+            lines.append(m.SUMMARY_HOURS.format(hours=esc(agency.hours)))
     lines.append(m.CARD_TIME.format(time=esc(procedure.time)))
     lines.append(m.CARD_FEE.format(fee=esc(cards.fee_text(procedure))))
     lines.append(m.CARD_ONLINE.format(online=m.ONLINE[procedure.online.level]))

@@ -208,7 +208,7 @@ BUTTON_GUIDE_FINISH = "✅ Hoàn thành"
 BUTTON_GUIDE_BACK = "⬅️ Quay lại"
 BUTTON_GUIDE_STUCK = "🆘 Tôi bị vướng ở bước này"
 BUTTON_GUIDE_LEAVE = "⏸ Tạm dừng, làm tiếp sau"
-BUTTON_GUIDE_LINK = "🔗 Mở trang"
+BUTTON_GUIDE_LINK = "🌐 Mở trang"
 BUTTON_GUIDE_PORTAL = "🌐 Mở trang nộp hồ sơ"
 BUTTON_GUIDE_BACK_TO_STEP = "↩️ Về bước đang làm"
 BUTTON_GUIDE_RESTART = "🔄 Bắt đầu lại"
@@ -224,8 +224,9 @@ GUIDE_LEFT = (
 )
 GUIDE_STUCK = (
     "Xin lỗi bạn vì bước “{title}” còn khó làm. 🙏\n\n"
-    "Bạn gọi tổng đài <b>{hotline}</b> ({hotline_note}) và nói rõ bạn đang ở bước này, "
-    "cán bộ sẽ hướng dẫn tiếp. Tôi vẫn giữ chỗ bạn đang làm dở."
+    "Bạn gọi tổng đài <b>{hotline}</b> và nói rõ bạn đang ở bước này, cán bộ sẽ hướng dẫn "
+    "tiếp.\n<i>{hotline_note}</i>\n\n"
+    "Tôi vẫn giữ chỗ bạn đang làm dở; bạn gõ /tieptuc bất cứ lúc nào để làm tiếp."
 )
 GUIDE_STUCK_HANDOFF = "Bạn cũng có thể bấm “Gặp cán bộ” để nhắn câu hỏi cho cán bộ."
 GUIDE_RESYNCED = "Tôi đưa bạn về đúng bước của tin nhắn này."
@@ -265,8 +266,8 @@ CHECKLIST_CHANGED = "Danh sách giấy tờ vừa được cập nhật, bạn x
 AMOUNT = "{count} {kind}"
 MISSING_TITLE = "❓ <b>Còn thiếu cho thủ tục {name}:</b>"
 MISSING_WHEN_NOTE = (
-    "<i>Giấy tờ có ghi chú in nghiêng chỉ cần trong trường hợp được nêu; không thuộc trường "
-    "hợp đó thì bạn không cần.</i>"
+    "<i>Bạn đọc kỹ dòng in nghiêng dưới giấy tờ: có giấy tờ chỉ cần trong trường hợp được "
+    "nêu, có giấy tờ thay được bằng giấy khác.</i>"
 )
 MISSING_NONE = (
     "👏 Bạn đã có đủ giấy tờ cho thủ tục <b>{name}</b>! Bạn bấm “Xong” để nhận bản tóm tắt "

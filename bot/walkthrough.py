@@ -81,7 +81,7 @@ def step_reply(
             if len(data.encode()) <= MAX_CALLBACK_BYTES:
                 keyboard.append((Button(short(f"📋 {choice.label}"), data=data),))
         elif choice.link:
-            keyboard.append((Button(short(f"🔗 {choice.label}"), url=choice.link),))
+            keyboard.append((Button(short(f"🌐 {choice.label}"), url=choice.link),))
     links = []
     if step.link:
         links.append(Button(m.BUTTON_GUIDE_LINK, url=step.link))

@@ -34,6 +34,8 @@ DATA: dict[str, Any] = {
             "level": "commune",
             "where": "Bộ phận Một cửa xã, phường",
             "hours": "Sáng 7:30–11:30, chiều 13:30–17:00",
+            "address": "Số 1 đường Chùa Chuông",
+            "phone": "0221 000 000",
         },
         "cong-an-xa": {"name": "Công an xã", "level": "commune", "where": "Công an xã"},
     },

@@ -98,6 +98,8 @@ async def test_done_gives_one_summary_to_keep(bot: Assistant) -> None:
         "☐ 4. Thẻ căn cước — mang bản chính để xuất trình",
         "⚠️ Bạn còn thiếu 3 giấy tờ (đánh dấu ☐), nhớ chuẩn bị trước khi đi.",
         "🏛 <b>Nơi nộp:</b> Bộ phận Một cửa xã, phường",
+        "<b>Địa chỉ:</b> Số 1 đường Chùa Chuông",
+        "<b>Điện thoại:</b> 0221 000 000",
         "🕘 <b>Giờ làm việc:</b> Sáng 7:30–11:30, chiều 13:30–17:00",
         "⏱ <b>Thời hạn:</b> Trong ngày",
         "💰 <b>Lệ phí:</b> Miễn lệ phí",
