@@ -61,54 +61,52 @@ def step_reply(
     portal = procedure.online.url if procedure is not None else ""
     if portal:
         lines += ["", m.GUIDE_PORTAL_LINE.format(url=esc(portal))]
-    after = flows.following(guide, step)
-    if after is None:
+    if flows.following(guide, step) is None:
         lines += ["", m.GUIDE_CHOOSE_HINT]
+    keyboard = tuple(_step_keyboard(turn, guide, state, procedure))
+    return Reply("\n".join(lines), keyboard, edit=edit, notice=notice)
+
+
+def _step_keyboard(
+    turn: Turn, guide: Guide, state: State, procedure: Procedure | None
+) -> list[tuple[Button, ...]]:
+    """Choices first, then links, then back/next, "I am stuck" and "pause"."""
+    step = flows.current(guide, state)
+
+    def data(action: str) -> str:
+        return step_data(turn.catalogue, guide, step.id, action)
 
     keyboard: list[tuple[Button, ...]] = []
     for i, choice in enumerate(step.choices):
         if choice.next:
-            keyboard.append(
-                (
-                    Button(
-                        short(choice.label),
-                        data=step_data(turn.catalogue, guide, step.id, f"c{i}"),
-                    ),
-                )
-            )
+            keyboard.append((Button(short(choice.label), data=data(f"c{i}")),))
         elif choice.procedure and turn.catalogue.get(choice.procedure) is not None:
-            data = f"p:{choice.procedure}"
-            if len(data.encode()) <= MAX_CALLBACK_BYTES:
-                keyboard.append((Button(short(f"📋 {choice.label}"), data=data),))
+            card = f"p:{choice.procedure}"
+            if len(card.encode()) <= MAX_CALLBACK_BYTES:
+                keyboard.append((Button(short(f"📋 {choice.label}"), data=card),))
         elif choice.link:
             keyboard.append((Button(short(f"🌐 {choice.label}"), url=choice.link),))
-    links = []
-    if step.link:
-        links.append(Button(m.BUTTON_GUIDE_LINK, url=step.link))
+    portal = procedure.online.url if procedure is not None else ""
+    links = [Button(m.BUTTON_GUIDE_LINK, url=step.link)] if step.link else []
     if portal and portal != step.link:
         links.append(Button(m.BUTTON_GUIDE_PORTAL, url=portal))
     if links:
         keyboard.append(tuple(links))
     if procedure is not None and not state.history:
-        data = checklist_data(turn.catalogue, procedure.id)
-        keyboard.append((Button(m.BUTTON_CHECKLIST, data=data),))
-    moves = []
-    if state.history:
-        moves.append(
-            Button(m.BUTTON_GUIDE_BACK, data=step_data(turn.catalogue, guide, step.id, "b"))
+        checklist_button = Button(
+            m.BUTTON_CHECKLIST, data=checklist_data(turn.catalogue, procedure.id)
         )
+        keyboard.append((checklist_button,))
+    moves = [Button(m.BUTTON_GUIDE_BACK, data=data("b"))] if state.history else []
+    after = flows.following(guide, step)
     if after is not None:
         label = m.BUTTON_GUIDE_FINISH if after == "" else m.BUTTON_GUIDE_NEXT
-        moves.append(Button(label, data=step_data(turn.catalogue, guide, step.id, "n")))
+        moves.append(Button(label, data=data("n")))
     if moves:
         keyboard.append(tuple(moves))
-    keyboard.append(
-        (Button(m.BUTTON_GUIDE_STUCK, data=step_data(turn.catalogue, guide, step.id, "v")),)
-    )
-    keyboard.append(
-        (Button(m.BUTTON_GUIDE_LEAVE, data=step_data(turn.catalogue, guide, step.id, "x")),)
-    )
-    return Reply("\n".join(lines), tuple(keyboard), edit=edit, notice=notice)
+    keyboard.append((Button(m.BUTTON_GUIDE_STUCK, data=data("v")),))
+    keyboard.append((Button(m.BUTTON_GUIDE_LEAVE, data=data("x")),))
+    return keyboard
 
 
 def _guide(catalogue: Catalogue, token: str) -> Guide | None:
