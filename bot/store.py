@@ -105,6 +105,17 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        5,
+        "indexes for deleting a citizen's data and for retention",
+        """
+        CREATE INDEX questions_user ON questions(user_hash);
+        CREATE INDEX unanswered_user ON unanswered(user_hash);
+        CREATE INDEX feedback_user ON feedback(user_hash, entry_id);
+        CREATE INDEX handoffs_user ON handoffs(user_hash, at);
+        CREATE INDEX handoffs_at ON handoffs(at);
+        """,
+    ),
 ]
 
 BUSY_TIMEOUT_MS = 5000
