@@ -10,11 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bot.matching import Matcher
+from bot.matching import Candidate, Matcher, Thresholds, decide
+from bot.matching_aspects import is_small_talk
 
 DEFAULT_QUESTIONS = Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl"
 
@@ -75,6 +76,72 @@ def evaluate(matcher: Matcher, rows: Sequence[dict[str, Any]]) -> Figures:
     return figures
 
 
+@dataclass(frozen=True)
+class _Seen:
+    candidates: tuple[Candidate, ...]
+    small_talk: bool
+    ok: frozenset[str]  # empty: out of scope
+
+
+def _steps(low: float, high: float, step: float) -> list[float]:
+    return [round(low + i * step, 4) for i in range(round((high - low) / step) + 1)]
+
+
+def _plateau_middle(values: list[float], scores: list[float]) -> float:
+    """Return the middle of the widest run of best-scoring values (robust to a small shift)."""
+    best = max(scores)
+    runs: list[list[float]] = []
+    for value, score in zip(values, scores, strict=True):
+        if score == best and runs and runs[-1][-1] == values[values.index(value) - 1]:
+            runs[-1].append(value)
+        elif score == best:
+            runs.append([value])
+    widest = max(runs, key=len)
+    return widest[len(widest) // 2]
+
+
+def tune(matcher: Matcher, rows: Sequence[dict[str, Any]]) -> Thresholds:
+    """Choose the confidence thresholds from labelled questions, and return them.
+
+    The decline threshold is the middle of the widest range that best separates out-of-scope
+    questions from in-scope ones (share declined minus share wrongly declined); then the answer threshold and margin maximise right answers
+    minus three times wrong ones (a confident wrong card costs more than a question back).
+    """
+    seen = [
+        _Seen(
+            matcher.match(str(r["q"]), top=3).candidates,
+            is_small_talk(str(r["q"])),
+            frozenset({r["expect"], *r.get("also", [])}) if r.get("expect") else frozenset(),
+        )
+        for r in rows
+    ]
+    base = matcher.thresholds
+    curated = [x for x in seen if not x.candidates or x.candidates[0].tier == "catalogue"]
+    clarify_values = _steps(0.05, 0.5, 0.01)
+    inscope = sum(1 for x in curated if x.ok) or 1
+    outscope = sum(1 for x in curated if not x.ok) or 1
+    separation = []
+    for value in clarify_values:
+        t = replace(base, clarify=value)
+        decisions = [(x, decide(x.candidates, x.small_talk, t)) for x in curated]
+        declined = sum(d == "none" for x, d in decisions if not x.ok)
+        wrongly = sum(d == "none" for x, d in decisions if x.ok)
+        separation.append(round(declined / outscope - wrongly / inscope, 6))
+    clarify = _plateau_middle(clarify_values, separation)
+    best: tuple[float, float, float] = (float("-inf"), base.answer, base.margin)
+    for answer in _steps(0.3, 0.95, 0.025):
+        for margin in _steps(0.0, 0.4, 0.02):
+            t = replace(base, clarify=clarify, answer=answer, margin=margin)
+            gain = 0.0
+            for x in curated:
+                if decide(x.candidates, x.small_talk, t) != "answer":
+                    continue
+                gain += 1.0 if x.candidates[0].id in x.ok else -3.0
+            if gain > best[0]:
+                best = (gain, answer, margin)
+    return replace(base, clarify=clarify, answer=best[1], margin=best[2])
+
+
 def format_figures(figures: Figures, name: str = "", verbose: bool = False) -> str:
     """Return the figures as one line (and the misses first, when verbose)."""
     lines = []
@@ -101,11 +168,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--catalogue", default=None, help="catalogue file (BOT_CATALOGUE)")
     parser.add_argument("--national", action="store_true", help="also load the national list")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    parser.add_argument("--tune", action="store_true", help="choose thresholds from this set")
     args = parser.parse_args(argv)
     catalogue = catalogue_module.load(args.catalogue or _default_catalogue())
     matcher = Matcher(catalogue, load_national() if args.national else None)
     path = Path(args.questions)
-    figures = evaluate(matcher, read_rows(path))
+    rows = read_rows(path)
+    if args.tune:
+        chosen = tune(matcher, rows)
+        print(f"tuned on {path.name}: {chosen}")
+        matcher.thresholds = chosen
+    figures = evaluate(matcher, rows)
     print(format_figures(figures, path.name, args.verbose))
     return 0
 

@@ -8,17 +8,26 @@ short choice ("clarify"), or say kindly that it does not know ("none").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from bot.catalogue import Catalogue, Entry
 from bot.matching_aspects import Aspect, detect_aspect, is_small_talk, pure_followup_words
 from bot.matching_index import Index
-from bot.matching_score import Scored, Thresholds, analyse, score_query
+from bot.matching_score import Thresholds, analyse, score_query
 from bot.national import NationalProcedure
 
-__all__ = ["Aspect", "Candidate", "Decision", "Match", "Matcher", "detect_aspect"]
+__all__ = [
+    "Aspect",
+    "Candidate",
+    "Decision",
+    "Match",
+    "Matcher",
+    "Thresholds",
+    "decide",
+    "detect_aspect",
+]
 
 Decision = Literal["answer", "clarify", "none"]
 Tier = Literal["catalogue", "national"]
@@ -126,33 +135,37 @@ class Matcher:
             candidate = Candidate(context, 1.0, "catalogue", why)
             return Match(text, "answer", (candidate,), aspect, followup=True)
         t = self.thresholds
-        candidates = [Candidate(s.id, s.score, "catalogue", s.why) for s in scored]
-        best = scored[0].score if scored else 0.0
-        if self.national is not None and best < t.curated_fits:
-            national_query = analyse(self.national, text)
-            extra = score_query(self.national, national_query)
-            candidates.extend(
+        curated = [Candidate(s.id, s.score, "catalogue", s.why) for s in scored]
+        fits = [c for c in curated if c.score >= t.clarify]
+        others: list[Candidate] = [c for c in curated if c.score < t.clarify]
+        if self.national is not None and (not fits or fits[0].score < t.curated_fits):
+            extra = score_query(self.national, analyse(self.national, text))
+            others.extend(
                 Candidate(s.id, s.score * t.national_factor, "national", s.why)
                 for s in extra
                 if s.score * t.national_factor >= t.national_min
             )
-            candidates.sort(key=lambda c: -c.score)
-        candidates = candidates[: max(top, 1)]
-        decision = self._decide(text, candidates, scored)
+            others.sort(key=lambda c: -c.score)
+        # A curated entry that fits always comes before the national list.
+        candidates = (fits + others)[: max(top, 1)]
+        decision = decide(candidates, is_small_talk(text), t)
         return Match(text, decision, tuple(candidates[:top]), aspect)
 
-    def _decide(self, text: str, candidates: list[Candidate], scored: list[Scored]) -> Decision:
-        t = self.thresholds
-        if not candidates:
+
+def decide(candidates: Sequence[Candidate], small_talk: bool, t: Thresholds) -> Decision:
+    """Apply the confidence rule to ranked candidates: answer, clarify or none."""
+    if not candidates:
+        return "none"
+    first = candidates[0].score
+    second = candidates[1].score if len(candidates) > 1 else 0.0
+    if small_talk and first < t.small_talk_override:
+        return "none"
+    if candidates[0].tier == "national":
+        if first < t.national_clarify:
             return "none"
-        first = candidates[0]
-        second = candidates[1].score if len(candidates) > 1 else 0.0
-        if is_small_talk(text) and first.score < t.small_talk_override:
-            return "none"
-        if first.score < t.clarify:
-            return "none"
-        if first.tier == "national":
-            return "clarify" if first.score < t.answer_national else "answer"
-        if first.score >= t.answer and first.score - second >= t.margin:
-            return "answer"
-        return "clarify"
+        return "answer" if first >= t.national_answer and first - second >= t.margin else "clarify"
+    if first < t.clarify:
+        return "none"
+    if first >= t.answer and first - second >= t.margin:
+        return "answer"
+    return "clarify"

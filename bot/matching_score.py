@@ -14,6 +14,8 @@ COMMON = 1500
 # How the question's share explained by an entry tempers the best phrase's coverage.
 SHARE_FLOOR = 0.2
 SHARE_POWER = 1.0
+PAIR_SHARE = True
+PAIR_FACTOR = 0.5
 # Most phrases scored in full per question.
 POOL = 300
 # "mất / hết / tốn" before these words ask about cost or time ("mất bao lâu"), not a loss.
@@ -23,16 +25,17 @@ _COSTS = frozenset({"mat", "het", "ton"})
 
 @dataclass(frozen=True)
 class Thresholds:
-    """The confidence rule; tuned on the labelled questions (see bot.evaluation)."""
+    """The confidence rule; tuned on the labelled questions (`python -m bot evaluate --tune`)."""
 
-    answer: float = 0.55
+    answer: float = 0.55  # a curated entry this sure, and `margin` ahead, is answered
     margin: float = 0.08
-    clarify: float = 0.3
-    small_talk_override: float = 0.75
-    curated_fits: float = 0.45
-    national_factor: float = 0.8
-    national_min: float = 0.3
-    answer_national: float = 0.9
+    clarify: float = 0.25  # below this nothing curated fits
+    small_talk_override: float = 0.75  # small talk needs this much to be read as a question
+    curated_fits: float = 0.45  # below this best curated score, the national list is searched
+    national_factor: float = 0.8  # national scores are scaled down by this
+    national_min: float = 0.3  # national candidates below this are dropped
+    national_clarify: float = 0.45  # a national first candidate needs this to be offered
+    national_answer: float = 0.75  # ... and this to be answered
 
 
 @dataclass
@@ -83,6 +86,15 @@ def _word_weight(index: Index, folded: str) -> float:
     return 0.2
 
 
+def _pair_weight(index: Index, left: str, right: str) -> float:
+    pair = f"{left} {right}"
+    if pair in index.idf:
+        return index.idf[pair] * PAIR_FACTOR
+    if left in GENERIC and right in GENERIC:
+        return GENERIC_WEIGHT * index.unknown_weight * PAIR_FACTOR
+    return 0.5 * index.unknown_weight * PAIR_FACTOR
+
+
 def analyse(index: Index, text: str) -> Query:
     """Normalise, expand shorthand and vocabulary, and repair typos, against an index."""
     words, origin, notes = index.rewriter.rewrite(normalize(text).split(), chat=True)
@@ -116,6 +128,9 @@ def analyse(index: Index, text: str) -> Query:
             pair = f"{folded} {following_folded}"
             _add(query, pair, min(quality, following_quality), (word, following_word))
         grouped.setdefault(group, {})[folded] = _word_weight(index, folded)
+        if PAIR_SHARE and i + 1 < len(out) and out[i + 1][3] != group:
+            pair = f"{folded} {out[i + 1][1]}"
+            grouped[-1 - i] = {pair: _pair_weight(index, folded, out[i + 1][1])}
     query.groups = [(max(words.values()), words) for words in grouped.values()]
     return query
 

@@ -151,10 +151,12 @@ SHORTHAND: dict[str, str] = {
 }
 
 
-def expand_shorthand(words: list[str], table: dict[str, str] | None = None) -> list[str]:
-    """Replace chat shorthand words (ko, dc, bn, j ...) by the words they stand for."""
-    table = SHORTHAND if table is None else table
+def expand_shorthand(words: list[str]) -> list[str]:
+    """Replace chat shorthand words (ko, dc, bn, j ...) by the normalised words they stand for."""
     out: list[str] = []
     for word in words:
-        out.extend(table.get(word, word).split())
+        out.extend(_SHORTHAND_WORDS.get(word, (word,)))
     return out
+
+
+_SHORTHAND_WORDS = {key: tuple(normalize(value).split()) for key, value in SHORTHAND.items()}
