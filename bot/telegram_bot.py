@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import time
+import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -41,6 +42,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBDeprecationWarning
 
 from bot import messages as m
 from bot.assistant import Turn
@@ -72,7 +74,9 @@ MEDIA_KINDS = (
 # for a self-hosted Bot API server or a benchmark).
 SEND_RATE = 30.0
 CONCURRENT_UPDATES = 256
-ATTEMPTS = 5  # tries of one Bot API call that fails for a passing reason
+# Tries of one Bot API call that fails for a passing reason, waiting 0.25, 0.5, 1, 2, 4 s.
+ATTEMPTS = 6
+RETRY_BASE_SECONDS = 0.25
 HEARTBEAT_SECONDS = 30.0  # the container's health check reads the heartbeat file's age
 
 # The decision the matcher took in the turn being handled (set by an answer hook, logged).
@@ -136,7 +140,11 @@ def to_incoming(update: Update) -> Incoming | None:
     return Incoming(kind="media", media=media, text=message.caption or "", **base)
 
 
-def _seconds(delay: object) -> float:
+def _seconds(exc: RetryAfter) -> float:
+    """How long Telegram asks to wait (an int or a timedelta, depending on PTB's settings)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        delay: object = exc.retry_after
     total = getattr(delay, "total_seconds", None)
     return float(total()) if callable(total) else float(delay)  # type: ignore[arg-type]
 
@@ -153,14 +161,14 @@ async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
             # The rate limiter has retried already; Telegram still says wait: wait.
             if attempt == ATTEMPTS:
                 raise
-            await asyncio.sleep(_seconds(exc.retry_after))
+            await asyncio.sleep(_seconds(exc))
         except BadRequest:
             raise
         except NetworkError as exc:  # 5xx, a dropped connection, a time-out
             if attempt == ATTEMPTS:
                 raise
             log.warning("%s failed (attempt %d): %s", what, attempt, exc)
-            await asyncio.sleep(0.2 * 2**attempt)
+            await asyncio.sleep(RETRY_BASE_SECONDS * 2 ** (attempt - 1))
     raise AssertionError("unreachable")
 
 
@@ -429,6 +437,8 @@ def send_rate(env: Mapping[str, str] | None = None) -> float:
 def build_application(settings: Settings, front: TelegramFrontEnd | None = None) -> Application:  # type: ignore[type-arg]
     """The PTB application with every handler registered, in order."""
     front = front or TelegramFrontEnd(settings)
+    # Opt in to PTB 23's timedelta `retry_after` now (silences a warning on every 429).
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     builder = (
         ApplicationBuilder()
         .token(settings.token)

@@ -25,12 +25,14 @@ class BotApi(BotApiMethods):
         self.reset()
 
     def reset(self) -> None:
-        """Forget every update, message, call and fault."""
+        """Forget every update, message, call and fault (update ids keep growing)."""
         with self._cond:
             self._closed = False
             self._updates: list[dict[str, Any]] = []
-            self._next_update = 1
-            self._offset = 0
+            # Update ids only grow, as Telegram's do: a bot polling since before a reset
+            # must still see the updates pushed after it.
+            self._next_update = getattr(self, "_next_update", 1)
+            self._offset = getattr(self, "_offset", 0)
             self._pushed_at: dict[int, float] = {}
             self._messages: dict[tuple[int, int], dict[str, Any]] = {}
             self._next_message: dict[int, int] = {}
@@ -227,6 +229,11 @@ class BotApi(BotApiMethods):
         """The webhook the bot set (url, secret_token, ...), or {}."""
         with self._cond:
             return dict(self._webhook)
+
+    def clear_faults(self) -> None:
+        """Remove every programmed fault."""
+        with self._cond:
+            self._faults = {}
 
     def fault(
         self,
