@@ -49,7 +49,7 @@ def hbars(
     ]
     for i, (label, values) in enumerate(rows):
         y = 5 + i * row_h
-        short = label if len(label) <= 40 else label[:39] + "…"
+        short = label if len(label) <= 38 else label[:37].rstrip() + "…"
         parts.append(f'<text x="0" y="{y + row_h / 2 + 4:.0f}">{_e(short)}</text>')
         x = float(label_w)
         for j, value in enumerate(values):

@@ -164,7 +164,12 @@ class Scheduler:
 
     async def start(self, sender: Sender) -> None:
         """Start both jobs (an `Assistant.startup_hooks` entry); retention also runs at once."""
-        tz = local_zone(self.assistant.settings.timezone)
+        settings = self.assistant.settings
+        tz = local_zone(settings.timezone)
+        if settings.salt == Settings().salt:
+            # With the public default, anyone holding the database can hash every possible
+            # Telegram id and find whose rows are whose.
+            log.warning("BOT_SALT is the default; set it to a long random secret")
 
         async def report() -> None:
             await self.weekly_report(sender)

@@ -183,7 +183,13 @@ async def _sample(path: Path) -> None:
         report = await build_report(db, WEEK, shipped_catalogue(), now=now)
     finally:
         await db.close()
-    path.write_text(render_markdown(report), encoding="utf-8")
+    preface = (
+        "> Báo cáo mẫu, tạo từ dữ liệu giả lập của một tuần (tests/seed.py), không phải số liệu "
+        "thật. Tạo lại: `.venv/bin/python -m tests.seed docs/bao-cao-mau.md`. Báo cáo thật: "
+        "`python -m bot report --format markdown` (hoặc `html` có biểu đồ, `csv`, `text`).\n\n"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(preface + render_markdown(report), encoding="utf-8")
 
 
 if __name__ == "__main__":
