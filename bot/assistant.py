@@ -19,7 +19,7 @@ from bot import messages as m
 from bot.catalogue import Catalogue, Guide, Procedure
 from bot.matching import Match, Matcher
 from bot.national import NationalProcedure
-from bot.privacy import user_hash
+from bot.privacy import strip_personal, user_hash
 from bot.replies import Button, Incoming, Keyboard, Reply, Sender, esc, rows
 from bot.settings import Settings
 from bot.store import Database
@@ -231,8 +231,10 @@ class Assistant:
                 return answered
         small_talk = _small_talk(text)
         if small_talk:
-            return prefix + [Reply(small_talk, self.fields_keyboard(turn.catalogue))]
-        match = turn.matcher.match(text, top=3, context=turn.context.last_entry)
+            return [*prefix, Reply(small_talk, self.fields_keyboard(turn.catalogue))]
+        # Phone and id numbers say nothing about the procedure; they only blur the match.
+        question = strip_personal(text) or text
+        match = turn.matcher.match(question, top=3, context=turn.context.last_entry)
         turn.context.last_question = text
         await events.record_question(self.db, turn.user, text, match)
         for answer_hook in self.answer_hooks:
@@ -266,7 +268,8 @@ class Assistant:
             hotline=esc(catalogue.hotline), hotline_note=esc(catalogue.hotline_note)
         )
         keyboard = [(Button(m.BUTTON_FIELDS, data="F"),)]
-        if "gapcanbo" in self.commands:
+        # Hand-off needs a staff chat to send to (the terminal chat has none).
+        if "gapcanbo" in self.commands and self.settings.staff_chat_id is not None:
             keyboard.append((Button(m.BUTTON_HANDOFF, data="h"),))
         return Reply(text, tuple(keyboard))
 
@@ -305,11 +308,10 @@ class Assistant:
             return [Reply(text, tuple(keyboard), edit=edit)]
         if isinstance(entry, Guide):
             turn.context.last_entry = entry.id
-            keyboard = (
-                (Button(m.BUTTON_START_GUIDE, data=f"g:{entry.id}"),),
-                (Button(m.BUTTON_MENU, data="m"),),
+            start = rows(
+                Button(m.BUTTON_START_GUIDE, data=f"g:{entry.id}"), Button(m.BUTTON_MENU, data="m")
             )
-            return [Reply(cards.guide_text(entry), keyboard, edit=edit)]
+            return [Reply(cards.guide_text(entry), start, edit=edit)]
         national = self.national.get(entry_id)
         if national is not None:
             turn.context.last_entry = None
@@ -357,7 +359,8 @@ class Assistant:
         if known is None:
             return self.stale()
         entries = turn.catalogue.in_field(field_id)
-        buttons = [Button(self.entry_label(turn.catalogue, e.id), data=f"p:{e.id}") for e in entries]
+        label = self.entry_label
+        buttons = [Button(label(turn.catalogue, e.id), data=f"p:{e.id}") for e in entries]
         buttons.append(Button(m.BUTTON_BACK_TO_FIELDS, data="F"))
         text = m.FIELD_TITLE.format(icon=known.icon, name=esc(known.name))
         if not entries:
@@ -413,4 +416,3 @@ def _small_talk(text: str) -> str:
     if key in _THANKS or fold(text).strip(" !.?") in _THANKS:
         return m.THANKS_REPLY
     return ""
-

@@ -69,6 +69,7 @@ def card_text(catalogue: Catalogue, procedure: Procedure) -> str:
     lines.extend(confirm_lines(procedure))
     lines.append("")
     lines.append(m.CARD_VERIFIED.format(date=vn_date(procedure.verified)))
+    lines.append(m.FEEDBACK_QUESTION)
     return "\n".join(lines)
 
 
@@ -98,9 +99,7 @@ def _documents(catalogue: Catalogue, procedure: Procedure) -> list[str]:
         return [m.NO_DOCUMENTS]
     lines = []
     for n, doc in enumerate(procedure.documents, 1):
-        lines.append(
-            m.DOC_LINE.format(n=n, name=esc(doc.name), kind=document_kind(doc))
-        )
+        lines.append(m.DOC_LINE.format(n=n, name=esc(doc.name), kind=document_kind(doc)))
         if doc.when:
             lines.append(m.DOC_WHEN.format(when=esc(doc.when)))
         if doc.form:

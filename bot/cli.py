@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from bot import messages as m
@@ -87,7 +87,7 @@ def cmd_match(args: argparse.Namespace) -> int:
         return _broken(settings.catalogue, exc)
     national = load_national() if settings.national_tier and not args.no_national else None
     matcher = Matcher(catalogue, national)
-    questions: Sequence[str] = [args.question] if args.question else sys.stdin
+    questions: Iterable[str] = [args.question] if args.question else sys.stdin
     for question in questions:
         question = question.rstrip("\n")
         match = matcher.match(question, top=args.top)

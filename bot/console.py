@@ -66,15 +66,15 @@ def render(replies: list[Reply], out: TextIO) -> list[Button]:
     return shown
 
 
-async def chat(
-    assistant: Assistant, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
-) -> None:
+async def chat(assistant: Assistant, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
     """Run the conversation until end of input or /thoat."""
     interactive = stdin.isatty()
     buttons: list[Button] = []
     if interactive:
         out.write(m.CONSOLE_BANNER.format(bot_name=m.BOT_NAME) + "\n\n")
-        start = Incoming(chat_id=CONSOLE_CHAT, user_id=CONSOLE_CHAT, kind="command", command="start")
+        start = Incoming(
+            chat_id=CONSOLE_CHAT, user_id=CONSOLE_CHAT, kind="command", command="start"
+        )
         buttons = render(await assistant.handle(start), out)
     while True:
         if interactive:

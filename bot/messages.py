@@ -78,7 +78,9 @@ MEDIA_HINT = {
         "Xin lỗi bạn, tôi chưa đọc được ảnh. Bạn vui lòng gõ câu hỏi bằng chữ, ví dụ "
         "<i>làm hộ chiếu cần gì</i>. Để bảo vệ thông tin cá nhân, bạn đừng gửi ảnh giấy tờ nhé."
     ),
-    "voice": "Xin lỗi bạn, tôi chưa nghe được tin nhắn thoại. Bạn vui lòng gõ câu hỏi bằng chữ nhé.",
+    "voice": (
+        "Xin lỗi bạn, tôi chưa nghe được tin nhắn thoại. Bạn vui lòng gõ câu hỏi bằng chữ nhé."
+    ),
     "document": (
         "Xin lỗi bạn, tôi chưa đọc được tệp đính kèm. Bạn vui lòng gõ câu hỏi bằng chữ. "
         "Để bảo vệ thông tin cá nhân, bạn đừng gửi giấy tờ qua đây nhé."
@@ -90,7 +92,9 @@ TOO_LONG = (
     "Tin nhắn của bạn hơi dài, tôi xin phép chỉ đọc phần đầu. Lần sau bạn hỏi ngắn gọn "
     "(một thủ tục mỗi lần) để tôi trả lời chính xác hơn nhé."
 )
-UNKNOWN_COMMAND = "Xin lỗi bạn, tôi chưa biết lệnh này. Bạn gõ /help để xem những gì tôi làm được nhé."
+UNKNOWN_COMMAND = (
+    "Xin lỗi bạn, tôi chưa biết lệnh này. Bạn gõ /help để xem những gì tôi làm được nhé."
+)
 
 # --- buttons that are stale, forged or broken ------------------------------------------------
 

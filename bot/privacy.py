@@ -83,6 +83,20 @@ def redact(text: str) -> str:
     return text
 
 
+# A placeholder, with the contact label a citizen puts before it ("sđt: 09..", "mail ..").
+_PLACEHOLDERS = re.compile(
+    r"(?:\b(?:sđt|sdt|số đt|so dt|đt|dt|số điện thoại|so dien thoai|điện thoại|dien thoai|zalo"
+    r"|e-?mail|gmail|mail|stk|số tài khoản|so tai khoan)\s*:?\s*)?"
+    "(?:" + "|".join(re.escape(p) for p in (EMAIL, PHONE, ID_NUMBER, ACCOUNT)) + ")",
+    re.IGNORECASE,
+)
+
+
+def strip_personal(text: str) -> str:
+    """Drop personal data altogether, for reading a question (numbers would only add noise)."""
+    return " ".join(_PLACEHOLDERS.sub(" ", redact(text)).split())
+
+
 def user_hash(user_id: int, salt: str) -> str:
     """A salted, keyed hash of a Telegram user id: stable for one deployment, not reversible."""
     return hmac.new(salt.encode(), str(user_id).encode(), hashlib.sha256).hexdigest()[:32]

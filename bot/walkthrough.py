@@ -12,7 +12,7 @@ Button payloads (each at most 64 bytes; a long id falls back to `#<position>`):
 
 from __future__ import annotations
 
-from bot import cards, checklist, flows, progress
+from bot import cards, checklist, feedback, flows, progress
 from bot import messages as m
 from bot.assistant import Assistant, Turn
 from bot.catalogue import Catalogue, Guide, Procedure
@@ -186,8 +186,14 @@ async def _after(
         if procedure is not None:
             data = checklist_data(turn.catalogue, procedure.id)
             keyboard.append((Button(m.BUTTON_CHECKLIST, data=data),))
+        # Ask whether the walk helped, as under a procedure card.
+        rating = feedback.feedback_row(guide.id)
+        if rating:
+            keyboard.insert(0, rating)
         keyboard.append((Button(m.BUTTON_MENU, data="m"),))
         text = m.GUIDE_FINISHED.format(name=esc(guide.name))
+        if rating:
+            text += "\n\n" + m.FEEDBACK_QUESTION
         return [Reply(text, tuple(keyboard), edit=True, notice=m.DONE_NOTICE)]
     await progress.save_progress(turn.db, turn.user, outcome, _id(procedure))
     replies = [step_reply(turn, guide, outcome, procedure, edit=True)]

@@ -24,7 +24,7 @@ CHAT = 4242
 def shipped_catalogue() -> Catalogue:
     """The catalogue shipped in the repository (read once per test session)."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(CATALOGUE.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+    data = yaml.load(CATALOGUE.read_text(encoding="utf-8"), Loader=loader)
     return build(data, source=str(CATALOGUE))
 
 

@@ -192,11 +192,47 @@ async def test_catalogue_text_is_html_escaped(tmp_path: Path) -> None:
 
 async def test_every_shipped_procedure_card_and_section_renders(bot: Assistant) -> None:
     catalogue = shipped_catalogue()
-    for procedure in catalogue.procedures.values():
-        card = await bot.handle(press(f"p:{procedure.id}"))
+    for n, procedure in enumerate(catalogue.procedures.values()):
+        user = 10_000 + n  # one citizen per card: each stays well inside the flood limit
+        card = await bot.handle(press(f"p:{procedure.id}", user))
         assert procedure.code in card[0].text
+        assert m.FEEDBACK_QUESTION in card[0].text
         for section in m.SECTION_TITLES:
-            replies = await bot.handle(press(f"s:{procedure.id}:{section}"))
+            replies = await bot.handle(press(f"s:{procedure.id}:{section}", user))
             assert replies[0].notice != m.STALE_BUTTON, (procedure.id, section)
             assert all(len(b.encode()) <= 64 for b in payloads(replies))
     assert labels(await bot.handle(command("huongdan")))
+
+
+async def test_phone_and_id_numbers_do_not_blur_the_question(bot: Assistant) -> None:
+    replies = await bot.handle(text("đổi cccd 001203004567 hết bao nhiêu tiền, sđt 0912345678"))
+    assert "căn cước" in replies[0].text.lower()
+    assert replies[0].text != m.CLARIFY
+
+
+async def test_hand_off_is_offered_only_where_staff_can_answer(tmp_path: Path) -> None:
+    console_like = await make_assistant(tmp_path / "a")
+    with_staff = await make_assistant(tmp_path / "b", staff_chat_id=-100)
+    try:
+        declined = await console_like.handle(text("giá vàng hôm nay"))
+        assert "h" not in payloads(declined)
+        declined = await with_staff.handle(text("giá vàng hôm nay"))
+        assert "h" in payloads(declined)
+    finally:
+        await console_like.db.close()
+        await with_staff.db.close()
+
+
+async def test_finishing_a_guide_asks_whether_it_helped(bot: Assistant) -> None:
+    replies = await bot.handle(press("g:tra-cuu-ho-so"))
+    for _ in range(40):
+        forward = [p for p in payloads(replies) if p.startswith("g:") and p[-2:] in (":n", "c0")]
+        if not forward:
+            break
+        replies = await bot.handle(press(forward[0]))
+    assert m.FEEDBACK_QUESTION in replies[0].text
+    assert "r:u:tra-cuu-ho-so" in payloads(replies)
+    thanks = await bot.handle(press("r:u:tra-cuu-ho-so"))
+    rows = await bot.db.read("SELECT entry_id, rating FROM feedback")
+    assert [(r["entry_id"], r["rating"]) for r in rows] == [("tra-cuu-ho-so", 1)]
+    assert "cảm ơn" in thanks[0].text

@@ -11,7 +11,10 @@ from tests.core_fixtures import make_assistant
 
 
 def test_html_is_shown_as_plain_text() -> None:
-    assert plain('<b>Lệ phí</b> &amp; <a href="https://x.vn">trang</a>') == "Lệ phí & trang (https://x.vn)"
+    assert (
+        plain('<b>Lệ phí</b> &amp; <a href="https://x.vn">trang</a>')
+        == "Lệ phí & trang (https://x.vn)"
+    )
 
 
 def test_a_number_presses_the_button_shown_with_it() -> None:
