@@ -15,6 +15,7 @@ import contextvars
 import logging
 import os
 import re
+import secrets
 import time
 import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -486,7 +487,9 @@ def run(settings: Settings) -> None:
             port=settings.webhook_port,
             url_path=path,
             webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret or None,
+            # Telegram sends the secret in a header with every update; posts without it are
+            # refused. Without WEBHOOK_SECRET a random one is made for this run.
+            secret_token=settings.webhook_secret or secrets.token_urlsafe(32),
             allowed_updates=Update.ALL_TYPES,
             bootstrap_retries=10,
         )

@@ -1,0 +1,101 @@
+"""Webhook mode end to end: the bot registers its URL and secret, and refuses forged posts."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import time
+from collections.abc import Callable
+
+import httpx
+
+from tests.fake_telegram import FakeTelegram
+from tests.harness import BotProcess
+
+SECRET = "s3cret-Token_42"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def update(update_id: int, chat_id: int, text: str) -> dict[str, object]:
+    """A minimal text message update, as Telegram posts it."""
+    user = {"id": chat_id, "is_bot": False, "first_name": "Dân"}
+    message = {
+        "message_id": update_id,
+        "date": int(time.time()),
+        "chat": {"id": chat_id, "type": "private"},
+        "from": user,
+        "text": text,
+    }
+    return {"update_id": update_id, "message": message}
+
+
+def test_webhook_mode_registers_checks_the_secret_and_answers(
+    fake_tg: FakeTelegram, bot_process: Callable[..., BotProcess]
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram/hook"
+    env = {
+        "WEBHOOK_URL": url,
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+        "WEBHOOK_SECRET": SECRET,
+    }
+    proc = bot_process(env=env)
+    proc.start()
+    proc.wait_ready("setWebhook")
+    registered = fake_tg.webhook()
+    assert (registered["url"], registered["secret_token"]) == (url, SECRET)
+    assert fake_tg.calls("getUpdates") == []
+
+    body = json.dumps(update(900, 9001, "xin chao"))
+    headers = {"Content-Type": "application/json"}
+    missing = httpx.post(url, content=body, headers=headers, timeout=10)
+    wrong = httpx.post(
+        url,
+        content=body,
+        headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "guess"},
+        timeout=10,
+    )
+    assert (missing.status_code, wrong.status_code) == (403, 403)
+    time.sleep(0.3)
+    assert fake_tg.outgoing(9001) == []
+
+    right = httpx.post(
+        url,
+        content=body,
+        headers={**headers, "X-Telegram-Bot-Api-Secret-Token": SECRET},
+        timeout=10,
+    )
+    assert right.status_code == 200
+    answered = fake_tg.wait_outgoing(9001, 1, timeout=10)
+    assert [o.method for o in answered] == ["sendMessage"]
+
+    # Updates the (fake) Telegram pushes itself arrive with the secret and are answered too.
+    fake_tg.push_text(9002, "lam giay khai sinh cho con")
+    card = fake_tg.wait_outgoing(9002, 1, timeout=10)
+    assert "Đăng ký khai sinh" in card[0].text
+
+    assert proc.kill(signal.SIGTERM, timeout=30) == 0
+    assert "database closed" in proc.log()
+
+
+def test_webhook_without_a_configured_secret_still_requires_one(
+    fake_tg: FakeTelegram, bot_process: Callable[..., BotProcess]
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/hook"
+    env = {"WEBHOOK_URL": url, "WEBHOOK_LISTEN": "127.0.0.1", "WEBHOOK_PORT": str(port)}
+    proc = bot_process(env=env)
+    proc.start()
+    proc.wait_ready("setWebhook")
+    assert len(fake_tg.webhook()["secret_token"]) >= 32
+    body = json.dumps(update(901, 9003, "xin chao"))
+    refused = httpx.post(url, content=body, headers={"Content-Type": "application/json"})
+    assert refused.status_code == 403
