@@ -65,9 +65,6 @@ def bot_settings(fake: FakeTelegram, tmp_path: Path, **overrides: Any) -> Settin
         api_url=fake.base_url,
         catalogue=CATALOGUE,
         database=tmp_path / "bot.sqlite3",
-        # The national tier adds thousands of entries to the index: slow to build, and not
-        # what the Telegram layer's tests are about.
-        national_tier=False,
         reload_interval=3600.0,
     )
     return replace(base, **overrides)
@@ -220,7 +217,6 @@ class BotProcess:
             "TELEGRAM_API_URL": fake.base_url,
             "BOT_DATABASE": str(tmp_path / "bot.sqlite3"),
             "BOT_CATALOGUE": str(CATALOGUE),
-            "BOT_NATIONAL_TIER": "0",
             "BOT_RELOAD_INTERVAL": "3600",
             "PYTHONUNBUFFERED": "1",
             **(env or {}),
