@@ -76,10 +76,10 @@ def _entry_texts(entry: Entry) -> list[tuple[str, str]]:
 
 
 def _catalogue_words(catalogue: Catalogue) -> list[str]:
-    """Every text of the catalogue: its words are real words, never typos to repair."""
+    """The texts of the catalogue that are not indexed: their words are real, not typos."""
     texts: list[str] = []
     for procedure in catalogue.procedures.values():
-        texts.extend([procedure.summary, procedure.time, procedure.fee, procedure.where])
+        texts.extend([procedure.time, procedure.fee, procedure.where])
         texts.extend(d.name for d in procedure.documents)
         texts.extend((*procedure.steps, *procedure.notes))
     for guide in catalogue.guides.values():

@@ -10,8 +10,13 @@ the question covers, and by how much of the question it explains.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
+import re
+import sys
+from array import array
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -20,8 +25,11 @@ from rapidfuzz import fuzz, process
 from bot.matching_words import EVERYDAY, GENERIC, national_syllables
 from bot.text import expand_shorthand, has_marks, normalize, strip_marks
 
-# How much a phrase of each kind counts: the summary is a description, not how people ask.
-KIND_WEIGHT = {"name": 1.0, "alias": 1.0, "summary": 0.55}
+# How much a phrase of each kind counts. A summary is a description, not how people ask: its
+# words only tell which entry explains more of a question (measured: as phrases they never
+# changed a ranking, and cost a fifth of the index).
+KIND_WEIGHT = {"name": 1.0, "alias": 1.0}
+BAG_ONLY = frozenset({"summary"})
 # A marked question word that meets the same word with other marks (mấy / máy) is most likely
 # another word: it counts for little.
 OTHER_MARKS = 0.5
@@ -38,9 +46,10 @@ class Phrase:
     entry: int
     kind: str
     text: str
-    features: frozenset[str]
-    exact: frozenset[str]
+    features: tuple[str, ...]
+    marked: tuple[str, ...]  # the words with diacritics, as written
     weight: float
+    kind_weight: float
 
 
 Key = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # words, folded or exact, target
@@ -69,10 +78,20 @@ class Rewriter:
             table = self.short if len(words) == 1 else self.long
             for first in {words[0], entry[1][0]}:
                 table.setdefault(first, []).append(entry)
+        self.firsts = frozenset(self.short) | frozenset(self.long)
         for table in (self.short, self.long):
             for keys in table.values():
                 # Longest keys first, so "sổ đỏ" wins over "sổ".
                 keys.sort(key=lambda k: -len(k[0]))
+
+    def words(self, normalized: str) -> tuple[list[str], list[str]]:
+        """Return the rewritten words of a normalised text, and the same words folded."""
+        words = normalized.split()
+        if not self.firsts.isdisjoint(words):
+            words, _, _ = self.rewrite(words, chat=False)
+            return words, [strip_marks(w) for w in words]
+        # Folding keeps the spaces: fold the whole text once, not word by word.
+        return words, _fold_text(normalized).split()
 
     def rewrite(self, words: list[str], chat: bool) -> tuple[list[str], list[int], list[str]]:
         """Return the rewritten words, the original word each comes from, and notes for `why`.
@@ -91,6 +110,8 @@ class Rewriter:
     def _pass(
         words: list[str], table: dict[str, list[Key]], notes: list[str]
     ) -> tuple[list[str], list[int]]:
+        if not table or table.keys().isdisjoint(words):
+            return words, list(range(len(words)))
         out: list[str] = []
         origin: list[int] = []
         i = 0
@@ -130,12 +151,14 @@ class Index:
     ids: list[str]
     phrases: list[Phrase]
     idf: dict[str, float]
-    postings: dict[str, list[int]]
+    postings: dict[str, array[int]]
     rewriter: Rewriter
     vocab_by_length: dict[int, list[str]]
-    entry_features: list[frozenset[str]]
+    numbers: dict[str, int]  # feature -> its number
+    held: list[array[int]]  # per entry, the sorted numbers of its features
     unknown_weight: float
     known: frozenset[str] = frozenset()
+    scale: list[float] = field(default_factory=list)  # per phrase: kind weight / weight
 
     @classmethod
     def build(
@@ -147,32 +170,57 @@ class Index:
         """Index entries given as (id, [(kind, text), ...]); `known_text` holds real words."""
         rewriter = Rewriter(vocabulary)
         ids: list[str] = []
-        raw: list[tuple[int, str, str, list[str], list[str]]] = []
-        for number, (entry_id, texts) in enumerate(entries):
+        # Phrases are read once: their features go straight into the posting lists, and
+        # their weights are summed once every feature's weight is known.
+        drafts: list[tuple[int, str, str, tuple[str, ...], tuple[str, ...]]] = []
+        postings: dict[str, array[int]] = {}
+        df: Counter[str] = Counter()
+        bags: list[tuple[str, ...]] = []
+        intern = sys.intern
+        for entry_id, texts in entries:
+            number = len(ids)
             ids.append(entry_id)
+            bag: set[str] = set()
             for kind, text in texts:
-                words, _, _ = rewriter.rewrite(normalize(text).split(), chat=False)
-                if words:
-                    raw.append((number, kind, text, words, [strip_marks(w) for w in words]))
-        df: dict[str, int] = {}
-        per_entry: list[set[str]] = [set() for _ in ids]
-        for number, _, _, _, folded in raw:
-            per_entry[number].update(features_of(folded))
-        for entry_feats in per_entry:
-            for feat in entry_feats:
-                df[feat] = df.get(feat, 0) + 1
+                words, folded = rewriter.words(normalize(text))
+                if not words:
+                    continue
+                features = features_of(folded)
+                bag.update(features)
+                if kind in BAG_ONLY:
+                    continue
+                feats = tuple(map(intern, dict.fromkeys(features)))
+                pairs = zip(words, folded, strict=True)
+                marked = tuple(map(intern, dict.fromkeys(w for w, f in pairs if w != f)))
+                phrase_id = len(drafts)
+                drafts.append((number, kind, text, feats, marked))
+                for feat in feats:
+                    posting = postings.get(feat)
+                    if posting is None:
+                        posting = postings[feat] = array("I")
+                    posting.append(phrase_id)
+            df.update(bag)
+            bags.append(tuple(bag))
+        # Each entry's features (name, aliases, summary) as sorted feature numbers: a few
+        # bytes each, where a set per entry would weigh kilobytes.
+        numbers = {intern(feat): n for n, feat in enumerate(df)}
+        held = [array("I", sorted(map(numbers.__getitem__, bag))) for bag in bags]
+        del bags
         total = max(len(ids), 1)
         idf = {f: _weight(f, total, n) for f, n in df.items()}
-        phrases: list[Phrase] = []
-        postings: dict[str, list[int]] = {}
-        for number, kind, text, words, folded in raw:
-            feats = frozenset(features_of(folded))
-            exact = frozenset(words)
-            weight = sum(idf[f] for f in feats)
-            phrase_id = len(phrases)
-            phrases.append(Phrase(number, kind, text, feats, exact, weight))
-            for feat in feats:
-                postings.setdefault(feat, []).append(phrase_id)
+        phrases = [
+            Phrase(
+                number,
+                kind,
+                text,
+                feats,
+                marked,
+                sum(map(idf.__getitem__, feats)),
+                KIND_WEIGHT.get(kind, 1.0),
+            )
+            for number, kind, text, feats, marked in drafts
+        ]
+        del drafts
         vocab_by_length: dict[int, list[str]] = {}
         for feat in df:
             if " " not in feat:
@@ -184,9 +232,11 @@ class Index:
             postings=postings,
             rewriter=rewriter,
             vocab_by_length=vocab_by_length,
-            entry_features=[frozenset(f) for f in per_entry],
+            numbers=numbers,
+            held=held,
             unknown_weight=math.log(1 + (total - 0.5) / 1.5),
             known=_known_words(known_text, vocabulary),
+            scale=[p.kind_weight / (p.weight or 1.0) for p in phrases],
         )
 
     fuzzy_cache: dict[str, tuple[str, float] | None] = field(default_factory=dict)
@@ -199,6 +249,15 @@ class Index:
             self.fuzzy_cache[word] = _nearest(self.vocab_by_length, word)
         return self.fuzzy_cache[word]
 
+    def holds(self, entry: int, feature: str) -> bool:
+        """Tell whether an entry has a feature anywhere in its texts."""
+        number = self.numbers.get(feature)
+        if number is None:
+            return False
+        held = self.held[entry]
+        at = bisect.bisect_left(held, number)
+        return at < len(held) and held[at] == number
+
     def split(self, word: str) -> list[str] | None:
         """Split a run-together word ("khaisinh") into two indexed syllables, if it is one."""
         for cut in range(2, len(word) - 1):
@@ -206,6 +265,10 @@ class Index:
             if left in self.idf and right in self.idf:
                 return [left, right]
         return None
+
+
+def _fold_text(text: str) -> str:
+    return strip_marks.__wrapped__(text)  # not cached: long texts are seen once
 
 
 def _weight(feature: str, total: int, df: int) -> float:
@@ -218,13 +281,17 @@ def _weight(feature: str, total: int, df: int) -> float:
 def _known_words(
     texts: Iterable[str], vocabulary: Mapping[str, tuple[str, ...]]
 ) -> frozenset[str]:
+    # Tone placement does not matter once the marks are gone: fold without normalising.
     words = set(EVERYDAY) | national_syllables()
     for text in texts:
-        words.update(strip_marks(normalize(text)).split())
+        words.update(_LETTERS.findall(strip_marks.__wrapped__(text.casefold())))
     for key, expansions in vocabulary.items():
         for text in (key, *expansions):
-            words.update(strip_marks(normalize(text)).split())
+            words.update(_LETTERS.findall(strip_marks(text.casefold())))
     return frozenset(words)
+
+
+_LETTERS = re.compile(r"[a-z0-9]+")
 
 
 def _nearest(vocab_by_length: Mapping[int, list[str]], word: str) -> tuple[str, float] | None:

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import heapq
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from bot.matching_index import FUZZY, GENERIC_WEIGHT, KIND_WEIGHT, OTHER_MARKS, Index, Phrase
+from bot.matching_index import FUZZY, GENERIC_WEIGHT, OTHER_MARKS, Index, Phrase
 from bot.matching_words import GENERIC
 from bot.text import has_marks, normalize, strip_marks, word_set
 
-# In a large index, a feature found in more phrases than this is too common to find candidates
-# with (it still counts when scoring them).
-COMMON = 1500
+# In a large index, a feature found in more phrases than this (or than 1% of them) is too common
+# to find candidates with; it still counts when scoring them.
+COMMON = 400
 # How the question's share explained by an entry tempers the best phrase's coverage.
 SHARE_FLOOR = 0.2
 SHARE_POWER = 1.0
 PAIR_SHARE = True
 PAIR_FACTOR = 0.5
+# Most entries whose share of the question is worked out, best coverage first.
+SHARES = 40
 # Most phrases scored in full per question.
-POOL = 300
+POOL = 80
 # "mất / hết / tốn" before these words ask about cost or time ("mất bao lâu"), not a loss.
 _AMOUNT = word_set("bao may bn nhieu tien phi thoi khoang it chung")
 _COSTS = frozenset({"mat", "het", "ton"})
@@ -52,18 +56,33 @@ class Query:
     features: dict[str, float] = field(default_factory=dict)
     marked: dict[str, tuple[str, ...]] = field(default_factory=dict)
     groups: list[tuple[float, dict[str, float]]] = field(default_factory=list)
+    numbered: list[tuple[float, list[tuple[int, float]]]] | None = None
 
     @property
     def total(self) -> float:
         """Return the weight of the whole question."""
         return sum(weight for weight, _ in self.groups) or 1.0
 
-    def share(self, bag: frozenset[str]) -> float:
-        """Return the share of the question's weight that words of `bag` explain."""
+    def share(self, index: Index, entry: int) -> float:
+        """Return the share of the question's weight that an entry's words explain."""
+        if self.numbered is None:
+            # Each word as its feature number in this index (-1: in no entry), once.
+            self.numbered = [
+                (weight, [(index.numbers.get(word, -1), w) for word, w in words.items()])
+                for weight, words in self.groups
+            ]
+        held = index.held[entry]
+        size = len(held)
         explained = 0.0
-        for weight, words in self.groups:
-            inside = sum(w for word, w in words.items() if word in bag)
-            explained += weight * inside / (sum(words.values()) or 1.0)
+        for weight, numbers in self.numbered:
+            inside = total = 0.0
+            for number, w in numbers:
+                total += w
+                if number >= 0:
+                    at = bisect_left(held, number)
+                    if at < size and held[at] == number:
+                        inside += w
+            explained += weight * inside / (total or 1.0)
         return explained / self.total
 
 
@@ -144,9 +163,12 @@ def _add(query: Query, feature: str, quality: float, words: tuple[str, ...]) -> 
 def _phrase_match(index: Index, query: Query, phrase: Phrase) -> tuple[float, list[str]]:
     matched = 0.0
     found: list[str] = []
-    for feature in phrase.features & query.features.keys():
-        quality = query.features[feature]
-        if any(w not in phrase.exact for w in query.marked[feature]):
+    features = query.features
+    for feature in phrase.features:
+        quality = features.get(feature)
+        if quality is None:
+            continue
+        if any(w not in phrase.marked for w in query.marked[feature]):
             quality *= OTHER_MARKS
         matched += index.idf[feature] * quality
         found.append(feature)
@@ -154,7 +176,13 @@ def _phrase_match(index: Index, query: Query, phrase: Phrase) -> tuple[float, li
 
 
 def _candidates(index: Index, query: Query) -> list[int]:
-    common = max(COMMON, len(index.phrases) // 20)
+    """Return the phrases worth scoring, most promising first.
+
+    A phrase's promise is the share of its weight the question's (not too common) features
+    reach: an upper bound on its coverage, so scoring only the first `POOL` loses nothing that
+    could come first.
+    """
+    common = max(COMMON, len(index.phrases) // 100)
     hits: dict[int, float] = {}
     for feature in query.features:
         posting = index.postings.get(feature)
@@ -168,26 +196,37 @@ def _candidates(index: Index, query: Query) -> list[int]:
         for feature in query.features:
             for phrase_id in index.postings.get(feature, ())[:POOL]:
                 hits[phrase_id] = hits.get(phrase_id, 0.0) + index.idf[feature]
-    return sorted(hits, key=lambda p: -hits[p])[:POOL]
+    scale = index.scale
+    promise = {p: h * scale[p] for p, h in hits.items()}
+    return heapq.nlargest(POOL, promise, key=promise.__getitem__)
 
 
-def score_query(index: Index, query: Query, limit: int = 10) -> list[Scored]:
+def score_query(index: Index, query: Query, limit: int = 6) -> list[Scored]:
     """Return the best entries for an analysed question, best first."""
-    best: dict[int, tuple[float, str]] = {}
+    best: dict[int, tuple[float, Phrase, list[str]]] = {}
     for phrase_id in _candidates(index, query):
         phrase = index.phrases[phrase_id]
         matched, found = _phrase_match(index, query, phrase)
         if not found or phrase.weight <= 0:
             continue
-        coverage = min(matched / phrase.weight, 1.0) * KIND_WEIGHT.get(phrase.kind, 1.0)
-        if coverage > best.get(phrase.entry, (0.0, ""))[0]:
-            shown = sorted(found, key=lambda f: -index.idf[f])[:4]
-            best[phrase.entry] = (coverage, f"{phrase.kind} '{phrase.text}': {', '.join(shown)}")
-    scored: list[Scored] = []
-    note = f"; {', '.join(query.notes)}" if query.notes else ""
-    for entry, (coverage, why) in best.items():
-        share = query.share(index.entry_features[entry])
+        coverage = min(matched / phrase.weight, 1.0) * phrase.kind_weight
+        if phrase.entry not in best or coverage > best[phrase.entry][0]:
+            best[phrase.entry] = (coverage, phrase, found)
+    # A score never exceeds its coverage: stop once coverage cannot reach the last kept score.
+    kept: list[tuple[float, int, float]] = []
+    for entry, (coverage, _, _) in sorted(best.items(), key=lambda item: -item[1][0]):
+        if (len(kept) >= limit and coverage <= kept[-1][0]) or len(kept) >= SHARES:
+            break
+        share = query.share(index, entry)
         score = coverage * (SHARE_FLOOR + (1 - SHARE_FLOOR) * share**SHARE_POWER)
-        scored.append(Scored(index.ids[entry], score, f"{why} (covers {share:.0%}){note}"))
-    scored.sort(key=lambda s: -s.score)
-    return scored[:limit]
+        kept.append((score, entry, share))
+        kept.sort(key=lambda k: -k[0])
+        del kept[limit:]
+    note = f"; {', '.join(query.notes)}" if query.notes else ""
+    scored = []
+    for score, entry, share in kept:
+        _, phrase, found = best[entry]
+        shown = ", ".join(sorted(found, key=lambda f: -index.idf[f])[:4])
+        why = f"{phrase.kind} '{phrase.text}': {shown} (covers {share:.0%}){note}"
+        scored.append(Scored(index.ids[entry], score, why))
+    return scored

@@ -28,8 +28,8 @@ _UY = re.compile(rf"(?<!q)u([{_TONED_Y}])(?!\w)")
 _LONE_Y = re.compile(r"(?<!\w)(b|c|d|đ|h|k|l|m|n|s|t|v|x|ch|kh|ph|th|tr)([yỳýỷỹỵ])(?!\w)")
 _Y_TO_I = str.maketrans("yỳýỷỹỵ", "iìíỉĩị")
 
-_NON_WORD = re.compile(r"[^\w]+|_+")
-_SPACES = re.compile(r"\s+")
+# Anything that is neither a letter, a digit nor a space (one character at a time is fastest).
+_NON_WORD = re.compile(r"[^\w\s]|_")
 
 
 def _old_style(match: re.Match[str]) -> str:
@@ -47,23 +47,49 @@ def _lone_y(match: re.Match[str]) -> str:
     return match.group(1) + match.group(2).translate(_Y_TO_I)
 
 
-@lru_cache(maxsize=65536)
+def _canonical_word(word: str) -> str:
+    canonical = _LONE_Y.sub(_lone_y, _UY.sub(_uy_old_style, _OA.sub(_old_style, word)))
+    if len(_WORDS) < 200_000:
+        _WORDS[word] = canonical
+    return canonical
+
+
+# A language has a few thousand syllables: spelling each once and remembering it is far faster
+# than running the rules over every text.
+_WORDS: dict[str, str] = {}
+
+
+@lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """Return the canonical spelling: NFC, one tone placement, casefolded, words only."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    text = _NON_WORD.sub(" ", text)
-    text = _OA.sub(_old_style, text)
-    text = _UY.sub(_uy_old_style, text)
-    text = _LONE_Y.sub(_lone_y, text)
-    return _SPACES.sub(" ", text).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    known = _WORDS.get
+    words = _NON_WORD.sub(" ", text.casefold()).split()
+    return " ".join([known(w) or _canonical_word(w) for w in words])
+
+
+def _bare_letters() -> dict[int, str]:
+    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base != chr(code) and base.isascii():
+            table[code] = base
+    return table
+
+
+_BARE = _bare_letters()
 
 
 @lru_cache(maxsize=65536)
 def strip_marks(text: str) -> str:
     """Return the text without Vietnamese diacritics (đ becomes d); nothing else changes."""
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return bare.replace("đ", "d").replace("Đ", "D")
+    bare = text.translate(_BARE)
+    if bare.isascii():
+        return bare
+    # Combining marks left over (decomposed input): the slow, complete way.
+    decomposed = unicodedata.normalize("NFD", bare)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_BARE)
 
 
 def fold(text: str) -> str:
