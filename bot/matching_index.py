@@ -20,7 +20,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from bot.matching_words import EVERYDAY, GENERIC, national_syllables
 from bot.text import expand_shorthand, has_marks, normalize, strip_marks
@@ -239,15 +240,28 @@ class Index:
             scale=[p.kind_weight / (p.weight or 1.0) for p in phrases],
         )
 
-    fuzzy_cache: dict[str, tuple[str, float] | None] = field(default_factory=dict)
+    fuzzy_cache: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
-    def correct(self, word: str) -> tuple[str, float] | None:
-        """Return the indexed syllable nearest to an unknown folded word, with its similarity."""
+    def near(self, word: str) -> list[tuple[str, float]]:
+        """Return the indexed syllables close to an unknown folded word, with similarities."""
         if word not in self.fuzzy_cache:
             if len(self.fuzzy_cache) > 50_000:
                 self.fuzzy_cache.clear()
             self.fuzzy_cache[word] = _nearest(self.vocab_by_length, word)
         return self.fuzzy_cache[word]
+
+    def correct(self, word: str, before: str = "", after: str = "") -> tuple[str, float, bool]:
+        """Return the likeliest repair of a typo, its similarity, and whether its neighbours
+        confirm it (it makes a known word pair with the word before or after)."""
+        best = ("", 0.0, False)
+        rank = -1.0
+        for candidate, similarity in self.near(word):
+            paired = f"{before} {candidate}" in self.idf or f"{candidate} {after}" in self.idf
+            # Context first, then closeness, then the more telling (rarer) syllable.
+            value = similarity + (0.2 if paired else 0.0) + 0.001 * self.idf.get(candidate, 0.0)
+            if value > rank:
+                rank, best = value, (candidate, similarity, paired)
+        return best
 
     def holds(self, entry: int, feature: str) -> bool:
         """Tell whether an entry has a feature anywhere in its texts."""
@@ -294,14 +308,16 @@ def _known_words(
 _LETTERS = re.compile(r"[a-z0-9]+")
 
 
-def _nearest(vocab_by_length: Mapping[int, list[str]], word: str) -> tuple[str, float] | None:
-    if len(word) < 4 or not word.isalpha():
-        return None
-    cutoff = 75.0 if len(word) <= 5 else 72.0
+def _nearest(vocab_by_length: Mapping[int, list[str]], word: str) -> list[tuple[str, float]]:
+    """Return up to five indexed syllables within about one edit of `word` (swaps count one)."""
+    if len(word) < 3 or not word.isalpha():
+        return []
+    # Three letters: only a letter missing or added ("dog" for "dong"), else too many look-alikes.
+    cutoff = 0.75 if len(word) > 3 else 0.74
     choices: list[str] = []
     for length in range(len(word) - 1, len(word) + 2):
         choices.extend(vocab_by_length.get(length, ()))
-    found = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-    if found is None:
-        return None
-    return str(found[0]), float(found[1]) / 100.0
+    found = process.extract(
+        word, choices, scorer=OSA.normalized_similarity, score_cutoff=cutoff, limit=5
+    )
+    return [(str(choice), float(score)) for choice, score, _ in found]

@@ -18,6 +18,11 @@ SHARE_FLOOR = 0.2
 SHARE_POWER = 1.0
 PAIR_SHARE = True
 PAIR_FACTOR = 0.5
+# A repaired typo that makes a known word pair with its neighbour counts this much more.
+CONFIRMED = 0.15
+# A repair this close needs no neighbour to confirm it; a looser one does, as an unknown word
+# is as often a real word we never indexed ("tiệc") as a typo.
+SURE_REPAIR = 0.8
 # Most entries whose share of the question is worked out, best coverage first.
 SHARES = 40
 # Most phrases scored in full per question.
@@ -118,26 +123,29 @@ def analyse(index: Index, text: str) -> Query:
     """Normalise, expand shorthand and vocabulary, and repair typos, against an index."""
     words, origin, notes = index.rewriter.rewrite(normalize(text).split(), chat=True)
     out: list[tuple[str, str, float, int]] = []  # word, folded, quality, group
+    folded_words = [strip_marks(w) for w in words]
     for position, word in enumerate(words):
-        folded = strip_marks(word)
+        folded = folded_words[position]
         group = origin[position]
-        following = strip_marks(words[position + 1]) if position + 1 < len(words) else ""
+        following = folded_words[position + 1] if position + 1 < len(words) else ""
         if folded in _COSTS and following in _AMOUNT:
             continue
         if folded in index.idf or folded in index.known or not folded.isalpha():
             out.append((word, folded, 1.0, group))
             continue
-        parts = index.split(folded)
+        before = folded_words[position - 1] if position else ""
+        repair, similarity, paired = index.correct(folded, before, following)
+        sure = paired or similarity >= SURE_REPAIR
+        parts = None if sure else index.split(folded)
         if parts is not None:
             out.extend((part, part, 0.95, group) for part in parts)
             notes.append(f"{word}→{' '.join(parts)}")
-            continue
-        near = index.correct(folded)
-        if near is not None:
-            out.append((near[0], near[0], FUZZY * near[1], group))
-            notes.append(f"{word}≈{near[0]}")
-            continue
-        out.append((word, folded, 1.0, group))
+        elif repair and sure:
+            quality = FUZZY * similarity + (CONFIRMED if paired else 0.0)
+            out.append((repair, repair, min(quality, 0.95), group))
+            notes.append(f"{word}≈{repair}")
+        else:
+            out.append((word, folded, 1.0, group))
     query = Query([w for w, _, _, _ in out], [f for _, f, _, _ in out], notes)
     grouped: dict[int, dict[str, float]] = {}
     for i, (word, folded, quality, group) in enumerate(out):
