@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 from bot.matching import Candidate, Matcher, Thresholds, decide
 from bot.matching_aspects import is_small_talk
+from bot.text import strip_marks
 
 DEFAULT_QUESTIONS = Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl"
 
@@ -38,6 +40,37 @@ class Figures:
         """Return a figure (top1, top3, answered_right, wrong_declines, declined) in percent."""
         whole = self.outscope if name == "declined" else self.inscope
         return 100.0 * getattr(self, name) / whole if whole else 0.0
+
+
+def typo(text: str, rng: random.Random, share: float = 0.25) -> str:
+    """Return the text with about `share` of its longer words mistyped (a letter swapped,
+    dropped, replaced or added), the way thumbs do on a phone."""
+    words = []
+    for word in text.split():
+        if len(word) >= 4 and rng.random() < share:
+            i = rng.randrange(1, len(word) - 1)
+            letter = rng.choice("aeiounhtgc")
+            word = rng.choice(
+                [
+                    word[:i] + word[i + 1] + word[i] + word[i + 2 :],
+                    word[:i] + word[i + 1 :],
+                    word[:i] + letter + word[i + 1 :],
+                    word[:i] + letter + word[i:],
+                ]
+            )
+        words.append(word)
+    return " ".join(words)
+
+
+def variants(rows: Sequence[dict[str, Any]], seed: int = 3) -> dict[str, list[dict[str, Any]]]:
+    """Return copies of labelled questions as citizens also write them: without diacritics,
+    with typos, and both."""
+    rng = random.Random(seed)
+    return {
+        "no marks": [{**r, "q": strip_marks(str(r["q"]).lower())} for r in rows],
+        "typos": [{**r, "q": typo(str(r["q"]), rng)} for r in rows],
+        "no marks, typos": [{**r, "q": typo(strip_marks(str(r["q"]).lower()), rng)} for r in rows],
+    }
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
@@ -76,6 +109,13 @@ def evaluate(matcher: Matcher, rows: Sequence[dict[str, Any]]) -> Figures:
     return figures
 
 
+# A confident wrong card costs this many right ones (the citizen must start again, where a
+# short choice would have shown the right card among three).
+WRONG_ANSWER = 4.0
+# The decline threshold keeps this distance from the questions on either side where it can.
+SAFETY = 0.03
+
+
 @dataclass(frozen=True)
 class _Seen:
     candidates: tuple[Candidate, ...]
@@ -104,8 +144,8 @@ def tune(matcher: Matcher, rows: Sequence[dict[str, Any]]) -> Thresholds:
     """Choose the confidence thresholds from labelled questions, and return them.
 
     The decline threshold is the middle of the widest range that best separates out-of-scope
-    questions from in-scope ones (share declined minus share wrongly declined); then the answer threshold and margin maximise right answers
-    minus three times wrong ones (a confident wrong card costs more than a question back).
+    questions from in-scope ones (share declined minus share wrongly declined); then the
+    answer threshold and margin maximise right answers minus `WRONG_ANSWER` times wrong ones.
     """
     seen = [
         _Seen(
@@ -118,14 +158,19 @@ def tune(matcher: Matcher, rows: Sequence[dict[str, Any]]) -> Thresholds:
     base = matcher.thresholds
     curated = [x for x in seen if not x.candidates or x.candidates[0].tier == "catalogue"]
     clarify_values = _steps(0.05, 0.5, 0.01)
-    inscope = sum(1 for x in curated if x.ok) or 1
-    outscope = sum(1 for x in curated if not x.ok) or 1
+    inside = [x for x in curated if x.ok]
+    outside = [x for x in curated if not x.ok]
+    inscope, outscope = len(inside) or 1, len(outside) or 1
     separation = []
     for value in clarify_values:
-        t = replace(base, clarify=value)
-        decisions = [(x, decide(x.candidates, x.small_talk, t)) for x in curated]
-        declined = sum(d == "none" for x, d in decisions if not x.ok)
-        wrongly = sum(d == "none" for x, d in decisions if x.ok)
+        # Counted with a safety margin on both sides: an out-of-scope question only counts as
+        # declined if it would still be a little above it, an in-scope one as kept likewise.
+        low = replace(base, clarify=value - SAFETY)
+        high = replace(base, clarify=value + SAFETY)
+        declined = sum(
+            decide(x.candidates, x.small_talk, low) == "none" for x in curated if not x.ok
+        )
+        wrongly = sum(decide(x.candidates, x.small_talk, high) == "none" for x in curated if x.ok)
         separation.append(round(declined / outscope - wrongly / inscope, 6))
     clarify = _plateau_middle(clarify_values, separation)
     best: tuple[float, float, float] = (float("-inf"), base.answer, base.margin)
@@ -136,7 +181,7 @@ def tune(matcher: Matcher, rows: Sequence[dict[str, Any]]) -> Thresholds:
             for x in curated:
                 if decide(x.candidates, x.small_talk, t) != "answer":
                     continue
-                gain += 1.0 if x.candidates[0].id in x.ok else -3.0
+                gain += 1.0 if x.candidates[0].id in x.ok else -WRONG_ANSWER
             if gain > best[0]:
                 best = (gain, answer, margin)
     return replace(base, clarify=clarify, answer=best[1], margin=best[2])
@@ -169,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--national", action="store_true", help="also load the national list")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     parser.add_argument("--tune", action="store_true", help="choose thresholds from this set")
+    parser.add_argument(
+        "--variants", action="store_true", help="also without diacritics and with typos"
+    )
     args = parser.parse_args(argv)
     catalogue = catalogue_module.load(args.catalogue or _default_catalogue())
     matcher = Matcher(catalogue, load_national() if args.national else None)
@@ -180,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         matcher.thresholds = chosen
     figures = evaluate(matcher, rows)
     print(format_figures(figures, path.name, args.verbose))
+    if args.variants:
+        for name, changed in variants(rows).items():
+            print(format_figures(evaluate(matcher, changed), f"{path.name} ({name})"))
     return 0
 
 

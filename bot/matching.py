@@ -119,6 +119,7 @@ class Matcher:
                 if n.code not in curated_codes
             ]
             self.national = Index.build(rows, vocabulary)
+            self.national.long_names = True
 
     def match(self, text: str, top: int = 3, context: str | None = None) -> Match:
         """Read one question; `context` is the id of the card the citizen saw last."""

@@ -129,7 +129,8 @@ class Rewriter:
                 ):
                     out.extend(target)
                     origin.extend([i] * len(target))
-                    notes.append(f"{' '.join(span)}→{' '.join(target)}")
+                    if list(target) != span:
+                        notes.append(f"{' '.join(span)}→{' '.join(target)}")
                     i += n
                     break
             else:
@@ -160,6 +161,7 @@ class Index:
     unknown_weight: float
     known: frozenset[str] = frozenset()
     scale: list[float] = field(default_factory=list)  # per phrase: kind weight / weight
+    long_names: bool = False  # official names only (the national list): see score_query
 
     @classmethod
     def build(

@@ -7,15 +7,17 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from bot.matching_index import FUZZY, GENERIC_WEIGHT, OTHER_MARKS, Index, Phrase
-from bot.matching_words import GENERIC
+from bot.matching_words import GENERIC, GENERIC_WORDS
 from bot.text import has_marks, normalize, strip_marks, word_set
 
 # In a large index, a feature found in more phrases than this (or than 1% of them) is too common
 # to find candidates with; it still counts when scoring them.
 COMMON = 400
+# An index of long official names (the national list) turns it round: the share of the
+# question explained comes first, the name's coverage tempers it.
+NAME_FLOOR = 0.4
 # How the question's share explained by an entry tempers the best phrase's coverage.
 SHARE_FLOOR = 0.2
-SHARE_POWER = 1.0
 PAIR_SHARE = True
 PAIR_FACTOR = 0.5
 # A repaired typo that makes a known word pair with its neighbour counts this much more.
@@ -36,14 +38,14 @@ _COSTS = frozenset({"mat", "het", "ton"})
 class Thresholds:
     """The confidence rule; tuned on the labelled questions (`python -m bot evaluate --tune`)."""
 
-    answer: float = 0.55  # a curated entry this sure, and `margin` ahead, is answered
+    answer: float = 0.3  # a curated entry this sure, and `margin` ahead, is answered
     margin: float = 0.08
-    clarify: float = 0.25  # below this nothing curated fits
+    clarify: float = 0.24  # below this nothing curated fits
     small_talk_override: float = 0.75  # small talk needs this much to be read as a question
     curated_fits: float = 0.45  # below this best curated score, the national list is searched
     national_factor: float = 0.8  # national scores are scaled down by this
-    national_min: float = 0.3  # national candidates below this are dropped
-    national_clarify: float = 0.45  # a national first candidate needs this to be offered
+    national_min: float = 0.25  # national candidates below this are dropped
+    national_clarify: float = 0.35  # a national first candidate needs this to be offered
     national_answer: float = 0.75  # ... and this to be answered
 
 
@@ -100,7 +102,10 @@ class Scored:
     why: str
 
 
-def _word_weight(index: Index, folded: str) -> float:
+def _word_weight(index: Index, word: str, folded: str) -> float:
+    if folded in GENERIC and word != folded and word not in GENERIC_WORDS:
+        # Typed with marks that make it another word: "dược" (pharmacy) is not "được".
+        return 0.5 * index.unknown_weight
     if folded in index.idf:
         return index.idf[folded]
     if folded in GENERIC:
@@ -154,7 +159,7 @@ def analyse(index: Index, text: str) -> Query:
             following_word, following_folded, following_quality, _ = out[i + 1]
             pair = f"{folded} {following_folded}"
             _add(query, pair, min(quality, following_quality), (word, following_word))
-        grouped.setdefault(group, {})[folded] = _word_weight(index, folded)
+        grouped.setdefault(group, {})[folded] = _word_weight(index, word, folded)
         if PAIR_SHARE and i + 1 < len(out) and out[i + 1][3] != group:
             pair = f"{folded} {out[i + 1][1]}"
             grouped[-1 - i] = {pair: _pair_weight(index, folded, out[i + 1][1])}
@@ -204,6 +209,9 @@ def _candidates(index: Index, query: Query) -> list[int]:
         for feature in query.features:
             for phrase_id in index.postings.get(feature, ())[:POOL]:
                 hits[phrase_id] = hits.get(phrase_id, 0.0) + index.idf[feature]
+    if index.long_names:
+        # Long names: what counts is how much of the question a name reaches.
+        return heapq.nlargest(POOL, hits, key=hits.__getitem__)
     scale = index.scale
     promise = {p: h * scale[p] for p, h in hits.items()}
     return heapq.nlargest(POOL, promise, key=promise.__getitem__)
@@ -211,7 +219,7 @@ def _candidates(index: Index, query: Query) -> list[int]:
 
 def score_query(index: Index, query: Query, limit: int = 6) -> list[Scored]:
     """Return the best entries for an analysed question, best first."""
-    best: dict[int, tuple[float, Phrase, list[str]]] = {}
+    best: dict[int, tuple[float, Phrase, list[str], float]] = {}
     for phrase_id in _candidates(index, query):
         phrase = index.phrases[phrase_id]
         matched, found = _phrase_match(index, query, phrase)
@@ -219,21 +227,32 @@ def score_query(index: Index, query: Query, limit: int = 6) -> list[Scored]:
             continue
         coverage = min(matched / phrase.weight, 1.0) * phrase.kind_weight
         if phrase.entry not in best or coverage > best[phrase.entry][0]:
-            best[phrase.entry] = (coverage, phrase, found)
+            best[phrase.entry] = (coverage, phrase, found, matched)
+
     # A score never exceeds its coverage: stop once coverage cannot reach the last kept score.
+    # (Long names are scored by the question's share, so they are taken by weight matched.)
+    def rank(item: tuple[int, tuple[float, Phrase, list[str], float]]) -> float:
+        return -(item[1][3] if index.long_names else item[1][0])
+
     kept: list[tuple[float, int, float]] = []
-    for entry, (coverage, _, _) in sorted(best.items(), key=lambda item: -item[1][0]):
-        if (len(kept) >= limit and coverage <= kept[-1][0]) or len(kept) >= SHARES:
+    for entry, (coverage, *_) in sorted(best.items(), key=rank):
+        if len(kept) >= SHARES or (
+            not index.long_names and len(kept) >= limit and coverage <= kept[-1][0]
+        ):
             break
         share = query.share(index, entry)
-        score = coverage * (SHARE_FLOOR + (1 - SHARE_FLOOR) * share**SHARE_POWER)
+        if index.long_names:
+            # Official names are long: judge by how much of the question they explain.
+            score = share * (NAME_FLOOR + (1 - NAME_FLOOR) * coverage)
+        else:
+            score = coverage * (SHARE_FLOOR + (1 - SHARE_FLOOR) * share)
         kept.append((score, entry, share))
         kept.sort(key=lambda k: -k[0])
         del kept[limit:]
     note = f"; {', '.join(query.notes)}" if query.notes else ""
     scored = []
     for score, entry, share in kept:
-        _, phrase, found = best[entry]
+        _, phrase, found, _ = best[entry]
         shown = ", ".join(sorted(found, key=lambda f: -index.idf[f])[:4])
         why = f"{phrase.kind} '{phrase.text}': {shown} (covers {share:.0%}){note}"
         scored.append(Scored(index.ids[entry], score, why))

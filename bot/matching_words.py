@@ -10,13 +10,13 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from bot.text import strip_marks, word_set
+from bot.text import normalize, strip_marks, word_set
 
 # Words that glue a question together or ask about a part of a card: they weigh little
 # whatever the catalogue says, so "làm thủ tục gì" in an alias does not make it match every
 # question that says "thủ tục".
-GENERIC = frozenset(
-    strip_marks(w)
+GENERIC_WORDS = frozenset(
+    normalize(w)
     for w in word_set(
         """tôi em anh chị mình bạn cho của thì là và với có không được muốn cần phải làm sao thế
         nào gì ạ à ơi nhé nha nhá vậy này đó kia ở đâu đi về bao nhiêu như mà nên hay hoặc hỏi
@@ -28,6 +28,7 @@ GENERIC = frozenset(
         nhờ bây nay hôm qua trước sau ạa kiểu gì""",
     )
 )
+GENERIC = frozenset(strip_marks(w) for w in GENERIC_WORDS)
 
 # Everyday syllables (folded) that are words in their own right: an unknown word in this list is
 # not a typo of a catalogue word ("tiền" is not "điện", "chồng" is not "công").

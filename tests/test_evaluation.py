@@ -18,10 +18,12 @@ QUESTIONS = ROOT / "eval" / "questions.jsonl"
 REQUIRED = ROOT / "bot" / "data" / "required.yaml"
 
 # Floors a little under what we measure (see the commit that last raised them).
-FLOORS = {"top1": 96.0, "top3": 99.0, "answered_right": 90.0, "declined": 97.0}
+# Measured: top-1 99.1%, top-3 100%, answered right 94.8%, wrong declines 1.5%, declined 100%;
+# with the national list, answered right 94.5%.
+FLOORS = {"top1": 97.5, "top3": 99.0, "answered_right": 92.0, "declined": 97.0}
 MAX_WRONG_DECLINES = 3.0
 # The national tier may cost at most about a point.
-NATIONAL_FLOORS = {"top1": 95.0, "top3": 98.5, "answered_right": 89.0, "declined": 95.0}
+NATIONAL_FLOORS = {"top1": 97.0, "top3": 99.0, "answered_right": 91.0, "declined": 96.0}
 
 
 @pytest.fixture(scope="module")
