@@ -224,10 +224,14 @@ class Index:
             for number, kind, text, feats, marked in drafts
         ]
         del drafts
+        # Typos are repaired towards indexed syllables and the words of vocabulary keys ("bhty"
+        # towards "bhyt", which the vocabulary then expands).
+        spellings = {f for f in df if " " not in f}
+        for key in vocabulary:
+            spellings.update(w for w in strip_marks(normalize(key)).split() if w.isalpha())
         vocab_by_length: dict[int, list[str]] = {}
-        for feat in df:
-            if " " not in feat:
-                vocab_by_length.setdefault(len(feat), []).append(feat)
+        for spelling in sorted(spellings):
+            vocab_by_length.setdefault(len(spelling), []).append(spelling)
         return cls(
             ids=ids,
             phrases=phrases,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from bot.matching_index import FUZZY, GENERIC_WEIGHT, OTHER_MARKS, Index, Phrase
 from bot.matching_words import GENERIC, GENERIC_WORDS
-from bot.text import has_marks, normalize, strip_marks, word_set
+from bot.text import expand_shorthand, has_marks, normalize, strip_marks, word_set
 
 # In a large index, a feature found in more phrases than this (or than 1% of them) is too common
 # to find candidates with; it still counts when scoring them.
@@ -21,10 +21,11 @@ SHARE_FLOOR = 0.2
 PAIR_SHARE = True
 PAIR_FACTOR = 0.5
 # A repaired typo that makes a known word pair with its neighbour counts this much more.
-CONFIRMED = 0.15
-# A repair this close needs no neighbour to confirm it; a looser one does, as an unknown word
-# is as often a real word we never indexed ("tiệc") as a typo.
-SURE_REPAIR = 0.8
+CONFIRMED = 0.1
+# Repairs at least this close are taken (about one edit in four letters; measured on typo'd
+# copies of our questions, demanding more lost more than it saved). The neighbouring word picks
+# between candidates and confirms a repair.
+SURE_REPAIR = 0.75
 # Most entries whose share of the question is worked out, best coverage first.
 SHARES = 40
 # Most phrases scored in full per question.
@@ -125,32 +126,48 @@ def _pair_weight(index: Index, left: str, right: str) -> float:
 
 
 def analyse(index: Index, text: str) -> Query:
-    """Normalise, expand shorthand and vocabulary, and repair typos, against an index."""
-    words, origin, notes = index.rewriter.rewrite(normalize(text).split(), chat=True)
-    out: list[tuple[str, str, float, int]] = []  # word, folded, quality, group
-    folded_words = [strip_marks(w) for w in words]
-    for position, word in enumerate(words):
-        folded = folded_words[position]
-        group = origin[position]
-        following = folded_words[position + 1] if position + 1 < len(words) else ""
-        if folded in _COSTS and following in _AMOUNT:
-            continue
+    """Normalise, expand shorthand, repair typos, then rewrite vocabulary, against an index.
+
+    Typos are repaired first, so that a repaired word can still take part in a vocabulary key
+    ("qua mgạng" → "qua mang" → "trực tuyến", "bhty" → "bhyt" → "bảo hiểm y tế").
+    """
+    notes: list[str] = []
+    typed = expand_shorthand(normalize(text).split())
+    folded_typed = [strip_marks(w) for w in typed]
+    flat: list[str] = []
+    flat_quality: list[float] = []
+    for position, word in enumerate(typed):
+        folded = folded_typed[position]
         if folded in index.idf or folded in index.known or not folded.isalpha():
-            out.append((word, folded, 1.0, group))
+            flat.append(word)
+            flat_quality.append(1.0)
             continue
-        before = folded_words[position - 1] if position else ""
-        repair, similarity, paired = index.correct(folded, before, following)
+        before = folded_typed[position - 1] if position else ""
+        after = folded_typed[position + 1] if position + 1 < len(typed) else ""
+        repair, similarity, paired = index.correct(folded, before, after)
         sure = paired or similarity >= SURE_REPAIR
         parts = None if sure else index.split(folded)
         if parts is not None:
-            out.extend((part, part, 0.95, group) for part in parts)
+            flat.extend(parts)
+            flat_quality.extend([0.95] * len(parts))
             notes.append(f"{word}→{' '.join(parts)}")
         elif repair and sure:
-            quality = FUZZY * similarity + (CONFIRMED if paired else 0.0)
-            out.append((repair, repair, min(quality, 0.95), group))
+            flat.append(repair)
+            flat_quality.append(min(FUZZY * similarity + (CONFIRMED if paired else 0.0), 0.95))
             notes.append(f"{word}≈{repair}")
         else:
-            out.append((word, folded, 1.0, group))
+            flat.append(word)
+            flat_quality.append(1.0)
+    words, origin, rewritten = index.rewriter.rewrite(flat, chat=False)
+    notes.extend(rewritten)
+    out: list[tuple[str, str, float, int]] = []  # word, folded, quality, group
+    folded_words = [strip_marks(w) for w in words]
+    for position, word in enumerate(words):
+        following = folded_words[position + 1] if position + 1 < len(words) else ""
+        if folded_words[position] in _COSTS and following in _AMOUNT:
+            continue
+        group = origin[position]
+        out.append((word, folded_words[position], flat_quality[group], group))
     query = Query([w for w, _, _, _ in out], [f for _, f, _, _ in out], notes)
     grouped: dict[int, dict[str, float]] = {}
     for i, (word, folded, quality, group) in enumerate(out):
