@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING, Literal
 
 from bot.matching_words import GENERIC
-from bot.text import expand_shorthand, normalize, strip_marks, word_set
+from bot.text import expand_shorthand, fold, normalize, strip_marks, word_set
 
 if TYPE_CHECKING:
     from bot.matching_index import Index
@@ -14,174 +14,88 @@ if TYPE_CHECKING:
 
 Aspect = Literal["documents", "fee", "time", "place", "online", "legal", "steps"]
 
-# Folded phrases per aspect, in priority order: "nộp online mất bao nhiêu tiền" is about the fee.
-_ASPECT_PHRASES: tuple[tuple[Aspect, tuple[str, ...]], ...] = (
+# Folded phrases per aspect, in priority order: "mất bao nhiêu ngày" is about time before it is
+# about money, "nộp online mất bao nhiêu tiền" about the fee before the portal. Bare words that
+# also name procedures ("hồ sơ", "giấy tờ", "thủ tục", "chi phí mai táng") are left out.
+_ASPECT_PHRASES: tuple[tuple[Aspect, frozenset[str]], ...] = (
     (
-        "fee",
-        (
-            "bao nhieu tien",
-            "mat bao nhieu",
-            "het bao nhieu",
-            "ton bao nhieu",
-            "le phi",
-            "phi",
-            "chi phi",
-            "mat tien",
-            "ton tien",
-            "mien phi",
-            "tien phi",
-            "tra tien",
-            "dong tien",
-            "mat phi",
-            "gia bao nhieu",
-            "nhieu tien",
-            "bao tien",
+        "time",
+        word_set(
+            """bao lau|may ngay|bao nhieu ngay|thoi gian|khi nao co|bao gio co|bao gio lay
+            |bao gio xong|bao gio duoc|lau khong|lau ko|mat may|thoi han|may hom|bao nhieu lau
+            |khi nao nhan|khi nao xong|bao nhieu thang|may thang|han la|co gia tri""",
+            "|",
         ),
     ),
     (
-        "time",
-        (
-            "bao lau",
-            "may ngay",
-            "bao nhieu ngay",
-            "thoi gian",
-            "khi nao co",
-            "bao gio co",
-            "bao gio lay",
-            "bao gio xong",
-            "bao gio duoc",
-            "lau khong",
-            "mat may",
-            "thoi han",
-            "may hom",
-            "bao nhieu lau",
-            "khi nao nhan",
-            "khi nao xong",
-            "mat bao lau",
-            "bao nhieu thang",
-            "may thang",
-            "lau ko",
-            "han la",
+        "fee",
+        word_set(
+            """bao nhieu tien|mat bao nhieu|het bao nhieu|ton bao nhieu|le phi|mat tien|ton tien
+            |mien phi|tien phi|tra tien|dong tien|mat phi|ton phi|co phi|thu phi|phi bao nhieu
+            |bao nhieu phi|phi la|phi gi|gia bao nhieu|nhieu tien|bao tien""",
+            "|",
         ),
     ),
     (
         "documents",
-        (
-            "giay to gi",
-            "giay to nao",
-            "ho so gom",
-            "ho so gi",
-            "can gi",
-            "can nhung gi",
-            "mang theo",
-            "mang gi",
-            "chuan bi gi",
-            "chuan bi nhung",
-            "can giay to",
-            "thanh phan ho so",
-            "can mang",
-            "ho so can",
-            "giay to can",
-            "nhung giay to",
-            "can co gi",
-            "gom nhung gi",
-            "giay to",
-            "ho so",
-            "mau don",
-            "to khai",
-            "can nhung",
+        word_set(
+            """giay to gi|giay to nao|ho so gom|ho so gi|can gi|can nhung gi|mang theo|mang gi
+            |chuan bi gi|chuan bi nhung|can giay to|thanh phan ho so|can mang|ho so can
+            |giay to can|nhung giay to|can co gi|gom nhung gi|mau don|to khai|can nhung""",
+            "|",
         ),
     ),
     (
         "place",
-        (
-            "o dau",
-            "cho nao",
-            "noi nao",
-            "nop o",
-            "nop dau",
-            "di dau",
-            "den dau",
-            "co quan nao",
-            "xa nao",
-            "phuong nao",
-            "dia chi",
-            "tai dau",
-            "noi nop",
-            "lam o",
-            "o xa",
-            "o phuong",
-            "o tinh",
-            "o huyen",
-            "o cong an",
-            "dau lam",
-            "dau nop",
+        word_set(
+            """o dau|cho nao|noi nao|nop o|nop dau|di dau|den dau|co quan nao|xa nao|phuong nao
+            |tai dau|noi nop|lam o|o xa|o phuong|o tinh|o huyen|o cong an|dau lam|dau nop""",
+            "|",
         ),
     ),
     (
         "online",
-        (
-            "online",
-            "truc tuyen",
-            "qua mang",
-            "tren mang",
-            "tai nha",
-            "vneid",
-            "qua app",
-            "ung dung",
-            "dien thoai",
-            "khong can den",
-            "khong phai den",
-            "khong phai di",
-            "dich vu cong",
-            "internet",
-            "tu nha",
-            "tren app",
+        word_set(
+            """online|truc tuyen|qua mang|tren mang|tai nha|tu nha|qua app|tren app|internet
+            |khong can den|khong phai den|khong phai ra|khong can ra""",
+            "|",
         ),
     ),
     (
         "legal",
-        (
-            "can cu",
-            "luat",
-            "nghi dinh",
-            "thong tu",
-            "van ban phap",
-            "quy dinh nao",
-            "co so phap",
-            "phap ly",
-            "dieu may",
-            "theo quy dinh",
+        word_set(
+            """can cu|luat|nghi dinh|thong tu|van ban phap|quy dinh nao|co so phap|phap ly
+            |dieu may|theo quy dinh""",
+            "|",
         ),
     ),
     (
         "steps",
-        (
-            "the nao",
-            "ra sao",
-            "lam sao",
-            "cac buoc",
-            "trinh tu",
-            "cach lam",
-            "huong dan",
-            "quy trinh",
-            "thu tuc",
-            "bat dau",
-            "buoc",
+        word_set(
+            "the nao|ra sao|lam sao|cac buoc|tung buoc|trinh tu|cach lam|huong dan|quy trinh",
+            "|",
         ),
     ),
 )
+
+
+def _spelled(phrases: frozenset[str]) -> list[str]:
+    """Return phrases as questions are folded ("phap ly" is "phap li" once lý is lí)."""
+    return [re.escape(fold(p)) for p in sorted(phrases)]
+
+
 _ASPECT_RES = tuple(
-    (aspect, re.compile(r"\b(?:" + "|".join(map(re.escape, phrases)) + r")\b"))
+    # "chưa bao giờ" is "never", not a question about when.
+    (aspect, re.compile(r"\b(?<!chua )(?:" + "|".join(_spelled(phrases)) + r")\b"))
     for aspect, phrases in _ASPECT_PHRASES
 )
 # Words that only say which part of a card is wanted, or where: no procedure in them.
 ASPECT_WORDS = frozenset(
-    w for _, phrases in _ASPECT_PHRASES for p in phrases for w in p.split()
+    w for _, phrases in _ASPECT_PHRASES for p in phrases for w in fold(p).split()
 ) | word_set(
     """tien xa phuong tinh huyen uy ban ubnd cong an mot cua truc nop lay nhan ket qua xong
     sao the nao con duoc khong nua chi la gi vay thi roi nhi the a ak ah oi ad admin
-    dang ky lam xin cap"""
+    dang ky ki lam xin cap ho so giay to thu tuc phi mat het ton"""
 )
 
 # Folded cues of conversation that is not about a procedure.
@@ -203,7 +117,7 @@ _SMALL_TALK_CUES = word_set(
             |ngan hang nao|the tin dung|gia dat|gia nha""",
     "|",
 )
-_SMALL_TALK = re.compile(r"\b(?:" + "|".join(map(re.escape, _SMALL_TALK_CUES)) + r")\b")
+_SMALL_TALK = re.compile(r"\b(?:" + "|".join(_spelled(_SMALL_TALK_CUES)) + r")\b")
 
 
 def _folded(text: str) -> str:
