@@ -124,6 +124,7 @@ def _baseline(catalogue: Any, national: Any) -> Callable[[str], list[str]]:
         names.append(fold(procedure.name))
 
     def read(text: str) -> list[str]:
+        """Return the ids of the three names most like the question."""
         found = process.extract(fold(text), names, scorer=fuzz.WRatio, limit=3)
         return [ids[index] for _, _, index in found]
 
@@ -136,6 +137,7 @@ def _matcher(catalogue: Any, national: Any) -> Callable[[str], list[str]]:
     matcher = Matcher(catalogue, national)
 
     def read(text: str) -> list[str]:
+        """Return the ids of the matcher's three candidates."""
         return [c.id for c in matcher.match(text, top=3).candidates]
 
     return read

@@ -249,6 +249,7 @@ def score_query(index: Index, query: Query, limit: int = 6) -> list[Scored]:
     # A score never exceeds its coverage: stop once coverage cannot reach the last kept score.
     # (Long names are scored by the question's share, so they are taken by weight matched.)
     def rank(item: tuple[int, tuple[float, Phrase, list[str], float]]) -> float:
+        """Order entries: by coverage, or for long names by the weight they matched."""
         return -(item[1][3] if index.long_names else item[1][0])
 
     kept: list[tuple[float, int, float]] = []
