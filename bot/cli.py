@@ -117,6 +117,13 @@ def cmd_bench_match(args: argparse.Namespace) -> int:
     return main(args.rest)
 
 
+def cmd_bench_load(args: argparse.Namespace) -> int:
+    """Benchmark the Telegram bot under load against a bare PTB echo bot (fake Bot API)."""
+    from bot.loadtest import main
+
+    return main(args.rest)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """The weekly report: volume, most asked, unanswered, satisfaction, stale entries."""
     from bot.report_render import run
@@ -131,6 +138,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "match": (cmd_match, "xem bot hiểu câu hỏi thế nào"),
     "evaluate": (cmd_evaluate, "đo độ chính xác trên bộ câu hỏi có nhãn"),
     "bench-match": (cmd_bench_match, "đo tốc độ, bộ nhớ của phần tìm thủ tục"),
+    "bench-load": (cmd_bench_load, "đo sức chịu tải của bot Telegram (máy chủ Bot API giả)"),
     "report": (cmd_report, "báo cáo tuần: câu hỏi, chưa trả lời được, mức độ hài lòng"),
 }
 
@@ -155,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "--format", choices=("text", "markdown", "csv", "html"), default="text"
             )
             command.add_argument("--out", help="ghi vào tệp thay vì in ra màn hình")
-        elif name in ("evaluate", "bench-match"):
+        elif name in ("evaluate", "bench-match", "bench-load"):
             command.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
 
@@ -163,7 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `python -m bot` and `tthc-bot`."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    # argparse's REMAINDER does not take options that come first: hand them on as well.
+    if extra and hasattr(args, "rest"):
+        args.rest = extra + args.rest
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -29,9 +29,11 @@ the call gets Telegram's 400 error and is recorded with ``status=400``.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import dataclasses
 import json
+import signal
 import socket
 import sys
 import threading
@@ -39,7 +41,7 @@ import time
 import urllib.request
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -62,21 +64,21 @@ __all__ = [
 
 
 class FakeTelegram(BotApi):
-    """The fake Bot API served over HTTP on 127.0.0.1."""
+    """The fake Bot API served over HTTP/1.1 on 127.0.0.1, by an asyncio loop in a thread."""
 
     def __init__(self, token: str = TOKEN, host: str = "127.0.0.1", port: int = 0) -> None:
         super().__init__(token)
-        self._server = _Server((host, port), _Handler)
-        self._server.daemon_threads = True
-        self._server.fake = self  # type: ignore[attr-defined]
+        self._socket = socket.create_server((host, port))
+        self._loop = asyncio.new_event_loop()
         self._thread: threading.Thread | None = None
+        self._event = asyncio.Event()  # set (and replaced) when an update is pushed
 
     # --- lifecycle -----------------------------------------------------------------------
 
     @property
     def port(self) -> int:
         """The port the server listens on."""
-        return int(self._server.server_address[1])
+        return int(self._socket.getsockname()[1])
 
     @property
     def url(self) -> str:
@@ -90,10 +92,25 @@ class FakeTelegram(BotApi):
 
     def start(self) -> FakeTelegram:
         """Serve in a daemon thread."""
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, daemon=True, kwargs={"poll_interval": 0.05}
-        )
+        ready = threading.Event()
+
+        def serve() -> None:
+            asyncio.set_event_loop(self._loop)
+            server = self._loop.run_until_complete(
+                asyncio.start_server(self._connection, sock=self._socket)
+            )
+            ready.set()
+            self._loop.run_forever()
+            server.close()
+            pending = asyncio.all_tasks(self._loop)  # open connections, long polls
+            for task in pending:
+                task.cancel()
+            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            self._loop.close()
+
+        self._thread = threading.Thread(target=serve, daemon=True, name="fake-telegram")
         self._thread.start()
+        ready.wait(10)
         return self
 
     def stop(self) -> None:
@@ -101,8 +118,10 @@ class FakeTelegram(BotApi):
         with self._cond:
             self._closed = True
             self._cond.notify_all()
-        self._server.shutdown()
-        self._server.server_close()
+        if self._thread is not None and self._loop.is_running():
+            self._loop.call_soon_threadsafe(self._wake)
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
 
     def __enter__(self) -> FakeTelegram:
         return self.start()
@@ -110,140 +129,143 @@ class FakeTelegram(BotApi):
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def push_update(self, update: dict[str, Any]) -> int:
+        """Queue a raw update and wake the long polls waiting for one."""
+        update_id = super().push_update(update)
+        if self._loop.is_running():
+            self._loop.call_soon_threadsafe(self._wake)
+        return update_id
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
+    def _wake(self) -> None:
+        self._event.set()
+        self._event = asyncio.Event()
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A bot killed mid-request resets its connections: that is expected, not news."""
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
+    # --- HTTP ----------------------------------------------------------------------------
 
+    async def _connection(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        sock = writer.get_extra_info("socket")
+        if sock is not None:  # one write per answer, and no Nagle delay on top
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            while True:
+                line = await reader.readline()
+                if not line.strip():
+                    break
+                target = line.decode("latin-1").split(" ")[1]
+                headers: dict[str, str] = {}
+                while (header := await reader.readline()).strip():
+                    name, _, value = header.decode("latin-1").partition(":")
+                    headers[name.strip().lower()] = value.strip()
+                body = await reader.readexactly(int(headers.get("content-length") or 0))
+                answer = await self._answer(target.split("?", 1)[0], headers, body)
+                if answer is None:  # a dropped connection
+                    writer.transport.abort()
+                    return
+                code, payload = answer
+                data = json.dumps(payload, ensure_ascii=False).encode()
+                head = (
+                    f"HTTP/1.1 {code} {HTTPStatus(code).phrase}\r\n"
+                    f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+                )
+                writer.write(head.encode() + data)
+                await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError, IndexError, ValueError):
+            pass
+        except asyncio.CancelledError:  # the server stops: end quietly
+            pass
+        finally:
+            writer.close()
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as PTB's httpx client expects
-
-    def setup(self) -> None:
-        super().setup()
-        # Headers and body go out in separate writes: without this, Nagle's algorithm and the
-        # client's delayed ACK add 40 ms to every answer.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: Any) -> None:  # silence
-        pass
-
-    def _body(self) -> bytes:
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-
-    def _answer(self, code: int, payload: Any) -> None:
-        body = json.dumps(payload, ensure_ascii=False).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        with contextlib.suppress(OSError):  # the client gave up (a cancelled long poll)
-            self.wfile.write(body)
-
-    def _params(self, body: bytes) -> dict[str, Any]:
-        ctype = self.headers.get("Content-Type", "")
-        if ctype.startswith("multipart/"):
-            parsed = BytesParser(policy=HTTP).parsebytes(
-                f"Content-Type: {ctype}\r\n\r\n".encode() + body
-            )
-            raw: dict[str, str] = {}
-            for part in parsed.iter_parts():
-                name = part.get_param("name", header="content-disposition")
-                payload = part.get_payload(decode=True) or b""
-                filename = part.get_filename()
-                if filename:
-                    raw[f"{name}_name"] = filename
-                    raw[str(name)] = f"<{len(payload)} bytes>"
-                else:
-                    raw[str(name)] = payload.decode()
-            return decode_params(raw)
-        if ctype.startswith("application/json"):
-            return dict(json.loads(body or b"{}"))
-        return decode_params(dict(parse_qsl(body.decode(), keep_blank_values=True)))
-
-    def do_GET(self) -> None:
-        self.do_POST()
-
-    def do_POST(self) -> None:
-        fake: FakeTelegram = self.server.fake  # type: ignore[attr-defined]
-        body = self._body()
-        path = self.path.split("?", 1)[0]
+    async def _answer(
+        self, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, Any] | None:
         if path.startswith("/_control/"):
-            self._control(fake, path.removeprefix("/_control/"), body)
-            return
+            return await self._control(path.removeprefix("/_control/"), body)
         prefix, _, method = path.rpartition("/")
-        if not prefix.startswith("/bot") or prefix[4:] != fake.token:
-            self._answer(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
-            return
-        params = self._params(body)
+        if not prefix.startswith("/bot") or prefix[4:] != self.token:
+            return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        params = parse_params(headers.get("content-type", ""), body)
         call = Call(method, params, time.monotonic())
-        with fake._cond:
-            fake._calls.append(call)
-        fault = fake._take_fault(method, params)
+        with self._cond:
+            self._calls.append(call)
+        fault = self._take_fault(method, params)
         if fault is not None:
-            call.status = {"429": 429, "500": 500, "502": 502}.get(fault.kind, 200)
             if fault.kind == "delay":
-                time.sleep(fault.delay_ms / 1000)
+                await asyncio.sleep(fault.delay_ms / 1000)
             elif fault.kind == "drop":
                 call.status = -1
-                self.close_connection = True
-                with contextlib.suppress(OSError):
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                return
-            elif fault.kind == "429":
-                self._answer(
-                    429,
-                    {
-                        "ok": False,
-                        "error_code": 429,
-                        "description": f"Too Many Requests: retry after {fault.retry_after}",
-                        "parameters": {"retry_after": fault.retry_after},
-                    },
-                )
-                return
+                return None
             else:
-                self._answer(
-                    call.status,
-                    {
-                        "ok": False,
-                        "error_code": call.status,
-                        "description": "Internal Server Error",
-                    },
-                )
-                return
+                call.status = int(fault.kind)
+                answer: dict[str, Any] = {"ok": False, "error_code": call.status}
+                if fault.kind == "429":
+                    answer["description"] = f"Too Many Requests: retry after {fault.retry_after}"
+                    answer["parameters"] = {"retry_after": fault.retry_after}
+                else:
+                    answer["description"] = HTTPStatus(call.status).phrase
+                return call.status, answer
         try:
-            result = fake.call(method, params)
+            if method == "getUpdates":
+                result = await self._long_poll(params)
+            else:
+                result = self.call(method, params)
         except BotApiError as exc:
             call.status = exc.code
-            answer: dict[str, Any] = {
-                "ok": False,
-                "error_code": exc.code,
-                "description": exc.description,
-            }
+            answer = {"ok": False, "error_code": exc.code, "description": exc.description}
             if exc.parameters:
                 answer["parameters"] = exc.parameters
-            self._answer(exc.code, answer)
-            return
-        self._answer(200, {"ok": True, "result": result})
+            return exc.code, answer
+        return 200, {"ok": True, "result": result}
 
-    def _control(self, fake: FakeTelegram, name: str, body: bytes) -> None:
+    async def _long_poll(self, params: dict[str, Any]) -> Any:
+        """getUpdates without blocking the loop: wait for a push up to `timeout` seconds."""
+        deadline = time.monotonic() + float(params.get("timeout") or 0)
+        while True:
+            event = self._event
+            updates = self.call("getUpdates", {**params, "timeout": 0})
+            left = deadline - time.monotonic()
+            if updates or left <= 0 or self._closed:
+                return updates
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), left)
+
+    async def _control(self, name: str, body: bytes) -> tuple[int, Any]:
         kwargs = json.loads(body or b"{}")
-        method = getattr(fake, name, None)
+        method = getattr(self, name, None)
         if name.startswith("_") or name.startswith("api_") or not callable(method):
-            self._answer(404, {"ok": False, "description": f"no control {name!r}"})
-            return
+            return 404, {"ok": False, "description": f"no control {name!r}"}
         try:
-            result = method(**kwargs)
+            # In a worker thread: wait_outgoing blocks, and the loop must keep serving the bot.
+            result = await asyncio.to_thread(method, **kwargs)
         except (LookupError, TypeError, ValueError) as exc:
-            self._answer(400, {"ok": False, "description": str(exc)})
-            return
+            return 400, {"ok": False, "description": str(exc)}
         if isinstance(result, list):
             result = [dataclasses.asdict(r) if dataclasses.is_dataclass(r) else r for r in result]
-        self._answer(200, {"ok": True, "result": result})
+        return 200, {"ok": True, "result": result}
+
+
+def parse_params(ctype: str, body: bytes) -> dict[str, Any]:
+    """A Bot API call's parameters from a form, multipart or JSON body, values decoded."""
+    if ctype.startswith("multipart/"):
+        parsed = BytesParser(policy=HTTP).parsebytes(
+            f"Content-Type: {ctype}\r\n\r\n".encode() + body
+        )
+        raw: dict[str, str] = {}
+        for part in parsed.iter_parts():
+            name = str(part.get_param("name", header="content-disposition"))
+            payload = part.get_payload(decode=True) or b""
+            filename = part.get_filename()
+            if filename:
+                raw[f"{name}_name"] = filename
+                raw[name] = f"<{len(payload)} bytes>"
+            else:
+                raw[name] = payload.decode()
+        return decode_params(raw)
+    if ctype.startswith("application/json"):
+        return dict(json.loads(body or b"{}"))
+    return decode_params(dict(parse_qsl(body.decode(), keep_blank_values=True)))
 
 
 class ControlClient:
@@ -271,10 +293,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--token", default=TOKEN)
     args = parser.parse_args(argv)
-    fake = FakeTelegram(args.token, port=args.port)
+    fake = FakeTelegram(args.token, port=args.port).start()
     print(f"fake Bot API on {fake.base_url} token {fake.token}", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        fake._server.serve_forever(poll_interval=0.1)
+    stops = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+    signal.sigwait(stops)
+    fake.stop()
     return 0
 
 

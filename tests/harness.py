@@ -47,7 +47,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot import runtime
 from bot.settings import Settings
-from bot.telegram_bot import TelegramFrontEnd, build_application
+from bot.telegram_bot import POLL_INTERVAL, TelegramFrontEnd, build_application
 from tests.fake_telegram import FakeTelegram, Outgoing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -190,7 +190,7 @@ async def start_bot(
         runtime.open_holder = _open_holder  # type: ignore[assignment]
     assert application.updater is not None
     await application.updater.start_polling(
-        poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES
+        poll_interval=POLL_INTERVAL, timeout=1, allowed_updates=Update.ALL_TYPES
     )
     await application.start()
     try:

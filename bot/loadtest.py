@@ -1,0 +1,364 @@
+"""Load benchmark: the real bot process against the fake Bot API server on 127.0.0.1.
+
+`python -m bot bench-load` starts the fake server (tests/fake_telegram.py, so run it from the
+repository) and, one after the other, a bare python-telegram-bot echo bot (the ceiling of what
+the framework allows) and our bot (`python -m bot run`), each as a child process. Both run
+without the Bot API rate limiter for the throughput figures (BOT_SEND_RATE=0), since the limiter
+caps sends at 30 a second by design. Each bot gets:
+
+- max: `--in-flight` citizens writing at once, each writing again as soon as answered;
+- fixed: `--rate` updates a second for `--seconds`, latency from the update being available to
+  the reply reaching the server (p50, p99);
+- then ours again with the production rate limiter (30 messages a second) and a fake server
+  that answers 429 above 30 sends a second: a burst of `--burst` citizens at once must be
+  delivered in full, each exactly once.
+
+Everything talks to 127.0.0.1 only, every loop is bounded in time, and the children are stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+QUESTIONS = [
+    "lam giay khai sinh cho con",
+    "đổi cccd hết bao nhiêu tiền",
+    "đăng ký kết hôn cần giấy tờ gì",
+    "dang ky tam tru o dau",
+    "xin cấp phiếu lý lịch tư pháp",
+    "lam ho chieu mat bao lau",
+]
+FIRST_CHAT = 1_000_000
+# Citizens' questions from the project's labelled set, so that matching works as in real life
+# (hundreds of different questions, not a handful the caches would learn).
+QUESTION_FILE = Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl"
+
+
+def load_questions(path: Path = QUESTION_FILE) -> list[str]:
+    """The questions of a JSON-lines file (field `q`), or the built-in few if it is missing."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return QUESTIONS
+    found = [str(json.loads(line)["q"]) for line in lines if line.strip()]
+    return [q for q in found if q.strip()] or QUESTIONS
+
+
+@dataclass
+class Phase:
+    """Figures of one run of load against one bot."""
+
+    bot: str
+    mode: str
+    pushed: int = 0
+    answered: int = 0
+    extra: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    peak_rss_mb: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        """Updates answered per second."""
+        return self.answered / self.seconds if self.seconds else 0.0
+
+    def quantile(self, q: int) -> float:
+        """A latency quantile in milliseconds."""
+        if len(self.latencies) < 2:
+            return self.latencies[0] * 1000 if self.latencies else float("nan")
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[q - 1] * 1000
+
+
+class Driver:
+    """Pushes citizens' messages into the fake server and times the first reply to each."""
+
+    def __init__(self, fake: Any, questions: list[str]) -> None:
+        self.fake = fake
+        self.questions = questions
+        self.lock = threading.Lock()
+        self.next_chat = FIRST_CHAT
+        self.sent_at: dict[int, float] = {}
+        self.phase: Phase | None = None
+        self.on_answer: Callable[[], None] | None = None
+        fake.on_outgoing.append(self._outgoing)
+
+    def push(self, text: str | None = None) -> None:
+        """One new citizen writes one message."""
+        with self.lock:
+            chat = self.next_chat
+            self.next_chat += 1
+            phase = self.phase
+            if phase is not None:
+                phase.pushed += 1
+            self.sent_at[chat] = time.monotonic()
+        self.fake.push_text(chat, text or self.questions[chat % len(self.questions)])
+
+    def _outgoing(self, out: Any) -> None:
+        with self.lock:
+            started = self.sent_at.pop(out.chat_id, None)
+            phase = self.phase
+            if phase is None:
+                return
+            if started is None:
+                phase.extra += 1
+                return
+            phase.answered += 1
+            phase.latencies.append(out.at - started)
+            again = self.on_answer
+        if again is not None:
+            again()
+
+    def run(self, phase: Phase, seconds: float, start: Callable[[], None]) -> Phase:
+        """Measure `phase` for `seconds` after `start()`; answers after the end do not count."""
+        with self.lock:
+            self.sent_at.clear()
+            self.phase = phase
+        began = time.monotonic()
+        start()
+        time.sleep(max(0.0, began + seconds - time.monotonic()))
+        with self.lock:
+            self.phase = None
+            self.on_answer = None
+        phase.seconds = time.monotonic() - began
+        return phase
+
+    def drain(self, timeout: float = 10.0) -> None:
+        """Wait until every pushed message is answered (or the timeout)."""
+        deadline = time.monotonic() + timeout
+        while self.sent_at and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.sent_at.clear()
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The peak resident memory of a process (VmHWM), in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+class Child:
+    """A bot process pointed at the fake server."""
+
+    def __init__(self, command: list[str], env: dict[str, str], log: Path) -> None:
+        self.log = log
+        with log.open("ab") as out:
+            self.proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+    def wait_ready(self, fake: Any, timeout: float = 120.0) -> None:
+        """Wait until the bot polls for updates."""
+        deadline = time.monotonic() + timeout
+        while not fake.calls("getUpdates"):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"bot did not start; see {self.log}")
+            time.sleep(0.05)
+
+    def stop(self) -> float:
+        """SIGTERM, wait, and return the peak memory measured just before."""
+        peak = peak_rss_mb(self.proc.pid)
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return peak
+
+
+def load_fake_module() -> Any:
+    """tests/fake_telegram.py, from the repository this runs in."""
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root))
+    try:
+        return importlib.import_module("tests.fake_telegram")
+    except ImportError as exc:
+        raise SystemExit(
+            "bench-load needs the repository's tests/ (run it from a checkout)"
+        ) from exc
+
+
+def paced(driver: Driver, rate: int, seconds: float) -> Callable[[], None]:
+    """A start function that pushes `rate` messages a second, from a thread, for `seconds`."""
+
+    def push_at_rate() -> None:
+        began = time.monotonic()
+        for count in range(int(rate * seconds)):
+            delay = began + count / rate - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            driver.push()
+
+    return threading.Thread(target=push_at_rate, daemon=True).start
+
+
+def measure(name: str, command: list[str], env: dict[str, str], args: argparse.Namespace,
+            workdir: Path) -> list[Phase]:  # fmt: skip
+    """Start one bot, run the max and fixed-rate phases against it, stop it."""
+    fake_module = load_fake_module()
+    with fake_module.FakeTelegram() as fake:
+        env = {**env, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_URL": fake.base_url}
+        child = Child(command, env, workdir / f"{name}.log")
+        phases: list[Phase] = []
+        try:
+            child.wait_ready(fake)
+            driver = Driver(fake, load_questions())
+
+            def warm_up() -> None:
+                for _ in range(50):
+                    driver.push()
+
+            driver.run(Phase(name, "warm-up"), 1.0, warm_up)
+            driver.drain()
+
+            maximum = Phase(name, f"max, {args.in_flight} in flight")
+
+            def closed_loop() -> None:
+                driver.on_answer = driver.push
+                for _ in range(args.in_flight):
+                    driver.push()
+
+            driver.run(maximum, args.seconds, closed_loop)
+            driver.drain()
+
+            phases.append(maximum)
+            for rate in args.rates:
+                phases.append(driver.run(Phase(name, f"fixed {rate}/s"), args.seconds,
+                                         paced(driver, rate, args.seconds)))  # fmt: skip
+                driver.drain()
+        finally:
+            peak = child.stop()
+        for phase in phases:
+            phase.peak_rss_mb = peak
+        return phases
+
+
+def burst(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> str:
+    """Our bot with the production rate limiter against a fake that enforces 30 sends/s."""
+    fake_module = load_fake_module()
+    with fake_module.FakeTelegram() as fake:
+        env = {**env, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_URL": fake.base_url}
+        env.pop("BOT_SEND_RATE", None)
+        child = Child([sys.executable, "-m", "bot", "run"], env, workdir / "burst.log")
+        try:
+            child.wait_ready(fake)
+            fake.set_flood_limit(30)
+            chats = list(range(FIRST_CHAT, FIRST_CHAT + args.burst))
+            began = time.monotonic()
+            for chat in chats:
+                fake.push_text(chat, "xin chao")
+            deadline = began + max(30.0, args.burst / 10)
+            while time.monotonic() < deadline:
+                if len({o.chat_id for o in fake.outgoing()}) >= len(chats):
+                    break
+                time.sleep(0.05)
+            took = time.monotonic() - began
+            per_chat = [len(fake.outgoing(chat)) for chat in chats]
+            refused = len([c for c in fake.calls("sendMessage") if c.status == 429])
+        finally:
+            child.stop()
+    once = sum(1 for n in per_chat if n == 1)
+    return (
+        f"burst: {len(chats)} citizens at once through the rate limiter (30/s), the fake "
+        f"answering 429 above 30 sends/s: {once}/{len(chats)} answered exactly once, "
+        f"{sum(per_chat) - once} duplicates or missing, in {took:.1f} s "
+        f"({sum(per_chat) / took:.1f} sends/s), {refused} sends refused with 429"
+    )
+
+
+def table(phases: list[Phase]) -> str:
+    """The figures, one line per bot and phase."""
+    head = (
+        f"{'bot':6} {'load':22} {'updates/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'peak RSS MB':>12}"
+    )
+    lines = [head, "-" * len(head)]
+    for p in phases:
+        lines.append(
+            f"{p.bot:6} {p.mode:22} {p.rate:10.1f} {p.quantile(50):8.1f} {p.quantile(99):8.1f}"
+            f" {p.peak_rss_mb:12.1f}" + (f"  ({p.extra} extra messages)" if p.extra else "")
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the load benchmark and print its table."""
+    parser = argparse.ArgumentParser(prog="python -m bot bench-load", description=__doc__)
+    parser.add_argument("--in-flight", type=int, default=200, help="citizens writing at once")
+    parser.add_argument(
+        "--rates", default="50,100,200", help="updates a second of the fixed phases (comma list)"
+    )
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of each phase")
+    parser.add_argument("--burst", type=int, default=150, help="citizens in the burst test")
+    parser.add_argument("--catalogue", default="procedures.yaml", help="catalogue for our bot")
+    args = parser.parse_args(argv)
+    args.rates = [int(r) for r in str(args.rates).split(",") if r.strip()]
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        workdir = Path(tmp)
+        env = {
+            **os.environ,
+            "BOT_SEND_RATE": "0",
+            "BOT_DATABASE": str(workdir / "bot.sqlite3"),
+            "BOT_CATALOGUE": str(Path(args.catalogue).resolve()),
+            "BOT_RELOAD_INTERVAL": "3600",
+        }
+        print("measuring the PTB echo bot, then ours (no rate limiter in either)...", flush=True)
+        echo = measure("echo", [sys.executable, "-m", "bot.loadtest", "--echo-bot"], env, args,
+                       workdir)  # fmt: skip
+        ours = measure("ours", [sys.executable, "-m", "bot", "run"], env, args, workdir)
+        print(table(echo + ours))
+        share = ours[0].rate / echo[0].rate if echo[0].rate else float("nan")
+        print(f"ours / echo throughput: {share:.0%} (goal at least 70%)")
+        for phase in ours[1:]:
+            print(f"ours, p99 at {phase.mode.split()[1]}: {phase.quantile(99):.1f} ms"
+                  f" (goal under 100 ms at 200/s)")  # fmt: skip
+        print(burst(env, args, workdir))
+    return 0
+
+
+def run_echo_bot() -> None:
+    """A bare PTB echo bot with our concurrency and connection pool (the framework's ceiling)."""
+    from telegram import Update
+    from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+    from bot.telegram_bot import CONCURRENT_UPDATES, CONNECTIONS, POLL_INTERVAL, POOL_TIMEOUT
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.message is not None and update.message.text is not None:
+            await update.message.reply_text(update.message.text)
+
+    application = (
+        ApplicationBuilder()
+        .token(os.environ["TELEGRAM_BOT_TOKEN"])
+        .base_url(os.environ["TELEGRAM_API_URL"])
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .connection_pool_size(CONNECTIONS)
+        .pool_timeout(POOL_TIMEOUT)
+        .build()
+    )
+    application.add_handler(MessageHandler(filters.TEXT, echo))
+    application.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=POLL_INTERVAL)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--echo-bot"]:
+        run_echo_bot()
+    else:
+        raise SystemExit(main(sys.argv[1:]))
