@@ -50,7 +50,7 @@ from bot.assistant import Turn
 from bot.matching import Match
 from bot.replies import Incoming, Keyboard, Reply, Sender, split_text
 from bot.runtime import Runtime, open_runtime
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError, read_dotenv
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -439,8 +439,12 @@ def application_sender(
 
 def send_rate(env: Mapping[str, str] | None = None) -> float:
     """Messages a second the bot may send in all (BOT_SEND_RATE; 0 means no limiter)."""
-    raw = (os.environ if env is None else env).get("BOT_SEND_RATE", "").strip()
-    return float(raw) if raw else SEND_RATE
+    source = {**read_dotenv(Path(".env")), **os.environ} if env is None else env
+    raw = source.get("BOT_SEND_RATE", "").strip()
+    try:
+        return float(raw) if raw else SEND_RATE
+    except ValueError as exc:
+        raise SettingsError(f"BOT_SEND_RATE phải là một số, nhận được {raw!r}") from exc
 
 
 def build_application(settings: Settings, front: TelegramFrontEnd | None = None) -> Application:  # type: ignore[type-arg]
