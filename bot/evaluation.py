@@ -1,8 +1,9 @@
 """Measure the matcher on labelled questions: top-1, top-3, right answers and declines.
 
 A labelled line is JSON: {"q": question, "expect": entry id or null, "also": [other ids]}; null
-means the bot should decline. `python -m bot evaluate [PATH] [--national] [-v]` prints the
-figures; the same figures as `../shared/eval/score.py`, without a subprocess.
+means the bot should decline; "ambiguous": true marks a question that deserves a choice.
+`python -m bot evaluate [PATH] [--national] [--variants] [--tune] [-v]` prints the figures of
+`../shared/eval/score.py`, without a subprocess.
 """
 
 from __future__ import annotations
@@ -121,6 +122,7 @@ class _Seen:
     candidates: tuple[Candidate, ...]
     small_talk: bool
     ok: frozenset[str]  # empty: out of scope
+    ambiguous: bool  # labelled as a question the bot should answer with a choice
 
 
 def _steps(low: float, high: float, step: float) -> list[float]:
@@ -145,13 +147,16 @@ def tune(matcher: Matcher, rows: Sequence[dict[str, Any]]) -> Thresholds:
 
     The decline threshold is the middle of the widest range that best separates out-of-scope
     questions from in-scope ones (share declined minus share wrongly declined); then the
-    answer threshold and margin maximise right answers minus `WRONG_ANSWER` times wrong ones.
+    answer thresholds and margin maximise right answers minus `WRONG_ANSWER` times wrong ones
+    (a question labelled `"ambiguous": true`, such as a lone "bảo hiểm", should get a choice:
+    answering it counts as wrong).
     """
     seen = [
         _Seen(
             matcher.match(str(r["q"]), top=3).candidates,
             is_small_talk(str(r["q"])),
             frozenset({r["expect"], *r.get("also", [])}) if r.get("expect") else frozenset(),
+            bool(r.get("ambiguous")),
         )
         for r in rows
     ]
@@ -173,18 +178,21 @@ def tune(matcher: Matcher, rows: Sequence[dict[str, Any]]) -> Thresholds:
         wrongly = sum(decide(x.candidates, x.small_talk, high) == "none" for x in curated if x.ok)
         separation.append(round(declined / outscope - wrongly / inscope, 6))
     clarify = _plateau_middle(clarify_values, separation)
-    best: tuple[float, float, float] = (float("-inf"), base.answer, base.margin)
-    for answer in _steps(0.3, 0.95, 0.025):
-        for margin in _steps(0.0, 0.4, 0.02):
-            t = replace(base, clarify=clarify, answer=answer, margin=margin)
-            gain = 0.0
-            for x in curated:
-                if decide(x.candidates, x.small_talk, t) != "answer":
-                    continue
-                gain += 1.0 if x.candidates[0].id in x.ok else -WRONG_ANSWER
-            if gain > best[0]:
-                best = (gain, answer, margin)
-    return replace(base, clarify=clarify, answer=best[1], margin=best[2])
+    best: tuple[float, Thresholds] = (float("-inf"), base)
+    for answer in _steps(0.3, 0.9, 0.05):
+        for coverage in _steps(0.6, 1.05, 0.05):
+            for margin in _steps(0.0, 0.4, 0.05):
+                t = replace(
+                    base, clarify=clarify, answer=answer, answer_coverage=coverage, margin=margin
+                )
+                gain = 0.0
+                for x in inside:
+                    if decide(x.candidates, x.small_talk, t) == "answer":
+                        right = x.candidates[0].id in x.ok and not x.ambiguous
+                        gain += 1.0 if right else -WRONG_ANSWER
+                if gain > best[0]:
+                    best = (gain, t)
+    return best[1]
 
 
 def format_figures(figures: Figures, name: str = "", verbose: bool = False) -> str:

@@ -41,6 +41,7 @@ class Candidate:
     score: float
     tier: Tier = "catalogue"
     why: str = ""
+    coverage: float = 1.0  # how much of its best name or alias the question holds
 
 
 @dataclass(frozen=True)
@@ -133,22 +134,26 @@ class Matcher:
             and (pure_followup_words(query, self.index) or not scored)
         ):
             why = f"follow-up about {aspect} of the card shown last"
-            candidate = Candidate(context, 1.0, "catalogue", why)
+            candidate = Candidate(context, 1.0, "catalogue", why, 1.0)
             return Match(text, "answer", (candidate,), aspect, followup=True)
         t = self.thresholds
-        curated = [Candidate(s.id, s.score, "catalogue", s.why) for s in scored]
+        curated = [Candidate(s.id, s.score, "catalogue", s.why, s.coverage) for s in scored]
         fits = [c for c in curated if c.score >= t.clarify]
         others: list[Candidate] = [c for c in curated if c.score < t.clarify]
         if self.national is not None and (not fits or fits[0].score < t.curated_fits):
             extra = score_query(self.national, analyse(self.national, text))
             others.extend(
-                Candidate(s.id, s.score * t.national_factor, "national", s.why)
+                Candidate(s.id, s.score * t.national_factor, "national", s.why, s.coverage)
                 for s in extra
                 if s.score * t.national_factor >= t.national_min
             )
             others.sort(key=lambda c: -c.score)
-        # A curated entry that fits always comes before the national list.
+        # A curated entry that fits always comes before the national list; one that nearly fits
+        # keeps a place among those shown.
         candidates = (fits + others)[: max(top, 1)]
+        nearly = next((c for c in others if c.tier == "catalogue"), None)
+        if nearly is not None and not fits and nearly not in candidates:
+            candidates[-1] = nearly
         decision = decide(candidates, is_small_talk(text), t)
         return Match(text, decision, tuple(candidates[:top]), aspect)
 
@@ -159,14 +164,15 @@ def decide(candidates: Sequence[Candidate], small_talk: bool, t: Thresholds) -> 
         return "none"
     first = candidates[0].score
     second = candidates[1].score if len(candidates) > 1 else 0.0
+    ahead = first - second >= t.margin * first
     if small_talk and first < t.small_talk_override:
         return "none"
     if candidates[0].tier == "national":
         if first < t.national_clarify:
             return "none"
-        return "answer" if first >= t.national_answer and first - second >= t.margin else "clarify"
+        return "answer" if first >= t.national_answer and ahead else "clarify"
     if first < t.clarify:
         return "none"
-    if first >= t.answer and first - second >= t.margin:
-        return "answer"
-    return "clarify"
+    # Sure enough overall, or the question holds (nearly) a whole name or alias of it.
+    sure = first >= t.answer or candidates[0].coverage >= t.answer_coverage
+    return "answer" if sure and ahead else "clarify"

@@ -39,9 +39,10 @@ _COSTS = frozenset({"mat", "het", "ton"})
 class Thresholds:
     """The confidence rule; tuned on the labelled questions (`python -m bot evaluate --tune`)."""
 
-    answer: float = 0.3  # a curated entry this sure, and `margin` ahead, is answered
-    margin: float = 0.08
-    clarify: float = 0.24  # below this nothing curated fits
+    answer: float = 0.6  # a curated entry this sure, and `margin` ahead, is answered ...
+    answer_coverage: float = 0.6  # ... or one whose name or alias the question holds this much
+    margin: float = 0.15  # ahead of the second by this share of its score
+    clarify: float = 0.26  # below this nothing curated fits
     small_talk_override: float = 0.75  # small talk needs this much to be read as a question
     curated_fits: float = 0.45  # below this best curated score, the national list is searched
     national_factor: float = 0.8  # national scores are scaled down by this
@@ -101,6 +102,7 @@ class Scored:
     id: str
     score: float
     why: str
+    coverage: float = 0.0  # how much of its best name or alias the question holds
 
 
 def _word_weight(index: Index, word: str, folded: str) -> float:
@@ -252,7 +254,7 @@ def score_query(index: Index, query: Query, limit: int = 6) -> list[Scored]:
         """Order entries: by coverage, or for long names by the weight they matched."""
         return -(item[1][3] if index.long_names else item[1][0])
 
-    kept: list[tuple[float, int, float]] = []
+    kept: list[tuple[float, int, float, float]] = []
     for entry, (coverage, *_) in sorted(best.items(), key=rank):
         if len(kept) >= SHARES or (
             not index.long_names and len(kept) >= limit and coverage <= kept[-1][0]
@@ -264,14 +266,14 @@ def score_query(index: Index, query: Query, limit: int = 6) -> list[Scored]:
             score = share * (NAME_FLOOR + (1 - NAME_FLOOR) * coverage)
         else:
             score = coverage * (SHARE_FLOOR + (1 - SHARE_FLOOR) * share)
-        kept.append((score, entry, share))
+        kept.append((score, entry, share, coverage))
         kept.sort(key=lambda k: -k[0])
         del kept[limit:]
     note = f"; {', '.join(query.notes)}" if query.notes else ""
     scored = []
-    for score, entry, share in kept:
+    for score, entry, share, coverage in kept:
         _, phrase, found, _ = best[entry]
         shown = ", ".join(sorted(found, key=lambda f: -index.idf[f])[:4])
         why = f"{phrase.kind} '{phrase.text}': {shown} (covers {share:.0%}){note}"
-        scored.append(Scored(index.ids[entry], score, why))
+        scored.append(Scored(index.ids[entry], score, why, coverage))
     return scored

@@ -253,3 +253,6 @@ def test_shipped_catalogue_reads_everyday_questions() -> None:
         match = matcher.match(text)
         assert (match.candidates[0].id, match.decision) == (expected, "answer"), text
     assert matcher.match("hôm nay trời có mưa không").decision == "none"
+    # A lone word that several entries share gets a choice, not a guess.
+    for text in ["bảo hiểm", "xe", "sổ đỏ"]:
+        assert matcher.match(text).decision == "clarify", text
