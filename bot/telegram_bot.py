@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import logging
 import os
 import re
@@ -88,12 +89,16 @@ ATTEMPTS = 6
 RETRY_BASE_SECONDS = 0.25
 HEARTBEAT_SECONDS = 30.0  # the container's health check reads the heartbeat file's age
 
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # a link in a card opens no preview box
 # The decision the matcher took in the turn being handled (set by an answer hook, logged).
 _TURN_NOTES: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
     "turn_notes", default=None
 )
 
 
+# Built once per distinct keyboard: the same cards are sent again and again, and PTB's objects
+# are immutable, so they can be shared.
+@functools.lru_cache(maxsize=2048)
 def keyboard_markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     """Inline keyboard for a reply's buttons."""
     if not keyboard:
@@ -340,7 +345,7 @@ class TelegramFrontEnd:
                     parts[0],
                     parse_mode=ParseMode.HTML,
                     reply_markup=keyboard_markup(reply.buttons),
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    link_preview_options=NO_PREVIEW,
                 ),
                 "edit",
             )
@@ -390,7 +395,7 @@ class TelegramFrontEnd:
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
                 reply_to_message_id=quoted,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                link_preview_options=NO_PREVIEW,
             )
 
         # If the message to quote is gone, send without the quote rather than not at all.

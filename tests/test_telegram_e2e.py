@@ -7,7 +7,8 @@ import logging
 import pytest
 
 from bot import messages as m
-from bot.telegram_bot import MENU_COMMANDS
+from bot.settings import SettingsError
+from bot.telegram_bot import MENU_COMMANDS, send_rate
 from tests.fake_telegram import FakeTelegram
 from tests.harness import BotHarness
 from tests.telegram_html import parse_html
@@ -128,3 +129,21 @@ async def test_each_update_is_logged_in_one_line_without_personal_data(
     assert "0912345678" not in lines[0]
     assert "khai sinh" not in lines[0]
     assert str(tg_bot.chat_id) not in lines[0]
+
+
+async def test_one_citizens_messages_are_answered_in_the_order_sent(tg_bot: BotHarness) -> None:
+    said = ["xin chao", "/help", "cam on", "/start", "xin chao"]
+    updates = [tg_bot.fake.push_text(tg_bot.chat_id, text) for text in said]
+    for update in updates:
+        await tg_bot.wait_handled(update)
+    texts = [o.text for o in tg_bot.fake.outgoing(tg_bot.chat_id)]
+    assert [t[:12] for t in texts] == [
+        t[:12] for t in (m.HELLO_REPLY, m.HELP, m.THANKS_REPLY, m.GREETING, m.HELLO_REPLY)
+    ]
+
+
+def test_send_rate_defaults_to_telegrams_limit_and_can_be_turned_off() -> None:
+    assert send_rate({}) == 30.0
+    assert send_rate({"BOT_SEND_RATE": "0"}) == 0.0
+    with pytest.raises(SettingsError):
+        send_rate({"BOT_SEND_RATE": "nhanh"})
