@@ -168,3 +168,18 @@ def test_every_update_is_confirmed_once_across_a_restart(
     proc.wait_ready()
     assert len(proc.say(8102, "xin chao")) == 1
     assert [o.chat_id for o in fake_tg.outgoing()] == [8101, 8102]
+
+
+def test_the_log_holds_no_token_no_text_and_no_user_id(
+    fake_tg: FakeTelegram, bot_process: Callable[..., BotProcess]
+) -> None:
+    proc = bot_process()
+    proc.start()
+    proc.wait_ready()
+    proc.say(8201, "lam giay khai sinh, sdt 0912345678")
+    proc.kill(signal.SIGTERM, timeout=30)
+    log = proc.log()
+    assert "update kind=text decision=" in log
+    assert [
+        secret for secret in (fake_tg.token, "0912345678", "8201", "khai sinh") if secret in log
+    ] == []
