@@ -1,20 +1,31 @@
 """A small fake Telegram Bot API server on 127.0.0.1, for end-to-end tests and benchmarks.
 
-In process::
+In process (fixture `fake_tg` in tests/conftest.py)::
 
-    with FakeTelegram() as tg:                 # a random free port, in a daemon thread
+    with FakeTelegram() as tg:                 # a random free port, served by a daemon thread
         tg.base_url                            # "http://127.0.0.1:PORT/bot" (TELEGRAM_API_URL)
         tg.token                               # "123456:TEST-TOKEN"
         tg.push_text(chat_id, "lam giay khai sinh")   # a citizen writes (returns update_id)
-        tg.push_command(chat_id, "start")              # "/start" with its bot_command entity
-        tg.push_media(chat_id, "sticker")              # sticker, photo, voice, document, ...
-        tg.press(chat_id, "Giấy tờ")                   # press a button (label or payload) of
-                                                       # the newest message showing it
-        tg.push_callback(chat_id, "forged:data", message_id=None)  # any payload
-        tg.wait_outgoing(chat_id, count=1, since=0, timeout=5)  # bot messages and edits
-        tg.calls("setMyCommands"), tg.answered_callbacks(), tg.message(chat_id, message_id)
-        tg.fault("sendMessage", "429", times=2, retry_after=1)  # or 500, 502, drop, delay
-        tg.reset()
+        tg.push_command(chat_id, "start", "args")      # "/start args" with its bot_command entity
+        tg.push_media(chat_id, "sticker")              # sticker, photo, voice, document, video,
+                                                       # location, contact
+        tg.press(chat_id, "Giấy tờ")                   # press a button (payload, label, or part
+                                                       # of a label) of the newest message with it
+        tg.push_callback(chat_id, "forged:data", message_id=None, user_id=None)  # any payload
+        tg.wait_outgoing(chat_id, count=1, since=0, timeout=5)  # messages, edits with seq > since
+        tg.outgoing(chat_id), tg.last_seq      # what was sent so far; Outgoing: seq, method,
+                                               # chat_id, message_id, text, labels, buttons, at
+        tg.calls("setMyCommands")              # Call: method, decoded params, status (-1: dropped)
+        tg.answered_callbacks()                # {callback query id: times answered}
+        tg.message(chat_id, message_id), tg.pending_updates(), tg.webhook()
+        tg.fault("sendMessage", "429", times=2, retry_after=1)  # or "500", "502", "drop",
+        tg.fault("*", "delay", delay_ms=800, chat_id=None)      # "delay"; "*": any method
+        tg.clear_faults(); tg.set_flood_limit(30)  # 429 above 30 sends a second, like Telegram
+        tg.on_outgoing.append(callback)        # called with each Outgoing (benchmarks)
+        tg.reset()                             # forget everything (update ids keep growing)
+
+Webhook: once the bot calls setWebhook, pushed updates are POSTed to its URL with the secret
+header, and getUpdates answers 409 as Telegram does.
 
 As a separate process: ``python tests/fake_telegram.py --port 8081`` serves the same, and
 ``POST /_control/<method>`` with a JSON object of keyword arguments calls the method above of
