@@ -227,6 +227,7 @@ class TelegramFrontEnd:
         self.settings = settings
         self.runtime: Runtime | None = None
         self._tasks: list[asyncio.Task[Any]] = []
+        self._slots: asyncio.Semaphore | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -321,7 +322,7 @@ class TelegramFrontEnd:
         notice = next((r.notice for r in replies if r.notice), "")
         if query is not None:
             try:
-                await with_retries(lambda: query.answer(text=notice[:200] or None), "answer")
+                await self.call_api(lambda: query.answer(text=notice[:200] or None), "answer")
             except TelegramError as exc:  # an old query can no longer be answered
                 log.info("could not answer a callback query: %s", exc)
         delivered = 0
@@ -334,13 +335,29 @@ class TelegramFrontEnd:
             delivered += len(await self.send(application, reply, target))
         return delivered
 
+    async def call_api(self, call: Callable[[], Awaitable[T]], what: str) -> T:
+        """A Bot API call with retries, at most CONNECTIONS at a time.
+
+        Waiting here is cheap; waiting inside httpcore's connection pool costs CPU for every
+        request queued there, each time a connection frees up.
+        """
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(CONNECTIONS)
+        slots = self._slots
+
+        async def one_at_a_slot() -> T:
+            async with slots:
+                return await call()
+
+        return await with_retries(one_at_a_slot, what)
+
     async def edit(self, message: Message, reply: Reply) -> bool:
         """Replace a message's text and buttons; False when a new message is needed instead."""
         parts = split_text(reply.text)
         if len(parts) > 1:
             return False
         try:
-            await with_retries(
+            await self.call_api(
                 lambda: message.edit_text(
                     parts[0],
                     parse_mode=ParseMode.HTML,
@@ -401,7 +418,7 @@ class TelegramFrontEnd:
         # If the message to quote is gone, send without the quote rather than not at all.
         for quoted in (quote, None) if quote is not None else (None,):
             try:
-                return await with_retries(call(quoted), "send")
+                return await self.call_api(call(quoted), "send")
             except Forbidden as exc:
                 log.info("a chat blocked the bot: %s", exc)
                 return None
