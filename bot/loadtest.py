@@ -386,7 +386,8 @@ def run_echo_bot() -> None:
     from telegram import Update
     from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-    from bot.telegram_bot import CONCURRENT_UPDATES, CONNECTIONS, POLL_INTERVAL, POOL_TIMEOUT
+    from bot.telegram_bot import CONCURRENT_UPDATES, POLL_INTERVAL, POOL_TIMEOUT
+    from bot.telegram_delivery import CONNECTIONS
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.message is not None and update.message.text is not None:

@@ -10,7 +10,7 @@ import random
 import pytest
 
 from bot import messages as m
-from bot import telegram_bot
+from bot import telegram_delivery
 from tests.fake_telegram import FakeTelegram
 from tests.harness import BotHarness
 
@@ -73,7 +73,7 @@ async def test_a_press_is_answered_and_its_edit_made_despite_faults(
 async def test_a_send_refused_for_good_does_not_stop_the_bot(
     tg_bot: BotHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(telegram_bot, "RETRY_BASE_SECONDS", 0.01)
+    monkeypatch.setattr(telegram_delivery, "RETRY_BASE_SECONDS", 0.01)
     tg_bot.fake.fault("sendMessage", "500", times=100)
     await tg_bot.say(QUESTION)  # gives up after a few tries, logs it
     tg_bot.fake.clear_faults()
