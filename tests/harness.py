@@ -16,16 +16,27 @@ message sent and edit made meanwhile to that chat (`tests.fake_models.Outgoing`:
 labels, buttons, message_id).
 `next_messages(count, timeout)` waits for messages that arrive outside a turn.
 
-`start_bot(fake, tmp_path, **settings)` is the async context manager behind `tg_bot`: it
-builds the application with `build_application` (the code `run` uses) and runs it the way
-`Application.run_polling` does (initialize, post_init, start polling, start; and the reverse),
-with a 1-second long poll. Settings default to the shipped catalogue and a database in tmp_path.
+Also `tg_bot.wait_handled(update_id)` (after pushing on `tg_bot.fake` yourself, e.g. many
+citizens at once), `tg_bot.turn(update_id)`, and `tg_bot.application`, `tg_bot.front` (the real
+`TelegramFrontEnd`; `front.runtime.db`, `front.runtime.assistant`).
 
-As a subprocess (restart and SIGKILL tests; fixture `bot_process`)::
+`start_bot(fake, tmp_path, shared_catalogue=True, **settings)` is the async context manager
+behind `tg_bot`: it builds the application with `build_application` (the code `run` uses) and
+runs it the way `Application.run_polling` does (initialize, post_init, start polling, start;
+and the reverse), with a 1-second long poll. Settings (`bot_settings`) default to the shipped
+catalogue (or BOT_TEST_CATALOGUE), the national tier, and a database in tmp_path; keyword
+arguments override any `Settings` field, e.g. `staff_ids=frozenset({7})`. The catalogue and
+its index are built once per session unless `shared_catalogue=False`.
+
+As a subprocess (restart, SIGKILL, SIGTERM and webhook tests; fixture `bot_process`)::
 
     proc = bot_process(env={"WEBHOOK_URL": ...})   # `python -m bot run`, TELEGRAM_API_URL=fake
-    proc.start(); proc.wait_ready(); proc.kill(signal.SIGKILL); proc.start()
-    sent = proc.say(chat_id, "...")                # synchronous: waits for replies to settle
+    proc.start(); proc.wait_ready()                # ready = it called getUpdates (or pass
+                                                   # "setWebhook"); BOT_DATABASE in tmp_path
+    sent = proc.say(chat_id, "...")                # synchronous: at least one reply, then
+    sent = proc.press(chat_id, "label or payload") # 0.3 s of quiet (expect=, settle=)
+    proc.kill(signal.SIGKILL); proc.start()        # same database, same fake server
+    proc.log()                                     # what the bot logged (tmp_path/bot.log)
 """
 
 from __future__ import annotations
