@@ -4,6 +4,12 @@ Every Bot API call that fails for a reason that passes (flood control, a 5xx ans
 connection) is retried with a growing wait; a refusal (bad request, a blocked bot) is not.
 A reply marked `edit` replaces the message whose button was pressed, when it can; every button
 press is answered exactly once.
+
+Exactly once holds for every failure where Telegram did not take the message (429, 5xx, a
+connection refused or dropped before the answer). A time-out after the request was sent is
+ambiguous: Telegram may have delivered it. It is retried too, because a citizen is better
+served by a rare duplicate than by a missing answer (PTB's read time-out is 5 s; Telegram
+usually answers in well under one).
 """
 
 from __future__ import annotations
