@@ -183,3 +183,16 @@ def test_the_log_holds_no_token_no_text_and_no_user_id(
     assert [
         secret for secret in (fake_tg.token, "0912345678", "8201", "khai sinh") if secret in log
     ] == []
+
+
+def test_a_broken_catalogue_stops_start_up_and_says_where(
+    fake_tg: FakeTelegram, bot_process: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    broken = tmp_path / "procedures.yaml"
+    broken.write_text("version: 1\nprocedures: [\n", encoding="utf-8")
+    proc = bot_process(env={"BOT_CATALOGUE": str(broken)})
+    proc.start()
+    assert proc.proc is not None
+    assert proc.proc.wait(60) == 1
+    assert f"{broken}:" in proc.log()
+    assert fake_tg.calls("getUpdates") == []
