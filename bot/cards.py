@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot import messages as m
-from bot.catalogue import Catalogue, Document, Guide, Procedure
+from bot.catalogue import Agency, Catalogue, Document, Guide, Procedure
 from bot.national import NationalProcedure
 from bot.replies import Button, Keyboard, esc
 
@@ -110,18 +110,25 @@ def _documents(catalogue: Catalogue, procedure: Procedure) -> list[str]:
     return lines
 
 
+def agency_contact(agency: Agency) -> list[str]:
+    """The address, phone and opening hours of an agency, where the catalogue has them."""
+    lines = []
+    if agency.address:
+        lines.append(m.AGENCY_ADDRESS.format(address=esc(agency.address)))
+    if agency.phone:
+        lines.append(m.AGENCY_PHONE.format(phone=esc(agency.phone)))
+    if agency.hours:
+        lines.append(m.AGENCY_HOURS.format(hours=esc(agency.hours)))
+    return lines
+
+
 def _place(catalogue: Catalogue, procedure: Procedure) -> list[str]:
     lines = [esc(where_text(catalogue, procedure))]
     agency = catalogue.agencies.get(procedure.agency)
     if agency:
         lines.append("")
         lines.append(m.AGENCY_LINE.format(name=esc(agency.name), level=m.LEVEL[agency.level]))
-        if agency.address:
-            lines.append(m.AGENCY_ADDRESS.format(address=esc(agency.address)))
-        if agency.hours:
-            lines.append(m.AGENCY_HOURS.format(hours=esc(agency.hours)))
-        if agency.phone:
-            lines.append(m.AGENCY_PHONE.format(phone=esc(agency.phone)))
+        lines.extend(agency_contact(agency))
         if agency.notes:
             lines.append(f"<i>{esc(agency.notes)}</i>")
     return lines

@@ -13,14 +13,6 @@ from bot.payloads import checklist_data, lookup, short
 from bot.replies import MAX_CALLBACK_BYTES, Button, Keyboard, Reply, esc
 
 
-def amount(document: Document) -> str:
-    """How many of a document and in what form: "1 bản chính", "mang bản chính để xuất trình"."""
-    kind = m.DOC_KIND[document.kind]
-    if document.kind in ("show", "data"):
-        return kind
-    return m.AMOUNT.format(count=document.count, kind=kind)
-
-
 def _document_lines(
     documents: Sequence[tuple[int, Document]], ticked: frozenset[str]
 ) -> list[str]:
@@ -28,7 +20,9 @@ def _document_lines(
     for n, doc in documents:
         mark = m.CHECK_ON if doc.name in ticked else m.CHECK_OFF
         lines.append(
-            m.CHECKLIST_LINE.format(mark=mark, n=n, name=esc(doc.name), amount=amount(doc))
+            m.CHECKLIST_LINE.format(
+                mark=mark, n=n, name=esc(doc.name), amount=cards.document_kind(doc)
+            )
         )
         if doc.when:
             lines.append(m.CHECKLIST_WHEN.format(when=esc(doc.when)))
@@ -103,12 +97,7 @@ def summary_text(catalogue: Catalogue, procedure: Procedure, ticked: frozenset[s
     lines.append(m.CARD_WHERE.format(where=esc(cards.where_text(catalogue, procedure))))
     agency = catalogue.agencies.get(procedure.agency)
     if agency is not None:
-        if agency.address:
-            lines.append(m.AGENCY_ADDRESS.format(address=esc(agency.address)))
-        if agency.phone:
-            lines.append(m.AGENCY_PHONE.format(phone=esc(agency.phone)))
-        if agency.hours:
-            lines.append(m.SUMMARY_HOURS.format(hours=esc(agency.hours)))
+        lines.extend(cards.agency_contact(agency))
     lines.append(m.CARD_TIME.format(time=esc(procedure.time)))
     lines.append(m.CARD_FEE.format(fee=esc(cards.fee_text(procedure))))
     lines.append(m.CARD_ONLINE.format(online=m.ONLINE[procedure.online.level]))
