@@ -19,14 +19,14 @@ def _settings() -> Settings:
     try:
         return load_settings()
     except SettingsError as exc:
-        raise SystemExit(f"Lỗi cấu hình: {exc}") from exc
+        raise SystemExit(m.SETTINGS_ERROR.format(error=exc)) from exc
 
 
 def _broken(path: Path, exc: CatalogueError) -> int:
     print(m.CATALOGUE_BROKEN.format(path=path), file=sys.stderr)
     for problem in exc.problems:
         print(f"  {problem}", file=sys.stderr)
-    print("Sửa xong, chạy lại: python -m bot check", file=sys.stderr)
+    print(m.CATALOGUE_FIX_THEN, file=sys.stderr)
     return 1
 
 

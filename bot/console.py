@@ -79,14 +79,14 @@ async def chat(assistant: Assistant, stdin: TextIO = sys.stdin, out: TextIO = sy
     while True:
         if interactive:
             try:
-                line = await asyncio.to_thread(input, "Bạn: ")
+                line = await asyncio.to_thread(input, m.CONSOLE_PROMPT)
             except (EOFError, KeyboardInterrupt):
                 break
         else:
             line = await asyncio.to_thread(stdin.readline)
             if not line:
                 break
-            out.write(f"Bạn: {line.rstrip()}\n")
+            out.write(f"{m.CONSOLE_PROMPT}{line.rstrip()}\n")
         if line.strip().lower() in {"/thoat", "/quit", "/exit"}:
             break
         if line.strip().isdigit() and buttons and not 1 <= int(line) <= len(buttons):

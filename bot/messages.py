@@ -456,3 +456,32 @@ REPORT_WEEKLY_HEAD = "📊 <b>Báo cáo tuần tự động</b>"
 REPORT_NO_CATALOGUE = "Không đọc được danh mục {path} ({error}); báo cáo ghi mã thủ tục thay tên."
 REPORT_BAD_WEEK_CLI = "Tuần không hợp lệ: {week}. Viết theo dạng YYYY-Www, ví dụ 2026-W47."
 REPORT_WRITTEN = "Đã ghi báo cáo vào {path}"
+
+# --- catalogue reload (staff chat) -----------------------------------------------------------
+
+RELOAD_CHANGED = "✅ Đã cập nhật danh mục: "
+RELOAD_UNCHANGED = "Danh mục không thay đổi: "
+RELOAD_WARNINGS = "Cảnh báo (bot vẫn chạy bình thường):"
+RELOAD_SINCE = " (cập nhật lúc {at})"
+RELOAD_BROKEN = "⚠️ Danh mục mới có lỗi, bot vẫn dùng bản cũ{since}:"
+RELOAD_HOW_TO_FIX = (
+    "Sửa xong và lưu tệp, bot sẽ tự nạp lại (hoặc gõ /reload). "
+    "Xem hướng dẫn: docs/huong-dan-bien-tap.md"
+)
+RELOAD_MORE = "… và {count} mục khác (chạy python -m bot check để xem hết)."
+RELOAD_TIME_FORMAT = "%H:%M ngày %d/%m/%Y"
+RELOAD_UNEXPECTED = "{path}: lỗi không mong đợi khi nạp lại ({error})."
+RELOAD_MISSING = "{path}: không tìm thấy tệp (có thể đang được lưu, đổi tên hoặc đã bị xoá)."
+RELOAD_UNREADABLE = "{path}: không đọc được tệp ({error})."
+RELOAD_INDEX_FAILED = (
+    "{path}: danh mục hợp lệ nhưng không dựng được bộ tìm kiếm ({error}); "
+    "hãy báo người phụ trách kỹ thuật."
+)
+RELOAD_SUMMARY = "{path}: {procedures} thủ tục, {guides} hướng dẫn, {agencies} cơ quan."
+RELOAD_NOT_LOADED = "{path}: chưa nạp được; bot vẫn dùng bản cũ."
+
+# --- command line ----------------------------------------------------------------------------
+
+SETTINGS_ERROR = "Lỗi cấu hình: {error}"
+CATALOGUE_FIX_THEN = "Sửa xong, chạy lại: python -m bot check"
+CONSOLE_PROMPT = "Bạn: "

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from bot import messages as m
 from bot.catalogue import Catalogue, CatalogueError, build
 from bot.validation import VIETNAM, check_text
 
@@ -57,33 +58,28 @@ class ReloadOutcome:
         """Return the Vietnamese text for the staff chat (Telegram HTML unless `html_mode`)."""
         esc: Callable[[str], str] = (lambda s: html.escape(s, quote=False)) if html_mode else str
         if self.ok:
-            head = "✅ Đã cập nhật danh mục: " if self.changed else "Danh mục không thay đổi: "
+            head = m.RELOAD_CHANGED if self.changed else m.RELOAD_UNCHANGED
             lines = [head + esc(self.summary)]
             if self.warnings:
-                lines.append("Cảnh báo (bot vẫn chạy bình thường):")
+                lines.append(m.RELOAD_WARNINGS)
                 lines += _listed(self.warnings, esc)
             return "\n".join(lines)
-        since = f" (cập nhật lúc {_local(self.kept_since)})" if self.kept_since else ""
-        lines = [f"⚠️ Danh mục mới có lỗi, bot vẫn dùng bản cũ{since}:"]
+        since = m.RELOAD_SINCE.format(at=_local(self.kept_since)) if self.kept_since else ""
+        lines = [m.RELOAD_BROKEN.format(since=since)]
         lines += _listed(self.problems, esc)
-        lines.append(
-            "Sửa xong và lưu tệp, bot sẽ tự nạp lại (hoặc gõ /reload). "
-            "Xem hướng dẫn: docs/huong-dan-bien-tap.md"
-        )
+        lines.append(m.RELOAD_HOW_TO_FIX)
         return "\n".join(lines)
 
 
 def _listed(items: list[str], esc: Callable[[str], str]) -> list[str]:
     shown = [f"• {esc(item)}" for item in items[:MAX_LISTED]]
     if len(items) > MAX_LISTED:
-        shown.append(
-            f"… và {len(items) - MAX_LISTED} mục khác (chạy python -m bot check để xem hết)."
-        )
+        shown.append(m.RELOAD_MORE.format(count=len(items) - MAX_LISTED))
     return shown
 
 
 def _local(moment: dt.datetime) -> str:
-    return moment.astimezone(VIETNAM).strftime("%H:%M ngày %d/%m/%Y")
+    return moment.astimezone(VIETNAM).strftime(m.RELOAD_TIME_FORMAT)
 
 
 class CatalogueHolder(Generic[T]):
@@ -116,7 +112,7 @@ class CatalogueHolder(Generic[T]):
                 return self._reload(force)
             except Exception as exc:  # last line of defence: the bot keeps the old catalogue
                 log.exception("catalogue reload failed unexpectedly")
-                return self._failed([f"{self.path}: lỗi không mong đợi khi nạp lại ({exc})."])
+                return self._failed([m.RELOAD_UNEXPECTED.format(path=self.path, error=exc)])
 
     async def reload_async(self, force: bool = False) -> ReloadOutcome:
         """Run `reload` in a worker thread, so the event loop keeps answering meanwhile."""
@@ -145,19 +141,19 @@ class CatalogueHolder(Generic[T]):
         except FileNotFoundError:
             self._stamp = None
             return self._failed(
-                [f"{name}: không tìm thấy tệp (có thể đang được lưu, đổi tên hoặc đã bị xoá)."],
+                [m.RELOAD_MISSING.format(path=name)],
                 fingerprint="missing",
             )
         except OSError as exc:
             self._stamp = None
-            return self._failed([f"{name}: không đọc được tệp ({exc.strerror or exc})."])
+            return self._failed([m.RELOAD_UNREADABLE.format(path=name, error=exc.strerror or exc)])
         stamp = (stat.st_mtime_ns, stat.st_size)
         if not force and stamp == self._stamp:
             return self._failure or self._unchanged()
         try:
             raw = self.path.read_bytes()
         except OSError as exc:
-            return self._failed([f"{name}: không đọc được tệp ({exc.strerror or exc})."])
+            return self._failed([m.RELOAD_UNREADABLE.format(path=name, error=exc.strerror or exc)])
         self._stamp = stamp
         digest = hashlib.sha256(raw).hexdigest()
         if not force and digest == self._digest:
@@ -173,10 +169,7 @@ class CatalogueHolder(Generic[T]):
             index = self._make_index(catalogue)
         except Exception as exc:
             log.exception("building the catalogue or its index failed")
-            problem = (
-                f"{name}: danh mục hợp lệ nhưng không dựng được bộ tìm kiếm "
-                f"({type(exc).__name__}: {exc}); hãy báo người phụ trách kỹ thuật."
-            )
+            problem = m.RELOAD_INDEX_FAILED.format(path=name, error=f"{type(exc).__name__}: {exc}")
             return self._failed([problem], warnings, report.summary(), digest)
         changed = digest != self._digest
         # The swap: one assignment of an immutable snapshot, so a reader sees old or new whole.
@@ -189,9 +182,11 @@ class CatalogueHolder(Generic[T]):
     def _unchanged(self) -> ReloadOutcome:
         current = self.current
         cat = current.catalogue
-        summary = (
-            f"{self.path}: {len(cat.procedures)} thủ tục, {len(cat.guides)} hướng dẫn, "
-            f"{len(cat.agencies)} cơ quan."
+        summary = m.RELOAD_SUMMARY.format(
+            path=self.path,
+            procedures=len(cat.procedures),
+            guides=len(cat.guides),
+            agencies=len(cat.agencies),
         )
         return ReloadOutcome(True, False, [], [], summary, current.loaded_at, self._digest)
 
@@ -208,7 +203,7 @@ class CatalogueHolder(Generic[T]):
             changed=False,
             problems=problems,
             warnings=warnings or [],
-            summary=summary or f"{self.path}: chưa nạp được; bot vẫn dùng bản cũ.",
+            summary=summary or m.RELOAD_NOT_LOADED.format(path=self.path),
             kept_since=kept,
             fingerprint=fingerprint or "|".join(problems),
         )
