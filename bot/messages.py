@@ -43,6 +43,18 @@ BUTTON_BACK_TO_FIELDS = "⬅️ Các lĩnh vực"
 CANCELLED = "Dạ, tôi đã dừng việc đang làm. Bạn cần gì cứ hỏi tôi nhé."
 NOTHING_TO_CANCEL = "Hiện không có việc gì đang làm dở. Bạn cần gì cứ hỏi tôi nhé."
 
+# What the citizen sees in Telegram's command menu.
+MENU_COMMANDS = [
+    ("start", "Bắt đầu, chọn lĩnh vực"),
+    ("thutuc", "Xem thủ tục theo lĩnh vực"),
+    ("huongdan", "Hướng dẫn làm trên Cổng Dịch vụ công"),
+    ("tieptuc", "Tiếp tục hướng dẫn đang làm dở"),
+    ("gapcanbo", "Gặp cán bộ"),
+    ("huy", "Dừng việc đang làm"),
+    ("xoadulieu", "Xóa dữ liệu của tôi"),
+    ("help", "Trợ giúp"),
+]
+
 # --- small talk ------------------------------------------------------------------------------
 
 HELLO_REPLY = (
@@ -485,3 +497,4 @@ RELOAD_NOT_LOADED = "{path}: chưa nạp được; bot vẫn dùng bản cũ."
 SETTINGS_ERROR = "Lỗi cấu hình: {error}"
 CATALOGUE_FIX_THEN = "Sửa xong, chạy lại: python -m bot check"
 CONSOLE_PROMPT = "Bạn: "
+STAFF_RELOAD_STATIC = "danh mục cố định, không nạp lại"

@@ -70,7 +70,7 @@ async def reload_command(turn: Turn) -> list[Reply]:
             if inspect.isawaitable(outcome):
                 outcome = await outcome
         else:
-            return [Reply(m.STAFF_RELOAD_FAILED.format(error="danh mục cố định, không nạp lại"))]
+            return [Reply(m.STAFF_RELOAD_FAILED.format(error=m.STAFF_RELOAD_STATIC))]
     except Exception as exc:  # the holder keeps the old catalogue; staff should know why
         log.exception("reload from /reload failed")
         return [Reply(m.STAFF_RELOAD_FAILED.format(error=esc(str(exc))))]

@@ -45,17 +45,6 @@ from bot.telegram_delivery import CONNECTIONS, Delivery, with_retries
 log = logging.getLogger(__name__)
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
-# What the citizen sees in Telegram's command menu.
-MENU_COMMANDS = [
-    ("start", "Bắt đầu, chọn lĩnh vực"),
-    ("thutuc", "Xem thủ tục theo lĩnh vực"),
-    ("huongdan", "Hướng dẫn làm trên Cổng Dịch vụ công"),
-    ("tieptuc", "Tiếp tục hướng dẫn đang làm dở"),
-    ("gapcanbo", "Gặp cán bộ"),
-    ("huy", "Dừng việc đang làm"),
-    ("xoadulieu", "Xóa dữ liệu của tôi"),
-    ("help", "Trợ giúp"),
-]
 MEDIA_KINDS = (
     "sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
     "location", "contact", "poll", "dice",
@@ -165,7 +154,7 @@ class TelegramFrontEnd(Delivery):
         assistant = self.runtime.assistant
         assistant.answer_hooks.append(_note_decision)
         try:
-            commands = [BotCommand(c, d) for c, d in MENU_COMMANDS]
+            commands = [BotCommand(c, d) for c, d in m.MENU_COMMANDS]
             await with_retries(lambda: application.bot.set_my_commands(commands), "menu")
         except TelegramError as exc:  # the menu is a convenience; never fail start-up on it
             log.warning("could not set the command menu: %s", exc)

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from bot import ratelimit
 from bot.assistant import Assistant
+from bot.messages import MENU_COMMANDS
 from bot.ratelimit import FloodLimiter
 from bot.replies import MAX_CALLBACK_BYTES, MAX_TEXT, Incoming, Reply, split_text
-from bot.telegram_bot import MENU_COMMANDS
 from bot.telegram_delivery import keyboard_markup
 from tests.core_fixtures import make_assistant
 from tests.telegram_html import HtmlError, parse_html

@@ -7,8 +7,9 @@ import logging
 import pytest
 
 from bot import messages as m
+from bot.messages import MENU_COMMANDS
 from bot.settings import SettingsError
-from bot.telegram_bot import MENU_COMMANDS, send_rate
+from bot.telegram_bot import send_rate
 from tests.fake_telegram import FakeTelegram
 from tests.harness import BotHarness
 from tests.telegram_html import parse_html
