@@ -1,0 +1,46 @@
+"""End to end: the running bot notices an edited catalogue, swaps in a good edit, keeps the
+last good catalogue on a broken one, and tells the staff chat either way."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.fake_telegram import FakeTelegram
+from tests.harness import CATALOGUE, start_bot
+
+STAFF_CHAT = -100777
+
+
+async def test_edited_catalogue_is_reloaded_and_staff_are_told(
+    fake_tg: FakeTelegram, tmp_path: Path
+) -> None:
+    path = tmp_path / "procedures.yaml"
+    shutil.copy(CATALOGUE, path)
+    async with start_bot(
+        fake_tg,
+        tmp_path,
+        shared_catalogue=False,
+        catalogue=path,
+        national_tier=False,
+        reload_interval=0.2,
+        staff_chat_id=STAFF_CHAT,
+    ) as bot:
+        staff = bot.chat(STAFF_CHAT)
+        original = path.read_text(encoding="utf-8")
+
+        path.write_text(
+            original.replace("Miễn lệ phí khi đăng ký đúng hạn", "Miễn lệ phí (mới) khi", 1),
+            encoding="utf-8",
+        )
+        notice = await staff.next_messages(timeout=20)
+        assert "Đã cập nhật danh mục" in notice[0].text
+        card = await bot.say("lam giay khai sinh cho con")
+        assert "Miễn lệ phí (mới) khi" in card[0].text
+
+        path.write_text(original.replace("  - id: dang-ky-ket-hon", "  - id dang-ky-ket-hon"))
+        problems = await staff.next_messages(timeout=20)
+        assert "bot vẫn dùng bản cũ" in problems[0].text
+        assert f"{path}:" in problems[0].text
+        still = await bot.say("đăng ký kết hôn cần gì")
+        assert "Đăng ký kết hôn" in still[0].text
