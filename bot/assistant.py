@@ -17,6 +17,7 @@ from typing import Protocol
 from bot import cards, events, ratelimit
 from bot import messages as m
 from bot.catalogue import Catalogue, Guide, Procedure
+from bot.events import Pending
 from bot.matching import Match, Matcher
 from bot.national import NationalProcedure
 from bot.privacy import strip_personal, user_hash
@@ -69,6 +70,9 @@ class Turn:
     context: ChatContext
     assistant: Assistant
     args: list[str] = field(default_factory=list)
+    # What the bot waits for this user to type, once read (events.waiting; for the text hooks).
+    pending: Pending | None = None
+    pending_read: bool = False
 
     @property
     def settings(self) -> Settings:

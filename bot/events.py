@@ -1,18 +1,24 @@
 """What the weekly review needs to know happened: questions asked and questions not answered;
 and what the bot is waiting for a citizen to type next (a comment, a question for staff).
 
-Everything a citizen typed is redacted before it reaches the database.
+Everything a citizen typed is redacted before it reaches the database. Questions asked and
+declined are analytics, confirmed to nobody: they are queued and written in batches
+(`Database.later`), so that a question costs no transaction of its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.matching import Match
 from bot.privacy import redact
 from bot.store import Database, utcnow
 from bot.text import normalize
+
+if TYPE_CHECKING:
+    from bot.assistant import Turn
 
 # Stored questions are cut to this length: the review needs the gist, not a life story.
 STORED_CHARS = 300
@@ -26,10 +32,10 @@ def clean(text: str, limit: int = STORED_CHARS) -> str:
 async def record_question(
     db: Database, user: str, text: str, match: Match, at: str | None = None
 ) -> None:
-    """Log a question with how the bot read it."""
+    """Log a question with how the bot read it (queued: written within a moment)."""
     top = match.candidates[0] if match.candidates else None
     stored = clean(text)
-    await db.execute(
+    db.later(
         "INSERT INTO questions (at, user_hash, text, normalized, decision, entry_id, score) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
@@ -47,11 +53,11 @@ async def record_question(
 async def record_unanswered(
     db: Database, user: str, text: str, reason: str, at: str | None = None
 ) -> None:
-    """Log a question the bot declined, or whose suggestions the citizen refused."""
+    """Log a question the bot declined, or whose suggestions the citizen refused (queued)."""
     stored = clean(text)
     if not stored:
         return
-    await db.execute(
+    db.later(
         "INSERT INTO unanswered (at, user_hash, text, normalized, reason) VALUES (?, ?, ?, ?, ?)",
         (at or utcnow(), user, stored, normalize(stored), reason),
     )
@@ -81,14 +87,20 @@ async def set_pending(db: Database, user: str, kind: str, payload: str = "") -> 
     )
 
 
-async def pending(db: Database, user: str, kinds: tuple[str, ...]) -> Pending | None:
-    """What the bot waits for from this user, if it is one of `kinds`."""
+async def _read_pending(db: Database, user: str) -> Pending | None:
+    """What the bot waits for from this user, of whatever kind (one round trip)."""
     row = await db.read_one(
-        "SELECT kind, payload, at FROM pending_input WHERE user_hash = ?", (user,)
+        "SELECT kind, payload, at FROM pending_input WHERE user_hash = ?", (user,), queued=False
     )
-    if row is None or row[0] not in kinds:
+    if row is None:
         return None
     return Pending(row[0], row[1], dt.datetime.fromisoformat(row[2]))
+
+
+async def pending(db: Database, user: str, kinds: tuple[str, ...]) -> Pending | None:
+    """What the bot waits for from this user, if it is one of `kinds`."""
+    found = await _read_pending(db, user)
+    return found if found is not None and found.kind in kinds else None
 
 
 async def clear_pending(db: Database, user: str, kinds: tuple[str, ...]) -> bool:
@@ -100,3 +112,23 @@ async def clear_pending(db: Database, user: str, kinds: tuple[str, ...]) -> bool
         "DELETE FROM pending_input WHERE user_hash = ? AND kind = ?", (user, found.kind)
     )
     return True
+
+
+# The text hooks of one turn each ask what the bot waits for; they share one read of it.
+
+
+async def waiting(turn: Turn, kinds: tuple[str, ...]) -> Pending | None:
+    """What the bot waits for from the turn's user, if one of `kinds` (read once per turn)."""
+    if not turn.pending_read:
+        turn.pending = await _read_pending(turn.db, turn.user)
+        turn.pending_read = True
+    found = turn.pending
+    return found if found is not None and found.kind in kinds else None
+
+
+async def stop_waiting(turn: Turn, found: Pending) -> None:
+    """Stop waiting for what `waiting(turn, ...)` found."""
+    await turn.db.execute(
+        "DELETE FROM pending_input WHERE user_hash = ? AND kind = ?", (turn.user, found.kind)
+    )
+    turn.pending = None

@@ -166,10 +166,10 @@ def _comment_thanks(turn: Turn, edit: bool = False) -> Reply:
 
 async def on_text(turn: Turn) -> list[Reply] | None:
     """Take the text as the comment on a 👎 the citizen just explained (a text hook)."""
-    waiting = await events.pending(turn.db, turn.user, (COMMENT,))
+    waiting = await events.waiting(turn, (COMMENT,))
     if waiting is None:
         return None
-    await events.clear_pending(turn.db, turn.user, (COMMENT,))
+    await events.stop_waiting(turn, waiting)
     feedback_id = _id(waiting.payload)
     if waiting.age() > COMMENT_WINDOW or feedback_id is None:
         return None

@@ -186,10 +186,10 @@ async def on_text(turn: Turn) -> list[Reply] | None:
     staff_chat = turn.settings.staff_chat_id
     if staff_chat is not None and turn.incoming.chat_id == staff_chat:
         return await staff_reply(turn)
-    waiting = await events.pending(turn.db, turn.user, (TYPING,))
+    waiting = await events.waiting(turn, (TYPING,))
     if waiting is None:
         return None
-    await events.clear_pending(turn.db, turn.user, (TYPING,))
+    await events.stop_waiting(turn, waiting)
     if waiting.age() > TYPING_WINDOW:
         return None
     return await send(turn, turn.incoming.text)

@@ -3,11 +3,24 @@
 Feature modules (progress, feedback, ...) keep their SQL next to their logic and reach the
 database through `Database.write()` and `Database.read()`. Migrations are numbered here so
 that every database, old or new, ends at the same schema.
+
+Durability. Every commit is synced to disk (`synchronous = FULL`): whatever the bot confirmed
+to a citizen (a rating, a comment, a guide step, a checklist tick, a hand-off, what it waits for
+them to type) is committed before the reply is sent, and survives a SIGKILL, an OS crash and a
+power cut. The analytics rows that nobody is ever shown as confirmed (the log of questions
+asked and of questions declined, for the weekly review) are queued with `Database.later()`
+instead, and written in batches: with the next unit of work, before the next read that asks
+for them, at close, or `LATER_SECONDS` after they were queued. A SIGKILL or a crash may lose
+the last `LATER_SECONDS` of that log, never more, and never anything confirmed. This takes one
+transaction and one disk sync per batch rather than per question; `synchronous = NORMAL`
+would have saved the syncs of the confirmed writes too, at the price of losing them on a
+power cut, and is not used.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -120,6 +133,11 @@ MIGRATIONS: list[tuple[int, str, str]] = [
 
 BUSY_TIMEOUT_MS = 5000
 BUSY_RETRIES = 5
+# Queued analytics rows are written at the latest this long after they were queued (see the
+# module's docstring): the most of the question log a SIGKILL can take.
+LATER_SECONDS = 0.25
+
+log = logging.getLogger(__name__)
 
 
 def utcnow() -> str:
@@ -134,6 +152,9 @@ class Database:
         self._conn = conn
         self.path = path
         self._lock = asyncio.Lock()
+        self._later: list[tuple[str, tuple[Any, ...]]] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._flushing: set[asyncio.Task[None]] = set()
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -145,7 +166,7 @@ class Database:
         conn.row_factory = aiosqlite.Row
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await conn.execute("PRAGMA journal_mode = WAL")
-        # FULL: a reply confirmed to a citizen must survive a power cut or SIGKILL.
+        # FULL: a reply confirmed to a citizen must survive a power cut or SIGKILL (see above).
         await conn.execute("PRAGMA synchronous = FULL")
         await conn.execute("PRAGMA foreign_keys = ON")
         db = cls(conn, path)
@@ -153,7 +174,11 @@ class Database:
         return db
 
     async def close(self) -> None:
-        """Close the connection after pending writes finish."""
+        """Close the connection after pending writes (queued rows too) finish."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        await self.flush()
         async with self._lock:
             await self._conn.close()
 
@@ -187,7 +212,11 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One unit of work: serialised, in a transaction, committed on success."""
+        """One unit of work: serialised, in a transaction, committed on success.
+
+        Rows queued with `later()` are written first, in the same transaction, so that every
+        write (an erasure too) sees them.
+        """
         async with self._lock:
             for attempt in range(BUSY_RETRIES):
                 try:
@@ -200,23 +229,85 @@ class Database:
                     await asyncio.sleep(0.05 * 2**attempt)
             else:
                 raise sqlite3.OperationalError("database is locked")
+            queued, self._later = self._later, []
             try:
+                await self._write_queued(queued)
                 yield self._conn
             except BaseException:
                 await self._conn.execute("ROLLBACK")
+                # Rolled back with the caller's work, the queued rows wait for the next write.
+                self._later[:0] = queued
+                if self._later:
+                    self._schedule()
                 raise
             await self._conn.execute("COMMIT")
 
-    async def read(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        """Run a query and return every row."""
-        cursor = await self._conn.execute(sql, tuple(params))
-        rows = await cursor.fetchall()
-        await cursor.close()
+    async def _write_queued(self, queued: list[tuple[str, tuple[Any, ...]]]) -> None:
+        """Insert queued rows, one `executemany` per statement, in the order they came.
+
+        A row that cannot be written is dropped (and logged) rather than failing the unit of
+        work it was written with: a log of questions must never cost a citizen a confirmation.
+        """
+        batches: dict[str, list[tuple[Any, ...]]] = {}
+        for sql, params in queued:
+            batches.setdefault(sql, []).append(params)
+        try:
+            for sql, rows in batches.items():
+                await self._conn.executemany(sql, rows)
+        except sqlite3.Error:
+            if not self._conn.in_transaction:  # the transaction is gone (disk full, I/O)
+                raise
+            log.exception("dropped queued rows that could not be written")
+
+    def later(self, sql: str, params: Iterable[Any] = ()) -> None:
+        """Queue an analytics row (never one confirmed to anybody), written in a batch soon.
+
+        It is written with the next unit of work, before the next read, at close, or within
+        `LATER_SECONDS`; a SIGKILL in between loses it (see the module's docstring).
+        """
+        self._later.append((sql, tuple(params)))
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if self._timer is None:
+            loop = asyncio.get_running_loop()
+            self._timer = loop.call_later(LATER_SECONDS, self._flush_soon)
+
+    def _flush_soon(self) -> None:
+        self._timer = None
+        task = asyncio.get_running_loop().create_task(self.flush())
+        self._flushing.add(task)
+        task.add_done_callback(self._flushed)
+
+    def _flushed(self, task: asyncio.Task[None]) -> None:
+        self._flushing.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("could not write the queued rows", exc_info=task.exception())
+
+    async def flush(self) -> None:
+        """Write the rows queued with `later()` now."""
+        if self._later:
+            async with self.write():
+                pass
+
+    async def read(
+        self, sql: str, params: Iterable[Any] = (), *, queued: bool = True
+    ) -> list[sqlite3.Row]:
+        """Run a query and return every row.
+
+        Queued rows are written first, so that the query sees them; `queued=False` skips that
+        for a query on a table `later()` never writes to.
+        """
+        if queued and self._later:
+            await self.flush()
+        rows = await self._conn.execute_fetchall(sql, tuple(params))
         return list(rows)
 
-    async def read_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+    async def read_one(
+        self, sql: str, params: Iterable[Any] = (), *, queued: bool = True
+    ) -> sqlite3.Row | None:
         """Run a query and return its first row, if any."""
-        found = await self.read(sql, params)
+        found = await self.read(sql, params, queued=queued)
         return found[0] if found else None
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
