@@ -16,15 +16,18 @@ import math
 import re
 import sys
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import compress
+from operator import ne
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.matching_words import EVERYDAY, GENERIC, national_syllables
-from bot.text import expand_shorthand, has_marks, normalize, strip_marks
+from bot.text import expand_shorthand, has_marks, normal_words, normalize, strip_marks
 
 # How much a phrase of each kind counts. A summary is a description, not how people ask: its
 # words only tell which entry explains more of a question (measured: as phrases they never
@@ -85,15 +88,6 @@ class Rewriter:
                 # Longest keys first, so "sổ đỏ" wins over "sổ".
                 keys.sort(key=lambda k: -len(k[0]))
 
-    def words(self, normalized: str) -> tuple[list[str], list[str]]:
-        """Return the rewritten words of a normalised text, and the same words folded."""
-        words = normalized.split()
-        if not self.firsts.isdisjoint(words):
-            words, _, _ = self.rewrite(words, chat=False)
-            return words, [strip_marks(w) for w in words]
-        # Folding keeps the spaces: fold the whole text once, not word by word.
-        return words, _fold_text(normalized).split()
-
     def rewrite(self, words: list[str], chat: bool) -> tuple[list[str], list[int], list[str]]:
         """Return the rewritten words, the original word each comes from, and notes for `why`.
 
@@ -140,12 +134,6 @@ class Rewriter:
         return out, origin
 
 
-def features_of(folded: Sequence[str]) -> list[str]:
-    """Return the syllables and adjacent syllable pairs of a folded word list."""
-    pairs = [f"{a} {b}" for a, b in itertools.pairwise(folded)]
-    return [*folded, *pairs]
-
-
 @dataclass
 class Index:
     """Phrases of a set of entries, with feature weights and posting lists."""
@@ -174,43 +162,51 @@ class Index:
         rewriter = Rewriter(vocabulary)
         ids: list[str] = []
         # Phrases are read once: their features go straight into the posting lists, and
-        # their weights are summed once every feature's weight is known.
+        # their weights are summed once every feature's weight is known. A catalogue has a few
+        # thousand syllables and pairs of them: each is folded, joined and interned once, and
+        # the loops below look them up without running Python code per word.
+        folds = _Folds()
+        pairs_of = _Pairs()
         drafts: list[tuple[int, str, str, tuple[str, ...], tuple[str, ...]]] = []
-        postings: dict[str, array[int]] = {}
+        postings: defaultdict[str, array[int]] = defaultdict(partial(array, "I"))
         df: Counter[str] = Counter()
-        bags: list[tuple[str, ...]] = []
-        intern = sys.intern
+        # Each entry's features (name, aliases, summary) as sorted feature numbers: a few
+        # bytes each, where a set per entry would weigh kilobytes. Numbers go by first sight.
+        numbers: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        held: list[array[int]] = []
+        firsts = rewriter.firsts
         for entry_id, texts in entries:
             number = len(ids)
             ids.append(entry_id)
             bag: set[str] = set()
             for kind, text in texts:
-                words, folded = rewriter.words(normalize(text))
+                words = normal_words(text)
+                if not firsts.isdisjoint(words):
+                    words = rewriter.rewrite(words, chat=False)[0]
                 if not words:
                     continue
-                features = features_of(folded)
-                bag.update(features)
+                folded = list(map(folds.__getitem__, words))
+                pairs = list(map(pairs_of.__getitem__, itertools.pairwise(folded)))
+                bag.update(folded, pairs)
                 if kind in BAG_ONLY:
                     continue
-                feats = tuple(map(intern, dict.fromkeys(features)))
-                pairs = zip(words, folded, strict=True)
-                marked = tuple(map(intern, dict.fromkeys(w for w, f in pairs if w != f)))
+                feats = tuple(dict.fromkeys(folded + pairs))
+                marked = tuple(
+                    map(sys.intern, dict.fromkeys(compress(words, map(ne, words, folded))))
+                )
                 phrase_id = len(drafts)
                 drafts.append((number, kind, text, feats, marked))
-                for feat in feats:
-                    posting = postings.get(feat)
-                    if posting is None:
-                        posting = postings[feat] = array("I")
+                for posting in map(postings.__getitem__, feats):
                     posting.append(phrase_id)
             df.update(bag)
-            bags.append(tuple(bag))
-        # Each entry's features (name, aliases, summary) as sorted feature numbers: a few
-        # bytes each, where a set per entry would weigh kilobytes.
-        numbers = {intern(feat): n for n, feat in enumerate(df)}
-        held = [array("I", sorted(map(numbers.__getitem__, bag))) for bag in bags]
-        del bags
+            held.append(array("I", sorted(map(numbers.__getitem__, bag))))
         total = max(len(ids), 1)
-        idf = {f: _weight(f, total, n) for f, n in df.items()}
+        # The weight depends on the count alone, and generic words weigh less.
+        by_count = {n: _weight(total, n) for n in set(df.values())}
+        idf = {feature: by_count[n] for feature, n in df.items()}
+        for feature in (*folds.generic(), *pairs_of.generic()):
+            if feature in idf:
+                idf[feature] *= GENERIC_WEIGHT
         phrases = [
             Phrase(
                 number,
@@ -226,7 +222,7 @@ class Index:
         del drafts
         # Typos are repaired towards indexed syllables and the words of vocabulary keys ("bhty"
         # towards "bhyt", which the vocabulary then expands).
-        spellings = {f for f in df if " " not in f}
+        spellings = set(folds.values())
         for key in vocabulary:
             spellings.update(w for w in strip_marks(normalize(key)).split() if w.isalpha())
         vocab_by_length: dict[int, list[str]] = {}
@@ -236,10 +232,10 @@ class Index:
             ids=ids,
             phrases=phrases,
             idf=idf,
-            postings=postings,
+            postings=dict(postings),
             rewriter=rewriter,
             vocab_by_length=vocab_by_length,
-            numbers=numbers,
+            numbers=dict(numbers),
             held=held,
             unknown_weight=math.log(1 + (total - 0.5) / 1.5),
             known=_known_words(known_text, vocabulary),
@@ -287,15 +283,32 @@ class Index:
         return None
 
 
-def _fold_text(text: str) -> str:
-    return strip_marks.__wrapped__(text)  # not cached: long texts are seen once
+def _weight(total: int, df: int) -> float:
+    return math.log(1 + (total - df + 0.5) / (df + 0.5))
 
 
-def _weight(feature: str, total: int, df: int) -> float:
-    weight = math.log(1 + (total - df + 0.5) / (df + 0.5))
-    if all(w in GENERIC for w in feature.split()):
-        weight *= GENERIC_WEIGHT
-    return weight
+class _Folds(dict[str, str]):
+    """Each word's folded form, interned, worked out on first sight."""
+
+    def __missing__(self, word: str) -> str:
+        folded = self[word] = sys.intern(strip_marks(word))
+        return folded
+
+    def generic(self) -> set[str]:
+        """Return the folded words that are generic."""
+        return {f for f in self.values() if f in GENERIC}
+
+
+class _Pairs(dict[tuple[str, str], str]):
+    """Each pair of adjacent folded words as one feature, interned, joined on first sight."""
+
+    def __missing__(self, pair: tuple[str, str]) -> str:
+        joined = self[pair] = sys.intern(f"{pair[0]} {pair[1]}")
+        return joined
+
+    def generic(self) -> list[str]:
+        """Return the pairs of generic words."""
+        return [p for (a, b), p in self.items() if a in GENERIC and b in GENERIC]
 
 
 def _known_words(

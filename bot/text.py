@@ -47,26 +47,32 @@ def _lone_y(match: re.Match[str]) -> str:
     return match.group(1) + match.group(2).translate(_Y_TO_I)
 
 
-def _canonical_word(word: str) -> str:
-    canonical = _LONE_Y.sub(_lone_y, _UY.sub(_uy_old_style, _OA.sub(_old_style, word)))
-    if len(_WORDS) < 200_000:
-        _WORDS[word] = canonical
-    return canonical
+class _Spellings(dict[str, str]):
+    """The canonical spelling of each word seen, worked out on first sight."""
+
+    def __missing__(self, word: str) -> str:
+        canonical = _LONE_Y.sub(_lone_y, _UY.sub(_uy_old_style, _OA.sub(_old_style, word)))
+        if len(self) < 200_000:
+            self[word] = canonical
+        return canonical
 
 
 # A language has a few thousand syllables: spelling each once and remembering it is far faster
-# than running the rules over every text.
-_WORDS: dict[str, str] = {}
+# than running the rules over every text (and a look-up per word runs without Python code).
+_WORDS = _Spellings()
+
+
+def normal_words(text: str) -> list[str]:
+    """Return the words of `normalize(text)`, without caching the text (for texts seen once)."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return list(map(_WORDS.__getitem__, _NON_WORD.sub(" ", text.casefold()).split()))
 
 
 @lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """Return the canonical spelling: NFC, one tone placement, casefolded, words only."""
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    known = _WORDS.get
-    words = _NON_WORD.sub(" ", text.casefold()).split()
-    return " ".join([known(w) or _canonical_word(w) for w in words])
+    return " ".join(normal_words(text))
 
 
 def _bare_letters() -> dict[int, str]:
