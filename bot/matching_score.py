@@ -65,7 +65,10 @@ class Query:
     features: dict[str, float] = field(default_factory=dict)
     marked: dict[str, tuple[str, ...]] = field(default_factory=dict)
     groups: list[tuple[float, dict[str, float]]] = field(default_factory=list)
-    numbered: list[tuple[float, list[tuple[int, float]]]] | None = None
+    # Per group: its weight, its words' total weight, and the words in some entry of the index
+    # as (feature number, weight); worked out once per question (see `share`).
+    numbered: list[tuple[float, float, list[tuple[int, float]]]] | None = None
+    whole: float = 1.0
 
     @property
     def total(self) -> float:
@@ -74,25 +77,30 @@ class Query:
 
     def share(self, index: Index, entry: int) -> float:
         """Return the share of the question's weight that an entry's words explain."""
-        if self.numbered is None:
-            # Each word as its feature number in this index (-1: in no entry), once.
-            self.numbered = [
-                (weight, [(index.numbers.get(word, -1), w) for word, w in words.items()])
-                for weight, words in self.groups
-            ]
+        numbered = self.numbered
+        if numbered is None:
+            # Each word as its feature number in this index, once; a word in no entry of the
+            # index (number -1) counts in its group's total only.
+            numbers = index.numbers
+            numbered = self.numbered = []
+            for weight, words in self.groups:
+                total = 0.0
+                for w in words.values():
+                    total += w
+                found = [(numbers.get(word, -1), w) for word, w in words.items()]
+                numbered.append((weight, total, [(n, w) for n, w in found if n >= 0]))
+            self.whole = self.total
         held = index.held[entry]
         size = len(held)
         explained = 0.0
-        for weight, numbers in self.numbered:
-            inside = total = 0.0
-            for number, w in numbers:
-                total += w
-                if number >= 0:
-                    at = bisect_left(held, number)
-                    if at < size and held[at] == number:
-                        inside += w
+        for weight, total, known in numbered:
+            inside = 0.0
+            for number, w in known:
+                at = bisect_left(held, number)
+                if at < size and held[at] == number:
+                    inside += w
             explained += weight * inside / (total or 1.0)
-        return explained / self.total
+        return explained / self.whole
 
 
 @dataclass(frozen=True)
@@ -193,17 +201,19 @@ def _add(query: Query, feature: str, quality: float, words: tuple[str, ...]) -> 
 
 
 def _phrase_match(index: Index, query: Query, phrase: Phrase) -> tuple[float, list[str]]:
-    matched = 0.0
-    found: list[str] = []
     features = query.features
-    for feature in phrase.features:
-        quality = features.get(feature)
-        if quality is None:
-            continue
-        if any(w not in phrase.marked for w in query.marked[feature]):
-            quality *= OTHER_MARKS
-        matched += index.idf[feature] * quality
-        found.append(feature)
+    found = [feature for feature in phrase.features if feature in features]
+    matched = 0.0
+    marked = query.marked
+    idf = index.idf
+    phrase_marked = phrase.marked
+    for feature in found:
+        quality = features[feature]
+        for word in marked[feature]:
+            if word not in phrase_marked:
+                quality *= OTHER_MARKS
+                break
+        matched += idf[feature] * quality
     return matched, found
 
 
@@ -216,13 +226,15 @@ def _candidates(index: Index, query: Query) -> list[int]:
     """
     common = max(COMMON, len(index.phrases) // 100)
     hits: dict[int, float] = {}
+    hit = hits.get
+    postings = index.postings
     for feature in query.features:
-        posting = index.postings.get(feature)
+        posting = postings.get(feature)
         if posting is None or len(posting) > common:
             continue
         weight = index.idf[feature]
         for phrase_id in posting:
-            hits[phrase_id] = hits.get(phrase_id, 0.0) + weight
+            hits[phrase_id] = hit(phrase_id, 0.0) + weight
     if not hits:
         # Only very common words: fall back to them, so "đăng ký" still lists something.
         for feature in query.features:
@@ -266,8 +278,11 @@ def score_query(index: Index, query: Query, limit: int = 6) -> list[Scored]:
             score = share * (NAME_FLOOR + (1 - NAME_FLOOR) * coverage)
         else:
             score = coverage * (SHARE_FLOOR + (1 - SHARE_FLOOR) * share)
-        kept.append((score, entry, share, coverage))
-        kept.sort(key=lambda k: -k[0])
+        # Best first; after those that score as much (as a stable sort would put it).
+        at = len(kept)
+        while at and kept[at - 1][0] < score:
+            at -= 1
+        kept.insert(at, (score, entry, share, coverage))
         del kept[limit:]
     note = f"; {', '.join(query.notes)}" if query.notes else ""
     scored = []
