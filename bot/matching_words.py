@@ -10,7 +10,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from bot.text import normalize, strip_marks, word_set
+from bot.text import normal_words, normalize, strip_marks, word_set
 
 # Words that glue a question together or ask about a part of a card: they weigh little
 # whatever the catalogue says, so "làm thủ tục gì" in an alias does not make it match every
@@ -65,10 +65,9 @@ def national_syllables() -> frozenset[str]:
     path = Path(__file__).resolve().parent / "data" / "national-procedures.jsonl"
     words: set[str] = set()
     if path.exists():
-        from bot.text import fold
-
         with path.open(encoding="utf-8") as lines:
             for line in lines:
                 if line.strip():
-                    words.update(fold(str(json.loads(line).get("name", ""))).split())
-    return frozenset(words)
+                    words.update(normal_words(str(json.loads(line).get("name", ""))))
+    # Folding goes word by word: each of a few thousand words once, not every name.
+    return frozenset(map(strip_marks, words))
