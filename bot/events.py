@@ -88,12 +88,12 @@ async def set_pending(db: Database, user: str, kind: str, payload: str = "") -> 
 
 
 async def _read_pending(db: Database, user: str) -> Pending | None:
-    """What the bot waits for from this user, of whatever kind (one round trip)."""
-    row = await db.read_one(
-        "SELECT kind, payload, at FROM pending_input WHERE user_hash = ?", (user,), queued=False
-    )
-    if row is None:
+    """What the bot waits for from this user, of whatever kind (committed)."""
+    sql = "SELECT kind, payload, at FROM pending_input WHERE user_hash = ?"
+    rows = await db.peek(sql, (user,))
+    if not rows:
         return None
+    row = rows[0]
     return Pending(row[0], row[1], dt.datetime.fromisoformat(row[2]))
 
 

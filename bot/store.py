@@ -155,6 +155,7 @@ class Database:
         self._later: list[tuple[str, tuple[Any, ...]]] = []
         self._timer: asyncio.TimerHandle | None = None
         self._flushing: set[asyncio.Task[None]] = set()
+        self._reader: sqlite3.Connection | None = None  # see `peek`
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -171,6 +172,12 @@ class Database:
         await conn.execute("PRAGMA foreign_keys = ON")
         db = cls(conn, path)
         await db.migrate()
+        if str(path) != ":memory:":  # another connection to :memory: would be another database
+            # Never waits for a lock (timeout 0): `peek` falls back to `read` instead.
+            reader = sqlite3.connect(str(path), timeout=0, isolation_level=None)
+            reader.row_factory = sqlite3.Row
+            reader.execute("PRAGMA query_only = ON")
+            db._reader = reader
         return db
 
     async def close(self) -> None:
@@ -179,6 +186,9 @@ class Database:
             self._timer.cancel()
             self._timer = None
         await self.flush()
+        if self._reader is not None:
+            self._reader.close()  # first: the last connection to close removes the WAL file
+            self._reader = None
         async with self._lock:
             await self._conn.close()
 
@@ -302,6 +312,23 @@ class Database:
             await self.flush()
         rows = await self._conn.execute_fetchall(sql, tuple(params))
         return list(rows)
+
+    async def peek(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """A small read of committed rows (a look-up by key), for what every update asks.
+
+        It runs on the event loop's thread, on a second, read-only connection: a look-up by key
+        takes microseconds there, less than handing it to the database thread and back. When
+        that connection cannot read at once (the file locked, as while it is recovered after a
+        crash; an in-memory database), it goes through `read`. Rows queued with `later()` and a
+        unit of work not yet committed are not seen.
+        """
+        if self._reader is not None:
+            try:
+                return self._reader.execute(sql, tuple(params)).fetchall()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+        return await self.read(sql, params, queued=False)
 
     async def read_one(
         self, sql: str, params: Iterable[Any] = (), *, queued: bool = True
