@@ -28,8 +28,10 @@ _UY = re.compile(rf"(?<!q)u([{_TONED_Y}])(?!\w)")
 _LONE_Y = re.compile(r"(?<!\w)(b|c|d|đ|h|k|l|m|n|s|t|v|x|ch|kh|ph|th|tr)([yỳýỷỹỵ])(?!\w)")
 _Y_TO_I = str.maketrans("yỳýỷỹỵ", "iìíỉĩị")
 
-# Anything that is neither a letter, a digit nor a space (one character at a time is fastest).
-_NON_WORD = re.compile(r"[^\w\s]|_")
+# Anything that is neither a letter, a digit nor a space (one character at a time is fastest),
+# but for the underscore, which \w counts as a letter: a plain replace takes it, and keeps this
+# one character class, which the regex engine scans for far faster than an alternation.
+_NON_WORD = re.compile(r"[^\w\s]")
 
 
 def _old_style(match: re.Match[str]) -> str:
@@ -66,7 +68,8 @@ def normal_words(text: str) -> list[str]:
     """Return the words of `normalize(text)`, without caching the text (for texts seen once)."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return list(map(_WORDS.__getitem__, _NON_WORD.sub(" ", text.casefold()).split()))
+    spaced = _NON_WORD.sub(" ", text.casefold()).replace("_", " ")
+    return list(map(_WORDS.__getitem__, spaced.split()))
 
 
 @lru_cache(maxsize=8192)
