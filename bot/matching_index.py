@@ -20,8 +20,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import compress
-from operator import ne
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -167,6 +165,7 @@ class Index:
         # the loops below look them up without running Python code per word.
         folds = _Folds()
         pairs_of = _Pairs()
+        marks = _Marks()
         drafts: list[tuple[int, str, str, tuple[str, ...], tuple[str, ...]]] = []
         postings: defaultdict[str, array[int]] = defaultdict(partial(array, "I"))
         df: Counter[str] = Counter()
@@ -191,11 +190,10 @@ class Index:
                 if kind in BAG_ONLY:
                     continue
                 feats = tuple(dict.fromkeys(folded + pairs))
-                marked = tuple(
-                    map(sys.intern, dict.fromkeys(compress(words, map(ne, words, folded))))
-                )
+                marked = dict.fromkeys(map(marks.__getitem__, words))
+                marked.pop("", None)
                 phrase_id = len(drafts)
-                drafts.append((number, kind, text, feats, marked))
+                drafts.append((number, kind, text, feats, tuple(marked)))
                 for posting in map(postings.__getitem__, feats):
                     posting.append(phrase_id)
             df.update(bag)
@@ -309,6 +307,14 @@ class _Pairs(dict[tuple[str, str], str]):
     def generic(self) -> list[str]:
         """Return the pairs of generic words."""
         return [p for (a, b), p in self.items() if a in GENERIC and b in GENERIC]
+
+
+class _Marks(dict[str, str]):
+    """Each word, interned if it carries diacritics, else empty (worked out on first sight)."""
+
+    def __missing__(self, word: str) -> str:
+        marked = self[word] = sys.intern(word) if has_marks(word) else ""
+        return marked
 
 
 def _known_words(
