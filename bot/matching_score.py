@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
@@ -65,9 +64,11 @@ class Query:
     features: dict[str, float] = field(default_factory=dict)
     marked: dict[str, tuple[str, ...]] = field(default_factory=dict)
     groups: list[tuple[float, dict[str, float]]] = field(default_factory=list)
-    # Per group: its weight, its words' total weight, and the words in some entry of the index
-    # as (feature number, weight); worked out once per question (see `share`).
-    numbered: list[tuple[float, float, list[tuple[int, float]]]] | None = None
+    # The groups that can add to an entry's share, in order, worked out once per question (see
+    # `share`): a group of one word as (its feature number, what it adds when the entry holds
+    # it, ()), a larger one as (-1, its weight, its words' total weight, its words in some entry
+    # of the index as (feature number, weight)).
+    numbered: list[tuple[int, float, float, tuple[tuple[int, float], ...]]] | None = None
     whole: float = 1.0
 
     @property
@@ -79,28 +80,49 @@ class Query:
         """Return the share of the question's weight that an entry's words explain."""
         numbered = self.numbered
         if numbered is None:
-            # Each word as its feature number in this index, once; a word in no entry of the
-            # index (number -1) counts in its group's total only.
-            numbers = index.numbers
-            numbered = self.numbered = []
-            for weight, words in self.groups:
-                total = 0.0
-                for w in words.values():
-                    total += w
-                found = [(numbers.get(word, -1), w) for word, w in words.items()]
-                numbered.append((weight, total, [(n, w) for n, w in found if n >= 0]))
+            numbered = self.numbered = self._numbered(index)
             self.whole = self.total
         held = index.held[entry]
         size = len(held)
         explained = 0.0
-        for weight, total, known in numbered:
-            inside = 0.0
-            for number, w in known:
+        for number, value, total, known in numbered:
+            if number >= 0:
                 at = bisect_left(held, number)
                 if at < size and held[at] == number:
+                    explained += value
+                continue
+            inside = 0.0
+            for n, w in known:
+                at = bisect_left(held, n)
+                if at < size and held[at] == n:
                     inside += w
-            explained += weight * inside / (total or 1.0)
+            explained += value * inside / (total or 1.0)
         return explained / self.whole
+
+    def _numbered(
+        self, index: Index
+    ) -> list[tuple[int, float, float, tuple[tuple[int, float], ...]]]:
+        """The groups as `share` reads them: the same sums, in the same order, with less work.
+
+        A group none of whose words is in the index adds nothing to any entry (nor does a group
+        the entry holds none of), and a group of one word adds `weight * w / w` when held.
+        """
+        numbers = index.numbers
+        numbered: list[tuple[int, float, float, tuple[tuple[int, float], ...]]] = []
+        for weight, words in self.groups:
+            total = 0.0
+            for w in words.values():
+                total += w
+            known = tuple((numbers.get(word, -1), w) for word, w in words.items())
+            known = tuple((n, w) for n, w in known if n >= 0)
+            if not known:
+                continue
+            if len(words) == 1:
+                number, w = known[0]
+                numbered.append((number, weight * w / (total or 1.0), total, ()))
+            else:
+                numbered.append((-1, weight, total, known))
+        return numbered
 
 
 @dataclass(frozen=True)
@@ -202,7 +224,7 @@ def _add(query: Query, feature: str, quality: float, words: tuple[str, ...]) -> 
 
 def _phrase_match(index: Index, query: Query, phrase: Phrase) -> tuple[float, list[str]]:
     features = query.features
-    found = [feature for feature in phrase.features if feature in features]
+    found = list(filter(features.__contains__, phrase.features))
     matched = 0.0
     marked = query.marked
     idf = index.idf
@@ -240,12 +262,14 @@ def _candidates(index: Index, query: Query) -> list[int]:
         for feature in query.features:
             for phrase_id in index.postings.get(feature, ())[:POOL]:
                 hits[phrase_id] = hits.get(phrase_id, 0.0) + index.idf[feature]
+    # The first POOL by promise, ties in the order found: what heapq.nlargest returns, by one
+    # sort in C rather than a heap kept in Python (a question reaches a few hundred phrases).
     if index.long_names:
         # Long names: what counts is how much of the question a name reaches.
-        return heapq.nlargest(POOL, hits, key=hits.__getitem__)
+        return sorted(hits, key=hits.__getitem__, reverse=True)[:POOL]
     scale = index.scale
     promise = {p: h * scale[p] for p, h in hits.items()}
-    return heapq.nlargest(POOL, promise, key=promise.__getitem__)
+    return sorted(promise, key=promise.__getitem__, reverse=True)[:POOL]
 
 
 def score_query(index: Index, query: Query, limit: int = 6) -> list[Scored]:
