@@ -20,12 +20,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from operator import getitem
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.matching_words import EVERYDAY, GENERIC, national_syllables
-from bot.text import expand_shorthand, has_marks, normal_words, normalize, strip_marks
+from bot.text import expand_shorthand, has_marks, normalize, spelling, strip_marks, typed_words
 
 # How much a phrase of each kind counts. A summary is a description, not how people ask: its
 # words only tell which entry explains more of a question (measured: as phrases they never
@@ -164,6 +165,7 @@ class Index:
         # thousand syllables and pairs of them: each is folded, joined and interned once, and
         # the loops below look them up without running Python code per word.
         folds = _Folds()
+        typed_folds = _TypedFolds(folds, rewriter.firsts)
         pairs_of = _Pairs()
         marks = _Marks()
         drafts: list[tuple[int, str, str, tuple[str, ...], tuple[str, ...]]] = []
@@ -173,25 +175,31 @@ class Index:
         # bytes each, where a set per entry would weigh kilobytes. Numbers go by first sight.
         numbers: defaultdict[str, int] = defaultdict(itertools.count().__next__)
         held: list[array[int]] = []
-        firsts = rewriter.firsts
+        rewritable = typed_folds.rewritable
         for entry_id, texts in entries:
             number = len(ids)
             ids.append(entry_id)
             bag: set[str] = set()
             for kind, text in texts:
-                words = normal_words(text)
-                if not firsts.isdisjoint(words):
-                    words = rewriter.rewrite(words, chat=False)[0]
-                if not words:
+                # Words are taken as typed: their spelling, folding and marks are looked up.
+                typed = typed_words(text)
+                folded = list(map(typed_folds.__getitem__, typed))
+                words = None
+                if not rewritable.isdisjoint(typed):
+                    words = rewriter.rewrite(list(map(spelling, typed)), chat=False)[0]
+                    folded = list(map(folds.__getitem__, words))
+                if not folded:
                     continue
-                folded = list(map(folds.__getitem__, words))
-                pairs = list(map(pairs_of.__getitem__, itertools.pairwise(folded)))
+                pairs = list(map(getitem, map(pairs_of.__getitem__, folded), folded[1:]))
                 bag.update(folded, pairs)
                 if kind in BAG_ONLY:
                     continue
                 feats = tuple(dict.fromkeys(folded + pairs))
-                marked = dict.fromkeys(map(marks.__getitem__, words))
-                marked.pop("", None)
+                if words is None:
+                    marked = dict.fromkeys(map(marks.__getitem__, typed))
+                    marked.pop("", None)
+                else:
+                    marked = dict.fromkeys(sys.intern(w) for w in words if has_marks(w))
                 phrase_id = len(drafts)
                 drafts.append((number, kind, text, feats, tuple(marked)))
                 for posting in map(postings.__getitem__, feats):
@@ -220,12 +228,12 @@ class Index:
         del drafts
         # Typos are repaired towards indexed syllables and the words of vocabulary keys ("bhty"
         # towards "bhyt", which the vocabulary then expands).
-        spellings = set(folds.values())
+        spellings = {f for f in folds.values() if f in df}  # some were rewritten away
         for key in vocabulary:
             spellings.update(w for w in strip_marks(normalize(key)).split() if w.isalpha())
         vocab_by_length: dict[int, list[str]] = {}
-        for spelling in sorted(spellings):
-            vocab_by_length.setdefault(len(spelling), []).append(spelling)
+        for known in sorted(spellings):
+            vocab_by_length.setdefault(len(known), []).append(known)
         return cls(
             ids=ids,
             phrases=phrases,
@@ -297,23 +305,61 @@ class _Folds(dict[str, str]):
         return {f for f in self.values() if f in GENERIC}
 
 
-class _Pairs(dict[tuple[str, str], str]):
-    """Each pair of adjacent folded words as one feature, interned, joined on first sight."""
+class _TypedFolds(dict[str, str]):
+    """Each word as typed (see `typed_words`), folded once spelled; notes the words whose
+    spelling may start a vocabulary key."""
 
-    def __missing__(self, pair: tuple[str, str]) -> str:
-        joined = self[pair] = sys.intern(f"{pair[0]} {pair[1]}")
-        return joined
+    def __init__(self, folds: _Folds, firsts: frozenset[str]) -> None:
+        super().__init__()
+        self.folds = folds
+        self.firsts = firsts
+        self.rewritable: set[str] = set()
+
+    def __missing__(self, typed: str) -> str:
+        word = spelling(typed)
+        if word in self.firsts:
+            self.rewritable.add(typed)
+        folded = self[typed] = self.folds[word]
+        return folded
+
+
+class _Pairs(dict[str, "_Followers"]):
+    """Each pair of adjacent folded words as one feature, interned, joined on first sight: by
+    its first word, then its second (interned words are found by identity, no tuple made)."""
+
+    def __missing__(self, first: str) -> _Followers:
+        followers = self[first] = _Followers(first)
+        return followers
 
     def generic(self) -> list[str]:
         """Return the pairs of generic words."""
-        return [p for (a, b), p in self.items() if a in GENERIC and b in GENERIC]
+        return [
+            pair
+            for first, followers in self.items()
+            if first in GENERIC
+            for second, pair in followers.items()
+            if second in GENERIC
+        ]
+
+
+class _Followers(dict[str, str]):
+    """The pairs that start with one folded word, by their second word."""
+
+    def __init__(self, first: str) -> None:
+        super().__init__()
+        self.first = first
+
+    def __missing__(self, second: str) -> str:
+        joined = self[second] = sys.intern(f"{self.first} {second}")
+        return joined
 
 
 class _Marks(dict[str, str]):
-    """Each word, interned if it carries diacritics, else empty (worked out on first sight)."""
+    """Each word as typed, spelled and interned if it carries diacritics, else empty."""
 
-    def __missing__(self, word: str) -> str:
-        marked = self[word] = sys.intern(word) if has_marks(word) else ""
+    def __missing__(self, typed: str) -> str:
+        word = spelling(typed)
+        marked = self[typed] = sys.intern(word) if has_marks(word) else ""
         return marked
 
 

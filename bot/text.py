@@ -64,12 +64,22 @@ class _Spellings(dict[str, str]):
 _WORDS = _Spellings()
 
 
-def normal_words(text: str) -> list[str]:
-    """Return the words of `normalize(text)`, without caching the text (for texts seen once)."""
+def typed_words(text: str) -> list[str]:
+    """Return the words of a text as typed (composed, casefolded, without punctuation); each
+    word's `spelling` makes them the words of `normalize(text)`."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    spaced = _NON_WORD.sub(" ", text.casefold()).replace("_", " ")
-    return list(map(_WORDS.__getitem__, spaced.split()))
+    return _NON_WORD.sub(" ", text.casefold()).replace("_", " ").split()
+
+
+def spelling(word: str) -> str:
+    """Return the canonical spelling of one word of `typed_words`."""
+    return _WORDS[word]
+
+
+def normal_words(text: str) -> list[str]:
+    """Return the words of `normalize(text)`, without caching the text (for texts seen once)."""
+    return list(map(_WORDS.__getitem__, typed_words(text)))
 
 
 @lru_cache(maxsize=8192)
