@@ -1,4 +1,5 @@
-"""SQLite storage: one long-lived aiosqlite connection, WAL, numbered migrations, one writer.
+"""SQLite storage: one long-lived aiosqlite connection, WAL, numbered migrations, one writer
+(and a read-only connection for the look-up every text needs, see `Database.peek`).
 
 Feature modules (progress, feedback, ...) keep their SQL next to their logic and reach the
 database through `Database.write()` and `Database.read()`. Migrations are numbered here so
@@ -10,11 +11,12 @@ them to type) is committed before the reply is sent, and survives a SIGKILL, an 
 power cut. The analytics rows that nobody is ever shown as confirmed (the log of questions
 asked and of questions declined, for the weekly review) are queued with `Database.later()`
 instead, and written in batches: with the next unit of work, before the next read that asks
-for them, at close, or `LATER_SECONDS` after they were queued. A SIGKILL or a crash may lose
-the last `LATER_SECONDS` of that log, never more, and never anything confirmed. This takes one
-transaction and one disk sync per batch rather than per question; `synchronous = NORMAL`
-would have saved the syncs of the confirmed writes too, at the price of losing them on a
-power cut, and is not used.
+for them, at close (a SIGTERM closes the database), or `LATER_SECONDS` after they were
+queued. A SIGKILL or a crash may lose the last `LATER_SECONDS` or so of that log (more only if
+the file stayed locked by another process), and never anything confirmed. This takes one
+transaction and one disk sync per batch rather than per question. `synchronous = NORMAL`
+would have saved the syncs of the confirmed writes too, at the price of losing the last of
+them on an OS crash or power cut, and is not used.
 """
 
 from __future__ import annotations
