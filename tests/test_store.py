@@ -46,3 +46,28 @@ async def test_written_rows_survive_reopening(tmp_path: Path) -> None:
     mode = await db.read_one("PRAGMA journal_mode")
     assert mode is not None and mode[0] == "wal"
     await db.close()
+
+
+INSERT = (
+    "INSERT INTO unanswered (at, user_hash, text, normalized, reason) "
+    "VALUES ('t', 'u', ?, ?, 'declined')"
+)
+
+
+async def test_queued_analytics_rows_are_seen_by_the_next_read(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "a.sqlite3")
+    db.later(INSERT, ("hỏi một", "hoi mot"))
+    db.later(INSERT, ("hỏi hai", "hoi hai"))
+    rows = await db.read("SELECT text FROM unanswered ORDER BY id")
+    assert [r["text"] for r in rows] == ["hỏi một", "hỏi hai"]
+    await db.close()
+
+
+async def test_queued_analytics_rows_are_written_at_close(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "a.sqlite3")
+    db.later(INSERT, ("hỏi ba", "hoi ba"))
+    await db.close()
+    again = await Database.open(tmp_path / "a.sqlite3")
+    rows = await again.read("SELECT text FROM unanswered")
+    assert [r["text"] for r in rows] == ["hỏi ba"]
+    await again.close()
