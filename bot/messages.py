@@ -130,7 +130,6 @@ ONLINE = {
     "partial": "Trực tuyến một phần: nộp trên mạng, mang bản chính đến khi nhận kết quả",
     "none": "Chưa làm trực tuyến được, bạn nộp trực tiếp",
 }
-ONLINE_SHORT = {"full": "toàn trình", "partial": "một phần", "none": "nộp trực tiếp"}
 DOC_KIND = {
     "original": "bản chính",
     "copy": "bản sao",
@@ -396,7 +395,6 @@ HANDOFF_ANSWER = "💬 <b>Cán bộ trả lời câu hỏi của bạn</b> (mã 
 BUTTON_HANDOFF_MORE = "🙋 Hỏi thêm cán bộ"
 HANDOFF_DELIVERED = "✅ Đã gửi câu trả lời tới người dân (#HS{id})."
 HANDOFF_UNKNOWN = "Không tìm thấy yêu cầu #HS{id}; câu trả lời chưa được gửi."
-HANDOFF_NEEDS_TEXT = "Câu trả lời gửi người dân cần có chữ; bot chưa chuyển được ảnh hay tệp."
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 WHEN_TODAY = "{time} hôm nay"
 WHEN_TOMORROW = "{time} ngày mai ({date})"
@@ -448,7 +446,6 @@ REPORT_STALE = "Thông tin cần kiểm tra lại (kiểm tra lần cuối đã 
 REPORT_STALE_LINE = "{name} ({id}): kiểm tra ngày {date}, đã {days} ngày"
 REPORT_TIMES = "{count} lần"
 REPORT_NONE = "Không có."
-REPORT_EMPTY = "Tuần này chưa có dữ liệu."
 REPORT_FROM_AGGREGATE = (
     "Dữ liệu chi tiết của tuần này đã được xóa theo thời hạn lưu trữ; báo cáo chỉ còn các "
     "con số tổng hợp."
@@ -459,7 +456,6 @@ REPORT_PREVIOUS_WEEK = "Tuần trước"
 REPORT_CHANGE = "Thay đổi"
 REPORT_ITEM = "Mục"
 REPORT_PROCEDURE = "Thủ tục"
-REPORT_GENERATED = "Tạo lúc {now} bởi {bot_name}."
 REPORT_FULL_HINT = (
     "<i>Bản đầy đủ (biểu đồ, mọi góp ý): python -m bot report --week {week} --format html</i>"
 )
