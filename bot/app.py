@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.catalogue.model import Catalogue
 from bot.catalogue.national import NationalProcedure, load_national
-from bot.catalogue.reload import CatalogueHolder
+from bot.catalogue.reload import CatalogueHolder, last_good_path
 from bot.core.assistant import Assistant
 from bot.features import feedback, handoff, retention, staff, walkthrough
 from bot.matching.matcher import Matcher
@@ -47,7 +47,11 @@ def open_holder(
     def make_index(catalogue: Catalogue) -> Matcher:
         return Matcher(catalogue, national or None)
 
-    return CatalogueHolder(settings.catalogue, make_index)
+    # The last good catalogue is kept next to the database: a restart with a broken file
+    # serves it (and the watcher tells the staff chat) instead of taking the bot down.
+    return CatalogueHolder(
+        settings.catalogue, make_index, last_good=last_good_path(settings.database)
+    )
 
 
 async def open_runtime(settings: Settings) -> Runtime:

@@ -487,6 +487,18 @@ RELOAD_INDEX_FAILED = (
 )
 RELOAD_SUMMARY = "{path}: {procedures} thủ tục, {guides} hướng dẫn, {agencies} cơ quan."
 RELOAD_NOT_LOADED = "{path}: chưa nạp được; bot vẫn dùng bản cũ."
+RELOAD_STARTED_ON_LAST_GOOD = (
+    "⚠️ Bot vừa khởi động nhưng tệp danh mục có lỗi; bot đang dùng bản tốt gần nhất đã lưu "
+    "({backup}, lưu lúc {at}). Người dân vẫn được trả lời bình thường."
+)
+RELOAD_TRUNCATED = (
+    "{path}: tệp có vẻ bị cắt cụt (thiếu phần cuối: đang lưu dở, ổ đĩa đầy hoặc chép chưa "
+    "xong); hãy mở tệp kiểm tra phần cuối rồi lưu lại."
+)
+RELOAD_DIFF_ADDED = "➕ Thêm:"
+RELOAD_DIFF_REMOVED = "➖ Bỏ:"
+RELOAD_DIFF_CHANGED = "✏️ Sửa:"
+RELOAD_SESSION = "<i>Tin này được sửa mỗi lần lưu ({count} lần lưu, lần cuối lúc {at}).</i>"
 
 # --- command line ----------------------------------------------------------------------------
 

@@ -37,9 +37,11 @@ from telegram.ext import (
 
 from bot import messages as m
 from bot.app import Runtime, open_runtime
+from bot.catalogue.reload import ReloadOutcome
 from bot.core.assistant import Turn
 from bot.core.replies import Incoming, Reply, Sender
 from bot.frontends.telegram.delivery import CONNECTIONS, Delivery, with_retries
+from bot.frontends.telegram.reload_notices import ReloadNotices
 from bot.matching.matcher import Match
 from bot.settings import Settings, SettingsError, read_dotenv
 
@@ -160,13 +162,12 @@ class TelegramFrontEnd(Delivery):
         except TelegramError as exc:  # the menu is a convenience; never fail start-up on it
             log.warning("could not set the command menu: %s", exc)
 
-        async def notify(outcome: object) -> None:
-            text = getattr(outcome, "staff_message", lambda: str(outcome))()
-            log.info("catalogue reload: %s", text.splitlines()[0] if text else "")
-            if self.settings.staff_chat_id:
-                await self.send(application, Reply(text, chat_id=self.settings.staff_chat_id))
-
         holder = self.runtime.holder
+        notices = ReloadNotices(holder, self.settings.staff_chat_id)  # type: ignore[arg-type]
+
+        async def notify(outcome: ReloadOutcome) -> None:
+            await notices.notify(application, outcome)
+
         interval = self.settings.reload_interval
         before = asyncio.all_tasks()
         self._tasks.append(asyncio.create_task(holder.watch(notify, interval=interval)))
