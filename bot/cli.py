@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from bot import messages as m
-from bot.catalogue import CatalogueError
+from bot.catalogue.model import CatalogueError
 from bot.settings import Settings, SettingsError, load_settings
 
 
@@ -32,8 +32,8 @@ def _broken(path: Path, exc: CatalogueError) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """The terminal chat on the same core as the Telegram bot."""
-    from bot.console import chat
-    from bot.runtime import open_runtime
+    from bot.app import open_runtime
+    from bot.frontends.console import chat
 
     settings = _settings()
 
@@ -57,7 +57,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not settings.token:
         print(m.NO_TOKEN, file=sys.stderr)
         return 2
-    from bot.telegram_bot import run
+    from bot.frontends.telegram.bot import run
 
     try:
         run(settings)
@@ -68,7 +68,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate a catalogue file."""
-    from bot.validation import run_check
+    from bot.catalogue.validation import run_check
 
     path = Path(args.path) if args.path else _settings().catalogue
     return run_check(path, sys.stdout)
@@ -76,9 +76,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_match(args: argparse.Namespace) -> int:
     """Show how the bot reads questions (one argument, or one per line on stdin)."""
-    from bot.catalogue import load
-    from bot.matching import Matcher
-    from bot.national import load_national
+    from bot.catalogue.loader import load
+    from bot.catalogue.national import load_national
+    from bot.matching.matcher import Matcher
 
     settings = _settings()
     try:
@@ -105,28 +105,28 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     """Measure the matcher on a labelled question set."""
-    from bot.evaluation import main
+    from bot.tools.evaluation import main
 
     return main(args.rest)
 
 
 def cmd_bench_match(args: argparse.Namespace) -> int:
     """Benchmark matching speed and memory against a naive baseline."""
-    from bot.benchmark import main
+    from bot.tools.bench_match import main
 
     return main(args.rest)
 
 
 def cmd_bench_load(args: argparse.Namespace) -> int:
     """Benchmark the Telegram bot under load against a bare PTB echo bot (fake Bot API)."""
-    from bot.loadtest import main
+    from bot.tools.bench_load import main
 
     return main(args.rest)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     """The weekly report: volume, most asked, unanswered, satisfaction, stale entries."""
-    from bot.report_render import run
+    from bot.report.output import run
 
     return run(_settings(), args.week, args.format, args.out)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_telegram import FakeTelegram
+from bot.tools.fakebotapi.server import FakeTelegram
 from tests.harness import BotHarness, BotProcess, start_bot
 
 

@@ -8,12 +8,12 @@ from typing import Any
 
 import yaml
 
-from bot.assistant import Assistant, Static
-from bot.catalogue import Catalogue, build
-from bot.matching import Matcher
-from bot.replies import Incoming, Reply
+from bot.catalogue.model import Catalogue, build
+from bot.core.assistant import Assistant, Static
+from bot.core.replies import Incoming, Reply
+from bot.matching.matcher import Matcher
 from bot.settings import Settings
-from bot.store import Database
+from bot.storage.database import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "procedures.yaml"
@@ -38,7 +38,7 @@ async def make_assistant(
     tmp_path: Path, catalogue: Catalogue | None = None, **settings: Any
 ) -> Assistant:
     """An assistant with every feature registered, on a fresh database in tmp_path."""
-    from bot.runtime import register_features
+    from bot.app import register_features
 
     matcher = Matcher(catalogue) if catalogue else shipped_matcher()
     catalogue = catalogue or shipped_catalogue()

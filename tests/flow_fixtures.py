@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from bot import ratelimit
-from bot.assistant import Assistant
-from bot.catalogue import Catalogue, build
+from bot.catalogue.model import Catalogue, build
+from bot.core import ratelimit
+from bot.core.assistant import Assistant
 
 PROCEDURE_BASE: dict[str, Any] = {
     "field": "ho-tich",

@@ -12,7 +12,7 @@ In process (most tests; fixtures `fake_tg` and `tg_bot` in tests/conftest.py)::
         tg_bot.fake                                            # the FakeTelegram (calls, faults)
 
 Every helper pushes one update and returns once the bot has finished handling it, with every
-message sent and edit made meanwhile to that chat (`tests.fake_models.Outgoing`: method, text,
+message sent and edit made meanwhile to that chat (`fakebotapi.models.Outgoing`: method, text,
 labels, buttons, message_id).
 `next_messages(count, timeout)` waits for messages that arrive outside a turn.
 
@@ -56,16 +56,16 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ContextTypes
 
-from bot import runtime
+from bot import app
+from bot.frontends.telegram.bot import POLL_INTERVAL, TelegramFrontEnd, build_application
 from bot.settings import Settings
-from bot.telegram_bot import POLL_INTERVAL, TelegramFrontEnd, build_application
-from tests.fake_telegram import FakeTelegram, Outgoing
+from bot.tools.fakebotapi.server import FakeTelegram, Outgoing
 
 ROOT = Path(__file__).resolve().parent.parent
 # BOT_TEST_CATALOGUE runs these tests on another catalogue (the shipped one by default).
 CATALOGUE = Path(os.environ.get("BOT_TEST_CATALOGUE") or ROOT / "procedures.yaml")
 CHAT = 1001
-_open_holder = runtime.open_holder
+_open_holder = app.open_holder
 TURN_TIMEOUT = 10.0
 
 
@@ -194,11 +194,11 @@ async def start_bot(
     await application.initialize()
     assert application.post_init is not None
     if shared_catalogue:
-        runtime.open_holder = _shared_holder  # type: ignore[assignment]
+        app.open_holder = _shared_holder  # type: ignore[assignment]
     try:
         await application.post_init(application)
     finally:
-        runtime.open_holder = _open_holder  # type: ignore[assignment]
+        app.open_holder = _open_holder  # type: ignore[assignment]
     assert application.updater is not None
     await application.updater.start_polling(
         poll_interval=POLL_INTERVAL, timeout=1, allowed_updates=Update.ALL_TYPES

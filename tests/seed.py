@@ -14,10 +14,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import events, feedback
-from bot.matching import Candidate, Match
-from bot.store import Database
-from bot.weeks import VIETNAM, Week
+from bot.core import events
+from bot.features import feedback
+from bot.matching.matcher import Candidate, Match
+from bot.report.weeks import VIETNAM, Week
+from bot.storage.database import Database
 
 WEEK = Week(2026, 47)  # 16-22/11/2026
 
@@ -171,8 +172,8 @@ async def seed_week(
 
 async def _sample(path: Path) -> None:
     """Seed a fresh database with the week and a lighter week before; write the report."""
-    from bot.report import build_report
-    from bot.report_render import render_markdown
+    from bot.report.render import render_markdown
+    from bot.report.weekly import build_report
     from tests.core_fixtures import shipped_catalogue
 
     db = await Database.open(":memory:")

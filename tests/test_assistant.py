@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot import messages as m
-from bot.assistant import Assistant
-from bot.catalogue import build
-from bot.replies import Incoming, Reply
+from bot.catalogue.model import build
+from bot.core.assistant import Assistant
+from bot.core.replies import Incoming, Reply
 from tests.core_fixtures import (
     command,
     joined,

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot import messages as m
-from bot import progress
-from bot.assistant import Assistant
-from bot.replies import Reply
+from bot.core.assistant import Assistant
+from bot.core.replies import Reply
+from bot.features import progress
 from tests.core_fixtures import command, labels, make_assistant, payloads, press
 from tests.flow_fixtures import tiny
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from bot.console import chat, parse_line, plain
-from bot.replies import Button
+from bot.core.replies import Button
+from bot.frontends.console import chat, parse_line, plain
 from tests.core_fixtures import make_assistant
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.catalogue import load
-from bot.evaluation import Figures, evaluate, format_figures, main, read_rows, tune, variants
-from bot.matching import Matcher, decide
-from bot.national import load_national
+from bot.catalogue.loader import load
+from bot.catalogue.national import load_national
+from bot.matching.matcher import Matcher, decide
+from bot.tools.evaluation import Figures, evaluate, format_figures, main, read_rows, tune, variants
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "eval" / "questions.jsonl"

@@ -10,8 +10,8 @@ import random
 import pytest
 
 from bot import messages as m
-from bot import telegram_delivery
-from tests.fake_telegram import FakeTelegram
+from bot.frontends.telegram import delivery
+from bot.tools.fakebotapi.server import FakeTelegram
 from tests.harness import BotHarness
 
 QUESTION = "lam giay khai sinh cho con"
@@ -73,7 +73,7 @@ async def test_a_press_is_answered_and_its_edit_made_despite_faults(
 async def test_a_send_refused_for_good_does_not_stop_the_bot(
     tg_bot: BotHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(telegram_delivery, "RETRY_BASE_SECONDS", 0.01)
+    monkeypatch.setattr(delivery, "RETRY_BASE_SECONDS", 0.01)
     tg_bot.fake.fault("sendMessage", "500", times=100)
     await tg_bot.say(QUESTION)  # gives up after a few tries, logs it
     tg_bot.fake.clear_faults()

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import events, feedback
 from bot import messages as m
-from bot.assistant import Assistant
+from bot.core import events
+from bot.core.assistant import Assistant
+from bot.features import feedback
 from bot.privacy import PHONE
 from tests.core_fixtures import command, make_assistant, payloads, press, text
 

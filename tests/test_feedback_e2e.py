@@ -11,8 +11,8 @@ import pytest
 
 from bot import messages as m
 from bot.privacy import ID_NUMBER, PHONE
-from bot.store import Database
-from tests.fake_telegram import FakeTelegram
+from bot.storage.database import Database
+from bot.tools.fakebotapi.server import FakeTelegram
 from tests.harness import CHAT, BotHarness, start_bot
 
 STAFF_CHAT = -100500

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from bot import flows
-from bot.catalogue import Guide, build
-from bot.flows import FINISHED, LEFT, FlowError, State
+from bot.catalogue.model import Guide, build
+from bot.features import flows
+from bot.features.flows import FINISHED, LEFT, FlowError, State
 from tests.core_fixtures import shipped_catalogue
 
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 
 from bot import messages as m
-from tests.fake_telegram import FakeTelegram, Outgoing
+from bot.tools.fakebotapi.server import FakeTelegram, Outgoing
 from tests.harness import BotProcess
 
 CHAT = 5005

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bot import handoff
 from bot import messages as m
-from bot.assistant import Assistant
+from bot.core.assistant import Assistant
+from bot.core.replies import Incoming
+from bot.features import handoff
 from bot.privacy import ID_NUMBER, PHONE
-from bot.replies import Incoming
-from bot.weeks import VIETNAM
+from bot.report.weeks import VIETNAM
 from tests.core_fixtures import CHAT, command, joined, make_assistant, payloads, press, text
 
 STAFF_CHAT = -100123

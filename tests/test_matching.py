@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot.catalogue import Catalogue, build, load
-from bot.matching import Candidate, Matcher, Thresholds, decide, detect_aspect
-from bot.national import NationalProcedure, load_national
+from bot.catalogue.loader import load
+from bot.catalogue.model import Catalogue, build
+from bot.catalogue.national import NationalProcedure, load_national
+from bot.matching.matcher import Candidate, Matcher, Thresholds, decide, detect_aspect
 
 ROOT = Path(__file__).resolve().parent.parent
 

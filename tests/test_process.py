@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.privacy import user_hash
-from tests.fake_telegram import FakeTelegram, Outgoing
+from bot.tools.fakebotapi.server import FakeTelegram, Outgoing
 from tests.harness import BotProcess
 
 PROCEDURE = "dang-ky-khai-sinh"

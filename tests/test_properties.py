@@ -14,14 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import ratelimit
-from bot.assistant import Assistant
+from bot.core import ratelimit
+from bot.core.assistant import Assistant
+from bot.core.ratelimit import FloodLimiter
+from bot.core.replies import MAX_CALLBACK_BYTES, MAX_TEXT, Incoming, Reply, split_text
+from bot.frontends.telegram.delivery import keyboard_markup
 from bot.messages import MENU_COMMANDS
-from bot.ratelimit import FloodLimiter
-from bot.replies import MAX_CALLBACK_BYTES, MAX_TEXT, Incoming, Reply, split_text
-from bot.telegram_delivery import keyboard_markup
+from bot.tools.fakebotapi.telegram_html import HtmlError, parse_html
 from tests.core_fixtures import make_assistant
-from tests.telegram_html import HtmlError, parse_html
 
 CITIZEN, NEIGHBOUR = 501, 502
 QUESTIONS = [

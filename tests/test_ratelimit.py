@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot import messages as m
-from bot import ratelimit
-from bot.ratelimit import FloodLimiter
+from bot.core import ratelimit
+from bot.core.ratelimit import FloodLimiter
 from tests.core_fixtures import make_assistant, text
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import bot.reload as reload_module
-from bot.catalogue import Catalogue, CatalogueError
-from bot.reload import CatalogueHolder, ReloadOutcome
+import bot.catalogue.reload as reload_module
+from bot.catalogue.model import Catalogue, CatalogueError
+from bot.catalogue.reload import CatalogueHolder, ReloadOutcome
 from tests.test_validation import BASE, REQUIRED, TODAY
 
 NEW_NAME = "Đăng ký kết hôn (đã sửa)"

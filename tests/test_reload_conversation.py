@@ -6,12 +6,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot.assistant import Assistant
-from bot.matching import Matcher
-from bot.reload import CatalogueHolder
-from bot.runtime import register_features
+from bot.app import register_features
+from bot.catalogue.reload import CatalogueHolder
+from bot.core.assistant import Assistant
+from bot.matching.matcher import Matcher
 from bot.settings import Settings
-from bot.store import Database
+from bot.storage.database import Database
 from tests.core_fixtures import CATALOGUE, command, joined, payloads, press, text
 
 

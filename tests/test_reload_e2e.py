@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.fake_telegram import FakeTelegram
+from bot.tools.fakebotapi.server import FakeTelegram
 from tests.harness import CATALOGUE, start_bot
 
 STAFF_CHAT = -100777

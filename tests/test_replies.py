@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.replies import MAX_TEXT, Button, split_text
+from bot.core.replies import MAX_TEXT, Button, split_text
 
 
 def test_short_text_is_one_part() -> None:

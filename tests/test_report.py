@@ -14,16 +14,17 @@ from pathlib import Path
 import pytest
 
 from bot import messages as m
-from bot.assistant import Assistant
-from bot.catalogue import Catalogue
+from bot.catalogue.model import Catalogue
 from bot.cli import main
+from bot.core.assistant import Assistant
+from bot.core.replies import MAX_TEXT
+from bot.features.retention import erase_user, purge
 from bot.privacy import ID_NUMBER, PHONE
-from bot.replies import MAX_TEXT
-from bot.report import Volume, WeeklyReport, build_report, stale_entries, stored_aggregate
-from bot.report_render import render, telegram_summary
-from bot.retention import erase_user, purge
-from bot.store import Database
-from bot.weeks import VIETNAM, Week
+from bot.report.output import render
+from bot.report.render import telegram_summary
+from bot.report.weekly import Volume, WeeklyReport, build_report, stale_entries, stored_aggregate
+from bot.report.weeks import VIETNAM, Week
+from bot.storage.database import Database
 from tests.core_fixtures import command, make_assistant, press, shipped_catalogue, text
 from tests.seed import WEEK, Seeded, seed_week
 
@@ -172,7 +173,7 @@ async def test_html_is_self_contained_with_svg_charts(db: Database, catalogue: C
 
 async def test_html_escapes_what_citizens_wrote(db: Database, catalogue: Catalogue) -> None:
     await seed_week(db, WEEK, scale=0.1)
-    from bot import events
+    from bot.core import events
 
     await events.record_unanswered(db, "u", "<b>hello</b> & <script>", "declined", at=_in_week())
     page = render(await build_report(db, WEEK, catalogue, now=NOW), "html")

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from bot import messages as m
-from bot import staff
-from bot.assistant import Assistant
-from bot.replies import MAX_TEXT, Reply
-from bot.weeks import VIETNAM, next_run
+from bot.core.assistant import Assistant
+from bot.core.replies import MAX_TEXT, Reply
+from bot.features import staff
+from bot.report.weeks import VIETNAM, next_run
 from tests.core_fixtures import command, make_assistant, text
 
 STAFF = 555

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import MIGRATIONS, Database
+from bot.storage.database import MIGRATIONS, Database
 
 
 async def test_migrations_run_once_and_are_recorded(tmp_path: Path) -> None:

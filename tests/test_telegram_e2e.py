@@ -7,12 +7,12 @@ import logging
 import pytest
 
 from bot import messages as m
+from bot.frontends.telegram.bot import send_rate
 from bot.messages import MENU_COMMANDS
 from bot.settings import SettingsError
-from bot.telegram_bot import send_rate
-from tests.fake_telegram import FakeTelegram
+from bot.tools.fakebotapi.server import FakeTelegram
+from bot.tools.fakebotapi.telegram_html import parse_html
 from tests.harness import BotHarness
-from tests.telegram_html import parse_html
 
 
 def refused(fake: FakeTelegram) -> list[str]:
@@ -122,7 +122,7 @@ async def test_two_citizens_are_answered_in_their_own_chats(tg_bot: BotHarness) 
 async def test_each_update_is_logged_in_one_line_without_personal_data(
     tg_bot: BotHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.telegram_bot")
+    caplog.set_level(logging.INFO, logger="bot.frontends.telegram.bot")
     await tg_bot.say("lam giay khai sinh cho con 0912345678")
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("update ")]
     assert len(lines) == 1

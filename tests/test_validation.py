@@ -16,9 +16,17 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import validation_spec
-from bot.catalogue import CatalogueError, load
-from bot.validation import Problem, Report, check_path, check_text, load_required, run_check
+from bot.catalogue import spec as catalogue_spec
+from bot.catalogue.loader import load
+from bot.catalogue.model import CatalogueError
+from bot.catalogue.validation import (
+    Problem,
+    Report,
+    check_path,
+    check_text,
+    load_required,
+    run_check,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = Path(__file__).resolve().parent / "broken"
@@ -141,13 +149,13 @@ def test_worked_example_in_the_staff_guide_is_valid() -> None:
 
 def schema_objects() -> dict[str, dict[str, Any]]:
     defs = SCHEMA["$defs"]
-    objects = {name: defs[name] for name in validation_spec.OBJECTS if name != "catalogue"}
+    objects = {name: defs[name] for name in catalogue_spec.OBJECTS if name != "catalogue"}
     return {"catalogue": SCHEMA, **objects}
 
 
-@pytest.mark.parametrize("name", list(validation_spec.OBJECTS))
+@pytest.mark.parametrize("name", list(catalogue_spec.OBJECTS))
 def test_schema_and_checker_know_the_same_fields(name: str) -> None:
-    specs = validation_spec.OBJECTS[name]
+    specs = catalogue_spec.OBJECTS[name]
     schema = schema_objects()[name]
     assert set(schema["properties"]) == set(specs)
     assert set(schema.get("required", [])) == {k for k, s in specs.items() if s.required}

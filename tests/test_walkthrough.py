@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bot import flows
 from bot import messages as m
-from bot.assistant import Assistant, Turn
-from bot.catalogue import Catalogue, Guide
-from bot.payloads import step_data
-from bot.replies import Incoming, Reply, esc
+from bot.catalogue.model import Catalogue, Guide
+from bot.core.assistant import Assistant, Turn
+from bot.core.payloads import step_data
+from bot.core.replies import Incoming, Reply, esc
+from bot.features import flows
 from tests.core_fixtures import command, joined, labels, make_assistant, payloads, press
 from tests.flow_fixtures import guide_steps, tiny, unlimited
 

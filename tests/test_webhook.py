@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import httpx
 
-from tests.fake_telegram import FakeTelegram
+from bot.tools.fakebotapi.server import FakeTelegram
 from tests.harness import BotProcess
 
 SECRET = "s3cret-Token_42"

@@ -1,0 +1,316 @@
+"""The procedures catalogue: typed, immutable objects built from `procedures.yaml`.
+
+Parsing here assumes a document that `validation` has already accepted; `load` runs the
+validation first and raises `CatalogueError` with every problem it found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Level = Literal["commune", "province", "ministry"]
+OnlineLevel = Literal["full", "partial", "none", "unknown"]
+DocumentKind = Literal["original", "copy", "certified-copy", "original-or-copy", "show", "data"]
+
+
+@dataclass(frozen=True)
+class Portal:
+    """A public service portal the catalogue links to."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Agency:
+    """An agency that receives or decides applications."""
+
+    id: str
+    name: str
+    level: Level
+    where: str
+    hours: str = ""
+    address: str = ""
+    phone: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Field:
+    """A field of procedures, used for browsing (Hộ tịch, Cư trú, ...)."""
+
+    id: str
+    name: str
+    icon: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document to bring or upload."""
+
+    name: str
+    kind: DocumentKind = "original"
+    count: int = 1
+    when: str = ""
+    form: str = ""
+    form_url: str = ""
+
+
+@dataclass(frozen=True)
+class Online:
+    """Whether and how a procedure can be done on the portal."""
+
+    level: OnlineLevel
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """An administrative procedure (thủ tục hành chính)."""
+
+    id: str
+    code: str
+    name: str
+    field: str
+    summary: str
+    agency: str
+    level: Level
+    documents: tuple[Document, ...]
+    time: str
+    fee: str
+    online: Online
+    legal_basis: tuple[str, ...]
+    verified: dt.date
+    aliases: tuple[str, ...] = ()
+    where: str = ""
+    steps: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    confirm: tuple[str, ...] = ()
+    fee_until: dt.date | None = None
+    related: tuple[str, ...] = ()
+    kind: Literal["procedure"] = "procedure"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button in a guide step that branches to another step."""
+
+    label: str
+    next: str = ""
+    procedure: str = ""
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class GuideStep:
+    """One step of a guide."""
+
+    id: str
+    title: str
+    text: str
+    link: str = ""
+    choices: tuple[Choice, ...] = ()
+    next: str = ""
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A step-by-step walkthrough of the online portal."""
+
+    id: str
+    name: str
+    summary: str
+    steps: tuple[GuideStep, ...]
+    verified: dt.date
+    aliases: tuple[str, ...] = ()
+    field: str = "truc-tuyen"
+    kind: Literal["guide"] = "guide"
+
+    def step(self, step_id: str) -> GuideStep | None:
+        """Return the step with that id, if any."""
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    def index(self, step_id: str) -> int:
+        """Return the position of a step, or -1."""
+        return next((i for i, s in enumerate(self.steps) if s.id == step_id), -1)
+
+
+Entry = Procedure | Guide
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The whole catalogue, as loaded from one YAML file."""
+
+    version: int
+    updated: dt.date
+    province: str
+    portals: Mapping[str, Portal]
+    hotline: str
+    hotline_note: str
+    fields: tuple[Field, ...]
+    agencies: Mapping[str, Agency]
+    vocabulary: Mapping[str, tuple[str, ...]]
+    procedures: Mapping[str, Procedure]
+    guides: Mapping[str, Guide]
+    source: str = ""
+    entries: Mapping[str, Entry] = field(default_factory=dict)
+
+    def get(self, entry_id: str) -> Entry | None:
+        """Return the procedure or guide with that id."""
+        return self.entries.get(entry_id)
+
+    def field_name(self, field_id: str) -> str:
+        """Return the display name of a field id."""
+        return next((f.name for f in self.fields if f.id == field_id), field_id)
+
+    def in_field(self, field_id: str) -> list[Entry]:
+        """Return the entries of a field, in catalogue order."""
+        return [e for e in self.entries.values() if e.field == field_id]
+
+
+class CatalogueError(Exception):
+    """The catalogue file cannot be used; `problems` lists why, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+def _document(raw: Mapping[str, Any]) -> Document:
+    return Document(
+        name=str(raw["name"]),
+        kind=raw.get("kind", "original"),
+        count=int(raw.get("count", 1)),
+        when=str(raw.get("when", "")),
+        form=str(raw.get("form", "")),
+        form_url=str(raw.get("form_url", "")),
+    )
+
+
+def _procedure(raw: Mapping[str, Any]) -> Procedure:
+    online = raw.get("online") or {"level": "none"}
+    return Procedure(
+        id=str(raw["id"]),
+        code=str(raw.get("code", "")),
+        name=str(raw["name"]),
+        field=str(raw["field"]),
+        summary=str(raw.get("summary", "")),
+        agency=str(raw["agency"]),
+        level=raw["level"],
+        documents=tuple(_document(d) for d in raw.get("documents") or ()),
+        time=str(raw.get("time", "")),
+        fee=str(raw.get("fee", "")),
+        online=Online(
+            level=online.get("level", "none"),
+            url=str(online.get("url", "")),
+            note=str(online.get("note", "")),
+        ),
+        legal_basis=_strings(raw.get("legal_basis")),
+        verified=_date(raw["verified"]),
+        aliases=_strings(raw.get("aliases")),
+        where=str(raw.get("where", "")),
+        steps=_strings(raw.get("steps")),
+        notes=_strings(raw.get("notes")),
+        confirm=_strings(raw.get("confirm")),
+        fee_until=_date(raw["fee_until"]) if raw.get("fee_until") else None,
+        related=_strings(raw.get("related")),
+    )
+
+
+def _guide(raw: Mapping[str, Any]) -> Guide:
+    steps = []
+    for step in raw.get("steps") or ():
+        choices = tuple(
+            Choice(
+                label=str(c["label"]),
+                next=str(c.get("next", "")),
+                procedure=str(c.get("procedure", "")),
+                link=str(c.get("link", "")),
+            )
+            for c in step.get("choices") or ()
+        )
+        steps.append(
+            GuideStep(
+                id=str(step["id"]),
+                title=str(step.get("title", "")),
+                text=str(step["text"]),
+                link=str(step.get("link", "")),
+                choices=choices,
+                next=str(step.get("next", "")),
+            )
+        )
+    return Guide(
+        id=str(raw["id"]),
+        name=str(raw["name"]),
+        summary=str(raw.get("summary", "")),
+        steps=tuple(steps),
+        verified=_date(raw["verified"]),
+        aliases=_strings(raw.get("aliases")),
+        field=str(raw.get("field", "truc-tuyen")),
+    )
+
+
+def build(data: Mapping[str, Any], source: str = "") -> Catalogue:
+    """Build a catalogue from an already validated YAML document."""
+    portals = {
+        key: Portal(name=str(p["name"]), url=str(p["url"]))
+        for key, p in (data.get("portals") or {}).items()
+    }
+    agencies = {
+        key: Agency(
+            id=key,
+            name=str(a["name"]),
+            level=a["level"],
+            where=str(a.get("where", "")),
+            hours=str(a.get("hours", "")),
+            address=str(a.get("address", "")),
+            phone=str(a.get("phone", "")),
+            notes=str(a.get("notes", "")),
+        )
+        for key, a in (data.get("agencies") or {}).items()
+    }
+    fields = tuple(
+        Field(id=str(f["id"]), name=str(f["name"]), icon=str(f.get("icon", "")))
+        for f in data.get("fields") or ()
+    )
+    vocabulary = {str(k): _strings(v) for k, v in (data.get("vocabulary") or {}).items()}
+    procedures = {p.id: p for p in (_procedure(r) for r in data.get("procedures") or ())}
+    guides = {g.id: g for g in (_guide(r) for r in data.get("guides") or ())}
+    hotline = data.get("hotline") or {}
+    entries: dict[str, Entry] = {**procedures, **guides}
+    return Catalogue(
+        version=int(data.get("version", 1)),
+        updated=_date(data["updated"]),
+        province=str(data.get("province", "")),
+        portals=portals,
+        hotline=str(hotline.get("number", "")),
+        hotline_note=str(hotline.get("note", "")),
+        fields=fields,
+        agencies=agencies,
+        vocabulary=vocabulary,
+        procedures=procedures,
+        guides=guides,
+        source=source,
+        entries=entries,
+    )

@@ -1,0 +1,64 @@
+"""The national procedures list (Cơ sở dữ liệu quốc gia về TTHC): a wide, shallow second tier.
+
+The curated catalogue answers in depth; this list only lets the bot name a procedure it has no
+card for and link to its page on the national portal.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "national-procedures.jsonl"
+
+
+@dataclass(frozen=True)
+class NationalProcedure:
+    """One procedure of the national database: its code, name and where it is described."""
+
+    code: str
+    name: str
+    level: str
+    field: str
+    agency: str
+    url: str
+    ministry: str
+
+    @property
+    def id(self) -> str:
+        """Return the candidate id used for this procedure, `tthc:<code>`."""
+        return f"tthc:{self.code}"
+
+
+def _clean(value: object) -> str:
+    # About a fifth of the crawled records hold decomposed Unicode and doubled spaces.
+    text = unicodedata.normalize("NFC", str(value or ""))
+    return " ".join(text.split()).rstrip(".")
+
+
+def parse_line(line: str) -> NationalProcedure:
+    """Build a national procedure from one JSON line of the crawl."""
+    raw = json.loads(line)
+    return NationalProcedure(
+        code=_clean(raw["code"]),
+        name=_clean(raw["name"]),
+        level=_clean(raw.get("level")),
+        field=_clean(raw.get("field")),
+        agency=_clean(raw.get("agency")),
+        url=str(raw.get("url") or ""),
+        ministry=str(raw.get("ministry") or ""),
+    )
+
+
+def load_national(path: Path | None = None) -> dict[str, NationalProcedure]:
+    """Load the national list, keyed by id (`tthc:<code>`), from the shipped file by default."""
+    source = DEFAULT_PATH if path is None else path
+    procedures: dict[str, NationalProcedure] = {}
+    with source.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                procedure = parse_line(line)
+                procedures.setdefault(procedure.id, procedure)
+    return procedures

@@ -1,0 +1,435 @@
+"""The assistant: turns one `Incoming` into the `Reply` objects to send. No Telegram here.
+
+Routing is table-driven: commands by name, buttons by the prefix of their payload
+(`prefix:arg:arg`). Feature modules (guides, checklists, feedback, staff tools) add their
+handlers through `Assistant.command`, `Assistant.button` and the hook lists, so this module
+stays the one place that decides what a turn means.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot import messages as m
+from bot.catalogue.model import Catalogue, Guide, Procedure
+from bot.catalogue.national import NationalProcedure
+from bot.core import cards, events, ratelimit
+from bot.core.events import Pending
+from bot.core.replies import Button, Incoming, Keyboard, Reply, Sender, esc, rows
+from bot.matching.matcher import Match, Matcher
+from bot.privacy import strip_personal, user_hash
+from bot.settings import Settings
+from bot.storage.database import Database
+from bot.text import fold
+
+log = logging.getLogger(__name__)
+
+# Only the start of a very long message is read: a question fits in a few lines, and matching
+# cost grows with length.
+MAX_QUESTION_CHARS = 600
+CONTEXT_CHATS = 20_000
+
+
+class Snapshot(Protocol):
+    """A catalogue and the index built for it (bot.catalogue.reload.Loaded fits)."""
+
+    @property
+    def catalogue(self) -> Catalogue: ...
+
+    @property
+    def index(self) -> Matcher: ...
+
+
+class Source(Protocol):
+    """Where the assistant reads the snapshot in service (a `CatalogueHolder` fits)."""
+
+    @property
+    def current(self) -> Snapshot: ...
+
+
+@dataclass
+class ChatContext:
+    """What the assistant remembers of a chat between turns, in memory only."""
+
+    last_entry: str | None = None
+    last_question: str = ""
+
+
+@dataclass
+class Turn:
+    """Everything a handler needs for one incoming event."""
+
+    incoming: Incoming
+    catalogue: Catalogue
+    matcher: Matcher
+    user: str
+    context: ChatContext
+    assistant: Assistant
+    args: list[str] = field(default_factory=list)
+    # What the bot waits for this user to type, once read (Turn.waiting; for the text hooks).
+    pending: Pending | None = None
+    pending_read: bool = False
+
+    @property
+    def settings(self) -> Settings:
+        """The bot's settings."""
+        return self.assistant.settings
+
+    @property
+    def db(self) -> Database:
+        """The bot's database."""
+        return self.assistant.db
+
+    async def waiting(self, kinds: tuple[str, ...]) -> Pending | None:
+        """What the bot waits for from this user, if one of `kinds` (read once per turn)."""
+        if not self.pending_read:
+            self.pending = await events.read_pending(self.db, self.user)
+            self.pending_read = True
+        found = self.pending
+        return found if found is not None and found.kind in kinds else None
+
+    async def stop_waiting(self, found: Pending) -> None:
+        """Stop waiting for what `waiting` found."""
+        await events.forget_pending(self.db, self.user, found.kind)
+        self.pending = None
+
+
+Handler = Callable[[Turn], Awaitable[list[Reply]]]
+TextHook = Callable[[Turn], Awaitable[list[Reply] | None]]
+CancelHook = Callable[[Turn], Awaitable[bool]]
+CardHook = Callable[[Turn, Procedure], list[tuple[Button, ...]]]
+MenuHook = Callable[[Turn], Awaitable[list[tuple[Button, ...]]]]
+AnswerHook = Callable[[Turn, str, Match | None], Awaitable[None]]
+# Called once when a front end that can push messages starts (weekly report, hand-offs).
+StartupHook = Callable[[Sender], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Static:
+    """A fixed catalogue and index, for tools and tests that need no reload."""
+
+    catalogue: Catalogue
+    index: Matcher
+
+    @property
+    def current(self) -> Static:
+        """Itself: a static source never changes."""
+        return self
+
+
+class Assistant:
+    """The conversation core shared by the Telegram bot and the terminal chat."""
+
+    def __init__(
+        self,
+        source: Source,
+        db: Database,
+        settings: Settings,
+        national: dict[str, NationalProcedure] | None = None,
+    ) -> None:
+        self.source = source
+        self.db = db
+        self.settings = settings
+        self.national = national or {}
+        self.commands: dict[str, Handler] = {}
+        self.buttons: dict[str, Handler] = {}
+        self.staff_commands: set[str] = set()
+        self.text_hooks: list[TextHook] = []
+        self.cancel_hooks: list[CancelHook] = []
+        self.card_hooks: list[CardHook] = []
+        self.menu_hooks: list[MenuHook] = []
+        self.answer_hooks: list[AnswerHook] = []
+        self.startup_hooks: list[StartupHook] = []
+        self._contexts: OrderedDict[int, ChatContext] = OrderedDict()
+        self._register_core()
+
+    # --- registration ----------------------------------------------------------------------
+
+    def command(self, name: str, handler: Handler, staff: bool = False) -> None:
+        """Route `/name` to a handler; staff commands are invisible to everyone else."""
+        self.commands[name] = handler
+        if staff:
+            self.staff_commands.add(name)
+
+    def button(self, prefix: str, handler: Handler) -> None:
+        """Route button payloads `prefix:...` to a handler."""
+        self.buttons[prefix] = handler
+
+    def _register_core(self) -> None:
+        for name in ("start", "menu"):
+            self.command(name, self._start)
+        self.command("help", self._help)
+        self.command("trogiup", self._help)
+        self.command("thutuc", self._fields)
+        self.command("huongdan", self._guides)
+        self.command("huy", self._cancel)
+        self.button("m", self._start)
+        self.button("F", self._fields)
+        self.button("f", self._field)
+        self.button("G", self._guides)
+        self.button("p", self._entry)
+        self.button("s", self._section)
+        self.button("x", self._none_of_these)
+
+    # --- the turn --------------------------------------------------------------------------
+
+    def snapshot(self) -> tuple[Catalogue, Matcher]:
+        """The catalogue and index in service right now, read once per turn."""
+        current = self.source.current
+        return current.catalogue, current.index
+
+    def context_for(self, chat_id: int) -> ChatContext:
+        """The remembered context of a chat (least recently used chats are forgotten)."""
+        ctx = self._contexts.pop(chat_id, None) or ChatContext()
+        self._contexts[chat_id] = ctx
+        if len(self._contexts) > CONTEXT_CHATS:
+            self._contexts.popitem(last=False)
+        return ctx
+
+    def user_key(self, user_id: int) -> str:
+        """The salted hash under which a user's data is stored."""
+        return user_hash(user_id, self.settings.salt)
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Answer one incoming event."""
+        slowed = ratelimit.gate(self, incoming)  # a citizen flooding the bot waits politely
+        if slowed is not None:
+            return slowed
+        catalogue, matcher = self.snapshot()
+        turn = Turn(
+            incoming=incoming,
+            catalogue=catalogue,
+            matcher=matcher,
+            user=self.user_key(incoming.user_id),
+            context=self.context_for(incoming.chat_id),
+            assistant=self,
+        )
+        if incoming.kind == "media":
+            return [Reply(m.MEDIA_HINT.get(incoming.media, m.MEDIA_OTHER))]
+        if incoming.kind == "command":
+            return await self._on_command(turn)
+        if incoming.kind == "button":
+            return await self._on_button(turn)
+        return await self._on_text(turn)
+
+    async def _on_command(self, turn: Turn) -> list[Reply]:
+        name = turn.incoming.command.lower()
+        handler = self.commands.get(name)
+        if handler is None or (
+            name in self.staff_commands and not self.settings.is_staff(turn.incoming.user_id)
+        ):
+            return [Reply(m.UNKNOWN_COMMAND)]
+        turn.args = turn.incoming.args.split()
+        return await handler(turn)
+
+    async def _on_button(self, turn: Turn) -> list[Reply]:
+        prefix, _, rest = turn.incoming.data.partition(":")
+        handler = self.buttons.get(prefix)
+        if handler is None:
+            return self.stale()
+        turn.args = rest.split(":") if rest else []
+        return await handler(turn)
+
+    async def _on_text(self, turn: Turn) -> list[Reply]:
+        text = turn.incoming.text.strip()
+        if not text:
+            return [Reply(m.EMPTY_TEXT)]
+        prefix: list[Reply] = []
+        if len(text) > MAX_QUESTION_CHARS:
+            text = text[:MAX_QUESTION_CHARS]
+            prefix.append(Reply(m.TOO_LONG))
+        for hook in self.text_hooks:
+            answered = await hook(turn)
+            if answered is not None:
+                return answered
+        small_talk = _small_talk(text)
+        if small_talk:
+            return [*prefix, Reply(small_talk, self.fields_keyboard(turn.catalogue))]
+        # Phone and id numbers say nothing about the procedure; they only blur the match.
+        question = strip_personal(text) or text
+        match = turn.matcher.match(question, top=3, context=turn.context.last_entry)
+        turn.context.last_question = text
+        await events.record_question(self.db, turn.user, text, match)
+        for answer_hook in self.answer_hooks:
+            await answer_hook(turn, text, match)
+        return prefix + await self._answer(turn, match)
+
+    async def _answer(self, turn: Turn, match: Match) -> list[Reply]:
+        top = match.candidates[0].id if match.candidates else None
+        if match.decision == "answer" and top:
+            section = cards.ASPECT_SECTION.get(match.aspect or "")
+            replies = self.entry_replies(turn, top, section)
+            if replies:
+                return replies
+        if match.decision in ("answer", "clarify") and match.candidates:
+            buttons = [
+                Button(self.entry_label(turn.catalogue, c.id), data=f"p:{c.id}")
+                for c in match.candidates[:3]
+                if self.entry_label(turn.catalogue, c.id)
+            ]
+            buttons.append(Button(m.BUTTON_NONE_OF_THESE, data="x"))
+            return [Reply(m.CLARIFY, rows(*buttons))]
+        await events.record_unanswered(self.db, turn.user, turn.context.last_question, "declined")
+        return [self.not_found(turn)]
+
+    # --- replies shared with feature modules -----------------------------------------------
+
+    def not_found(self, turn: Turn) -> Reply:
+        """The kind 'I do not know' with the field menu, the hotline and a hand-off."""
+        catalogue = turn.catalogue
+        text = m.NOT_FOUND.format(
+            hotline=esc(catalogue.hotline), hotline_note=esc(catalogue.hotline_note)
+        )
+        keyboard = [(Button(m.BUTTON_FIELDS, data="F"),)]
+        # Hand-off needs a staff chat to send to (the terminal chat has none).
+        if "gapcanbo" in self.commands and self.settings.staff_chat_id is not None:
+            keyboard.append((Button(m.BUTTON_HANDOFF, data="h"),))
+        return Reply(text, tuple(keyboard))
+
+    def stale(self) -> list[Reply]:
+        """Answer a button the bot no longer understands: a toast and a way back."""
+        return [
+            Reply(
+                m.STALE_BUTTON_TEXT,
+                rows(Button(m.BUTTON_MENU, data="m")),
+                notice=m.STALE_BUTTON,
+            )
+        ]
+
+    def entry_label(self, catalogue: Catalogue, entry_id: str) -> str:
+        """A short button label for a catalogue or national entry."""
+        entry = catalogue.get(entry_id)
+        name = entry.name if entry else ""
+        if not entry and entry_id in self.national:
+            name = self.national[entry_id].name
+        return name if len(name) <= 60 else name[:57].rstrip() + "…"
+
+    def entry_replies(
+        self, turn: Turn, entry_id: str, section: str | None = None, edit: bool = False
+    ) -> list[Reply]:
+        """The card of a procedure, guide or national entry; empty if the id is unknown."""
+        entry = turn.catalogue.get(entry_id)
+        if isinstance(entry, Procedure):
+            turn.context.last_entry = entry.id
+            if section:
+                text = cards.section_text(turn.catalogue, entry, section)
+            else:
+                text = cards.card_text(turn.catalogue, entry)
+            keyboard = list(cards.section_buttons(entry, section))
+            for hook in self.card_hooks:
+                keyboard.extend(hook(turn, entry))
+            return [Reply(text, tuple(keyboard), edit=edit)]
+        if isinstance(entry, Guide):
+            turn.context.last_entry = entry.id
+            start = rows(
+                Button(m.BUTTON_START_GUIDE, data=f"g:{entry.id}"), Button(m.BUTTON_MENU, data="m")
+            )
+            return [Reply(cards.guide_text(entry), start, edit=edit)]
+        national = self.national.get(entry_id)
+        if national is not None:
+            turn.context.last_entry = None
+            buttons: list[tuple[Button, ...]] = []
+            if national.url.startswith("http"):
+                buttons.append((Button(m.BUTTON_OFFICIAL_PAGE, url=national.url),))
+            buttons.append((Button(m.BUTTON_FIELDS, data="F"),))
+            return [Reply(cards.national_text(national), tuple(buttons), edit=edit)]
+        return []
+
+    def fields_keyboard(self, catalogue: Catalogue) -> Keyboard:
+        """Two buttons a row, one per field that has entries."""
+        buttons = [
+            Button(f"{f.icon} {f.name}".strip(), data=f"f:{f.id}")
+            for f in catalogue.fields
+            if catalogue.in_field(f.id)
+        ]
+        return rows(*buttons, width=2)
+
+    # --- core handlers ---------------------------------------------------------------------
+
+    async def _start(self, turn: Turn) -> list[Reply]:
+        if turn.args and turn.incoming.kind == "command":
+            # A deep link from a poster: t.me/<bot>?start=<entry id>.
+            replies = self.entry_replies(turn, turn.args[0].replace("_", "."))
+            if replies:
+                return replies
+        keyboard = list(self.fields_keyboard(turn.catalogue))
+        for hook in self.menu_hooks:
+            keyboard[:0] = await hook(turn)
+        keyboard.append((Button(m.BUTTON_GUIDES, data="G"),))
+        text = m.GREETING.format(bot_name=m.BOT_NAME)
+        return [Reply(text, tuple(keyboard), edit=turn.incoming.kind == "button")]
+
+    async def _help(self, turn: Turn) -> list[Reply]:
+        return [Reply(m.HELP, rows(Button(m.BUTTON_FIELDS, data="F")))]
+
+    async def _fields(self, turn: Turn) -> list[Reply]:
+        keyboard = self.fields_keyboard(turn.catalogue)
+        return [Reply(m.FIELDS_TITLE, keyboard, edit=turn.incoming.kind == "button")]
+
+    async def _field(self, turn: Turn) -> list[Reply]:
+        field_id = turn.args[0] if turn.args else ""
+        known = next((f for f in turn.catalogue.fields if f.id == field_id), None)
+        if known is None:
+            return self.stale()
+        entries = turn.catalogue.in_field(field_id)
+        label = self.entry_label
+        buttons = [Button(label(turn.catalogue, e.id), data=f"p:{e.id}") for e in entries]
+        buttons.append(Button(m.BUTTON_BACK_TO_FIELDS, data="F"))
+        text = m.FIELD_TITLE.format(icon=known.icon, name=esc(known.name))
+        if not entries:
+            text = m.FIELD_EMPTY
+        return [Reply(text, rows(*buttons), edit=True)]
+
+    async def _guides(self, turn: Turn) -> list[Reply]:
+        buttons = [
+            Button(g.name if len(g.name) <= 60 else g.name[:57] + "…", data=f"p:{g.id}")
+            for g in turn.catalogue.guides.values()
+        ]
+        return [Reply(m.GUIDES_TITLE, rows(*buttons), edit=turn.incoming.kind == "button")]
+
+    async def _entry(self, turn: Turn) -> list[Reply]:
+        entry_id = ":".join(turn.args)
+        replies = self.entry_replies(turn, entry_id)
+        return replies or self.stale()
+
+    async def _section(self, turn: Turn) -> list[Reply]:
+        if len(turn.args) != 2 or turn.args[1] not in m.SECTION_TITLES:
+            return self.stale()
+        entry = turn.catalogue.get(turn.args[0])
+        if not isinstance(entry, Procedure):
+            return self.stale()
+        return self.entry_replies(turn, entry.id, turn.args[1], edit=True)
+
+    async def _none_of_these(self, turn: Turn) -> list[Reply]:
+        question = turn.context.last_question
+        if question:
+            await events.record_unanswered(self.db, turn.user, question, "none-of-these")
+        text = m.NONE_OF_THESE.format(hotline=esc(turn.catalogue.hotline))
+        reply = self.not_found(turn)
+        return [Reply(text, reply.buttons, edit=True)]
+
+    async def _cancel(self, turn: Turn) -> list[Reply]:
+        cancelled = False
+        for hook in self.cancel_hooks:
+            cancelled = await hook(turn) or cancelled
+        turn.context.last_entry = None
+        return [Reply(m.CANCELLED if cancelled else m.NOTHING_TO_CANCEL)]
+
+
+_HELLO = {"xin chao", "chao", "chao ban", "hello", "hi", "alo", "chao ad", "chao admin", "hey"}
+_THANKS = {"cam on", "cam on ban", "cam on nhieu", "thanks", "thank you", "tks", "ok cam on"}
+
+
+def _small_talk(text: str) -> str:
+    """A friendly answer to a bare greeting or thanks, else ''."""
+    key = fold(text).strip(" !.?")
+    key = " ".join(w for w in key.split() if w not in {"a", "ad", "nhe", "nha", "nhieu"}) or key
+    if key in _HELLO or fold(text).strip(" !.?") in _HELLO:
+        return m.HELLO_REPLY
+    if key in _THANKS or fold(text).strip(" !.?") in _THANKS:
+        return m.THANKS_REPLY
+    return ""

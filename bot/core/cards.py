@@ -1,0 +1,211 @@
+"""The procedure card: a short summary first, each section one button away."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot import messages as m
+from bot.catalogue.model import Agency, Catalogue, Document, Guide, Procedure
+from bot.catalogue.national import NationalProcedure
+from bot.core.replies import Button, Keyboard, esc
+
+Section = str  # one of SECTIONS
+SECTIONS: tuple[Section, ...] = ("documents", "place", "time", "online", "steps", "legal", "notes")
+# Aspects the matcher detects map onto card sections.
+ASPECT_SECTION = {
+    "documents": "documents",
+    "fee": "time",
+    "time": "time",
+    "place": "place",
+    "online": "online",
+    "legal": "legal",
+    "steps": "steps",
+}
+
+
+def vn_date(day: dt.date) -> str:
+    """A date as Vietnamese readers write it: 27/11/2026."""
+    return day.strftime("%d/%m/%Y")
+
+
+def where_text(catalogue: Catalogue, procedure: Procedure) -> str:
+    """Where to submit, from the entry or its agency."""
+    agency = catalogue.agencies.get(procedure.agency)
+    return procedure.where or (agency.where if agency else "")
+
+
+def fee_text(procedure: Procedure) -> str:
+    """The fee, with the end date of a temporary reduction."""
+    if procedure.fee_until:
+        return f"{procedure.fee} {m.FEE_UNTIL.format(date=vn_date(procedure.fee_until))}"
+    return procedure.fee
+
+
+def card_header(catalogue: Catalogue, procedure: Procedure) -> list[str]:
+    """Title, code, field and level."""
+    lines = [f"📋 <b>{esc(procedure.name)}</b>"]
+    code = procedure.code or "—"
+    lines.append(
+        m.CARD_CODE.format(
+            code=esc(code),
+            field=esc(catalogue.field_name(procedure.field)),
+            level=m.LEVEL[procedure.level],
+        )
+    )
+    return lines
+
+
+def card_text(catalogue: Catalogue, procedure: Procedure) -> str:
+    """The short card: what, where, how long, how much, online or not."""
+    lines = card_header(catalogue, procedure)
+    if procedure.summary:
+        lines.append(f"<i>{esc(procedure.summary)}</i>")
+    lines.append("")
+    lines.append(m.CARD_WHERE.format(where=esc(where_text(catalogue, procedure))))
+    lines.append(m.CARD_TIME.format(time=esc(procedure.time)))
+    lines.append(m.CARD_FEE.format(fee=esc(fee_text(procedure))))
+    lines.append(m.CARD_ONLINE.format(online=m.ONLINE[procedure.online.level]))
+    lines.append(m.CARD_DOCS_COUNT.format(count=len(procedure.documents)))
+    lines.extend(confirm_lines(procedure))
+    lines.append("")
+    lines.append(m.CARD_VERIFIED.format(date=vn_date(procedure.verified)))
+    lines.append(m.FEEDBACK_QUESTION)
+    return "\n".join(lines)
+
+
+def confirm_lines(procedure: Procedure) -> list[str]:
+    """Facts the catalogue could not confirm, to check at the counter."""
+    if not procedure.confirm:
+        return []
+    return ["", m.CARD_CONFIRM, *(f"• {esc(c)}" for c in procedure.confirm)]
+
+
+def section_text(catalogue: Catalogue, procedure: Procedure, section: Section) -> str:
+    """One section of the card, under the card's title."""
+    title = f"📋 <b>{esc(procedure.name)}</b>\n<b>{m.SECTION_TITLES[section]}</b>\n"
+    body = _SECTION_BODIES[section](catalogue, procedure)
+    return title + "\n".join(body)
+
+
+def document_kind(doc: Document) -> str:
+    """How a document is handed in: '2 bản sao', 'mang bản chính để xuất trình'..."""
+    if doc.kind in ("show", "data"):
+        return m.DOC_KIND[doc.kind]
+    return f"{doc.count} {m.DOC_KIND[doc.kind]}"
+
+
+def _documents(catalogue: Catalogue, procedure: Procedure) -> list[str]:
+    if not procedure.documents:
+        return [m.NO_DOCUMENTS]
+    lines = []
+    for n, doc in enumerate(procedure.documents, 1):
+        lines.append(m.DOC_LINE.format(n=n, name=esc(doc.name), kind=document_kind(doc)))
+        if doc.when:
+            lines.append(m.DOC_WHEN.format(when=esc(doc.when)))
+        if doc.form:
+            form = esc(doc.form)
+            if doc.form_url:
+                form = f'<a href="{esc(doc.form_url)}">{form}</a>'
+            lines.append(m.DOC_FORM.format(form=form))
+    return lines
+
+
+def agency_contact(agency: Agency) -> list[str]:
+    """The address, phone and opening hours of an agency, where the catalogue has them."""
+    lines = []
+    if agency.address:
+        lines.append(m.AGENCY_ADDRESS.format(address=esc(agency.address)))
+    if agency.phone:
+        lines.append(m.AGENCY_PHONE.format(phone=esc(agency.phone)))
+    if agency.hours:
+        lines.append(m.AGENCY_HOURS.format(hours=esc(agency.hours)))
+    return lines
+
+
+def _place(catalogue: Catalogue, procedure: Procedure) -> list[str]:
+    lines = [esc(where_text(catalogue, procedure))]
+    agency = catalogue.agencies.get(procedure.agency)
+    if agency:
+        lines.append("")
+        lines.append(m.AGENCY_LINE.format(name=esc(agency.name), level=m.LEVEL[agency.level]))
+        lines.extend(agency_contact(agency))
+        if agency.notes:
+            lines.append(f"<i>{esc(agency.notes)}</i>")
+    return lines
+
+
+def _time(catalogue: Catalogue, procedure: Procedure) -> list[str]:
+    lines = [
+        m.CARD_TIME.format(time=esc(procedure.time)),
+        m.CARD_FEE.format(fee=esc(fee_text(procedure))),
+    ]
+    return lines + confirm_lines(procedure)
+
+
+def _online(catalogue: Catalogue, procedure: Procedure) -> list[str]:
+    lines = [m.ONLINE[procedure.online.level] + "."]
+    if procedure.online.note:
+        lines.append(esc(procedure.online.note))
+    if procedure.online.url and procedure.online.level != "none":
+        lines.append(m.ONLINE_LINK.format(url=esc(procedure.online.url)))
+    return lines
+
+
+def _steps(catalogue: Catalogue, procedure: Procedure) -> list[str]:
+    if not procedure.steps:
+        return [m.STEPS_EMPTY]
+    return [f"{n}. {esc(step)}" for n, step in enumerate(procedure.steps, 1)]
+
+
+def _legal(catalogue: Catalogue, procedure: Procedure) -> list[str]:
+    if not procedure.legal_basis:
+        return [m.LEGAL_EMPTY]
+    return [f"• {esc(item)}" for item in procedure.legal_basis]
+
+
+def _notes(catalogue: Catalogue, procedure: Procedure) -> list[str]:
+    lines = [f"• {esc(note)}" for note in procedure.notes] + confirm_lines(procedure)
+    return lines or [m.STEPS_EMPTY]
+
+
+_SECTION_BODIES = {
+    "documents": _documents,
+    "place": _place,
+    "time": _time,
+    "fee": _time,
+    "online": _online,
+    "steps": _steps,
+    "legal": _legal,
+    "notes": _notes,
+}
+
+
+def section_buttons(procedure: Procedure, current: Section | None = None) -> Keyboard:
+    """Buttons that open each section of a card (the one on screen is left out)."""
+    has_notes = bool(procedure.notes or procedure.confirm)
+    sections = [s for s in SECTIONS if s != current and (s != "notes" or has_notes)]
+    buttons = [Button(m.SECTION_TITLES[s], data=f"s:{procedure.id}:{s}") for s in sections]
+    if current is not None:
+        buttons.insert(0, Button(m.BUTTON_SUMMARY, data=f"p:{procedure.id}"))
+    keyboard = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+    if procedure.online.level != "none" and procedure.online.url:
+        keyboard.append((Button(m.BUTTON_SUBMIT_ONLINE, url=procedure.online.url),))
+    return tuple(keyboard)
+
+
+def guide_text(guide: Guide) -> str:
+    """The introduction of a guide, before its first step."""
+    return m.GUIDE_CARD.format(
+        name=esc(guide.name), summary=esc(guide.summary), count=len(guide.steps)
+    )
+
+
+def national_text(entry: NationalProcedure) -> str:
+    """Basic information on a procedure from the national database."""
+    return m.NATIONAL_CARD.format(
+        name=esc(entry.name),
+        code=esc(entry.code),
+        level=esc(entry.level),
+        field=esc(entry.field),
+        agency=esc(entry.agency),
+    )

@@ -1,0 +1,113 @@
+"""What the weekly review needs to know happened: questions asked and questions not answered;
+and what the bot is waiting for a citizen to type next (a comment, a question for staff).
+
+Everything a citizen typed is redacted before it reaches the database. Questions asked and
+declined are analytics, confirmed to nobody: they are queued and written in batches
+(`Database.later`), so that a question costs no transaction of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.matching.matcher import Match
+from bot.privacy import redact
+from bot.storage.database import Database, utcnow
+from bot.text import normalize
+
+# Stored questions are cut to this length: the review needs the gist, not a life story.
+STORED_CHARS = 300
+
+
+def clean(text: str, limit: int = STORED_CHARS) -> str:
+    """Citizen text as it may be stored: redacted, trimmed, cut to `limit` characters."""
+    return redact(text.strip())[:limit].strip()
+
+
+async def record_question(
+    db: Database, user: str, text: str, match: Match, at: str | None = None
+) -> None:
+    """Log a question with how the bot read it (queued: written within a moment)."""
+    top = match.candidates[0] if match.candidates else None
+    stored = clean(text)
+    db.later(
+        "INSERT INTO questions (at, user_hash, text, normalized, decision, entry_id, score) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            at or utcnow(),
+            user,
+            stored,
+            normalize(stored),
+            match.decision,
+            top.id if top else None,
+            top.score if top else None,
+        ),
+    )
+
+
+async def record_unanswered(
+    db: Database, user: str, text: str, reason: str, at: str | None = None
+) -> None:
+    """Log a question the bot declined, or whose suggestions the citizen refused (queued)."""
+    stored = clean(text)
+    if not stored:
+        return
+    db.later(
+        "INSERT INTO unanswered (at, user_hash, text, normalized, reason) VALUES (?, ?, ?, ?, ?)",
+        (at or utcnow(), user, stored, normalize(stored), reason),
+    )
+
+
+# --- pending input: the next text a citizen types answers a question of the bot -------------
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What the bot waits for from one user, and since when."""
+
+    kind: str
+    payload: str
+    at: dt.datetime
+
+    def age(self, now: dt.datetime | None = None) -> dt.timedelta:
+        """How long the bot has been waiting."""
+        return (now or dt.datetime.now(dt.UTC)) - self.at
+
+
+async def set_pending(db: Database, user: str, kind: str, payload: str = "") -> None:
+    """Wait for the user's next text (replacing whatever the bot waited for before)."""
+    await db.execute(
+        "INSERT OR REPLACE INTO pending_input (user_hash, kind, payload, at) VALUES (?, ?, ?, ?)",
+        (user, kind, payload, utcnow()),
+    )
+
+
+async def read_pending(db: Database, user: str) -> Pending | None:
+    """What the bot waits for from this user, of whatever kind (committed)."""
+    sql = "SELECT kind, payload, at FROM pending_input WHERE user_hash = ?"
+    rows = await db.peek(sql, (user,))
+    if not rows:
+        return None
+    row = rows[0]
+    return Pending(row[0], row[1], dt.datetime.fromisoformat(row[2]))
+
+
+async def pending(db: Database, user: str, kinds: tuple[str, ...]) -> Pending | None:
+    """What the bot waits for from this user, if it is one of `kinds`."""
+    found = await read_pending(db, user)
+    return found if found is not None and found.kind in kinds else None
+
+
+async def clear_pending(db: Database, user: str, kinds: tuple[str, ...]) -> bool:
+    """Stop waiting for the user's text if it is one of `kinds`; True if something was waiting."""
+    found = await pending(db, user, kinds)
+    if found is None:
+        return False
+    await forget_pending(db, user, found.kind)
+    return True
+
+
+async def forget_pending(db: Database, user: str, kind: str) -> None:
+    """Stop waiting for the user's text of this kind, without reading it first."""
+    await db.execute("DELETE FROM pending_input WHERE user_hash = ? AND kind = ?", (user, kind))

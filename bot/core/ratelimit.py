@@ -1,0 +1,108 @@
+"""A per-citizen token bucket, so that one person flooding the bot cannot slow it for others.
+
+Each citizen has a bucket of `burst` tokens that refills at `rate` tokens a second; every
+message, command or button press takes one. When the bucket is empty the citizen gets one
+polite "please slow down" and then silence until a token is back. Pure and clock-injectable;
+`gate` is what the assistant calls at the top of every turn.
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from bot import messages as m
+from bot.core.replies import Incoming, Reply
+
+# A person reads and types: a few messages in a row, then pauses. Clicking through a card's
+# sections or ticking a checklist is the fastest honest use, and fits in the burst.
+BURST = 20
+RATE = 1.0  # tokens per second
+MAX_TRACKED = 50_000  # buckets kept in memory; the least recently seen are forgotten
+
+Verdict = Literal["ok", "warn", "drop"]
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    at: float
+    warned: bool = False
+
+
+class FloodLimiter:
+    """Token buckets per user id: `check(user_id)` says ok, warn (first refusal) or drop."""
+
+    def __init__(
+        self,
+        burst: int = BURST,
+        rate: float = RATE,
+        clock: Callable[[], float] = time.monotonic,
+        max_tracked: int = MAX_TRACKED,
+    ) -> None:
+        self.burst = burst
+        self.rate = rate
+        self.clock = clock
+        self.max_tracked = max_tracked
+        self._buckets: OrderedDict[int, _Bucket] = OrderedDict()
+
+    def check(self, user_id: int) -> Verdict:
+        """Take a token for this user: 'ok', or 'warn' once when empty, then 'drop'."""
+        now = self.clock()
+        bucket = self._buckets.pop(user_id, None) or _Bucket(float(self.burst), now)
+        self._buckets[user_id] = bucket
+        if len(self._buckets) > self.max_tracked:
+            self._buckets.popitem(last=False)
+        bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.at) * self.rate)
+        bucket.at = now
+        if bucket.tokens >= 1.0:
+            bucket.tokens -= 1.0
+            bucket.warned = False
+            return "ok"
+        if bucket.warned:
+            return "drop"
+        bucket.warned = True
+        return "warn"
+
+
+class _Limited(Protocol):
+    """What `gate` needs of the assistant: its settings, to let staff through."""
+
+    @property
+    def settings(self) -> _Staff: ...
+
+
+class _Staff(Protocol):
+    def is_staff(self, user_id: int) -> bool: ...
+
+
+_LIMITERS: weakref.WeakKeyDictionary[object, FloodLimiter] = weakref.WeakKeyDictionary()
+
+
+def limiter_for(owner: object) -> FloodLimiter:
+    """The limiter of one assistant (created with the defaults on first use)."""
+    limiter = _LIMITERS.get(owner)
+    if limiter is None:
+        limiter = _LIMITERS[owner] = FloodLimiter()
+    return limiter
+
+
+def install(owner: object, limiter: FloodLimiter) -> None:
+    """Give an assistant its own limiter (other limits, a test clock)."""
+    _LIMITERS[owner] = limiter
+
+
+def gate(owner: _Limited, incoming: Incoming) -> list[Reply] | None:
+    """None to answer this turn; else the replies instead of it (one polite notice, then none)."""
+    if owner.settings.is_staff(incoming.user_id):
+        return None
+    verdict = limiter_for(owner).check(incoming.user_id)
+    if verdict == "ok":
+        return None
+    if verdict == "warn":
+        return [Reply(m.SLOW_DOWN, notice=m.SLOW_DOWN[:190])]
+    return []

@@ -1,0 +1,227 @@
+"""Hand-off to staff: a citizen's question goes to the staff chat, a staff reply comes back.
+
+The citizen asks with /gapcanbo or the "Gặp cán bộ" button (`h`), agrees (`h:ok`), and their
+last question (or the next text they type) is posted to BOT_STAFF_CHAT_ID with a tag `#HS<id>`.
+A staff member answers by replying to that message; the bot finds the tag in the message
+replied to and delivers the answer to the citizen's chat. The staff chat sees the redacted
+question only, never the citizen's name or Telegram id.
+
+Buttons: h (ask to confirm), h:ok (send), h:new (type another question), h:no (cancel).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bot import messages as m
+from bot.core import events
+from bot.core.assistant import Assistant, Turn
+from bot.core.replies import Button, Reply, esc, rows
+from bot.report.weeks import local_zone
+from bot.storage.database import Database, utcnow
+
+PREFIX = "h"
+CONFIRM = "handoff-confirm"
+TYPING = "handoff"
+TAG = re.compile(r"#HS(\d+)\b")
+# The question typed after agreeing is taken within this time; later text is a new question.
+TYPING_WINDOW = dt.timedelta(minutes=30)
+MAX_PER_DAY = 5
+# The usual opening hours of the one-stop counters (public holidays are not known here).
+OPEN_HOURS = ((dt.time(7, 30), dt.time(11, 30)), (dt.time(13, 30), dt.time(17, 0)))
+
+
+def next_opening(now: dt.datetime) -> dt.datetime | None:
+    """None during the usual working hours, else when they next begin (same time zone)."""
+    for days in range(8):
+        day = (now + dt.timedelta(days=days)).date()
+        if day.weekday() >= 5:
+            continue
+        for start, end in OPEN_HOURS:
+            opens = dt.datetime.combine(day, start, now.tzinfo)
+            closes = dt.datetime.combine(day, end, now.tzinfo)
+            if opens <= now < closes:
+                return None
+            if now < opens:
+                return opens
+    raise AssertionError("there is always a weekday within eight days")
+
+
+def when_text(moment: dt.datetime, now: dt.datetime) -> str:
+    """A moment as a citizen reads it: '7:30 ngày mai (02/12)', '13:30 hôm nay'."""
+    time = f"{moment.hour}:{moment.minute:02d}"
+    days = (moment.date() - now.date()).days
+    if days == 0:
+        return m.WHEN_TODAY.format(time=time)
+    date = moment.strftime("%d/%m")
+    if days == 1:
+        return m.WHEN_TOMORROW.format(time=time, date=date)
+    return m.WHEN_DAY.format(time=time, weekday=m.WEEKDAYS[moment.weekday()], date=date)
+
+
+def after_hours_note(now: dt.datetime, hotline: str) -> str:
+    """The note on when to expect an answer, or '' during working hours."""
+    opens = next_opening(now)
+    if opens is None:
+        return ""
+    return m.HANDOFF_AFTER_HOURS.format(when=when_text(opens, now), hotline=esc(hotline))
+
+
+# --- storage ---------------------------------------------------------------------------------
+
+
+async def create(db: Database, user: str, chat_id: int, question: str) -> int:
+    """Store an open hand-off (the question redacted); return its number."""
+    async with db.write() as conn:
+        cursor = await conn.execute(
+            "INSERT INTO handoffs (at, user_hash, chat_id, question) VALUES (?, ?, ?, ?)",
+            (utcnow(), user, chat_id, events.clean(question)),
+        )
+        return int(cursor.lastrowid or 0)
+
+
+async def recent_count(db: Database, user: str, hours: int = 24) -> int:
+    """How many hand-offs a user asked for in the last `hours`."""
+    since = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)).isoformat(timespec="seconds")
+    row = await db.read_one(
+        "SELECT COUNT(*) FROM handoffs WHERE user_hash = ? AND at >= ?", (user, since)
+    )
+    return int(row[0]) if row else 0
+
+
+async def mark_answered(db: Database, handoff_id: int) -> int | None:
+    """Mark a hand-off answered; return the citizen's chat, or None if it is unknown."""
+    async with db.write() as conn:
+        cursor = await conn.execute("SELECT chat_id FROM handoffs WHERE id = ?", (handoff_id,))
+        row = await cursor.fetchone()
+        if row is None:
+            return None
+        await conn.execute(
+            "UPDATE handoffs SET status = 'answered', answered_at = ? WHERE id = ?",
+            (utcnow(), handoff_id),
+        )
+        return int(row[0])
+
+
+# --- the citizen's side ----------------------------------------------------------------------
+
+
+def _unavailable(turn: Turn) -> list[Reply]:
+    catalogue = turn.catalogue
+    text = m.HANDOFF_UNAVAILABLE.format(
+        hotline=esc(catalogue.hotline), hotline_note=esc(catalogue.hotline_note)
+    )
+    return [Reply(text)]
+
+
+async def ask(turn: Turn) -> list[Reply]:
+    """Offer to send the question to staff, after the citizen agrees (/gapcanbo, button h)."""
+    if turn.settings.staff_chat_id is None:
+        return _unavailable(turn)
+    typed = turn.incoming.args if turn.incoming.kind == "command" else ""
+    question = events.clean(typed or turn.context.last_question)
+    await events.set_pending(turn.db, turn.user, CONFIRM, question)
+    cancel = Button(m.BUTTON_HANDOFF_CANCEL, data=f"{PREFIX}:no")
+    send = Button(m.BUTTON_HANDOFF_SEND, data=f"{PREFIX}:ok")
+    if not question:
+        return [Reply(m.HANDOFF_CONFIRM_ASK, rows(send, cancel))]
+    other = Button(m.BUTTON_HANDOFF_OTHER, data=f"{PREFIX}:new")
+    text = m.HANDOFF_CONFIRM.format(question=esc(question))
+    return [Reply(text, rows(send, other, cancel))]
+
+
+async def on_button(turn: Turn) -> list[Reply]:
+    """The hand-off buttons: ask, send, type another question, cancel."""
+    action = turn.args[0] if turn.args else ""
+    if not action:
+        return await ask(turn)
+    if turn.settings.staff_chat_id is None:
+        return _unavailable(turn)
+    if action == "no":
+        await events.clear_pending(turn.db, turn.user, (CONFIRM, TYPING))
+        return [Reply(m.HANDOFF_CANCELLED, edit=True)]
+    if action == "new":
+        await events.set_pending(turn.db, turn.user, TYPING)
+        return [Reply(m.HANDOFF_TYPE_QUESTION, edit=True)]
+    if action == "ok":
+        agreed = await events.pending(turn.db, turn.user, (CONFIRM,))
+        if agreed is None:
+            return await ask(turn)
+        if not agreed.payload:
+            await events.set_pending(turn.db, turn.user, TYPING)
+            return [Reply(m.HANDOFF_TYPE_QUESTION, edit=True)]
+        await events.clear_pending(turn.db, turn.user, (CONFIRM,))
+        return await send(turn, agreed.payload, edit=True)
+    return turn.assistant.stale()
+
+
+async def send(turn: Turn, question: str, edit: bool = False) -> list[Reply]:
+    """Post the question to the staff chat and tell the citizen when to expect an answer."""
+    staff_chat = turn.settings.staff_chat_id
+    if staff_chat is None:
+        return _unavailable(turn)
+    catalogue = turn.catalogue
+    if await recent_count(turn.db, turn.user) >= MAX_PER_DAY:
+        text = m.HANDOFF_TOO_MANY.format(
+            hotline=esc(catalogue.hotline), hotline_note=esc(catalogue.hotline_note)
+        )
+        return [Reply(text)]
+    number = await create(turn.db, turn.user, turn.incoming.chat_id, question)
+    now = dt.datetime.now(local_zone(turn.settings.timezone))
+    citizen = m.HANDOFF_SENT.format(id=number)
+    note = after_hours_note(now, catalogue.hotline)
+    if note:
+        citizen += "\n\n" + note
+    entry = catalogue.get(turn.context.last_entry or "")
+    context = m.HANDOFF_STAFF_CONTEXT.format(entry=esc(entry.name)) if entry else ""
+    staff = m.HANDOFF_STAFF.format(
+        id=number, question=esc(events.clean(question)), context=context
+    )
+    return [Reply(citizen, edit=edit), Reply(staff, chat_id=staff_chat)]
+
+
+async def on_text(turn: Turn) -> list[Reply] | None:
+    """A text hook: staff answers in the staff chat, and the question typed after agreeing."""
+    staff_chat = turn.settings.staff_chat_id
+    if staff_chat is not None and turn.incoming.chat_id == staff_chat:
+        return await staff_reply(turn)
+    waiting = await turn.waiting((TYPING,))
+    if waiting is None:
+        return None
+    await turn.stop_waiting(waiting)
+    if waiting.age() > TYPING_WINDOW:
+        return None
+    return await send(turn, turn.incoming.text)
+
+
+async def staff_reply(turn: Turn) -> list[Reply] | None:
+    """Deliver a staff member's reply to a `#HS<id>` message to the citizen, and confirm."""
+    tag = TAG.search(turn.incoming.reply_to_text)
+    if tag is None:
+        # Staff talk among themselves in a group; in a private staff chat the bot still answers.
+        return [] if turn.incoming.chat_id < 0 else None
+    number = int(tag.group(1))
+    answer = turn.incoming.text.strip()
+    here = turn.incoming.message_id
+    chat = await mark_answered(turn.db, number)
+    if chat is None:
+        return [Reply(m.HANDOFF_UNKNOWN.format(id=number), reply_to_message_id=here)]
+    more = rows(Button(m.BUTTON_HANDOFF_MORE, data=PREFIX))
+    return [
+        Reply(m.HANDOFF_ANSWER.format(id=number, answer=esc(answer)), more, chat_id=chat),
+        Reply(m.HANDOFF_DELIVERED.format(id=number), reply_to_message_id=here),
+    ]
+
+
+async def on_cancel(turn: Turn) -> bool:
+    """/huy stops a hand-off in progress."""
+    return await events.clear_pending(turn.db, turn.user, (CONFIRM, TYPING))
+
+
+def register(assistant: Assistant) -> None:
+    """Add /gapcanbo, the `h` buttons and the text hook for staff replies and typed questions."""
+    assistant.command("gapcanbo", ask)
+    assistant.button(PREFIX, on_button)
+    assistant.text_hooks.append(on_text)
+    assistant.cancel_hooks.append(on_cancel)

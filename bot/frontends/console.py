@@ -1,0 +1,100 @@
+"""The terminal chat: the same conversation as on Telegram, buttons as numbered options.
+
+Interactive on a terminal; when stdin is not a terminal it reads one message per line, so a
+conversation can be scripted (`printf 'lam giay khai sinh\\n1\\n' | python -m bot chat`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import sys
+from typing import TextIO
+
+from bot import messages as m
+from bot.core.assistant import Assistant
+from bot.core.replies import Button, Incoming, Reply
+
+CONSOLE_CHAT = 1
+_TAG = re.compile(r"<[^>]+>")
+_COMMAND = re.compile(r"^/(\w+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+
+
+def plain(text: str) -> str:
+    """Telegram HTML as terminal text."""
+    text = re.sub(r'<a href="([^"]+)">([^<]*)</a>', r"\2 (\1)", text)
+    return html.unescape(_TAG.sub("", text))
+
+
+def parse_line(line: str, buttons: list[Button], user_id: int = CONSOLE_CHAT) -> Incoming:
+    """Turn a typed line into what the citizen meant: a command, a button number, or text."""
+    line = line.strip()
+    command = _COMMAND.match(line)
+    if command:
+        return Incoming(
+            chat_id=CONSOLE_CHAT,
+            user_id=user_id,
+            kind="command",
+            command=command.group(1),
+            args=(command.group(2) or "").strip(),
+            text=line,
+        )
+    if line.isdigit() and buttons and 1 <= int(line) <= len(buttons):
+        button = buttons[int(line) - 1]
+        if button.data:
+            return Incoming(chat_id=CONSOLE_CHAT, user_id=user_id, kind="button", data=button.data)
+    return Incoming(chat_id=CONSOLE_CHAT, user_id=user_id, kind="text", text=line)
+
+
+def render(replies: list[Reply], out: TextIO) -> list[Button]:
+    """Print replies; return the buttons on screen, in the numbering shown."""
+    shown: list[Button] = []
+    for reply in replies:
+        if reply.notice and reply.notice != m.DONE_NOTICE:
+            out.write(f"({plain(reply.notice)})\n")
+        out.write(plain(reply.text).rstrip() + "\n")
+        for row in reply.buttons:
+            for button in row:
+                if button.url:
+                    out.write(f"   🔗 {button.label}: {button.url}\n")
+                else:
+                    shown.append(button)
+                    out.write(f"  [{len(shown)}] {button.label}\n")
+        out.write("\n")
+    out.flush()
+    return shown
+
+
+async def chat(assistant: Assistant, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
+    """Run the conversation until end of input or /thoat."""
+    interactive = stdin.isatty()
+    buttons: list[Button] = []
+    if interactive:
+        out.write(m.CONSOLE_BANNER.format(bot_name=m.BOT_NAME) + "\n\n")
+        start = Incoming(
+            chat_id=CONSOLE_CHAT, user_id=CONSOLE_CHAT, kind="command", command="start"
+        )
+        buttons = render(await assistant.handle(start), out)
+    while True:
+        if interactive:
+            try:
+                line = await asyncio.to_thread(input, m.CONSOLE_PROMPT)
+            except (EOFError, KeyboardInterrupt):
+                break
+        else:
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                break
+            out.write(f"{m.CONSOLE_PROMPT}{line.rstrip()}\n")
+        if line.strip().lower() in {"/thoat", "/quit", "/exit"}:
+            break
+        if line.strip().isdigit() and buttons and not 1 <= int(line) <= len(buttons):
+            out.write(m.CONSOLE_BAD_CHOICE.format(n=line.strip()) + "\n\n")
+            continue
+        incoming = parse_line(line, buttons)
+        replies = await assistant.handle(incoming)
+        new_buttons = render(replies, out)
+        buttons = new_buttons or buttons
+    if interactive:
+        out.write(m.CONSOLE_BYE + "\n")

@@ -1,0 +1,350 @@
+"""The Telegram front end: Update -> Incoming, Reply -> Bot API calls. Nothing else.
+
+Every handler is registered in `build_application`, in order, with a comment each. Resources
+are opened in `post_init` and closed in `post_shutdown`; handlers reach them through the
+`TelegramFrontEnd` instance, never through `bot_data`. Updates of different chats are handled
+concurrently, those of one chat in the order they came. Sending (splitting, editing, retries,
+answering button presses) is in `bot.frontends.telegram.delivery`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import gc
+import logging
+import os
+import re
+import secrets
+import time
+from collections.abc import Awaitable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import messages as m
+from bot.app import Runtime, open_runtime
+from bot.core.assistant import Turn
+from bot.core.replies import Incoming, Reply, Sender
+from bot.frontends.telegram.delivery import CONNECTIONS, Delivery, with_retries
+from bot.matching.matcher import Match
+from bot.settings import Settings, SettingsError, read_dotenv
+
+log = logging.getLogger(__name__)
+
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+MEDIA_KINDS = (
+    "sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
+    "location", "contact", "poll", "dice",
+)  # fmt: skip
+# Telegram allows about 30 messages a second per bot; BOT_SEND_RATE changes it (0: no limit,
+# for a self-hosted Bot API server or a benchmark).
+SEND_RATE = 30.0
+CONCURRENT_UPDATES = 256
+POOL_TIMEOUT = 30.0  # a burst waits for a free connection rather than failing
+# A pause after each getUpdates answer, so that under load updates come in batches rather than
+# one HTTP request each (half the bot's throughput otherwise); it adds at most this to a reply.
+POLL_INTERVAL = 0.02
+HEARTBEAT_SECONDS = 30.0  # the container's health check reads the heartbeat file's age
+
+# The decision the matcher took in the turn being handled (set by an answer hook, logged).
+_TURN_NOTES: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "turn_notes", default=None
+)
+
+
+def to_incoming(update: Update) -> Incoming | None:
+    """Convert a Telegram update to what the core understands; None for what it ignores."""
+    query = update.callback_query
+    if query is not None:
+        message = query.message
+        chat_id = message.chat.id if message is not None else query.from_user.id
+        return Incoming(
+            chat_id=chat_id,
+            user_id=query.from_user.id,
+            kind="button",
+            data=query.data or "",
+            message_id=message.message_id if message is not None else None,
+            user_name=query.from_user.full_name,
+        )
+    message = update.message
+    if message is None or message.from_user is None:
+        return None
+    replied = message.reply_to_message
+    base: dict[str, Any] = {
+        "chat_id": message.chat.id,
+        "user_id": message.from_user.id,
+        "message_id": message.message_id,
+        "reply_to_message_id": replied.message_id if replied else None,
+        "reply_to_text": (replied.text or "") if replied else "",
+        "user_name": message.from_user.full_name,
+    }
+    if message.text is not None:
+        command = _COMMAND.match(message.text.strip())
+        if command:
+            args = (command.group(2) or "").strip()
+            return Incoming(
+                kind="command", command=command.group(1), args=args, text=message.text, **base
+            )
+        return Incoming(kind="text", text=message.text, **base)
+    media = next((k for k in MEDIA_KINDS if getattr(message, k, None)), "other")
+    return Incoming(kind="media", media=media, text=message.caption or "", **base)
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Handle updates of different chats at once, and those of one chat one after another.
+
+    A citizen who presses two buttons quickly gets the answers in that order, and a walkthrough
+    step is never handled on top of the one before it.
+    """
+
+    def __init__(self, max_concurrent_updates: int = CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Wait for the chat's earlier updates, then handle this one."""
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock, users = self._locks.setdefault(chat.id, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            users[0] -= 1
+            if not users[0]:
+                del self._locks[chat.id]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+
+class TelegramFrontEnd(Delivery):
+    """Holds the runtime and turns updates into replies."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.runtime: Runtime | None = None
+        self._tasks: list[asyncio.Task[Any]] = []
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    async def post_init(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Open the catalogue and the database, publish the command menu, start the jobs."""
+        self.runtime = await open_runtime(self.settings)
+        assistant = self.runtime.assistant
+        assistant.answer_hooks.append(_note_decision)
+        try:
+            commands = [BotCommand(c, d) for c, d in m.MENU_COMMANDS]
+            await with_retries(lambda: application.bot.set_my_commands(commands), "menu")
+        except TelegramError as exc:  # the menu is a convenience; never fail start-up on it
+            log.warning("could not set the command menu: %s", exc)
+
+        async def notify(outcome: object) -> None:
+            text = getattr(outcome, "staff_message", lambda: str(outcome))()
+            log.info("catalogue reload: %s", text.splitlines()[0] if text else "")
+            if self.settings.staff_chat_id:
+                await self.send(application, Reply(text, chat_id=self.settings.staff_chat_id))
+
+        holder = self.runtime.holder
+        interval = self.settings.reload_interval
+        before = asyncio.all_tasks()
+        self._tasks.append(asyncio.create_task(holder.watch(notify, interval=interval)))
+        self._tasks.append(asyncio.create_task(self._heartbeat(application)))
+        for hook in assistant.startup_hooks:
+            await hook(application_sender(self, application))
+        # Jobs the feature modules started (weekly report, retention) end with the bot.
+        self._tasks.extend(asyncio.all_tasks() - before - set(self._tasks))
+        # What is loaded by now (the libraries, the catalogue and its index) lives as long as
+        # the bot: keep it out of the garbage collector's full passes, which otherwise stop
+        # every reply for tens of milliseconds a few times a minute under load. (An index holds
+        # no reference cycles: a reloaded catalogue's old one is freed all the same.)
+        gc.collect()
+        gc.freeze()
+        log.info("bot ready: catalogue %s, database %s", self.settings.catalogue.name,
+                 self.settings.database.name)  # fmt: skip
+
+    async def post_shutdown(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Stop the jobs and close the database (updates in flight have finished by now)."""
+        gc.unfreeze()  # what the bot held can be collected again (tests start many bots)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        if self.runtime is not None:
+            await self.runtime.close()
+            self.runtime = None
+            log.info("database closed, bot stopped")
+
+    async def _heartbeat(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Touch the heartbeat file while the bot is up (the container's health check)."""
+        path = heartbeat_path(self.settings)
+        while True:
+            if path is not None:
+                try:
+                    path.touch()
+                except OSError as exc:
+                    log.warning("could not touch the heartbeat file: %s", exc)
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+
+    # --- updates ---------------------------------------------------------------------------
+
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer any update the handlers route here; log one line without personal data."""
+        incoming = to_incoming(update)
+        if incoming is None or self.runtime is None:
+            return
+        started = time.perf_counter()
+        notes: dict[str, str] = {}
+        _TURN_NOTES.set(notes)
+        try:
+            replies = await self.runtime.assistant.handle(incoming)
+        except Exception:
+            log.exception("failed to handle an update of kind %s", incoming.kind)
+            replies = [Reply(m.BUSY, notice=m.BUSY[:190])]
+            notes["decision"] = "error"
+        handled = time.perf_counter()
+        sent = await self.deliver(context.application, update, incoming, replies)
+        log.info(
+            "update kind=%s decision=%s replies=%d sent=%d core_ms=%.1f ms=%.1f",
+            incoming.kind,
+            notes.get("decision", "-"),
+            len(replies),
+            sent,
+            (handled - started) * 1000,
+            (time.perf_counter() - started) * 1000,
+        )
+
+
+async def _note_decision(turn: Turn, text: str, match: Match | None) -> None:
+    """Remember the matcher's decision for this turn's log line (an answer hook)."""
+    notes = _TURN_NOTES.get()
+    if notes is not None and match is not None:
+        notes["decision"] = match.decision
+
+
+def heartbeat_path(settings: Settings) -> Path | None:
+    """The file whose age tells the health check the bot is alive (beside the database)."""
+    if str(settings.database) == ":memory:":
+        return None
+    return Path(settings.database).parent / "heartbeat"
+
+
+def application_sender(
+    front: TelegramFrontEnd,
+    application: Application,  # type: ignore[type-arg]
+) -> Sender:
+    """A function that sends a core Reply through this application (for scheduled jobs)."""
+
+    async def send(reply: Reply) -> list[int]:
+        return [message.message_id for message in await front.send(application, reply)]
+
+    return send
+
+
+def send_rate(env: Mapping[str, str] | None = None) -> float:
+    """Messages a second the bot may send in all (BOT_SEND_RATE; 0 means no limiter)."""
+    source = {**read_dotenv(Path(".env")), **os.environ} if env is None else env
+    raw = source.get("BOT_SEND_RATE", "").strip()
+    try:
+        return float(raw) if raw else SEND_RATE
+    except ValueError as exc:
+        raise SettingsError(f"BOT_SEND_RATE phải là một số, nhận được {raw!r}") from exc
+
+
+def build_application(settings: Settings, front: TelegramFrontEnd | None = None) -> Application:  # type: ignore[type-arg]
+    """The PTB application with every handler registered, in order."""
+    front = front or TelegramFrontEnd(settings)
+    # Opt in to PTB 23's timedelta `retry_after` now (silences a warning on every 429).
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_url)
+        # Updates of different chats at once, of one chat in order.
+        .concurrent_updates(ChatOrderedProcessor())
+        .connection_pool_size(CONNECTIONS)
+        .pool_timeout(POOL_TIMEOUT)
+        .post_init(front.post_init)
+        .post_shutdown(front.post_shutdown)
+    )
+    rate = send_rate()
+    if rate > 0:
+        # Queue bursts instead of failing: Telegram allows about 30 messages a second.
+        limiter = AIORateLimiter(overall_max_rate=rate, max_retries=3)
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+    application = builder.build()
+    # 1. Button presses: every one is answered, also forged or outdated ones.
+    application.add_handler(CallbackQueryHandler(front.on_update))
+    # 2. Commands (/start, /thutuc, /huy, staff commands...): routed by the core.
+    message = filters.UpdateType.MESSAGE
+    application.add_handler(MessageHandler(message & filters.COMMAND, front.on_update))
+    # 3. Free text questions.
+    application.add_handler(MessageHandler(message & filters.TEXT, front.on_update))
+    # 4. Everything else a citizen can send (stickers, photos, voice...): a polite hint.
+    application.add_handler(MessageHandler(message & ~filters.TEXT, front.on_update))
+    application.add_error_handler(_on_error)
+    return application
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("unhandled error in an update", exc_info=context.error)
+
+
+def run(settings: Settings) -> None:
+    """Run the bot until SIGINT/SIGTERM: webhook when WEBHOOK_URL is set, else long polling.
+
+    On a stop signal, updates in flight are answered before the database is closed.
+    """
+    # httpx logs every request URL at INFO, and the URL holds the bot's token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    application = build_application(settings)
+    if settings.webhook_url:
+        path = urlparse(settings.webhook_url).path.strip("/")
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=path,
+            webhook_url=settings.webhook_url,
+            # Telegram sends the secret in a header with every update; posts without it are
+            # refused. Without WEBHOOK_SECRET a random one is made for this run.
+            secret_token=settings.webhook_secret or secrets.token_urlsafe(32),
+            allowed_updates=Update.ALL_TYPES,
+            bootstrap_retries=10,
+        )
+    else:
+        application.run_polling(
+            allowed_updates=Update.ALL_TYPES,
+            bootstrap_retries=10,
+            poll_interval=POLL_INTERVAL,
+        )
+
+
+__all__ = [
+    "ChatOrderedProcessor",
+    "TelegramFrontEnd",
+    "build_application",
+    "run",
+    "to_incoming",
+    "with_retries",
+]

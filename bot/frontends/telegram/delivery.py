@@ -1,0 +1,235 @@
+"""Sending replies through the Bot API: split, with buttons, retried, never twice.
+
+Every Bot API call that fails for a reason that passes (flood control, a 5xx answer, a dropped
+connection) is retried with a growing wait; a refusal (bad request, a blocked bot) is not.
+A reply marked `edit` replaces the message whose button was pressed, when it can; every button
+press is answered exactly once.
+
+Exactly once holds for every failure where Telegram did not take the message (429, 5xx, a
+connection refused or dropped before the answer). A time-out after the request was sent is
+ambiguous: Telegram may have delivered it. It is retried too, because a citizen is better
+served by a rare duplicate than by a missing answer (PTB's read time-out is 5 s; Telegram
+usually answers in well under one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import warnings
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.core.replies import Incoming, Keyboard, Reply, split_text
+
+log = logging.getLogger("bot.frontends.telegram.bot")
+T = TypeVar("T")
+
+# Connections to the Bot API. Few is plenty (Telegram takes ~30 messages a second anyway), and
+# httpcore's pool spends time per request in proportion to its size: PTB's default of 256 costs
+# the bot three quarters of its throughput under load (python -m bot bench-load).
+CONNECTIONS = 16
+# Bot API calls under way at once. Fewer than the pool's connections: the pool opens a connection
+# only when none is free, and checks every open one at each request, so that a bot that keeps
+# its calls to 8 spends about a fifth less CPU per update under load than one that fills all
+# 16 (python -m bot bench-load). Telegram answers in well under 100 ms, and takes about 30
+# messages a second from a bot anyway: 8 at a time is plenty.
+SEND_SLOTS = 8
+# Tries of one Bot API call that fails for a passing reason, waiting 0.25, 0.5, 1, 2, 4 s.
+ATTEMPTS = 6
+RETRY_BASE_SECONDS = 0.25
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # a link in a card opens no preview box
+
+
+# Built once per distinct keyboard: the same cards are sent again and again, and PTB's objects
+# are immutable, so they can be shared.
+@functools.lru_cache(maxsize=2048)
+def keyboard_markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+    """Inline keyboard for a reply's buttons."""
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b.label, url=b.url)
+                if b.url
+                else InlineKeyboardButton(b.label, callback_data=b.data)
+                for b in row
+            ]
+            for row in keyboard
+        ]
+    )
+
+
+def _seconds(exc: RetryAfter) -> float:
+    """How long Telegram asks to wait (an int or a timedelta, depending on PTB's settings)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        delay: object = exc.retry_after
+    total = getattr(delay, "total_seconds", None)
+    return float(total()) if callable(total) else float(delay)  # type: ignore[arg-type]
+
+
+async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
+    """Run a Bot API call, retrying flood control, 5xx answers and dropped connections.
+
+    A refusal (BadRequest, Forbidden) is raised at once; the last failure after ATTEMPTS tries.
+    """
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return await call()
+        except RetryAfter as exc:
+            # The rate limiter has retried already; Telegram still says wait: wait.
+            if attempt == ATTEMPTS:
+                raise
+            await asyncio.sleep(_seconds(exc))
+        except BadRequest:
+            raise
+        except NetworkError as exc:  # 5xx, a dropped connection, a time-out
+            if attempt == ATTEMPTS:
+                raise
+            log.warning("%s failed (attempt %d): %s", what, attempt, exc)
+            await asyncio.sleep(RETRY_BASE_SECONDS * 2 ** (attempt - 1))
+    raise AssertionError("unreachable")
+
+
+class Delivery:
+    """Sends core replies through an application's bot."""
+
+    def __init__(self) -> None:
+        self._slots: asyncio.Semaphore | None = None
+
+    async def deliver(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        update: Update,
+        incoming: Incoming,
+        replies: Sequence[Reply],
+    ) -> int:
+        """Send replies and answer the button press (always, once); return messages delivered."""
+        query = update.callback_query
+        notice = next((r.notice for r in replies if r.notice), "")
+        if query is not None:
+            try:
+                await self.call_api(lambda: query.answer(text=notice[:200] or None), "answer")
+            except TelegramError as exc:  # an old query can no longer be answered
+                log.info("could not answer a callback query: %s", exc)
+        delivered = 0
+        for reply in replies:
+            pressed = query.message if query is not None else None
+            if reply.edit and isinstance(pressed, Message) and await self.edit(pressed, reply):
+                delivered += 1
+                continue
+            target = reply.chat_id or incoming.chat_id
+            delivered += len(await self.send(application, reply, target))
+        return delivered
+
+    async def call_api(self, call: Callable[[], Awaitable[T]], what: str) -> T:
+        """A Bot API call with retries, at most SEND_SLOTS at a time.
+
+        Waiting here is cheap; waiting inside httpcore's connection pool costs CPU for every
+        request queued there, each time a connection frees up.
+        """
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(SEND_SLOTS)
+        slots = self._slots
+
+        async def one_at_a_slot() -> T:
+            async with slots:
+                return await call()
+
+        return await with_retries(one_at_a_slot, what)
+
+    async def edit(self, message: Message, reply: Reply) -> bool:
+        """Replace a message's text and buttons; False when a new message is needed instead."""
+        parts = split_text(reply.text)
+        if len(parts) > 1:
+            return False
+        try:
+            await self.call_api(
+                lambda: message.edit_text(
+                    parts[0],
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard_markup(reply.buttons),
+                    link_preview_options=NO_PREVIEW,
+                ),
+                "edit",
+            )
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return True
+            log.info("edit refused, sending a new message: %s", exc)
+            return False
+        except TelegramError as exc:
+            log.warning("edit failed, sending a new message: %s", exc)
+            return False
+        return True
+
+    async def send(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        reply: Reply,
+        chat_id: int | None = None,
+    ) -> list[Message]:
+        """Send a reply, split on line boundaries; the buttons go with the last part."""
+        target = chat_id or reply.chat_id
+        if target is None:
+            return []
+        parts = split_text(reply.text)
+        sent: list[Message] = []
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            message = await self._send_part(application, target, part, reply if last else None)
+            if message is not None:
+                sent.append(message)
+        return sent
+
+    async def _send_part(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        chat_id: int,
+        text: str,
+        reply: Reply | None,
+    ) -> Message | None:
+        markup = keyboard_markup(reply.buttons) if reply else None
+        quote = reply.reply_to_message_id if reply else None
+
+        def call(quoted: int | None) -> Callable[[], Awaitable[Message]]:
+            return lambda: application.bot.send_message(
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                reply_to_message_id=quoted,
+                link_preview_options=NO_PREVIEW,
+            )
+
+        # If the message to quote is gone, send without the quote rather than not at all.
+        for quoted in (quote, None) if quote is not None else (None,):
+            try:
+                return await self.call_api(call(quoted), "send")
+            except Forbidden as exc:
+                log.info("a chat blocked the bot: %s", exc)
+                return None
+            except BadRequest as exc:
+                if quoted is not None and "reply" in str(exc).lower():
+                    continue
+                log.warning("message refused by the Bot API: %s", exc)
+                return None
+            except TelegramError as exc:
+                log.error("gave up sending a message: %s", exc)
+                return None
+        return None

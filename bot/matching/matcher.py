@@ -1,0 +1,178 @@
+"""Read a citizen's free text: which procedure, which part of it, and how sure we are.
+
+`Matcher.match` ranks the catalogue entries (procedures and guides) and, when it is loaded, the
+national list of procedures as a second tier that never outranks a curated entry that fits. It
+returns a `Match` whose `decision` is what the bot should do: show the card ("answer"), offer a
+short choice ("clarify"), or say kindly that it does not know ("none").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.catalogue.model import Catalogue, Entry
+from bot.catalogue.national import NationalProcedure
+from bot.matching.aspects import Aspect, detect_aspect, is_small_talk, pure_followup_words
+from bot.matching.index import Index
+from bot.matching.score import Thresholds, analyse, score_query
+
+__all__ = [
+    "Aspect",
+    "Candidate",
+    "Decision",
+    "Match",
+    "Matcher",
+    "Thresholds",
+    "decide",
+    "detect_aspect",
+]
+
+Decision = Literal["answer", "clarify", "none"]
+Tier = Literal["catalogue", "national"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One possible reading of a question: an entry id, its score and why it scored."""
+
+    id: str
+    score: float
+    tier: Tier = "catalogue"
+    why: str = ""
+    coverage: float = 1.0  # how much of its best name or alias the question holds
+
+
+@dataclass(frozen=True)
+class Match:
+    """How the bot reads one question."""
+
+    query: str
+    decision: Decision
+    candidates: tuple[Candidate, ...]
+    aspect: Aspect | None = None
+    followup: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        """Return the JSON form printed by `python -m bot match --json`."""
+        return {
+            "query": self.query,
+            "decision": self.decision,
+            "candidates": [
+                {"id": c.id, "score": round(c.score, 4), "tier": c.tier, "why": c.why}
+                for c in self.candidates
+            ],
+            "aspect": self.aspect,
+            "followup": self.followup,
+        }
+
+
+def _entry_texts(entry: Entry) -> list[tuple[str, str]]:
+    texts = [("name", entry.name)]
+    texts.extend(("alias", alias) for alias in entry.aliases)
+    if entry.summary:
+        texts.append(("summary", entry.summary))
+    return texts
+
+
+def _catalogue_words(catalogue: Catalogue) -> list[str]:
+    """The texts of the catalogue that are not indexed: their words are real, not typos."""
+    texts: list[str] = []
+    for procedure in catalogue.procedures.values():
+        texts.extend([procedure.time, procedure.fee, procedure.where])
+        texts.extend(d.name for d in procedure.documents)
+        texts.extend((*procedure.steps, *procedure.notes))
+    for guide in catalogue.guides.values():
+        texts.extend(f"{s.title} {s.text}" for s in guide.steps)
+    return texts
+
+
+def _national_name(name: str) -> str:
+    # "Thủ tục ..." prefixes a few hundred names and tells nothing.
+    lowered = name.casefold()
+    return name[len("thủ tục ") :] if lowered.startswith("thủ tục ") else name
+
+
+class Matcher:
+    """Ranks catalogue entries (and optionally national procedures) for a free-text question."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        national: Mapping[str, NationalProcedure] | None = None,
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        self.catalogue = catalogue
+        self.thresholds = thresholds or Thresholds()
+        vocabulary = dict(catalogue.vocabulary)
+        self.index = Index.build(
+            ((e.id, _entry_texts(e)) for e in catalogue.entries.values()),
+            vocabulary,
+            _catalogue_words(catalogue),
+        )
+        self.national: Index | None = None
+        if national:
+            curated_codes = {p.code for p in catalogue.procedures.values() if p.code}
+            rows = [
+                (n.id, [("name", _national_name(n.name))])
+                for n in national.values()
+                if n.code not in curated_codes
+            ]
+            self.national = Index.build(rows, vocabulary)
+            self.national.long_names = True
+
+    def match(self, text: str, top: int = 3, context: str | None = None) -> Match:
+        """Read one question; `context` is the id of the card the citizen saw last."""
+        aspect = detect_aspect(text)
+        query = analyse(self.index, text)
+        scored = score_query(self.index, query)
+        if (
+            context is not None
+            and context in self.catalogue.entries
+            and aspect is not None
+            and (pure_followup_words(query, self.index) or not scored)
+        ):
+            why = f"follow-up about {aspect} of the card shown last"
+            candidate = Candidate(context, 1.0, "catalogue", why, 1.0)
+            return Match(text, "answer", (candidate,), aspect, followup=True)
+        t = self.thresholds
+        curated = [Candidate(s.id, s.score, "catalogue", s.why, s.coverage) for s in scored]
+        fits = [c for c in curated if c.score >= t.clarify]
+        others: list[Candidate] = [c for c in curated if c.score < t.clarify]
+        if self.national is not None and (not fits or fits[0].score < t.curated_fits):
+            extra = score_query(self.national, analyse(self.national, text))
+            others.extend(
+                Candidate(s.id, s.score * t.national_factor, "national", s.why, s.coverage)
+                for s in extra
+                if s.score * t.national_factor >= t.national_min
+            )
+            others.sort(key=lambda c: -c.score)
+        # A curated entry that fits always comes before the national list; one that nearly fits
+        # keeps a place among those shown.
+        candidates = (fits + others)[: max(top, 1)]
+        nearly = next((c for c in others if c.tier == "catalogue"), None)
+        if nearly is not None and not fits and nearly not in candidates:
+            candidates[-1] = nearly
+        decision = decide(candidates, is_small_talk(text), t)
+        return Match(text, decision, tuple(candidates[:top]), aspect)
+
+
+def decide(candidates: Sequence[Candidate], small_talk: bool, t: Thresholds) -> Decision:
+    """Apply the confidence rule to ranked candidates: answer, clarify or none."""
+    if not candidates:
+        return "none"
+    first = candidates[0].score
+    second = candidates[1].score if len(candidates) > 1 else 0.0
+    ahead = first - second >= t.margin * first
+    if small_talk and first < t.small_talk_override:
+        return "none"
+    if candidates[0].tier == "national":
+        if first < t.national_clarify:
+            return "none"
+        return "answer" if first >= t.national_answer and ahead else "clarify"
+    if first < t.clarify:
+        return "none"
+    # Sure enough overall, or the question holds (nearly) a whole name or alias of it.
+    sure = first >= t.answer or candidates[0].coverage >= t.answer_coverage
+    return "answer" if sure and ahead else "clarify"

@@ -1,0 +1,370 @@
+"""The weekly report: what citizens asked, what the bot could not answer, how they rated it.
+
+Figures come from the raw tables while they are kept; once retention has deleted a week's raw
+rows, its figures come from `weekly_aggregates` (numbers and entry ids only, never citizen text).
+Rendering (text, markdown, csv, html, the Telegram summary) lives in `bot.report.render`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections import Counter
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from bot.catalogue.model import Catalogue
+from bot.report.weeks import Week, iso_utc
+from bot.storage.database import Database
+from bot.text import fold
+
+log = logging.getLogger(__name__)
+
+STALE_DAYS = 180
+TOP_ASKED = 10
+TOP_UNANSWERED = 15
+COMMENTS_PER_ENTRY = 8
+
+
+@dataclass(frozen=True)
+class Volume:
+    """The week's figures."""
+
+    conversations: int = 0
+    questions: int = 0
+    answered: int = 0
+    clarified: int = 0
+    declined: int = 0
+    unanswered: int = 0
+    ratings_up: int = 0
+    ratings_down: int = 0
+    saved_trips: int = 0
+    handoffs: int = 0
+    handoffs_answered: int = 0
+
+    @property
+    def satisfaction(self) -> float | None:
+        """Share of 👍 among ratings, or None without ratings."""
+        total = self.ratings_up + self.ratings_down
+        return self.ratings_up / total if total else None
+
+
+VOLUME_FIELDS = tuple(f.name for f in fields(Volume))
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A procedure and how often the bot answered a question with it."""
+
+    entry_id: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """Questions the bot could not answer, grouped when they read the same once folded."""
+
+    text: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Rated:
+    """One 👎 with its reason, the question that led there and the comment."""
+
+    reason: str
+    question: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """Ratings of one procedure or guide."""
+
+    entry_id: str
+    name: str
+    up: int
+    down: int
+    saved_trips: int
+    reasons: tuple[tuple[str, int], ...] = ()
+    details: tuple[Rated, ...] = ()
+
+    @property
+    def rate(self) -> float | None:
+        """Share of 👍, or None without ratings."""
+        return self.up / (self.up + self.down) if self.up + self.down else None
+
+
+@dataclass(frozen=True)
+class Stale:
+    """A catalogue entry not checked for a long time."""
+
+    entry_id: str
+    name: str
+    verified: dt.date
+    days: int
+
+
+@dataclass(frozen=True)
+class WeeklyReport:
+    """Everything the weekly review shows."""
+
+    week: Week
+    volume: Volume
+    previous: Volume | None
+    daily: tuple[int, ...]
+    asked: tuple[Asked, ...]
+    unanswered: tuple[Unanswered, ...]
+    satisfaction: tuple[Satisfaction, ...]
+    stale: tuple[Stale, ...]
+    from_aggregate: bool = False
+
+
+# --- figures from the raw tables ------------------------------------------------------------
+
+
+async def volume(db: Database, start: dt.datetime, end: dt.datetime) -> Volume:
+    """Figures for questions, ratings and hand-offs between two moments."""
+    bounds = (iso_utc(start), iso_utc(end))
+    people = await db.read_one(
+        "SELECT COUNT(DISTINCT user_hash) FROM ("
+        " SELECT user_hash FROM questions WHERE at >= ?1 AND at < ?2"
+        " UNION SELECT user_hash FROM unanswered WHERE at >= ?1 AND at < ?2"
+        " UNION SELECT user_hash FROM feedback WHERE at >= ?1 AND at < ?2"
+        " UNION SELECT user_hash FROM handoffs WHERE at >= ?1 AND at < ?2)",
+        bounds,
+    )
+    asked = await db.read_one(
+        "SELECT COUNT(*), COALESCE(SUM(decision = 'answer'), 0),"
+        " COALESCE(SUM(decision = 'clarify'), 0), COALESCE(SUM(decision = 'none'), 0)"
+        " FROM questions WHERE at >= ? AND at < ?",
+        bounds,
+    )
+    missed = await db.read_one("SELECT COUNT(*) FROM unanswered WHERE at >= ? AND at < ?", bounds)
+    rated = await db.read_one(
+        "SELECT COALESCE(SUM(rating > 0), 0), COALESCE(SUM(rating < 0), 0),"
+        " COALESCE(SUM(saved_trip = 1), 0) FROM feedback WHERE at >= ? AND at < ?",
+        bounds,
+    )
+    handed = await db.read_one(
+        "SELECT COUNT(*), COALESCE(SUM(status = 'answered'), 0) FROM handoffs"
+        " WHERE at >= ? AND at < ?",
+        bounds,
+    )
+    assert people and asked and missed and rated and handed  # aggregates always return a row
+    return Volume(
+        conversations=people[0],
+        questions=asked[0],
+        answered=asked[1],
+        clarified=asked[2],
+        declined=asked[3],
+        unanswered=missed[0],
+        ratings_up=rated[0],
+        ratings_down=rated[1],
+        saved_trips=rated[2],
+        handoffs=handed[0],
+        handoffs_answered=handed[1],
+    )
+
+
+async def _daily(db: Database, week: Week) -> tuple[int, ...]:
+    offset = int((week.tz.utcoffset(week.start()) or dt.timedelta()).total_seconds() // 60)
+    rows = await db.read(
+        f"SELECT date(at, '{offset:+d} minutes') AS day, COUNT(*) FROM questions"
+        " WHERE at >= ? AND at < ? GROUP BY day",
+        (iso_utc(week.start()), iso_utc(week.end())),
+    )
+    counts = {row[0]: row[1] for row in rows}
+    days = (week.monday + dt.timedelta(days=i) for i in range(7))
+    return tuple(counts.get(day.isoformat(), 0) for day in days)
+
+
+async def _asked(db: Database, week: Week) -> list[tuple[str, int]]:
+    rows = await db.read(
+        "SELECT entry_id, COUNT(*) AS n FROM questions WHERE at >= ? AND at < ?"
+        " AND decision = 'answer' AND entry_id IS NOT NULL"
+        " GROUP BY entry_id ORDER BY n DESC, entry_id LIMIT ?",
+        (iso_utc(week.start()), iso_utc(week.end()), TOP_ASKED),
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+async def _unanswered(db: Database, week: Week) -> list[Unanswered]:
+    rows = await db.read(
+        "SELECT text, normalized FROM unanswered WHERE at >= ? AND at < ? ORDER BY at",
+        (iso_utc(week.start()), iso_utc(week.end())),
+    )
+    groups: dict[str, Counter[str]] = {}
+    for text, normalized in rows:
+        key = fold(normalized or text)
+        groups.setdefault(key, Counter())[text.strip()] += 1
+    found = [
+        Unanswered(texts.most_common(1)[0][0], sum(texts.values())) for texts in groups.values()
+    ]
+    found.sort(key=lambda u: (-u.count, fold(u.text)))
+    return found[:TOP_UNANSWERED]
+
+
+async def _ratings(db: Database, week: Week) -> list[dict[str, Any]]:
+    rows = await db.read(
+        "SELECT entry_id, rating, reason, comment, saved_trip, question FROM feedback"
+        " WHERE at >= ? AND at < ? AND rating IS NOT NULL ORDER BY at",
+        (iso_utc(week.start()), iso_utc(week.end())),
+    )
+    by_entry: dict[str, dict[str, Any]] = {}
+    for entry_id, rating, reason, comment, saved_trip, question in rows:
+        item = by_entry.setdefault(
+            entry_id or "", {"up": 0, "down": 0, "saved": 0, "reasons": Counter(), "details": []}
+        )
+        if rating > 0:
+            item["up"] += 1
+            item["saved"] += saved_trip == 1
+            continue
+        item["down"] += 1
+        item["reasons"][reason or "none"] += 1
+        if comment or question:
+            item["details"].append(Rated(reason or "", question or "", comment or ""))
+    return [{"entry_id": key, **value} for key, value in by_entry.items()]
+
+
+def _satisfaction(items: list[dict[str, Any]], catalogue: Catalogue | None) -> list[Satisfaction]:
+    found = [
+        Satisfaction(
+            entry_id=item["entry_id"],
+            name=entry_name(catalogue, item["entry_id"]),
+            up=item["up"],
+            down=item["down"],
+            saved_trips=item["saved"],
+            reasons=tuple(sorted(dict(item["reasons"]).items(), key=lambda kv: (-kv[1], kv[0]))),
+            details=tuple(item.get("details", ()))[:COMMENTS_PER_ENTRY],
+        )
+        for item in items
+    ]
+    found.sort(key=lambda s: (-s.down, -(s.up + s.down), s.entry_id))
+    return found
+
+
+def entry_name(catalogue: Catalogue | None, entry_id: str) -> str:
+    """The name of a catalogue entry, or its id when it is not (or no longer) there."""
+    entry = catalogue.get(entry_id) if catalogue else None
+    return entry.name if entry else entry_id or "—"
+
+
+def stale_entries(catalogue: Catalogue | None, today: dt.date) -> list[Stale]:
+    """Entries whose `verified` date is more than STALE_DAYS before `today`, oldest first."""
+    if catalogue is None:
+        return []
+    found = [
+        Stale(e.id, e.name, e.verified, (today - e.verified).days)
+        for e in catalogue.entries.values()
+        if (today - e.verified).days > STALE_DAYS
+    ]
+    return sorted(found, key=lambda s: (s.verified, s.entry_id))
+
+
+# --- aggregates kept after retention ---------------------------------------------------------
+
+
+async def aggregate(db: Database, week: Week) -> dict[str, Any]:
+    """The week's figures as stored in weekly_aggregates: numbers and entry ids only."""
+    figures = await volume(db, week.start(), week.end())
+    ratings = await _ratings(db, week)
+    return {
+        "week": week.label,
+        "volume": asdict(figures),
+        "daily": list(await _daily(db, week)),
+        "asked": [list(pair) for pair in await _asked(db, week)],
+        "ratings": [
+            {
+                "entry_id": r["entry_id"],
+                "up": r["up"],
+                "down": r["down"],
+                "saved": r["saved"],
+                "reasons": dict(r["reasons"]),
+            }
+            for r in ratings
+        ],
+    }
+
+
+async def store_aggregate(db: Database, week: Week, replace: bool = True) -> dict[str, Any]:
+    """Compute the week's aggregate and keep it (only if missing unless `replace`)."""
+    data = await aggregate(db, week)
+    verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+    await db.execute(
+        f"{verb} INTO weekly_aggregates (week, data) VALUES (?, ?)",
+        (week.label, json.dumps(data, ensure_ascii=False, sort_keys=True)),
+    )
+    return data
+
+
+async def stored_aggregate(db: Database, week: Week) -> dict[str, Any] | None:
+    """The aggregate kept for a week, if any."""
+    row = await db.read_one("SELECT data FROM weekly_aggregates WHERE week = ?", (week.label,))
+    if row is None:
+        return None
+    data: dict[str, Any] = json.loads(row[0])
+    return data
+
+
+def _volume_from(data: dict[str, Any]) -> Volume:
+    raw = data.get("volume", {})
+    return Volume(**{k: int(raw.get(k, 0)) for k in VOLUME_FIELDS})
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+async def _week_volume(db: Database, week: Week, cutoff: dt.datetime) -> tuple[Volume, bool]:
+    """A week's figures: from the aggregate once retention may have deleted its raw rows."""
+    if week.start() < cutoff:
+        kept = await stored_aggregate(db, week)
+        if kept is not None:
+            return _volume_from(kept), True
+    return await volume(db, week.start(), week.end()), False
+
+
+async def build_report(
+    db: Database,
+    week: Week,
+    catalogue: Catalogue | None,
+    retention_days: int = 180,
+    now: dt.datetime | None = None,
+) -> WeeklyReport:
+    """Assemble the report of one week (and the week before, for the change)."""
+    now = now or dt.datetime.now(dt.UTC)
+    cutoff = now - dt.timedelta(days=retention_days)
+    figures, from_aggregate = await _week_volume(db, week, cutoff)
+    previous, _ = await _week_volume(db, week.previous(), cutoff)
+    stale = tuple(stale_entries(catalogue, min(week.sunday, now.astimezone(week.tz).date())))
+    if from_aggregate:
+        kept = await stored_aggregate(db, week) or {}
+        ratings = [
+            {**r, "reasons": Counter(r.get("reasons", {})), "details": []}
+            for r in kept.get("ratings", [])
+        ]
+        return WeeklyReport(
+            week=week,
+            volume=figures,
+            previous=previous,
+            daily=tuple(kept.get("daily", [0] * 7)),
+            asked=tuple(
+                Asked(i, entry_name(catalogue, i), int(n)) for i, n in kept.get("asked", [])
+            ),
+            unanswered=(),
+            satisfaction=tuple(_satisfaction(ratings, catalogue)),
+            stale=stale,
+            from_aggregate=True,
+        )
+    return WeeklyReport(
+        week=week,
+        volume=figures,
+        previous=previous,
+        daily=await _daily(db, week),
+        asked=tuple(Asked(i, entry_name(catalogue, i), n) for i, n in await _asked(db, week)),
+        unanswered=tuple(await _unanswered(db, week)),
+        satisfaction=tuple(_satisfaction(await _ratings(db, week), catalogue)),
+        stale=stale,
+    )
