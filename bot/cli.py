@@ -94,13 +94,31 @@ def cmd_match(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(match.to_json(), ensure_ascii=False), flush=True)
             continue
-        print(f"{question!r}: {match.decision}" + (f" ({match.aspect})" if match.aspect else ""))
+        aspect = m.MATCH_ASPECT.format(aspect=match.aspect) if match.aspect else ""
+        decision = m.MATCH_DECISIONS.get(match.decision, match.decision)
+        print(m.MATCH_LINE.format(question=question, decision=decision, aspect=aspect))
         for candidate in match.candidates:
             entry = catalogue.get(candidate.id)
             name = entry.name if entry else (national or {}).get(candidate.id, None)
             label = name if isinstance(name, str) else getattr(name, "name", "")
-            print(f"  {candidate.score:6.3f}  {candidate.id}  {label}  {candidate.why}")
+            print(
+                m.MATCH_CANDIDATE.format(
+                    score=candidate.score, id=candidate.id, name=label, why=candidate.why
+                )
+            )
     return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    """Print an entry's card as a citizen sees it (from a draft file with --catalogue)."""
+    import dataclasses
+
+    from bot.tools.preview import run
+
+    settings = _settings()
+    if args.catalogue:
+        settings = dataclasses.replace(settings, catalogue=Path(args.catalogue))
+    return run(settings, args.id)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -136,6 +154,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "chat": (cmd_chat, "trò chuyện với bot ngay trên máy tính (không cần token)"),
     "check": (cmd_check, "kiểm tra tệp danh mục thủ tục"),
     "match": (cmd_match, "xem bot hiểu câu hỏi thế nào"),
+    "xem": (cmd_preview, "xem trước thẻ của một thủ tục đúng như người dân sẽ thấy"),
     "evaluate": (cmd_evaluate, "đo độ chính xác trên bộ câu hỏi có nhãn"),
     "bench-match": (cmd_bench_match, "đo tốc độ, bộ nhớ của phần tìm thủ tục"),
     "bench-load": (cmd_bench_load, "đo sức chịu tải của bot Telegram (máy chủ Bot API giả)"),
@@ -155,8 +174,17 @@ def build_parser() -> argparse.ArgumentParser:
         elif name == "match":
             command.add_argument("question", nargs="?", help="câu hỏi; bỏ trống để đọc từ stdin")
             command.add_argument("--top", type=int, default=3, help="số thủ tục gợi ý")
-            command.add_argument("--json", action="store_true", help="mỗi dòng một đối tượng JSON")
-            command.add_argument("--no-national", action="store_true", help="bỏ tầng quốc gia")
+            command.add_argument(
+                "--json", action="store_true", help="mỗi câu hỏi một dòng JSON (cho công cụ khác)"
+            )
+            command.add_argument(
+                "--no-national", action="store_true", help="bỏ tầng thủ tục quốc gia"
+            )
+        elif name == "xem":
+            command.add_argument("id", help="id thủ tục hoặc hướng dẫn, ví dụ dang-ky-khai-sinh")
+            command.add_argument(
+                "--catalogue", help="tệp danh mục đang soạn (mặc định BOT_CATALOGUE)"
+            )
         elif name == "report":
             command.add_argument("--week", help="tuần YYYY-Www (mặc định: tuần trọn vẹn gần nhất)")
             command.add_argument(

@@ -508,5 +508,16 @@ RELOAD_SESSION = "<i>Tin này được sửa mỗi lần lưu ({count} lần lư
 
 SETTINGS_ERROR = "Lỗi cấu hình: {error}"
 CATALOGUE_FIX_THEN = "Sửa xong, chạy lại: python -m bot check"
+PREVIEW_HEAD = "Thẻ '{id}' người dân sẽ thấy (danh mục {path}):\n"
+PREVIEW_UNKNOWN = "Không có thủ tục hay hướng dẫn '{id}' trong {path}."
+PREVIEW_GUESS = " Có phải ý bạn là '{guess}'?"
+MATCH_DECISIONS = {
+    "answer": "trả lời ngay",
+    "clarify": "hỏi lại để người dân chọn",
+    "none": "không tìm thấy, xin lỗi và gợi ý",
+}
+MATCH_LINE = "{question!r} → {decision}{aspect}"
+MATCH_ASPECT = " (mở phần: {aspect})"
+MATCH_CANDIDATE = "  {score:6.3f}  {id}  {name}  {why}"
 CONSOLE_PROMPT = "Bạn: "
 STAFF_RELOAD_STATIC = "danh mục cố định, không nạp lại"
