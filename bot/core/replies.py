@@ -55,6 +55,15 @@ Keyboard = tuple[tuple[Button, ...], ...]
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent after a reply's text (the weekly report as HTML)."""
+
+    filename: str
+    data: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message from the bot. `text` is Telegram HTML (escape citizen text with `esc`)."""
 
@@ -65,6 +74,7 @@ class Reply:
     chat_id: int | None = None
     reply_to_message_id: int | None = None
     meta: dict[str, str] = field(default_factory=dict, compare=False)
+    document: Attachment | None = None  # sent as a file right after the text
 
 
 # Pushes a reply to `reply.chat_id` outside a turn (scheduled reports, staff answers).

@@ -132,6 +132,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX handoffs_at ON handoffs(at);
         """,
     ),
+    (
+        12,
+        "hand-offs remember the card they were about and the question that produced it",
+        """
+        ALTER TABLE handoffs ADD COLUMN entry_id TEXT;
+        ALTER TABLE handoffs ADD COLUMN card_question TEXT;
+        """,
+    ),
 ]
 
 BUSY_TIMEOUT_MS = 5000

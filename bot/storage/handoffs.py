@@ -5,13 +5,21 @@ from __future__ import annotations
 from bot.storage.database import Database, utcnow
 
 
-async def create_handoff(db: Database, user: str, chat_id: int, question: str) -> int:
-    """Store an open hand-off; return its number."""
+async def create_handoff(
+    db: Database,
+    user: str,
+    chat_id: int,
+    question: str,
+    entry_id: str | None = None,
+    card_question: str | None = None,
+    at: str | None = None,
+) -> int:
+    """Store an open hand-off (with the card it is about and the question behind that card)."""
     async with db.write() as conn:
         cursor = await conn.execute(
-            "INSERT INTO handoffs (at, user_hash, chat_id, question) VALUES (?, ?, ?, ?)"
-            " RETURNING id",
-            (utcnow(), user, chat_id, question),
+            "INSERT INTO handoffs (at, user_hash, chat_id, question, entry_id, card_question)"
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (at or utcnow(), user, chat_id, question, entry_id, card_question),
         )
         row = await cursor.fetchone()
         await cursor.close()
