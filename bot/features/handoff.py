@@ -3,8 +3,8 @@
 The citizen asks with /gapcanbo or the "Gặp cán bộ" button (`h`), agrees (`h:ok`), and their
 last question (or the next text they type) is posted to BOT_STAFF_CHAT_ID with a tag `#HS<id>`.
 A staff member answers by replying to that message; the bot finds the tag in the message
-replied to and delivers the answer to the citizen's chat. The staff chat sees the redacted
-question only, never the citizen's name or Telegram id.
+replied to and delivers the answer to the citizen's chat (its opaque address, whatever the
+channel). The staff chat sees the redacted question only, never the citizen's name or id.
 
 Buttons: h (ask to confirm), h:ok (send), h:new (type another question), h:no (cancel).
 """
@@ -15,6 +15,7 @@ import datetime as dt
 import re
 
 from bot import messages as m
+from bot.addresses import Address, telegram
 from bot.core import events
 from bot.core.assistant import Assistant, Turn
 from bot.core.replies import Button, Reply, esc, rows
@@ -71,12 +72,12 @@ def after_hours_note(now: dt.datetime, hotline: str) -> str:
 # --- storage ---------------------------------------------------------------------------------
 
 
-async def create(db: Database, user: str, chat_id: int, question: str) -> int:
-    """Store an open hand-off (the question redacted); return its number."""
+async def create(db: Database, user: str, chat: Address, question: str) -> int:
+    """Store an open hand-off (the question redacted, the citizen's chat address); its number."""
     async with db.write() as conn:
         cursor = await conn.execute(
             "INSERT INTO handoffs (at, user_hash, chat_id, question) VALUES (?, ?, ?, ?)",
-            (utcnow(), user, chat_id, events.clean(question)),
+            (utcnow(), user, chat, events.clean(question)),
         )
         return int(cursor.lastrowid or 0)
 
@@ -90,8 +91,13 @@ async def recent_count(db: Database, user: str, hours: int = 24) -> int:
     return int(row[0]) if row else 0
 
 
-async def mark_answered(db: Database, handoff_id: int) -> int | None:
-    """Mark a hand-off answered; return the citizen's chat, or None if it is unknown."""
+def _chat(stored: object) -> Address:
+    """A stored chat as an address (rows from before addresses hold a bare Telegram id)."""
+    return telegram(stored) if isinstance(stored, int) else str(stored)
+
+
+async def mark_answered(db: Database, handoff_id: int) -> Address | None:
+    """Mark a hand-off answered; return the citizen's chat address, or None if unknown."""
     async with db.write() as conn:
         cursor = await conn.execute("SELECT chat_id FROM handoffs WHERE id = ?", (handoff_id,))
         row = await cursor.fetchone()
@@ -101,7 +107,7 @@ async def mark_answered(db: Database, handoff_id: int) -> int | None:
             "UPDATE handoffs SET status = 'answered', answered_at = ? WHERE id = ?",
             (utcnow(), handoff_id),
         )
-        return int(row[0])
+        return _chat(row[0])
 
 
 # --- the citizen's side ----------------------------------------------------------------------
@@ -158,7 +164,7 @@ async def on_button(turn: Turn) -> list[Reply]:
 
 async def send(turn: Turn, question: str, edit: bool = False) -> list[Reply]:
     """Post the question to the staff chat and tell the citizen when to expect an answer."""
-    staff_chat = turn.settings.staff_chat_id
+    staff_chat = turn.settings.staff_chat
     if staff_chat is None:
         return _unavailable(turn)
     catalogue = turn.catalogue
@@ -167,7 +173,7 @@ async def send(turn: Turn, question: str, edit: bool = False) -> list[Reply]:
             hotline=esc(catalogue.hotline), hotline_note=esc(catalogue.hotline_note)
         )
         return [Reply(text)]
-    number = await create(turn.db, turn.user, turn.incoming.chat_id, question)
+    number = await create(turn.db, turn.user, turn.incoming.chat, question)
     now = dt.datetime.now(local_zone(turn.settings.timezone))
     citizen = m.HANDOFF_SENT.format(id=number)
     note = after_hours_note(now, catalogue.hotline)
@@ -178,13 +184,13 @@ async def send(turn: Turn, question: str, edit: bool = False) -> list[Reply]:
     staff = m.HANDOFF_STAFF.format(
         id=number, question=esc(events.clean(question)), context=context
     )
-    return [Reply(citizen, edit=edit), Reply(staff, chat_id=staff_chat)]
+    return [Reply(citizen, edit=edit), Reply(staff, chat=staff_chat)]
 
 
 async def on_text(turn: Turn) -> list[Reply] | None:
     """A text hook: staff answers in the staff chat, and the question typed after agreeing."""
-    staff_chat = turn.settings.staff_chat_id
-    if staff_chat is not None and turn.incoming.chat_id == staff_chat:
+    staff_chat = turn.settings.staff_chat
+    if staff_chat is not None and turn.incoming.chat == staff_chat:
         return await staff_reply(turn)
     waiting = await turn.waiting((TYPING,))
     if waiting is None:
@@ -200,7 +206,7 @@ async def staff_reply(turn: Turn) -> list[Reply] | None:
     tag = TAG.search(turn.incoming.reply_to_text)
     if tag is None:
         # Staff talk among themselves in a group; in a private staff chat the bot still answers.
-        return [] if turn.incoming.chat_id < 0 else None
+        return [] if turn.incoming.group else None
     number = int(tag.group(1))
     answer = turn.incoming.text.strip()
     here = turn.incoming.message_id
@@ -209,7 +215,7 @@ async def staff_reply(turn: Turn) -> list[Reply] | None:
         return [Reply(m.HANDOFF_UNKNOWN.format(id=number), reply_to_message_id=here)]
     more = rows(Button(m.BUTTON_HANDOFF_MORE, data=PREFIX))
     return [
-        Reply(m.HANDOFF_ANSWER.format(id=number, answer=esc(answer)), more, chat_id=chat),
+        Reply(m.HANDOFF_ANSWER.format(id=number, answer=esc(answer)), more, chat=chat),
         Reply(m.HANDOFF_DELIVERED.format(id=number), reply_to_message_id=here),
     ]
 
