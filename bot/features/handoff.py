@@ -15,12 +15,13 @@ import datetime as dt
 import re
 
 from bot import messages as m
-from bot.addresses import Address, telegram
+from bot.addresses import Address
 from bot.core import events
 from bot.core.assistant import Assistant, Turn
 from bot.core.replies import Button, Reply, esc, rows
 from bot.report.weeks import local_zone
-from bot.storage.database import Database, utcnow
+from bot.storage import handoffs
+from bot.storage.database import Database
 
 PREFIX = "h"
 CONFIRM = "handoff-confirm"
@@ -74,40 +75,18 @@ def after_hours_note(now: dt.datetime, hotline: str) -> str:
 
 async def create(db: Database, user: str, chat: Address, question: str) -> int:
     """Store an open hand-off (the question redacted, the citizen's chat address); its number."""
-    async with db.write() as conn:
-        cursor = await conn.execute(
-            "INSERT INTO handoffs (at, user_hash, chat_id, question) VALUES (?, ?, ?, ?)",
-            (utcnow(), user, chat, events.clean(question)),
-        )
-        return int(cursor.lastrowid or 0)
+    return await handoffs.create_handoff(db, user, chat, events.clean(question))
 
 
 async def recent_count(db: Database, user: str, hours: int = 24) -> int:
     """How many hand-offs a user asked for in the last `hours`."""
     since = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)).isoformat(timespec="seconds")
-    row = await db.read_one(
-        "SELECT COUNT(*) FROM handoffs WHERE user_hash = ? AND at >= ?", (user, since)
-    )
-    return int(row[0]) if row else 0
-
-
-def _chat(stored: object) -> Address:
-    """A stored chat as an address (rows from before addresses hold a bare Telegram id)."""
-    return telegram(stored) if isinstance(stored, int) else str(stored)
+    return await handoffs.count_handoffs_since(db, user, since)
 
 
 async def mark_answered(db: Database, handoff_id: int) -> Address | None:
     """Mark a hand-off answered; return the citizen's chat address, or None if unknown."""
-    async with db.write() as conn:
-        cursor = await conn.execute("SELECT chat_id FROM handoffs WHERE id = ?", (handoff_id,))
-        row = await cursor.fetchone()
-        if row is None:
-            return None
-        await conn.execute(
-            "UPDATE handoffs SET status = 'answered', answered_at = ? WHERE id = ?",
-            (utcnow(), handoff_id),
-        )
-        return _chat(row[0])
+    return await handoffs.mark_answered(db, handoff_id)
 
 
 # --- the citizen's side ----------------------------------------------------------------------
