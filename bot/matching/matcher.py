@@ -38,6 +38,8 @@ TELLING = 2.0
 # A national procedure that holds this share of the question's telling words more than the
 # curated card does, losing few of the card's, fits the question better.
 EXPLAINS_MORE = 0.25
+# A card that scores this share of the first card's score or more is about the same thing.
+CLOSE = 0.8
 Tier = Literal["catalogue", "national"]
 
 
@@ -188,6 +190,16 @@ class Matcher:
                 return candidates, decision
             return [better, *(c for c in candidates if c.id != better.id)], "clarify"
         why = f"; lacks {', '.join(lacking)}"
+        for other in candidates[1:]:
+            # Another card among those found covers it ("mất bằng lái": the reissue card).
+            if other.tier != "catalogue" or other.score < CLOSE * first.score:
+                continue
+            if all(qualifiers.holds(self.index, self._numbers[other.id], q) for q in lacking):
+                rest = [c for c in candidates if c.id not in (other.id, first.id)]
+                chosen = [other, *rest]
+                return [*chosen, replace(first, why=first.why + why)], decide(
+                    chosen, False, self.thresholds
+                )
         better = self._fitting(text, first, lacking, qualifiers.named(query.folded, text))
         if better is not None:
             better = replace(better, why=better.why + why)

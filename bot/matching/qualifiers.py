@@ -75,6 +75,10 @@ QUALIFIERS: dict[str, tuple[str, ...]] = {
     ),
     "change": ("thay doi", "dieu chinh", "dinh chinh", "sua doi", "doi dia chi", "doi bien"),
     "revoke": ("thu hoi", "khoa", "mo khoa", "xoa"),
+    # A civil status event settled abroad, recorded here.
+    "recording": ("ghi vao so", "ghi chu"),
+    # A company, where the card is about a household business (or the other way round).
+    "company": ("doanh nghiep", "cong ty"),
     "adoption": ("con nuoi",),
     "guardian": ("giam ho",),
     "parcel": ("tach thua", "hop thua"),
@@ -102,6 +106,10 @@ QUALIFIERS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+
+# A class that only narrows cards about something: a company is another procedure than a
+# household business's, but "bị công ty cho nghỉ việc" is still about unemployment benefit.
+SCOPES: dict[str, tuple[str, ...]] = {"company": ("kinh doanh", "doanh nghiep")}
 
 # Folded as the matcher folds (its spelling conventions included: "mỹ" reads "mi").
 QUALIFIERS = {
@@ -142,6 +150,18 @@ def holds(index: Index, entry: int, name: str) -> bool:
     return False
 
 
+def _concerns(index: Index, entry: int, name: str) -> bool:
+    scope = SCOPES.get(name)
+    return scope is None or any(
+        all(index.holds(entry, f) for f in _features(phrase)) for phrase in scope
+    )
+
+
 def missing(index: Index, entry: int, folded: Sequence[str], typed: str = "") -> list[str]:
-    """Return the qualifier classes a question names that an indexed entry does not hold."""
-    return [name for name in named(folded, typed) if not holds(index, entry, name)]
+    """Return the qualifier classes a question names that an indexed entry does not hold
+    (and that concern it)."""
+    return [
+        name
+        for name in named(folded, typed)
+        if _concerns(index, entry, name) and not holds(index, entry, name)
+    ]
