@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from bot.storage.database import Database, utcnow
+from bot.storage.backend import Database, utcnow
 
 
 async def create_handoff(db: Database, user: str, chat_id: int, question: str) -> int:
     """Store an open hand-off; return its number."""
-    async with db.write() as conn:
-        cursor = await conn.execute(
+    async with db.write() as tx:
+        row = await tx.fetch_one(
             "INSERT INTO handoffs (at, user_hash, chat_id, question) VALUES (?, ?, ?, ?)"
             " RETURNING id",
             (utcnow(), user, chat_id, question),
         )
-        row = await cursor.fetchone()
-        await cursor.close()
         return int(row[0]) if row else 0
 
 
@@ -28,13 +26,11 @@ async def count_handoffs_since(db: Database, user: str, since: str) -> int:
 
 async def mark_answered(db: Database, handoff_id: int) -> int | None:
     """Mark a hand-off answered; return the citizen's chat, or None if it is unknown."""
-    async with db.write() as conn:
-        cursor = await conn.execute("SELECT chat_id FROM handoffs WHERE id = ?", (handoff_id,))
-        row = await cursor.fetchone()
-        await cursor.close()
+    async with db.write() as tx:
+        row = await tx.fetch_one("SELECT chat_id FROM handoffs WHERE id = ?", (handoff_id,))
         if row is None:
             return None
-        await conn.execute(
+        await tx.execute(
             "UPDATE handoffs SET status = 'answered', answered_at = ? WHERE id = ?",
             (utcnow(), handoff_id),
         )
