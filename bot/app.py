@@ -4,15 +4,16 @@ in one place for every front end (Telegram, terminal chat, tools)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.catalogue.model import Catalogue
 from bot.catalogue.national import NationalProcedure, load_national
-from bot.catalogue.reload import CatalogueHolder, last_good_path
+from bot.catalogue.reload import LAST_GOOD_NAME, CatalogueHolder
 from bot.core.assistant import Assistant
 from bot.features import feedback, handoff, retention, staff, walkthrough
 from bot.matching.matcher import Matcher
 from bot.settings import Settings
-from bot.storage.database import Database
+from bot.storage.database import Database, database_file, open_database
 
 
 def register_features(assistant: Assistant) -> None:
@@ -39,6 +40,13 @@ class Runtime:
         await self.db.close()
 
 
+def last_good_path(database: str) -> Path | None:
+    """Where the last good catalogue is kept: beside the database file (None for a server or
+    in-memory database, which have no folder of their own)."""
+    file = database_file(database)
+    return file.parent / LAST_GOOD_NAME if file is not None else None
+
+
 def open_holder(
     settings: Settings, national: dict[str, NationalProcedure]
 ) -> CatalogueHolder[Matcher]:
@@ -58,7 +66,7 @@ async def open_runtime(settings: Settings) -> Runtime:
     """Load the catalogue, open the database and build the assistant."""
     national = load_national() if settings.national_tier else {}
     holder = open_holder(settings, national)
-    db = await Database.open(settings.database)
+    db = await open_database(settings.database)
     assistant = Assistant(holder, db, settings, national)
     register_features(assistant)
     return Runtime(settings, holder, db, assistant, national)

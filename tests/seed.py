@@ -19,7 +19,7 @@ from bot.features import feedback
 from bot.matching.matcher import Candidate, Match
 from bot.report.weeks import VIETNAM, Week
 from bot.storage import handoffs
-from bot.storage.database import Database
+from bot.storage.database import Database, open_database
 
 WEEK = Week(2026, 47)  # 16-22/11/2026
 
@@ -165,7 +165,7 @@ async def seed_week(
         user, at = rng.choice(users), _moment(rng, week)
         seen.add(user)
         number = await handoffs.create_handoff(
-            db, user, 1000, events.clean(text), entry, card_question, at=at
+            db, user, "tg:1000", events.clean(text), entry, card_question, at=at
         )
         if done:
             await handoffs.mark_answered(db, number)
@@ -191,7 +191,7 @@ async def _sample(path: Path) -> None:
     from bot.report.weekly import build_report
     from tests.core_fixtures import shipped_catalogue
 
-    db = await Database.open(":memory:")
+    db = await open_database(":memory:")
     try:
         await seed_week(db, WEEK.previous(), scale=0.7, seed=3)
         await seed_week(db, WEEK)

@@ -104,10 +104,10 @@ def test_broken_edit_keeps_the_old_catalogue_and_names_file_and_line(
 
     assert (outcome.ok, outcome.changed) == (False, False)
     assert holder.current is before
-    assert any(p.startswith(f"{catalogue_file}:61: ") for p in outcome.problems)
+    assert any(p.startswith(f"{catalogue_file}:62: ") for p in outcome.problems)
     message = outcome.staff_message()
     assert message.startswith("⚠️ Danh mục mới có lỗi, bot vẫn dùng bản cũ (cập nhật lúc ")
-    assert f"{catalogue_file}:61: " in message
+    assert f"{catalogue_file}:62: " in message
 
 
 def test_staff_message_is_safe_telegram_html(catalogue_file: Path) -> None:
@@ -226,7 +226,7 @@ def test_snapshots_stay_consistent_under_constant_reloads(catalogue_file: Path) 
 
 
 async def test_watcher_notices_a_change_and_notifies_once(catalogue_file: Path) -> None:
-    holder = CatalogueHolder(catalogue_file, ids, settle=0.0)
+    holder = CatalogueHolder(catalogue_file, ids, settle=0.1)
     seen: list[ReloadOutcome] = []
     notified = asyncio.Event()
 
@@ -248,7 +248,7 @@ async def test_watcher_notices_a_change_and_notifies_once(catalogue_file: Path) 
 
 
 async def test_watcher_reports_a_failure_once_per_content(catalogue_file: Path) -> None:
-    holder = CatalogueHolder(catalogue_file, ids, settle=0.0)
+    holder = CatalogueHolder(catalogue_file, ids, settle=0.1)
     seen: list[ReloadOutcome] = []
 
     async def notify(outcome: ReloadOutcome) -> None:
@@ -258,13 +258,13 @@ async def test_watcher_reports_a_failure_once_per_content(catalogue_file: Path) 
     task = asyncio.create_task(holder.watch(notify, interval=0.01))
     try:
         write(catalogue_file, broken)
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.6)
         write(catalogue_file, broken)  # saved again, same content: no second message
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.6)
         write(catalogue_file, broken.replace("count: 1", "count: 0"))  # a new mistake
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.6)
         write(catalogue_file, BASE)  # fixed: same as the catalogue in service, staff are told
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.6)
     finally:
         task.cancel()
     assert [(o.ok, o.changed) for o in seen] == [(False, False), (False, False), (True, False)]
@@ -273,7 +273,7 @@ async def test_watcher_reports_a_failure_once_per_content(catalogue_file: Path) 
 
 
 async def test_watcher_survives_a_failing_notify(catalogue_file: Path) -> None:
-    holder = CatalogueHolder(catalogue_file, ids, settle=0.0)
+    holder = CatalogueHolder(catalogue_file, ids, settle=0.1)
     calls: list[bool] = []
 
     async def notify(outcome: ReloadOutcome) -> None:
@@ -283,9 +283,9 @@ async def test_watcher_survives_a_failing_notify(catalogue_file: Path) -> None:
     task = asyncio.create_task(holder.watch(notify, interval=0.01))
     try:
         write(catalogue_file, BASE.replace("level: full", "level: all"))
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.6)
         write(catalogue_file, BASE.replace("name: Đăng ký kết hôn", f"name: {NEW_NAME}"))
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.6)
         assert not task.done()
     finally:
         task.cancel()
@@ -376,7 +376,7 @@ def test_the_outcome_says_which_entries_were_added_removed_and_changed(
 
 def test_a_truncated_save_is_named_and_refused(catalogue_file: Path) -> None:
     holder = CatalogueHolder(catalogue_file, ids)
-    cut = BASE[: BASE.index("    time: Trong ngày làm việc\n    fee: Miễn lệ phí\n    verified")]
+    cut = BASE[: BASE.index("    time: Trong ngày làm việc\n    fee: Miễn lệ phí\n    sources")]
     write(catalogue_file, cut + "    time: Trong ng")
     outcome = holder.reload()
     assert not outcome.ok

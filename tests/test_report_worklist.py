@@ -18,7 +18,7 @@ from bot.report.html import render_html
 from bot.report.render import render_text, telegram_summary
 from bot.report.weekly import WeeklyReport, build_report
 from bot.report.weeks import VIETNAM, Week
-from bot.storage.database import Database
+from bot.storage.database import Database, open_database
 from tests.core_fixtures import command, make_assistant, shipped_catalogue, shipped_matcher
 from tests.seed import WEEK, Seeded, seed_week
 
@@ -28,7 +28,7 @@ STAFF = 4242
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "bot.sqlite3")
+    database = await open_database(tmp_path / "bot.sqlite3")
     yield database
     await database.close()
 
@@ -125,7 +125,8 @@ async def test_fees_lapsing_within_30_days_or_lapsed_are_listed_with_file_line(
     assert set(fees) == {"dang-ky-khai-sinh", "cap-doi-cap-lai-can-cuoc", "thanh-lap-doanh-nghiep"}
     assert fees["dang-ky-khai-sinh"].days == -34
     assert fees["cap-doi-cap-lai-can-cuoc"].days == 26
-    assert fees["cap-doi-cap-lai-can-cuoc"].where.endswith("procedures.yaml:2097")
+    path, line = fees["cap-doi-cap-lai-can-cuoc"].where.rsplit(":", 1)
+    assert "fee_until:" in Path(path).read_text(encoding="utf-8").splitlines()[int(line) - 1]
     text = render_text(report)
     assert "đã quá 34 ngày" in text and "còn 26 ngày" in text
 
@@ -171,7 +172,7 @@ async def test_baocao_sends_the_summary_with_the_html_report_as_a_file(tmp_path:
     bot: Assistant = await make_assistant(tmp_path, staff_ids=frozenset({STAFF}))
     try:
         await seed_week(bot.db, Week.containing(dt.date.today()).previous(), scale=0.3)
-        replies = await bot.handle(command("baocao", user=STAFF))
+        replies = (await bot.handle(command("baocao", user=STAFF))).replies
     finally:
         await bot.db.close()
     (reply,) = replies

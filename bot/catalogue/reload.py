@@ -38,18 +38,6 @@ SETTLE_SECONDS = 3.0
 LAST_GOOD_NAME = "procedures.last-good.yaml"
 
 
-def last_good_path(database: Path | str) -> Path | None:
-    """Where the last good catalogue is kept: next to the database (None for an in-memory one)."""
-    text = str(database)
-    if text in ("", ":memory:") or text.startswith("sqlite://:memory:"):
-        return None
-    if "://" in text:
-        text = text.split("://", 1)[1]
-        text = text.split("?", 1)[0]
-        text = text[1:] if text.startswith("/") else text  # sqlite:///rel, sqlite:////abs
-    return Path(text).parent / LAST_GOOD_NAME
-
-
 @dataclass(frozen=True)
 class Loaded(Generic[T]):
     """One catalogue in service, with the index built from it."""

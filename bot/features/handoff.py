@@ -3,8 +3,8 @@
 The citizen asks with /gapcanbo or the "Gặp cán bộ" button (`h`), agrees (`h:ok`), and their
 last question (or the next text they type) is posted to BOT_STAFF_CHAT_ID with a tag `#HS<id>`.
 A staff member answers by replying to that message; the bot finds the tag in the message
-replied to and delivers the answer to the citizen's chat. The staff chat sees the redacted
-question only, never the citizen's name or Telegram id.
+replied to and delivers the answer to the citizen's chat (its opaque address, whatever the
+channel). The staff chat sees the redacted question only, never the citizen's name or id.
 
 Buttons: h (ask to confirm), h:ok (send), h:new (type another question), h:no (cancel).
 """
@@ -15,6 +15,7 @@ import datetime as dt
 import re
 
 from bot import messages as m
+from bot.addresses import Address
 from bot.core import events
 from bot.core.assistant import Assistant, Turn
 from bot.core.replies import Button, Reply, esc, rows
@@ -75,14 +76,15 @@ def after_hours_note(now: dt.datetime, hotline: str) -> str:
 async def create(
     db: Database,
     user: str,
-    chat_id: int,
+    chat: Address,
     question: str,
     entry_id: str | None = None,
     card_question: str = "",
 ) -> int:
-    """Store an open hand-off (texts redacted) with the card it is about; return its number."""
+    """Store an open hand-off (texts redacted, the citizen's chat address) with the card it is
+    about and the question that produced that card; return its number."""
     return await handoffs.create_handoff(
-        db, user, chat_id, events.clean(question), entry_id, events.clean(card_question) or None
+        db, user, chat, events.clean(question), entry_id, events.clean(card_question) or None
     )
 
 
@@ -92,8 +94,8 @@ async def recent_count(db: Database, user: str, hours: int = 24) -> int:
     return await handoffs.count_handoffs_since(db, user, since)
 
 
-async def mark_answered(db: Database, handoff_id: int) -> int | None:
-    """Mark a hand-off answered; return the citizen's chat, or None if it is unknown."""
+async def mark_answered(db: Database, handoff_id: int) -> Address | None:
+    """Mark a hand-off answered; return the citizen's chat address, or None if unknown."""
     return await handoffs.mark_answered(db, handoff_id)
 
 
@@ -151,7 +153,7 @@ async def on_button(turn: Turn) -> list[Reply]:
 
 async def send(turn: Turn, question: str, edit: bool = False) -> list[Reply]:
     """Post the question to the staff chat and tell the citizen when to expect an answer."""
-    staff_chat = turn.settings.staff_chat_id
+    staff_chat = turn.settings.staff_chat
     if staff_chat is None:
         return _unavailable(turn)
     catalogue = turn.catalogue
@@ -165,7 +167,7 @@ async def send(turn: Turn, question: str, edit: bool = False) -> list[Reply]:
     number = await create(
         turn.db,
         turn.user,
-        turn.incoming.chat_id,
+        turn.incoming.chat,
         question,
         entry.id if entry else None,
         card_question,
@@ -183,13 +185,13 @@ async def send(turn: Turn, question: str, edit: bool = False) -> list[Reply]:
     staff = m.HANDOFF_STAFF.format(
         id=number, question=esc(events.clean(question)), context=context
     )
-    return [Reply(citizen, edit=edit), Reply(staff, chat_id=staff_chat)]
+    return [Reply(citizen, edit=edit), Reply(staff, chat=staff_chat)]
 
 
 async def on_text(turn: Turn) -> list[Reply] | None:
     """A text hook: staff answers in the staff chat, and the question typed after agreeing."""
-    staff_chat = turn.settings.staff_chat_id
-    if staff_chat is not None and turn.incoming.chat_id == staff_chat:
+    staff_chat = turn.settings.staff_chat
+    if staff_chat is not None and turn.incoming.chat == staff_chat:
         return await staff_reply(turn)
     waiting = await turn.waiting((TYPING,))
     if waiting is None:
@@ -205,7 +207,7 @@ async def staff_reply(turn: Turn) -> list[Reply] | None:
     tag = TAG.search(turn.incoming.reply_to_text)
     if tag is None:
         # Staff talk among themselves in a group; in a private staff chat the bot still answers.
-        return [] if turn.incoming.chat_id < 0 else None
+        return [] if turn.incoming.group else None
     number = int(tag.group(1))
     answer = turn.incoming.text.strip()
     here = turn.incoming.message_id
@@ -214,7 +216,7 @@ async def staff_reply(turn: Turn) -> list[Reply] | None:
         return [Reply(m.HANDOFF_UNKNOWN.format(id=number), reply_to_message_id=here)]
     more = rows(Button(m.BUTTON_HANDOFF_MORE, data=PREFIX))
     return [
-        Reply(m.HANDOFF_ANSWER.format(id=number, answer=esc(answer)), more, chat_id=chat),
+        Reply(m.HANDOFF_ANSWER.format(id=number, answer=esc(answer)), more, chat=chat),
         Reply(m.HANDOFF_DELIVERED.format(id=number), reply_to_message_id=here),
     ]
 

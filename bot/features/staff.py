@@ -177,14 +177,14 @@ class Scheduler:
         tz = local_zone(settings.timezone)
         week = Week.last_complete(dt.datetime.now(tz), tz)
         await store_aggregate(self.assistant.db, week, replace=False)
-        if settings.staff_chat_id is None:
+        if settings.staff_chat is None:
             return
         current = self.assistant.source.current
         matcher = current.index if isinstance(current.index, Matcher) else None
         reply = await weekly_reply(
             self.assistant.db, current.catalogue, settings, week, matcher, m.REPORT_WEEKLY_HEAD
         )
-        await sender(dataclasses.replace(reply, chat_id=settings.staff_chat_id))
+        await sender(dataclasses.replace(reply, chat=settings.staff_chat))
 
     async def retention(self) -> None:
         """Delete raw data past the retention time (aggregates are kept)."""

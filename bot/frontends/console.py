@@ -7,34 +7,29 @@ conversation can be scripted (`printf 'lam giay khai sinh\\n1\\n' | python -m bo
 from __future__ import annotations
 
 import asyncio
-import html
 import re
 import sys
 from typing import TextIO
 
 from bot import messages as m
+from bot.addresses import CONSOLE, Address, address
 from bot.core.assistant import Assistant
+from bot.core.markup import to_plain
 from bot.core.replies import Button, Incoming, Reply
 
-CONSOLE_CHAT = 1
-_TAG = re.compile(r"<[^>]+>")
+# The one person at the terminal: their chat and their user are the same address.
+CONSOLE_CHAT: Address = address(CONSOLE, "local")
 _COMMAND = re.compile(r"^/(\w+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
 
-def plain(text: str) -> str:
-    """Telegram HTML as terminal text."""
-    text = re.sub(r'<a href="([^"]+)">([^<]*)</a>', r"\2 (\1)", text)
-    return html.unescape(_TAG.sub("", text))
-
-
-def parse_line(line: str, buttons: list[Button], user_id: int = CONSOLE_CHAT) -> Incoming:
+def parse_line(line: str, buttons: list[Button], user: Address = CONSOLE_CHAT) -> Incoming:
     """Turn a typed line into what the citizen meant: a command, a button number, or text."""
     line = line.strip()
     command = _COMMAND.match(line)
     if command:
         return Incoming(
-            chat_id=CONSOLE_CHAT,
-            user_id=user_id,
+            chat=CONSOLE_CHAT,
+            user=user,
             kind="command",
             command=command.group(1),
             args=(command.group(2) or "").strip(),
@@ -43,8 +38,8 @@ def parse_line(line: str, buttons: list[Button], user_id: int = CONSOLE_CHAT) ->
     if line.isdigit() and buttons and 1 <= int(line) <= len(buttons):
         button = buttons[int(line) - 1]
         if button.data:
-            return Incoming(chat_id=CONSOLE_CHAT, user_id=user_id, kind="button", data=button.data)
-    return Incoming(chat_id=CONSOLE_CHAT, user_id=user_id, kind="text", text=line)
+            return Incoming(chat=CONSOLE_CHAT, user=user, kind="button", data=button.data)
+    return Incoming(chat=CONSOLE_CHAT, user=user, kind="text", text=line)
 
 
 def render(replies: list[Reply], out: TextIO) -> list[Button]:
@@ -52,8 +47,8 @@ def render(replies: list[Reply], out: TextIO) -> list[Button]:
     shown: list[Button] = []
     for reply in replies:
         if reply.notice and reply.notice != m.DONE_NOTICE:
-            out.write(f"({plain(reply.notice)})\n")
-        out.write(plain(reply.text).rstrip() + "\n")
+            out.write(f"({reply.notice})\n")
+        out.write(to_plain(reply.text).rstrip() + "\n")
         if reply.document is not None:
             size = max(1, len(reply.document.data) // 1024)
             out.write(m.CONSOLE_ATTACHMENT.format(name=reply.document.filename, kb=size) + "\n")
@@ -75,10 +70,8 @@ async def chat(assistant: Assistant, stdin: TextIO = sys.stdin, out: TextIO = sy
     buttons: list[Button] = []
     if interactive:
         out.write(m.CONSOLE_BANNER.format(bot_name=m.BOT_NAME) + "\n\n")
-        start = Incoming(
-            chat_id=CONSOLE_CHAT, user_id=CONSOLE_CHAT, kind="command", command="start"
-        )
-        buttons = render(await assistant.handle(start), out)
+        start = Incoming(chat=CONSOLE_CHAT, user=CONSOLE_CHAT, kind="command", command="start")
+        buttons = render((await assistant.handle(start)).replies, out)
     while True:
         if interactive:
             try:
@@ -96,8 +89,8 @@ async def chat(assistant: Assistant, stdin: TextIO = sys.stdin, out: TextIO = sy
             out.write(m.CONSOLE_BAD_CHOICE.format(n=line.strip()) + "\n\n")
             continue
         incoming = parse_line(line, buttons)
-        replies = await assistant.handle(incoming)
-        new_buttons = render(replies, out)
+        answer = await assistant.handle(incoming)
+        new_buttons = render(answer.replies, out)
         buttons = new_buttons or buttons
     if interactive:
         out.write(m.CONSOLE_BYE + "\n")

@@ -18,7 +18,7 @@ from bot.report.render import render_csv, render_markdown, render_text
 from bot.report.weekly import WeeklyReport, build_report
 from bot.report.weeks import Week, local_zone
 from bot.settings import Settings
-from bot.storage.database import Database
+from bot.storage.database import database_file, open_database
 
 
 def render(report: WeeklyReport, fmt: str) -> str:
@@ -44,21 +44,12 @@ async def make_report(settings: Settings, week: Week, fmt: str) -> str:
         catalogue = None
     # The closest procedure of each unanswered question comes from the current catalogue.
     matcher = Matcher(catalogue) if catalogue is not None else None
-    db = await Database.open(settings.database)
+    db = await open_database(settings.database)
     try:
         report = await build_report(db, week, catalogue, settings.retention_days, matcher=matcher)
     finally:
         await db.close()
     return render(report, fmt)
-
-
-def database_file(settings: Settings) -> Path | None:
-    """The database file settings name, if it is a file path or a sqlite URL; else None."""
-    text = str(settings.database)
-    if text.startswith("sqlite:"):
-        text = text.split("://", 1)[-1]
-        text = text[1:] if text.startswith("/") else text
-    return Path(text) if text and text != ":memory:" else None
 
 
 def run(settings: Settings, week_text: str | None, fmt: str, out: str | None) -> int:
@@ -71,8 +62,8 @@ def run(settings: Settings, week_text: str | None, fmt: str, out: str | None) ->
     except ValueError:
         print(m.REPORT_BAD_WEEK_CLI.format(week=week_text), file=sys.stderr)
         return 2
-    path = database_file(settings)
-    if path is None or not path.is_file():
+    path = database_file(settings.database)  # None: a server database, nothing to look for
+    if path is not None and not path.is_file():
         print(rm.NO_DATABASE.format(path=settings.database), file=sys.stderr)
         return 1
     text = asyncio.run(make_report(settings, week, fmt))

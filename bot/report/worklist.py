@@ -237,23 +237,25 @@ def stale(
     catalogue: Catalogue, today: dt.date, lines: Mapping[tuple[str, ...], int]
 ) -> list[ToConfirm]:
     """Entries not verified for more than STALE_DAYS, oldest first, with file:line."""
-    old = [e for e in catalogue.entries.values() if (today - e.verified).days > STALE_DAYS]
-    old.sort(key=lambda e: (e.verified, e.id))
-    return [
-        ToConfirm(
-            e.id,
-            e.name,
-            rm.STALE_LINE.format(
-                where=_where(catalogue.source, lines, e.id, "verified"),
-                name=e.name,
-                id=e.id,
-                date=e.verified.strftime("%d/%m/%Y"),
-                days=(today - e.verified).days,
-            ),
-            _where(catalogue.source, lines, e.id, "verified"),
-        )
-        for e in old
+    found = []
+    # Entries never compared with their sources (no `verified`) are left to the checker and
+    # the card, which say so for each of them.
+    old = [
+        (verified, e)
+        for e in catalogue.entries.values()
+        if (verified := e.verified) is not None and (today - verified).days > STALE_DAYS
     ]
+    for verified, e in sorted(old, key=lambda pair: (pair[0], pair[1].id)):
+        where = _where(catalogue.source, lines, e.id, "verified")
+        text = rm.STALE_LINE.format(
+            where=where,
+            name=e.name,
+            id=e.id,
+            date=verified.strftime("%d/%m/%Y"),
+            days=(today - verified).days,
+        )
+        found.append(ToConfirm(e.id, e.name, text, where))
+    return found
 
 
 @dataclass(frozen=True)

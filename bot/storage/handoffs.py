@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from bot.storage.database import Database, utcnow
+from bot.addresses import Address, telegram
+from bot.storage.backend import Database, utcnow
 
 
 async def create_handoff(
     db: Database,
     user: str,
-    chat_id: int,
+    chat: Address,
     question: str,
     entry_id: str | None = None,
     card_question: str | None = None,
     at: str | None = None,
 ) -> int:
-    """Store an open hand-off (with the card it is about and the question behind that card)."""
-    async with db.write() as conn:
-        cursor = await conn.execute(
+    """Store an open hand-off with the citizen's chat address, the card it is about and the
+    question behind that card; return its number."""
+    async with db.write() as tx:
+        row = await tx.fetch_one(
             "INSERT INTO handoffs (at, user_hash, chat_id, question, entry_id, card_question)"
             " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-            (at or utcnow(), user, chat_id, question, entry_id, card_question),
+            (at or utcnow(), user, chat, question, entry_id, card_question),
         )
-        row = await cursor.fetchone()
-        await cursor.close()
         return int(row[0]) if row else 0
 
 
@@ -34,16 +34,19 @@ async def count_handoffs_since(db: Database, user: str, since: str) -> int:
     return int(row[0]) if row else 0
 
 
-async def mark_answered(db: Database, handoff_id: int) -> int | None:
-    """Mark a hand-off answered; return the citizen's chat, or None if it is unknown."""
-    async with db.write() as conn:
-        cursor = await conn.execute("SELECT chat_id FROM handoffs WHERE id = ?", (handoff_id,))
-        row = await cursor.fetchone()
-        await cursor.close()
+def _chat(stored: object) -> Address:
+    """A stored chat as an address (rows from before addresses hold a bare Telegram id)."""
+    return telegram(stored) if isinstance(stored, int) else str(stored)
+
+
+async def mark_answered(db: Database, handoff_id: int) -> Address | None:
+    """Mark a hand-off answered; return the citizen's chat address, or None if unknown."""
+    async with db.write() as tx:
+        row = await tx.fetch_one("SELECT chat_id FROM handoffs WHERE id = ?", (handoff_id,))
         if row is None:
             return None
-        await conn.execute(
+        await tx.execute(
             "UPDATE handoffs SET status = 'answered', answered_at = ? WHERE id = ?",
             (utcnow(), handoff_id),
         )
-        return int(row[0])
+        return _chat(row[0])

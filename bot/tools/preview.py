@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot import messages as m
+from bot.addresses import CONSOLE, address
 from bot.app import open_runtime
 from bot.catalogue.model import CatalogueError
 from bot.catalogue.rules import closest
@@ -22,7 +23,7 @@ from bot.core.replies import Incoming
 from bot.frontends.console import render
 from bot.settings import Settings
 
-PREVIEW_USER = 1
+PREVIEW_USER = address(CONSOLE, "xem")
 
 
 async def preview(settings: Settings, entry_id: str, out: TextIO) -> int:
@@ -30,7 +31,7 @@ async def preview(settings: Settings, entry_id: str, out: TextIO) -> int:
     with tempfile.TemporaryDirectory(prefix="tthc-xem-") as scratch:
         settings = dataclasses.replace(
             settings,
-            database=Path(scratch) / "preview.sqlite3",
+            database=str(Path(scratch) / "preview.sqlite3"),
             national_tier=False,
             staff_chat_id=None,
         )
@@ -44,15 +45,15 @@ async def preview(settings: Settings, entry_id: str, out: TextIO) -> int:
                       file=out)  # fmt: skip
                 return 1
             start = Incoming(
-                chat_id=PREVIEW_USER,
-                user_id=PREVIEW_USER,
+                chat=PREVIEW_USER,
+                user=PREVIEW_USER,
                 kind="command",
                 command="start",
                 args=entry_id,
                 text=f"/start {entry_id}",
             )
             print(m.PREVIEW_HEAD.format(id=entry_id, path=settings.catalogue), file=out)
-            render(await runtime.assistant.handle(start), out)
+            render((await runtime.assistant.handle(start)).replies, out)
         finally:
             await runtime.close()
     return 0

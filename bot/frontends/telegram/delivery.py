@@ -34,6 +34,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.addresses import Address, telegram_id
+from bot.core.markup import to_telegram_html
 from bot.core.replies import Attachment, Incoming, Keyboard, Reply, split_text
 
 log = logging.getLogger("bot.frontends.telegram.bot")
@@ -134,7 +136,7 @@ class Delivery:
             if reply.edit and isinstance(pressed, Message) and await self.edit(pressed, reply):
                 delivered += 1
                 continue
-            target = reply.chat_id or incoming.chat_id
+            target = reply.chat or incoming.chat
             delivered += len(await self.send(application, reply, target))
         return delivered
 
@@ -156,7 +158,7 @@ class Delivery:
 
     async def edit(self, message: Message, reply: Reply) -> bool:
         """Replace a message's text and buttons; False when a new message is needed instead."""
-        parts = split_text(reply.text)
+        parts = split_text(to_telegram_html(reply.text))
         if len(parts) > 1:
             return False
         try:
@@ -183,13 +185,21 @@ class Delivery:
         self,
         application: Application,  # type: ignore[type-arg]
         reply: Reply,
-        chat_id: int | None = None,
+        chat: Address | None = None,
     ) -> list[Message]:
-        """Send a reply, split on line boundaries; the buttons go with the last part."""
-        target = chat_id or reply.chat_id
-        if target is None:
+        """Send a reply, split on line boundaries; the buttons go with the last part.
+
+        A reply addressed to a chat of another channel (a web visitor) cannot go through
+        Telegram; it is logged and dropped.
+        """
+        address = chat or reply.chat
+        if address is None:
             return []
-        parts = split_text(reply.text)
+        target = telegram_id(address)
+        if target is None:
+            log.warning("a reply for a chat of another channel cannot be sent on Telegram")
+            return []
+        parts = split_text(to_telegram_html(reply.text))
         sent: list[Message] = []
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
