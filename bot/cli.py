@@ -124,6 +124,18 @@ def cmd_preview(args: argparse.Namespace) -> int:
     return run(settings, args.id)
 
 
+def cmd_reached(args: argparse.Namespace) -> int:
+    """Questions that reached an entry lately, and those an edit would turn away."""
+    import dataclasses
+
+    from bot.tools.reached import run
+
+    settings = _settings()
+    if args.catalogue:
+        settings = dataclasses.replace(settings, catalogue=Path(args.catalogue))
+    return run(settings, args.id, args.days)
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     """Measure the matcher on a labelled question set."""
     from bot.tools.evaluation import main
@@ -158,6 +170,10 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "check": (cmd_check, "kiểm tra tệp danh mục thủ tục"),
     "match": (cmd_match, "xem bot hiểu câu hỏi thế nào"),
     "xem": (cmd_preview, "xem trước thẻ của một thủ tục đúng như người dân sẽ thấy"),
+    "cau-hoi": (
+        cmd_reached,
+        "câu hỏi đã tới một thủ tục tuần qua, và câu nào không còn tới sau khi sửa cách gọi",
+    ),
     "evaluate": (cmd_evaluate, "đo độ chính xác trên bộ câu hỏi có nhãn"),
     "bench-match": (cmd_bench_match, "đo tốc độ, bộ nhớ của phần tìm thủ tục"),
     "bench-load": (cmd_bench_load, "đo sức chịu tải của bot Telegram (máy chủ Bot API giả)"),
@@ -182,6 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
             )
             command.add_argument(
                 "--no-national", action="store_true", help="bỏ tầng thủ tục quốc gia"
+            )
+        elif name == "cau-hoi":
+            command.add_argument("id", help="id thủ tục hoặc hướng dẫn, ví dụ cap-so-do-lan-dau")
+            command.add_argument(
+                "--days", type=int, default=7, help="số ngày nhìn lại (mặc định 7)"
+            )
+            command.add_argument(
+                "--catalogue", help="tệp danh mục đang soạn (mặc định BOT_CATALOGUE)"
             )
         elif name == "xem":
             command.add_argument("id", help="id thủ tục hoặc hướng dẫn, ví dụ dang-ky-khai-sinh")

@@ -528,6 +528,13 @@ CATALOGUE_FIX_THEN = "Sửa xong, chạy lại: python -m bot check"
 PREVIEW_HEAD = "Thẻ '{id}' người dân sẽ thấy (danh mục {path}):\n"
 PREVIEW_UNKNOWN = "Không có thủ tục hay hướng dẫn '{id}' trong {path}."
 PREVIEW_GUESS = " Có phải ý bạn là '{guess}'?"
+REACHED_HEAD = "Câu hỏi đã tới '{id}' trong {days} ngày qua ({count} câu):"
+REACHED_LOST = "Với danh mục hiện tại, các câu này KHÔNG còn tới '{id}' ({count} câu):"
+REACHED_GAINED = "Với danh mục hiện tại, các câu này nay sẽ tới '{id}' ({count} câu):"
+REACHED_NONE = "(không có)"
+REACHED_NO_DATABASE = (
+    "Chưa có cơ sở dữ liệu {path}: chưa có câu hỏi nào được ghi lại. Hãy kiểm tra BOT_DATABASE."
+)
 MATCH_DECISIONS = {
     "answer": "trả lời ngay",
     "clarify": "hỏi lại để người dân chọn",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -75,3 +77,64 @@ def test_match_help_is_in_vietnamese(capsys: pytest.CaptureFixture[str]) -> None
         main(["match", "--help"])
     out = capsys.readouterr().out
     assert "câu hỏi" in out and "số thủ tục gợi ý" in out
+
+
+# --- cau-hoi: the questions that reached an entry, and those an edit turns away ---------------
+
+
+async def _log(path: Path, rows: list[tuple[str, str, str | None]]) -> None:
+    from bot.core import events
+    from bot.matching.matcher import Candidate, Match
+    from bot.storage.database import open_database
+
+    db = await open_database(path)
+    at = (dt.datetime.now(dt.UTC) - dt.timedelta(days=2)).isoformat(timespec="seconds")
+    try:
+        for text, decision, entry in rows:
+            candidates = (Candidate(entry, 0.9),) if entry else ()
+            match = Match(text, decision, candidates)  # type: ignore[arg-type]
+            await events.record_question(db, "u", text, match, at=at)
+    finally:
+        await db.close()
+
+
+def test_cau_hoi_lists_what_reached_an_entry_and_what_an_edit_turns_away(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.tools.reached as reached
+    from bot.matching.matcher import Candidate, Match
+
+    asyncio.run(
+        _log(
+            tmp_path / "bot.sqlite3",
+            [
+                ("làm giấy khai sinh cho con", "answer", "dang-ky-khai-sinh"),
+                ("làm giấy khai sinh cho con", "answer", "dang-ky-khai-sinh"),
+                ("khai sinh muộn cho con", "answer", "dang-ky-khai-sinh"),
+                ("khai sanh cho bé", "none", None),
+            ],
+        )
+    )
+
+    class Edited:  # the catalogue after an alias edit: "muộn" no longer leads to the entry
+        def __init__(self, catalogue: object) -> None:
+            pass
+
+        def match(self, text: str, top: int = 3) -> Match:
+            if "muộn" in text:
+                return Match(text, "answer", (Candidate("dang-ky-khai-tu", 0.8),))
+            return Match(text, "answer", (Candidate("dang-ky-khai-sinh", 0.9),))
+
+    monkeypatch.setattr(reached, "Matcher", Edited)
+    assert main(["cau-hoi", "dang-ky-khai-sinh"]) == 0
+    out = capsys.readouterr().out
+    head, lost, gained = out.split("\n\n")
+    assert "(3 câu)" in head and "2 × “làm giấy khai sinh cho con”" in head
+    assert "KHÔNG còn tới" in lost
+    assert "1 × “khai sinh muộn cho con”  → trả lời ngay dang-ky-khai-tu" in lost
+    assert "1 × “khai sanh cho bé”" in gained
+
+
+def test_cau_hoi_without_a_database_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cau-hoi", "dang-ky-khai-sinh"]) == 1
+    assert "Chưa có cơ sở dữ liệu" in capsys.readouterr().out

@@ -49,6 +49,8 @@ table{border-collapse:collapse;width:100%}td,th{padding:.25em .4em;border-bottom
 text-align:left;vertical-align:top}td.n,th.n{text-align:right;white-space:nowrap}
 svg{display:block;width:100%;max-width:560px;height:auto}svg text{font-size:11px;fill:#222}
 .legend{font-size:.9em;color:#444}
+.todo{background:#e3f2fd;border-radius:8px;padding:.5em .7em;margin:.8em 0}
+.todo a{color:#0d47a1}
 """
 
 
@@ -128,7 +130,10 @@ def _trend(report: WeeklyReport) -> str:
     rates = []
     for i, value in enumerate(declined):
         before = declined[i - 1] if i else None
-        worse = value is not None and before is not None and value > before
+        # A rise of the not-found rate is bad news: coloured so (in whole points, as shown).
+        worse = (
+            value is not None and before is not None and round(value * 100) > round(before * 100)
+        )
         css = "bad" if worse else ""
         rates.append(f'<span class="{css}">{labels[i]}: {_e(pct(value))}</span>')
     mark = f" {_e(rm.PARTIAL_MARK)}" if report.partial_until else ""
@@ -136,6 +141,19 @@ def _trend(report: WeeklyReport) -> str:
         f"<h3>{_e(rm.TREND)}: {_e(m.REPORT_LABELS['questions'])}{mark}</h3>{bars}"
         f'<p class="legend">{_e(rm.RATE_LABELS["declined"])}: ' + " · ".join(rates) + "</p>"
     )
+
+
+def _todo(report: WeeklyReport) -> str:
+    """One line of what there is to do, each part a link to its section."""
+    work = report.work
+    parts = [
+        ("gaps", rm.TODO_GAPS.format(count=len(work.gaps), questions=work.gap_questions)),
+        ("handoffs", rm.TODO_HANDOFFS.format(count=len(work.handoffs))),
+        ("fees", rm.TODO_FEES.format(count=len(work.fees))),
+        ("confirms", rm.TODO_CONFIRMS.format(count=len(work.confirms) + len(work.stale))),
+    ]
+    links = " · ".join(f'<a href="#{anchor}">{_e(text)}</a>' for anchor, text in parts)
+    return f'<p class="todo"><b>{_e(rm.TODO)}:</b> {links}</p>'
 
 
 def _groups(groups: Sequence[Group]) -> str:
@@ -158,7 +176,7 @@ def _groups(groups: Sequence[Group]) -> str:
 
 def _work(report: WeeklyReport) -> list[str]:
     work = report.work
-    body = [f"<h2>1. {_e(rm.GAPS)}</h2>", _groups(work.gaps)]
+    body = [f'<h2 id="gaps">1. {_e(rm.GAPS)}</h2>', _groups(work.gaps)]
     body += [f"<h2>2. {_e(rm.NOT_THESE)}</h2>", _groups(work.not_these)]
     body += [f"<h2>3. {_e(rm.CLARIFIED)}</h2>", _groups(work.clarified)]
     waiting = []
@@ -173,19 +191,19 @@ def _work(report: WeeklyReport) -> list[str]:
             else ""
         )
         waiting.append(f"{line} {waited}{card}")
-    body += [f"<h2>4. {_e(rm.HANDOFFS)}</h2>", _list(waiting)]
+    body += [f'<h2 id="handoffs">4. {_e(rm.HANDOFFS)}</h2>', _list(waiting)]
     fees = [
         f'<span class="{"bad" if f.days < 0 else ""}">'
         + _e(fee_line(f.where, f.name, f.entry_id, f.until, f.days))
         + "</span>"
         for f in work.fees
     ]
-    body += [f"<h2>5. {_e(rm.FEES)}</h2>", _list(fees)]
+    body += [f'<h2 id="fees">5. {_e(rm.FEES)}</h2>', _list(fees)]
     confirms = [
         f'<span class="where">{_e(c.where)}</span> {_e(c.entry_id)} — {_e(c.text)}'
         for c in work.confirms
     ] + [_e(s.text) for s in work.stale]
-    body += [f"<h2>6. {_e(rm.CONFIRMS)}</h2>", _list(confirms)]
+    body += [f'<h2 id="confirms">6. {_e(rm.CONFIRMS)}</h2>', _list(confirms)]
     return body
 
 
@@ -196,8 +214,9 @@ def render_html(report: WeeklyReport) -> str:
         body.append(f'<p class="partial">{_e(partial_note(report))}</p>')
     if report.from_aggregate:
         body.append(f'<p class="note">{_e(m.REPORT_FROM_AGGREGATE)}</p>')
-    body += [_tiles(report), _trend(report)]
+    body += [_tiles(report), _todo(report)]
     body += _work(report)
+    body.append(_trend(report))
     work = report.work
     chat = [f"“{_e(t)}” — {_e(rm.TIMES.format(count=n))}" for t, n in work.chitchat]
     body += [f"<h2>7. {_e(rm.CHITCHAT)}</h2>", _list(chat)]

@@ -89,6 +89,13 @@ def content_words(text: str) -> list[str]:
     return [w for w in words if w not in FILLER] or words
 
 
+def alias_words(text: str) -> str:
+    """The words of a question as the citizen typed them, less how-to-ask words: an alias."""
+    words = re.findall(r"\w+", text.casefold())
+    kept = [w for w in words if not set(re.findall(r"[a-z0-9]+", fold(w))) <= FILLER]
+    return " ".join(kept or words)
+
+
 def is_insult(text: str) -> bool:
     """Whether a message is abuse rather than a question."""
     folded = " ".join(re.findall(r"[a-z0-9]+", fold(text)))
@@ -169,7 +176,7 @@ def group_questions(
 def _group(closest: str | None, score: float, wordings: Counter[str], mode: str) -> Group:
     top = wordings.most_common()
     text = top[0][0]
-    alias = " ".join(content_words(text))
+    alias = alias_words(text)
     if mode == "not-these":
         # The citizen turned the closest entries down: the catalogue lacks what they meant.
         suggestion = rm.SUGGEST_NOT_THESE.format(text=text)
