@@ -184,9 +184,14 @@ class TelegramFrontEnd(Delivery):
         log.info("bot ready: catalogue %s, database %s", self.settings.catalogue.name,
                  self.settings.database.name)  # fmt: skip
 
+    async def post_stop(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Send the queued messages that can go within a few seconds (the bot still runs)."""
+        await self.queues.close()
+
     async def post_shutdown(self, application: Application) -> None:  # type: ignore[type-arg]
         """Stop the jobs and close the database (updates in flight have finished by now)."""
         gc.unfreeze()  # what the bot held can be collected again (tests start many bots)
+        await self.queues.close(timeout=0)  # post_stop had its chance to send them
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -286,12 +291,15 @@ def build_application(settings: Settings, front: TelegramFrontEnd | None = None)
         .connection_pool_size(CONNECTIONS)
         .pool_timeout(POOL_TIMEOUT)
         .post_init(front.post_init)
+        .post_stop(front.post_stop)
         .post_shutdown(front.post_shutdown)
     )
     rate = send_rate()
     if rate > 0:
         # Queue bursts instead of failing: Telegram allows about 30 messages a second.
-        limiter = AIORateLimiter(overall_max_rate=rate, max_retries=3)
+        # The 20-a-minute limit of each group is kept by the chat queues (queues.py), which
+        # wait for a group's turn without holding a send slot; PTB's limiter would hold one.
+        limiter = AIORateLimiter(overall_max_rate=rate, group_max_rate=0, max_retries=3)
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     application = builder.build()
     # 1. Button presses: every one is answered, also forged or outdated ones.
