@@ -98,6 +98,14 @@ MEDIA_HINT = {
         "Để bảo vệ thông tin cá nhân, bạn đừng gửi giấy tờ qua đây nhé."
     ),
 }
+# In a group the bot answers nobody (one member's question, name and address would be read,
+# handed off or erased by another): one polite line, at most every few minutes per group.
+GROUP_DECLINED = (
+    "Xin chào cả nhà! Để giữ kín thông tin của từng người, tôi chỉ trả lời khi được nhắn "
+    "riêng. Anh/chị vui lòng bấm nút dưới đây để nhắn riêng cho tôi nhé."
+)
+GROUP_DECLINED_NOTICE = "Tôi chỉ trả lời khi được nhắn riêng. Mời bạn nhắn riêng cho tôi nhé."
+BUTTON_PRIVATE_CHAT = "💬 Nhắn riêng cho trợ lý"
 MEDIA_OTHER = "Xin lỗi bạn, tôi chỉ hiểu tin nhắn chữ. Bạn vui lòng gõ câu hỏi nhé."
 EMPTY_TEXT = "Bạn vui lòng gõ câu hỏi về thủ tục cần làm, ví dụ <i>đăng ký tạm trú</i> nhé."
 TOO_LONG = (

@@ -19,7 +19,9 @@ async def test_thirty_handoffs_to_the_staff_group_do_not_delay_a_private_reply(
     fake_tg: FakeTelegram, tmp_path: Path
 ) -> None:
     async with start_bot(fake_tg, tmp_path, staff_chat_id=STAFF_CHAT) as bot:
-        asked = [fake_tg.push_command(c, "gapcanbo", "hỏi về chia tách thửa đất") for c in CITIZENS]
+        asked = [
+            fake_tg.push_command(c, "gapcanbo", "hỏi về chia tách thửa đất") for c in CITIZENS
+        ]
         for update_id in asked:
             await bot.wait_handled(update_id)
         for chat in CITIZENS:

@@ -34,6 +34,8 @@ class Incoming:
     reply_to_message_id: int | None = None
     reply_to_text: str = ""
     user_name: str = ""
+    # Whether the message replied to is one of the bot's own (a hand-off post, for staff).
+    reply_to_bot: bool = False
 
 
 @dataclass(frozen=True)

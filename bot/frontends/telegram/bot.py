@@ -38,14 +38,14 @@ from telegram.ext import (
 from bot import messages as m
 from bot.app import Runtime, open_runtime
 from bot.core.assistant import Turn
-from bot.core.replies import Incoming, Reply, Sender
+from bot.core.replies import Button, Incoming, Reply, Sender
 from bot.frontends.telegram.delivery import CONNECTIONS, Delivery, with_retries
 from bot.matching.matcher import Match
 from bot.settings import Settings, SettingsError, read_dotenv
 
 log = logging.getLogger(__name__)
 
-_COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@(\w+))?(?:\s+(.*))?$", re.DOTALL)
 MEDIA_KINDS = (
     "sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
     "location", "contact", "poll", "dice",
@@ -58,7 +58,9 @@ POOL_TIMEOUT = 30.0  # a burst waits for a free connection rather than failing
 # A pause after each getUpdates answer, so that under load updates come in batches rather than
 # one HTTP request each (half the bot's throughput otherwise); it adds at most this to a reply.
 POLL_INTERVAL = 0.02
-HEARTBEAT_SECONDS = 30.0  # the container's health check reads the heartbeat file's age
+HEARTBEAT_SECONDS = 30.0
+# A group the bot is in is told at most this often that it answers in private chats only.
+GROUP_NOTICE_SECONDS = 600.0  # the container's health check reads the heartbeat file's age
 
 # The decision the matcher took in the turn being handled (set by an answer hook, logged).
 _TURN_NOTES: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
@@ -66,8 +68,12 @@ _TURN_NOTES: contextvars.ContextVar[dict[str, str] | None] = contextvars.Context
 )
 
 
-def to_incoming(update: Update) -> Incoming | None:
-    """Convert a Telegram update to what the core understands; None for what it ignores."""
+def to_incoming(update: Update, bot_username: str = "", bot_id: int = 0) -> Incoming | None:
+    """Convert a Telegram update to what the core understands; None for what it ignores.
+
+    Ignored: service messages (someone joined, a pinned message...), and commands addressed
+    to another bot (`/start@other_bot` in a group).
+    """
     query = update.callback_query
     if query is not None:
         message = query.message
@@ -83,7 +89,11 @@ def to_incoming(update: Update) -> Incoming | None:
     message = update.message
     if message is None or message.from_user is None:
         return None
+    if filters.StatusUpdate.ALL.check_update(update):
+        return None
     replied = message.reply_to_message
+    author = replied.from_user if replied is not None else None
+    reply_to_bot = author is not None and bot_id != 0 and author.id == bot_id
     base: dict[str, Any] = {
         "chat_id": message.chat.id,
         "user_id": message.from_user.id,
@@ -91,11 +101,15 @@ def to_incoming(update: Update) -> Incoming | None:
         "reply_to_message_id": replied.message_id if replied else None,
         "reply_to_text": (replied.text or "") if replied else "",
         "user_name": message.from_user.full_name,
+        "reply_to_bot": reply_to_bot,
     }
     if message.text is not None:
         command = _COMMAND.match(message.text.strip())
         if command:
-            args = (command.group(2) or "").strip()
+            addressed = command.group(2)
+            if addressed and bot_username and addressed.lower() != bot_username.lower():
+                return None
+            args = (command.group(3) or "").strip()
             return Incoming(
                 kind="command", command=command.group(1), args=args, text=message.text, **base
             )
@@ -146,6 +160,7 @@ class TelegramFrontEnd(Delivery):
         self.settings = settings
         self.runtime: Runtime | None = None
         self._tasks: list[asyncio.Task[Any]] = []
+        self._group_notices: dict[int, float] = {}  # group chat id -> when last told
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -216,9 +231,16 @@ class TelegramFrontEnd(Delivery):
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer any update the handlers route here; log one line without personal data."""
-        incoming = to_incoming(update)
+        incoming = to_incoming(update, context.bot.username, context.bot.id)
         if incoming is None or self.runtime is None:
             return
+        chat = update.effective_chat
+        staff_chat = self.settings.staff_chat_id
+        if chat is not None and chat.type != "private" and chat.id != staff_chat:
+            await self.decline_group(context.application, update, incoming)
+            return
+        if incoming.chat_id == staff_chat and incoming.kind == "media":
+            return  # stickers and photos among staff are not for the bot
         started = time.perf_counter()
         notes: dict[str, str] = {}
         _TURN_NOTES.set(notes)
@@ -239,6 +261,38 @@ class TelegramFrontEnd(Delivery):
             (handled - started) * 1000,
             (time.perf_counter() - started) * 1000,
         )
+
+    async def decline_group(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        update: Update,
+        incoming: Incoming,
+    ) -> None:
+        """In a group: one polite line (at most every GROUP_NOTICE_SECONDS) pointing to a
+        private chat; a button press gets the same as a toast. Nothing is stored."""
+        query = update.callback_query
+        if query is not None:
+            try:
+                await self.call_api(lambda: query.answer(text=m.GROUP_DECLINED_NOTICE), "answer")
+            except TelegramError as exc:
+                log.info("could not answer a callback query: %s", exc)
+            return
+        if incoming.kind == "media":
+            return
+        now = time.monotonic()
+        last = self._group_notices.get(incoming.chat_id)
+        if last is not None and now - last < GROUP_NOTICE_SECONDS:
+            return
+        self._group_notices[incoming.chat_id] = now
+        if len(self._group_notices) > 10_000:
+            oldest = min(self._group_notices, key=self._group_notices.__getitem__)
+            del self._group_notices[oldest]
+        username = application.bot.username
+        buttons = (
+            ((Button(m.BUTTON_PRIVATE_CHAT, url=f"https://t.me/{username}"),),) if username else ()
+        )
+        self.enqueue(application, Reply(m.GROUP_DECLINED, buttons), incoming.chat_id,
+                     update.update_id)  # fmt: skip
 
 
 async def _note_decision(turn: Turn, text: str, match: Match | None) -> None:
