@@ -19,7 +19,8 @@ def _settings() -> Settings:
     try:
         return load_settings()
     except SettingsError as exc:
-        raise SystemExit(m.SETTINGS_ERROR.format(error=exc)) from exc
+        print(m.SETTINGS_ERROR.format(error=exc), file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def _broken(path: Path, exc: CatalogueError) -> int:
@@ -58,11 +59,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(m.NO_TOKEN, file=sys.stderr)
         return 2
     from bot.frontends.telegram.bot import run
+    from bot.frontends.telegram.startup import StartupError
 
     try:
         run(settings)
     except CatalogueError as exc:
         return _broken(settings.catalogue, exc)
+    except SettingsError as exc:
+        print(m.SETTINGS_ERROR.format(error=exc), file=sys.stderr)
+        return 2
+    except StartupError as exc:
+        print(exc, file=sys.stderr)
+        return 3
     return 0
 
 

@@ -503,6 +503,16 @@ RELOAD_NOT_LOADED = "{path}: chưa nạp được; bot vẫn dùng bản cũ."
 # --- command line ----------------------------------------------------------------------------
 
 SETTINGS_ERROR = "Lỗi cấu hình: {error}"
+TOKEN_REJECTED = (
+    "Telegram không nhận TELEGRAM_BOT_TOKEN này (token sai hoặc đã bị thu hồi).\n"
+    "Bạn lấy lại token với @BotFather trên Telegram, đặt vào biến môi trường hoặc tệp .env, "
+    "rồi chạy lại."
+)
+API_UNREACHABLE = (
+    "Không kết nối được máy chủ Bot API tại {host} sau {attempts} lần thử.\n"
+    "Bạn kiểm tra mạng của máy chủ (tường lửa, DNS, proxy) và biến TELEGRAM_API_URL, "
+    "rồi chạy lại. Bot tự dừng để công cụ giám sát khởi động lại sau."
+)
 CATALOGUE_FIX_THEN = "Sửa xong, chạy lại: python -m bot check"
 CONSOLE_PROMPT = "Bạn: "
 STAFF_RELOAD_STATIC = "danh mục cố định, không nạp lại"

@@ -241,6 +241,7 @@ class BotProcess:
             **(env or {}),
         }
         self.proc: subprocess.Popen[bytes] | None = None
+        self.command = [sys.executable, "-m", "bot", "run"]  # e.g. insert "-v" before "run"
         self.log_path = tmp_path / "bot.log"
         self.starts = 0
         self.cursor: dict[int, int] = {}
@@ -251,7 +252,7 @@ class BotProcess:
         self._calls_before = len(self.fake.calls())
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
+            self.command,
             cwd=self.tmp_path,
             env=self.env,
             stdout=log,

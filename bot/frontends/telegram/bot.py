@@ -40,8 +40,9 @@ from bot.app import Runtime, open_runtime
 from bot.core.assistant import Turn
 from bot.core.replies import Button, Incoming, Reply, Sender
 from bot.frontends.telegram.delivery import CONNECTIONS, Delivery, with_retries
+from bot.frontends.telegram.startup import check_bot_api, protect_logs
 from bot.matching.matcher import Match
-from bot.settings import Settings, SettingsError, read_dotenv
+from bot.settings import Settings, number, read_dotenv
 
 log = logging.getLogger(__name__)
 
@@ -324,11 +325,7 @@ def application_sender(
 def send_rate(env: Mapping[str, str] | None = None) -> float:
     """Messages a second the bot may send in all (BOT_SEND_RATE; 0 means no limiter)."""
     source = {**read_dotenv(Path(".env")), **os.environ} if env is None else env
-    raw = source.get("BOT_SEND_RATE", "").strip()
-    try:
-        return float(raw) if raw else SEND_RATE
-    except ValueError as exc:
-        raise SettingsError(f"BOT_SEND_RATE phải là một số, nhận được {raw!r}") from exc
+    return number(source, "BOT_SEND_RATE", SEND_RATE)
 
 
 def build_application(settings: Settings, front: TelegramFrontEnd | None = None) -> Application:  # type: ignore[type-arg]
@@ -378,8 +375,11 @@ def run(settings: Settings) -> None:
 
     On a stop signal, updates in flight are answered before the database is closed.
     """
-    # httpx logs every request URL at INFO, and the URL holds the bot's token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # httpx logs every request URL at INFO (the URL holds the token), the Telegram library
+    # every update in full at DEBUG: neither may reach the log, whatever the level.
+    protect_logs(settings.token)
+    send_rate()  # a bad BOT_SEND_RATE is named before anything else is tried
+    asyncio.run(check_bot_api(settings))  # StartupError, in plain words, if it cannot
     application = build_application(settings)
     if settings.webhook_url:
         path = urlparse(settings.webhook_url).path.strip("/")
@@ -392,12 +392,12 @@ def run(settings: Settings) -> None:
             # refused. Without WEBHOOK_SECRET a random one is made for this run.
             secret_token=settings.webhook_secret or secrets.token_urlsafe(32),
             allowed_updates=Update.ALL_TYPES,
-            bootstrap_retries=10,
+            bootstrap_retries=3,
         )
     else:
         application.run_polling(
             allowed_updates=Update.ALL_TYPES,
-            bootstrap_retries=10,
+            bootstrap_retries=3,
             poll_interval=POLL_INTERVAL,
         )
 
