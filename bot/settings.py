@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+
+from bot.addresses import Address, telegram
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 
@@ -21,7 +24,8 @@ class Settings:
     token: str = ""
     api_url: str = DEFAULT_API_URL
     catalogue: Path = Path("procedures.yaml")
-    database: Path = Path("data/bot.sqlite3")
+    # A URL (sqlite:///data/bot.sqlite3) or a plain path; read by bot.storage.url.
+    database: str = "sqlite:///data/bot.sqlite3"
     staff_ids: frozenset[int] = field(default_factory=frozenset)
     staff_chat_id: int | None = None
     webhook_url: str = ""
@@ -34,9 +38,19 @@ class Settings:
     reload_interval: float = 2.0
     timezone: str = "Asia/Ho_Chi_Minh"
 
-    def is_staff(self, user_id: int) -> bool:
-        """Whether a Telegram user may use staff commands."""
-        return user_id in self.staff_ids
+    @cached_property
+    def staff_users(self) -> frozenset[Address]:
+        """The addresses of the users allowed to use staff commands (BOT_STAFF_IDS)."""
+        return frozenset(telegram(i) for i in self.staff_ids)
+
+    @property
+    def staff_chat(self) -> Address | None:
+        """The address of the chat that receives reports and hand-offs, if one is set."""
+        return telegram(self.staff_chat_id) if self.staff_chat_id is not None else None
+
+    def is_staff(self, user: Address) -> bool:
+        """Whether a user (an address such as "tg:12345") may use staff commands."""
+        return user in self.staff_users
 
 
 # Sane bounds of each number the operator sets: (lowest, highest, what the number counts).
@@ -125,7 +139,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         token=source.get("TELEGRAM_BOT_TOKEN", "").strip(),
         api_url=source.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL,
         catalogue=Path(source.get("BOT_CATALOGUE", "").strip() or "procedures.yaml"),
-        database=Path(source.get("BOT_DATABASE", "").strip() or "data/bot.sqlite3"),
+        database=source.get("BOT_DATABASE", "").strip() or "sqlite:///data/bot.sqlite3",
         staff_ids=_ids(source.get("BOT_STAFF_IDS", ""), "BOT_STAFF_IDS"),
         staff_chat_id=_int(source, "BOT_STAFF_CHAT_ID", 0) if staff_chat else None,
         webhook_url=source.get("WEBHOOK_URL", "").strip(),

@@ -8,12 +8,13 @@ from typing import Any
 
 import yaml
 
+from bot.addresses import Address, telegram
 from bot.catalogue.model import Catalogue, build
 from bot.core.assistant import Assistant, Static
 from bot.core.replies import Incoming, Reply
 from bot.matching.matcher import Matcher
 from bot.settings import Settings
-from bot.storage.database import Database
+from bot.storage.database import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "procedures.yaml"
@@ -42,26 +43,31 @@ async def make_assistant(
 
     matcher = Matcher(catalogue) if catalogue else shipped_matcher()
     catalogue = catalogue or shipped_catalogue()
-    db = await Database.open(tmp_path / "bot.sqlite3")
+    db = await open_database(tmp_path / "bot.sqlite3")
     settings.setdefault("database", tmp_path / "bot.sqlite3")
     assistant = Assistant(Static(catalogue, matcher), db, Settings(**settings))
     register_features(assistant)
     return assistant
 
 
-def text(said: str, user: int = CHAT) -> Incoming:
-    """A citizen's text message."""
-    return Incoming(chat_id=user, user_id=user, kind="text", text=said)
+def who(user: int | Address) -> Address:
+    """An address: a bare number is a Telegram user (whose private chat has the same id)."""
+    return telegram(user) if isinstance(user, int) else user
 
 
-def command(name: str, args: str = "", user: int = CHAT) -> Incoming:
+def text(said: str, user: int | Address = CHAT) -> Incoming:
+    """A citizen's text message, in their private chat."""
+    return Incoming(chat=who(user), user=who(user), kind="text", text=said)
+
+
+def command(name: str, args: str = "", user: int | Address = CHAT) -> Incoming:
     """A citizen's command, e.g. command('start')."""
-    return Incoming(chat_id=user, user_id=user, kind="command", command=name, args=args)
+    return Incoming(chat=who(user), user=who(user), kind="command", command=name, args=args)
 
 
-def press(data: str, user: int = CHAT) -> Incoming:
+def press(data: str, user: int | Address = CHAT) -> Incoming:
     """A citizen pressing a button with this payload."""
-    return Incoming(chat_id=user, user_id=user, kind="button", data=data, message_id=1)
+    return Incoming(chat=who(user), user=who(user), kind="button", data=data, message_id=1)
 
 
 def payloads(replies: list[Reply]) -> list[str]:

@@ -7,13 +7,13 @@ the bot's own hand-off posts reaches a citizen."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot import messages as m
-from bot.storage.database import Database
 from bot.tools.fakebotapi.server import FakeTelegram
 from tests.harness import CHAT, BotHarness, start_bot
 
@@ -34,12 +34,8 @@ async def bot(fake_tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotHarness
 
 async def stored(path: Path, table: str) -> int:
     """Rows in a table of the bot's database, read as an operator would."""
-    db = await Database.open(path)
-    try:
-        row = await db.read_one(f"SELECT COUNT(*) FROM {table}")
-        return int(row[0]) if row else 0
-    finally:
-        await db.close()
+    with sqlite3.connect(path) as conn:
+        return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
 
 async def test_a_group_gets_one_polite_line_and_nothing_is_answered_or_stored(

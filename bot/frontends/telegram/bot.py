@@ -10,7 +10,6 @@ answering button presses) is in `bot.frontends.telegram.delivery`.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import gc
 import logging
 import os
@@ -36,13 +35,13 @@ from telegram.ext import (
 )
 
 from bot import messages as m
+from bot.addresses import telegram
 from bot.app import Runtime, open_runtime
-from bot.core.assistant import Turn
-from bot.core.replies import Button, Incoming, Reply, Sender
+from bot.core.replies import Answer, Button, Decision, Incoming, Reply, Sender
 from bot.frontends.telegram.delivery import CONNECTIONS, Delivery, with_retries
 from bot.frontends.telegram.startup import check_bot_api, protect_logs
-from bot.matching.matcher import Match
 from bot.settings import Settings, number, read_dotenv
+from bot.storage.url import database_file
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +58,9 @@ POOL_TIMEOUT = 30.0  # a burst waits for a free connection rather than failing
 # A pause after each getUpdates answer, so that under load updates come in batches rather than
 # one HTTP request each (half the bot's throughput otherwise); it adds at most this to a reply.
 POLL_INTERVAL = 0.02
-HEARTBEAT_SECONDS = 30.0
+HEARTBEAT_SECONDS = 30.0  # the container's health check reads the heartbeat file's age
 # A group the bot is in is told at most this often that it answers in private chats only.
-GROUP_NOTICE_SECONDS = 600.0  # the container's health check reads the heartbeat file's age
-
-# The decision the matcher took in the turn being handled (set by an answer hook, logged).
-_TURN_NOTES: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
-    "turn_notes", default=None
-)
+GROUP_NOTICE_SECONDS = 600.0
 
 
 def to_incoming(update: Update, bot_username: str = "", bot_id: int = 0) -> Incoming | None:
@@ -80,8 +74,9 @@ def to_incoming(update: Update, bot_username: str = "", bot_id: int = 0) -> Inco
         message = query.message
         chat_id = message.chat.id if message is not None else query.from_user.id
         return Incoming(
-            chat_id=chat_id,
-            user_id=query.from_user.id,
+            chat=telegram(chat_id),
+            user=telegram(query.from_user.id),
+            group=chat_id < 0,
             kind="button",
             data=query.data or "",
             message_id=message.message_id if message is not None else None,
@@ -96,8 +91,10 @@ def to_incoming(update: Update, bot_username: str = "", bot_id: int = 0) -> Inco
     author = replied.from_user if replied is not None else None
     reply_to_bot = author is not None and bot_id != 0 and author.id == bot_id
     base: dict[str, Any] = {
-        "chat_id": message.chat.id,
-        "user_id": message.from_user.id,
+        "chat": telegram(message.chat.id),
+        "user": telegram(message.from_user.id),
+        # Telegram's groups and channels have negative ids, private chats positive ones.
+        "group": message.chat.id < 0,
         "message_id": message.message_id,
         "reply_to_message_id": replied.message_id if replied else None,
         "reply_to_text": (replied.text or "") if replied else "",
@@ -161,7 +158,7 @@ class TelegramFrontEnd(Delivery):
         self.settings = settings
         self.runtime: Runtime | None = None
         self._tasks: list[asyncio.Task[Any]] = []
-        self._group_notices: dict[int, float] = {}  # group chat id -> when last told
+        self._group_notices: dict[str, float] = {}  # group chat id -> when last told
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -169,7 +166,6 @@ class TelegramFrontEnd(Delivery):
         """Open the catalogue and the database, publish the command menu, start the jobs."""
         self.runtime = await open_runtime(self.settings)
         assistant = self.runtime.assistant
-        assistant.answer_hooks.append(_note_decision)
         try:
             commands = [BotCommand(c, d) for c, d in m.MENU_COMMANDS]
             await with_retries(lambda: application.bot.set_my_commands(commands), "menu")
@@ -180,7 +176,7 @@ class TelegramFrontEnd(Delivery):
             text = getattr(outcome, "staff_message", lambda: str(outcome))()
             log.info("catalogue reload: %s", text.splitlines()[0] if text else "")
             if self.settings.staff_chat_id:
-                await self.send(application, Reply(text, chat_id=self.settings.staff_chat_id))
+                await self.send(application, Reply(text, chat=self.settings.staff_chat))
 
         holder = self.runtime.holder
         interval = self.settings.reload_interval
@@ -198,7 +194,7 @@ class TelegramFrontEnd(Delivery):
         gc.collect()
         gc.freeze()
         log.info("bot ready: catalogue %s, database %s", self.settings.catalogue.name,
-                 self.settings.database.name)  # fmt: skip
+                 self.runtime.db.location)  # fmt: skip
 
     async def post_stop(self, application: Application) -> None:  # type: ignore[type-arg]
         """Send the queued messages that can go within a few seconds (the bot still runs)."""
@@ -240,23 +236,23 @@ class TelegramFrontEnd(Delivery):
         if chat is not None and chat.type != "private" and chat.id != staff_chat:
             await self.decline_group(context.application, update, incoming)
             return
-        if incoming.chat_id == staff_chat and incoming.kind == "media":
+        if chat is not None and chat.id == staff_chat and incoming.kind == "media":
             return  # stickers and photos among staff are not for the bot
         started = time.perf_counter()
-        notes: dict[str, str] = {}
-        _TURN_NOTES.set(notes)
         try:
-            replies = await self.runtime.assistant.handle(incoming)
+            answer = await self.runtime.assistant.handle(incoming)
+            decision = decision_label(answer.decision)
         except Exception:
             log.exception("failed to handle an update of kind %s", incoming.kind)
-            replies = [Reply(m.BUSY, notice=m.BUSY[:190])]
-            notes["decision"] = "error"
+            answer = Answer([Reply(m.BUSY, notice=m.BUSY[:190])])
+            decision = "error"
+        replies = answer.replies
         handled = time.perf_counter()
         sent = await self.deliver(context.application, update, incoming, replies)
         log.info(
             "update kind=%s decision=%s replies=%d sent=%d core_ms=%.1f ms=%.1f",
             incoming.kind,
-            notes.get("decision", "-"),
+            decision,
             len(replies),
             sent,
             (handled - started) * 1000,
@@ -281,10 +277,10 @@ class TelegramFrontEnd(Delivery):
         if incoming.kind == "media":
             return
         now = time.monotonic()
-        last = self._group_notices.get(incoming.chat_id)
+        last = self._group_notices.get(incoming.chat)
         if last is not None and now - last < GROUP_NOTICE_SECONDS:
             return
-        self._group_notices[incoming.chat_id] = now
+        self._group_notices[incoming.chat] = now
         if len(self._group_notices) > 10_000:
             oldest = min(self._group_notices, key=self._group_notices.__getitem__)
             del self._group_notices[oldest]
@@ -292,22 +288,19 @@ class TelegramFrontEnd(Delivery):
         buttons = (
             ((Button(m.BUTTON_PRIVATE_CHAT, url=f"https://t.me/{username}"),),) if username else ()
         )
-        self.enqueue(application, Reply(m.GROUP_DECLINED, buttons), incoming.chat_id,
+        self.enqueue(application, Reply(m.GROUP_DECLINED, buttons), incoming.chat,
                      update.update_id)  # fmt: skip
 
 
-async def _note_decision(turn: Turn, text: str, match: Match | None) -> None:
-    """Remember the matcher's decision for this turn's log line (an answer hook)."""
-    notes = _TURN_NOTES.get()
-    if notes is not None and match is not None:
-        notes["decision"] = match.decision
+def decision_label(decision: Decision) -> str:
+    """The decision as the per-update log line shows it: answer, clarify, none, or "-"."""
+    return "-" if decision.kind == "other" else decision.kind
 
 
 def heartbeat_path(settings: Settings) -> Path | None:
     """The file whose age tells the health check the bot is alive (beside the database)."""
-    if str(settings.database) == ":memory:":
-        return None
-    return Path(settings.database).parent / "heartbeat"
+    file = database_file(settings.database)
+    return file.parent / "heartbeat" if file is not None else None
 
 
 def application_sender(

@@ -17,6 +17,8 @@ from typing import Any
 
 from aiolimiter import AsyncLimiter
 
+from bot.addresses import Address
+
 log = logging.getLogger("bot.frontends.telegram.bot")
 
 # Telegram's limit for one group: 20 messages a minute.
@@ -48,25 +50,25 @@ class ChatQueues:
         self._group_messages = group_messages
         self._group_period = group_period
         self._limit = limit
-        self._queues: dict[int, asyncio.Queue[tuple[Job, asyncio.Future[Any]]]] = {}
-        self._workers: dict[int, asyncio.Task[None]] = {}
+        self._queues: dict[Address, asyncio.Queue[tuple[Job, asyncio.Future[Any]]]] = {}
+        self._workers: dict[Address, asyncio.Task[None]] = {}
         self._pacers: dict[int, AsyncLimiter] = {}
         self.slots: asyncio.Semaphore | None = None
 
-    def pending(self, chat_id: int | None = None) -> int:
+    def pending(self, chat: Address | None = None) -> int:
         """Messages waiting (for one chat, or for all)."""
-        if chat_id is not None:
-            queue = self._queues.get(chat_id)
+        if chat is not None:
+            queue = self._queues.get(chat)
             return queue.qsize() if queue is not None else 0
         return sum(q.qsize() for q in self._queues.values())
 
-    def put(self, chat_id: int, job: Job) -> asyncio.Future[Any]:
+    def put(self, chat: Address, job: Job) -> asyncio.Future[Any]:
         """Queue a send for a chat; the future is done once it was sent (or dropped)."""
         done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        queue = self._queues.get(chat_id)
+        queue = self._queues.get(chat)
         if queue is None:
-            queue = self._queues[chat_id] = asyncio.Queue()
-            self._workers[chat_id] = asyncio.create_task(self._work(chat_id, queue))
+            queue = self._queues[chat] = asyncio.Queue()
+            self._workers[chat] = asyncio.create_task(self._work(chat, queue))
         if queue.qsize() >= self._limit:
             log.warning("a chat has %d messages waiting; a new one is dropped", queue.qsize())
             done.set_result(None)
@@ -88,14 +90,13 @@ class ChatQueues:
         await pacer.acquire()
 
     async def _work(
-        self, chat_id: int, queue: asyncio.Queue[tuple[Job, asyncio.Future[Any]]]
+        self, chat: Address, queue: asyncio.Queue[tuple[Job, asyncio.Future[Any]]]
     ) -> None:
         try:
             while not queue.empty():
                 job, done = queue.get_nowait()
                 try:
-                    await self.pace(chat_id)
-                    result = await job()
+                    result = await job()  # a group's pace is awaited by the send itself
                 except asyncio.CancelledError:
                     done.cancel()
                     raise
@@ -105,9 +106,9 @@ class ChatQueues:
                 else:
                     done.set_result(result)
         finally:
-            if self._queues.get(chat_id) is queue:
-                del self._queues[chat_id]
-                del self._workers[chat_id]
+            if self._queues.get(chat) is queue:
+                del self._queues[chat]
+                del self._workers[chat]
             while not queue.empty():  # cancelled: nothing more will be sent
                 queue.get_nowait()[1].cancel()
 
