@@ -22,8 +22,7 @@ def _settings() -> Settings:
         parse_url(settings.database)  # an unsupported database is a settings error, said early
         return settings
     except SettingsError as exc:
-        print(m.SETTINGS_ERROR.format(error=exc), file=sys.stderr)
-        raise SystemExit(2) from None
+        raise SystemExit(m.SETTINGS_ERROR.format(error=exc)) from None
 
 
 def _broken(path: Path, exc: CatalogueError) -> int:
@@ -70,7 +69,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _broken(settings.catalogue, exc)
     except SettingsError as exc:
         print(m.SETTINGS_ERROR.format(error=exc), file=sys.stderr)
-        return 2
+        return 1
     except StartupError as exc:
         print(exc, file=sys.stderr)
         return 3

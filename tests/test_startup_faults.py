@@ -64,7 +64,7 @@ def test_a_bad_number_in_the_settings_is_named_plainly(
     name: str, value: str, tmp_path: Path
 ) -> None:
     code, printed, _ = run_bot({"TELEGRAM_BOT_TOKEN": "1:x", name: value}, tmp_path)
-    assert code == 2
+    assert code == 1
     assert name in printed and "Lỗi cấu hình" in printed
     assert "Traceback" not in printed
 
