@@ -143,7 +143,7 @@ class Assistant:
         self.db = db
         self.settings = settings
         self.national = national or {}
-        self.registry = Registry()
+        self.registry: Registry[Turn] = Registry()
         self._contexts: OrderedDict[Address, ChatContext] = OrderedDict()
         self._register_core()
 

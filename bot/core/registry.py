@@ -17,22 +17,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import Generic, TypeVar
 
+from bot.catalogue.model import Procedure
 from bot.core.replies import Button, Reply, Sender
 
-if TYPE_CHECKING:
-    from bot.catalogue.model import Procedure
-    from bot.core.assistant import Turn
-
-Handler = Callable[["Turn"], Awaitable[list[Reply]]]
-TextHook = Callable[["Turn"], Awaitable[list[Reply] | None]]
-CancelHook = Callable[["Turn"], Awaitable[bool]]
-CardHook = Callable[["Turn", "Procedure"], list[tuple[Button, ...]]]
-MenuHook = Callable[["Turn"], Awaitable[list[tuple[Button, ...]]]]
-JobRun = Callable[[Sender], Awaitable[None]]
-
+# The turn a handler gets (`bot.core.assistant.Turn`); a type parameter, so that this module
+# needs nothing from the assistant, which needs the registry.
+T = TypeVar("T")
 H = TypeVar("H")
+Rows = list[tuple[Button, ...]]
+JobRun = Callable[[Sender], Awaitable[None]]
 
 
 class DuplicateEntry(ValueError):
@@ -78,46 +73,56 @@ class Job:
             raise ValueError(f"job {self.name!r}: weekday must be 0 (Monday) to 6")
 
 
-class Registry:
-    """Commands, button prefixes, hooks and jobs, each registered once."""
+class Registry(Generic[T]):
+    """Commands, button prefixes, hooks and jobs, each registered once (T: the turn type)."""
 
     def __init__(self) -> None:
-        self._commands: dict[str, Route[Handler]] = {}
-        self._buttons: dict[str, Route[Handler]] = {}
-        self._text: list[Hook[TextHook]] = []
-        self._cancel: list[Hook[CancelHook]] = []
-        self._card: list[Hook[CardHook]] = []
-        self._menu: list[Hook[MenuHook]] = []
+        self._commands: dict[str, Route[Callable[[T], Awaitable[list[Reply]]]]] = {}
+        self._buttons: dict[str, Route[Callable[[T], Awaitable[list[Reply]]]]] = {}
+        self._text: list[Hook[Callable[[T], Awaitable[list[Reply] | None]]]] = []
+        self._cancel: list[Hook[Callable[[T], Awaitable[bool]]]] = []
+        self._card: list[Hook[Callable[[T, Procedure], Rows]]] = []
+        self._menu: list[Hook[Callable[[T], Awaitable[Rows]]]] = []
         self._jobs: list[Job] = []
 
     # --- registration ----------------------------------------------------------------------
 
-    def command(self, name: str, handler: Handler, owner: str, staff: bool = False) -> None:
+    def command(
+        self,
+        name: str,
+        handler: Callable[[T], Awaitable[list[Reply]]],
+        owner: str,
+        staff: bool = False,
+    ) -> None:
         """Route `/name` to a handler; staff commands are invisible to everyone else."""
         key = name.lower()
         _refuse(self._commands, key, owner, f"the command /{key}")
         self._commands[key] = Route(key, handler, owner, staff)
 
-    def button(self, prefix: str, handler: Handler, owner: str) -> None:
+    def button(
+        self, prefix: str, handler: Callable[[T], Awaitable[list[Reply]]], owner: str
+    ) -> None:
         """Route button payloads `prefix` and `prefix:...` to a handler."""
         if not prefix or ":" in prefix:
             raise ValueError(f"{owner}: a button prefix is a non-empty word, not {prefix!r}")
         _refuse(self._buttons, prefix, owner, f"the button prefix {prefix!r}")
         self._buttons[prefix] = Route(prefix, handler, owner)
 
-    def text_hook(self, name: str, hook: TextHook, owner: str) -> None:
+    def text_hook(
+        self, name: str, hook: Callable[[T], Awaitable[list[Reply] | None]], owner: str
+    ) -> None:
         """Offer every free text to `hook` first (in order); its answer, if any, is the turn's."""
         self._text.append(_hook(self._text, name, hook, owner, "text hook"))
 
-    def cancel_hook(self, name: str, hook: CancelHook, owner: str) -> None:
+    def cancel_hook(self, name: str, hook: Callable[[T], Awaitable[bool]], owner: str) -> None:
         """Run `hook` on /huy; it says whether it stopped something."""
         self._cancel.append(_hook(self._cancel, name, hook, owner, "cancel hook"))
 
-    def card_rows(self, name: str, hook: CardHook, owner: str) -> None:
+    def card_rows(self, name: str, hook: Callable[[T, Procedure], Rows], owner: str) -> None:
         """Add the rows `hook` gives under every procedure card (in order)."""
         self._card.append(_hook(self._card, name, hook, owner, "card hook"))
 
-    def menu_rows(self, name: str, hook: MenuHook, owner: str) -> None:
+    def menu_rows(self, name: str, hook: Callable[[T], Awaitable[Rows]], owner: str) -> None:
         """Put the rows `hook` gives at the top of the greeting."""
         self._menu.append(_hook(self._menu, name, hook, owner, "menu hook"))
 
@@ -133,11 +138,11 @@ class Registry:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def find_command(self, name: str) -> Route[Handler] | None:
+    def find_command(self, name: str) -> Route[Callable[[T], Awaitable[list[Reply]]]] | None:
         """The route of a command, if any."""
         return self._commands.get(name.lower())
 
-    def find_button(self, prefix: str) -> Route[Handler] | None:
+    def find_button(self, prefix: str) -> Route[Callable[[T], Awaitable[list[Reply]]]] | None:
         """The route of a button prefix, if any."""
         return self._buttons.get(prefix)
 
@@ -146,32 +151,32 @@ class Registry:
         return name.lower() in self._commands
 
     @property
-    def commands(self) -> tuple[Route[Handler], ...]:
+    def commands(self) -> tuple[Route[Callable[[T], Awaitable[list[Reply]]]], ...]:
         """Every command, in registration order."""
         return tuple(self._commands.values())
 
     @property
-    def buttons(self) -> tuple[Route[Handler], ...]:
+    def buttons(self) -> tuple[Route[Callable[[T], Awaitable[list[Reply]]]], ...]:
         """Every button prefix, in registration order."""
         return tuple(self._buttons.values())
 
     @property
-    def text_hooks(self) -> tuple[TextHook, ...]:
+    def text_hooks(self) -> tuple[Callable[[T], Awaitable[list[Reply] | None]], ...]:
         """The text hooks, in order."""
         return tuple(h.run for h in self._text)
 
     @property
-    def cancel_hooks(self) -> tuple[CancelHook, ...]:
+    def cancel_hooks(self) -> tuple[Callable[[T], Awaitable[bool]], ...]:
         """The cancel hooks, in order."""
         return tuple(h.run for h in self._cancel)
 
     @property
-    def card_hooks(self) -> tuple[CardHook, ...]:
+    def card_hooks(self) -> tuple[Callable[[T, Procedure], Rows], ...]:
         """The card hooks, in order."""
         return tuple(h.run for h in self._card)
 
     @property
-    def menu_hooks(self) -> tuple[MenuHook, ...]:
+    def menu_hooks(self) -> tuple[Callable[[T], Awaitable[Rows]], ...]:
         """The menu hooks, in order."""
         return tuple(h.run for h in self._menu)
 
@@ -181,7 +186,7 @@ class Registry:
         return tuple(self._jobs)
 
 
-def _refuse(routes: dict[str, Route[Handler]], key: str, owner: str, what: str) -> None:
+def _refuse(routes: dict[str, Route[H]], key: str, owner: str, what: str) -> None:
     known = routes.get(key)
     if known is not None:
         raise DuplicateEntry(f"{what} is registered twice: by {known.owner} and by {owner}")
