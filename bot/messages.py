@@ -510,6 +510,11 @@ RELOAD_NOT_LOADED = "{path}: chưa nạp được; bot vẫn dùng bản cũ."
 # --- command line ----------------------------------------------------------------------------
 
 SETTINGS_ERROR = "Lỗi cấu hình: {error}"
+DATABASE_UNSUPPORTED = (
+    "BOT_DATABASE: chưa hỗ trợ loại cơ sở dữ liệu “{scheme}” ({url}). Hiện bot chỉ dùng SQLite; "
+    "xin đặt BOT_DATABASE là sqlite:///data/bot.sqlite3 (đường dẫn tương đối), "
+    "sqlite:////đường/dẫn/tuyệt/đối/bot.sqlite3, hoặc chỉ đường dẫn tệp (data/bot.sqlite3)."
+)
 CATALOGUE_FIX_THEN = "Sửa xong, chạy lại: python -m bot check"
 CONSOLE_PROMPT = "Bạn: "
 STAFF_RELOAD_STATIC = "danh mục cố định, không nạp lại"
