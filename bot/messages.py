@@ -491,6 +491,7 @@ RELOAD_NOT_LOADED = "{path}: chưa nạp được; bot vẫn dùng bản cũ."
 # --- command line ----------------------------------------------------------------------------
 
 SETTINGS_ERROR = "Lỗi cấu hình: {error}"
+WEB_CANNOT_LISTEN = "Không mở được trang trò chuyện: {error}. Hãy đổi WEB_PORT hoặc WEB_HOST."
 CATALOGUE_FIX_THEN = "Sửa xong, chạy lại: python -m bot check"
 CONSOLE_PROMPT = "Bạn: "
 STAFF_RELOAD_STATIC = "danh mục cố định, không nạp lại"

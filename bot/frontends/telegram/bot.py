@@ -40,6 +40,9 @@ from bot.app import Runtime, open_runtime
 from bot.core.assistant import Turn
 from bot.core.replies import Incoming, Reply, Sender
 from bot.frontends.telegram.delivery import CONNECTIONS, Delivery, with_retries
+from bot.frontends.web.server import WebChat
+from bot.frontends.web.service import WebService
+from bot.frontends.web.service import start as start_web
 from bot.matching.matcher import Match
 from bot.settings import Settings, SettingsError, read_dotenv
 
@@ -145,6 +148,7 @@ class TelegramFrontEnd(Delivery):
         super().__init__()
         self.settings = settings
         self.runtime: Runtime | None = None
+        self.web: WebService | None = None
         self._tasks: list[asyncio.Task[Any]] = []
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -173,6 +177,11 @@ class TelegramFrontEnd(Delivery):
         self._tasks.append(asyncio.create_task(self._heartbeat(application)))
         for hook in assistant.startup_hooks:
             await hook(application_sender(self, application))
+        if self.settings.web_port is not None:
+            # The web chat on the same assistant; what it addresses to staff goes by Telegram.
+            forward = application_sender(self, application)
+            web = WebChat(assistant, self.settings, forward=forward)
+            self.web = start_web(web, self.settings.web_host, self.settings.web_port)
         # Jobs the feature modules started (weekly report, retention) end with the bot.
         self._tasks.extend(asyncio.all_tasks() - before - set(self._tasks))
         # What is loaded by now (the libraries, the catalogue and its index) lives as long as
@@ -187,6 +196,9 @@ class TelegramFrontEnd(Delivery):
     async def post_shutdown(self, application: Application) -> None:  # type: ignore[type-arg]
         """Stop the jobs and close the database (updates in flight have finished by now)."""
         gc.unfreeze()  # what the bot held can be collected again (tests start many bots)
+        if self.web is not None:
+            await self.web.close()
+            self.web = None
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
