@@ -20,7 +20,7 @@ from bot.tools import poster_messages as p
 
 WIDTH, HEIGHT = 210, 297  # millimetres: A4 portrait
 MARGIN = 15
-QR_SIZE = 70  # millimetres, quiet zone included: scans from an arm's length
+QR_SIZE = 80  # millimetres, quiet zone included: scans from an arm's length
 QUIET = 4  # modules of white around a code, as the standard asks
 FONT = "'Noto Sans', 'Segoe UI', Arial, sans-serif"
 
@@ -67,7 +67,8 @@ def qr_path(matrix: list[list[bool]]) -> str:
 
 
 def _lines(text: str, chars: int) -> list[str]:
-    return textwrap.wrap(text, width=chars, break_long_words=False) or [""]
+    wrapped = textwrap.wrap(text, width=chars, break_long_words=False, break_on_hyphens=False)
+    return wrapped or [""]
 
 
 def _text(x: float, y: float, size: float, lines: list[str], weight: str = "400",
@@ -90,8 +91,8 @@ def _code(code: Code, x: float, y: float) -> str:
     centre = x + QR_SIZE / 2
     title, below = _text(centre, y, 6, [code.title], "700", "middle")
     top = below - 3
-    caption, _ = _text(centre, top + QR_SIZE + 6, 4.2, _lines(code.caption, 40), anchor="middle")
-    url, _ = _text(centre, top + QR_SIZE + 16, 3.2, _lines(code.url, 50), anchor="middle")
+    caption, _ = _text(centre, top + QR_SIZE + 6, 4.2, _lines(code.caption, 38), anchor="middle")
+    url, _ = _text(centre, top + QR_SIZE + 13, 3.2, [code.url], anchor="middle")
     return (
         f"{title}\n"
         f'<rect x="{x}" y="{top:.1f}" width="{QR_SIZE}" height="{QR_SIZE}" fill="#fff" '
@@ -127,7 +128,7 @@ def poster_svg(catalogue: Catalogue, procedure: Procedure, codes: list[Code]) ->
     if len(procedure.documents) > 3:
         more, y = _text(MARGIN + 4, y, 5, [p.MORE.format(count=len(procedure.documents) - 3)])
         body.append(more)
-    y = max(y + 8, 150)
+    y = max(y + 10, 140)
     gap = inner - 2 * QR_SIZE
     for i, code in enumerate(codes[:2]):
         x = MARGIN + (QR_SIZE + gap) * i if len(codes) > 1 else (WIDTH - QR_SIZE) / 2

@@ -7,10 +7,10 @@ BRING_FIRST = "Mang theo trước tiên:"
 NO_DOCUMENTS = "Thủ tục này không cần nộp giấy tờ; xem chi tiết khi quét mã."
 MORE = "… và {count} giấy tờ khác: quét mã để xem đủ."
 QR_TELEGRAM = "Quét mã bằng Telegram"
-QR_TELEGRAM_HINT = "Mở trợ lý trên Telegram, đúng thủ tục này"
+QR_TELEGRAM_HINT = "Mở đúng thủ tục này trên Telegram"
 QR_WEB = "Quét mã để mở trang web"
 QR_WEB_HINT = "Không cần cài gì, mở bằng trình duyệt"
-HOTLINE = "Cần hỏi thêm: gọi đường dây nóng {hotline}"
+HOTLINE = "Cần hỏi thêm: gọi tổng đài {hotline}"
 VERIFIED = "Thông tin được đối chiếu ngày {date}. Nên hỏi lại cán bộ nếu có thay đổi."
 
 NEED_LINKS = (
