@@ -16,7 +16,7 @@ from bot.frontends.web.markup import safe_href, to_web_html
 from bot.frontends.web.sessions import Message, Session
 
 # Bumped when chat.css or chat.js change, so browsers fetch the new ones despite caching.
-ASSET_VERSION = "1"
+ASSET_VERSION = "2"
 SEND_PATH = "/gui"
 
 
@@ -30,6 +30,7 @@ def _head(title: str, description: str = w.PAGE_DESCRIPTION) -> str:
         f"<title>{escape(title)}</title>\n"
         f'<meta name="description" content="{escape(description)}">\n'
         '<meta name="color-scheme" content="light">\n'
+        '<link rel="icon" href="data:,">\n'
         f'<link rel="stylesheet" href="/static/chat.css?v={ASSET_VERSION}">\n'
         "</head>\n"
     )
