@@ -11,6 +11,7 @@ import httpx
 
 from bot import messages as m
 from bot.core import ratelimit
+from bot.core.replies import Reply
 from bot.frontends.web import messages as w
 from bot.frontends.web.sessions import COOKIE, SessionStore
 from tests.web_fixtures import RunningWeb, start_web, web
@@ -252,3 +253,17 @@ def test_sessions_are_forgotten_when_idle_and_beyond_the_cap() -> None:
     now[0] = 500.0
     store.get("d" * 43)
     assert len(store) == 1
+
+
+async def test_a_staff_answer_reaches_only_the_visitor_it_is_for(web: RunningWeb) -> None:
+    async with web.visitor() as alice, web.visitor() as bob:
+        await alice.get("/")
+        await bob.get("/")
+        alice_session = web.chat.store.get(alice.cookies[COOKIE])
+        answer = Reply("Cán bộ trả lời: bạn mang thêm sổ hộ khẩu nhé.", chat=alice_session.address)
+        assert web.chat.push(answer)
+        assert not web.chat.push(Reply("cho nhóm cán bộ", chat="tg:-100"))
+        alice_page = (await alice.get("/")).text
+        bob_page = (await bob.get("/")).text
+    assert "Cán bộ trả lời" in alice_page
+    assert "Cán bộ trả lời" not in bob_page

@@ -21,6 +21,7 @@ import tornado.netutil
 import tornado.web
 
 from bot import messages as m
+from bot.addresses import WEB, channel
 from bot.catalogue.model import Procedure
 from bot.core.assistant import Assistant
 from bot.core.ratelimit import FloodLimiter
@@ -95,7 +96,7 @@ class WebChat:
         """Run one turn of the core and put its replies in the visitor's transcript."""
         async with session.lock:
             try:
-                replies = await self.assistant.handle(incoming)
+                replies = (await self.assistant.handle(incoming)).replies
             except Exception:
                 log.exception("failed to handle a web turn of kind %s", incoming.kind)
                 replies = [Reply(m.BUSY)]
@@ -108,8 +109,10 @@ class WebChat:
     async def _place(
         self, session: Session, incoming: Incoming, reply: Reply, pressed: int | None
     ) -> None:
-        if reply.chat_id is not None and reply.chat_id != session.user_id:
+        if reply.chat is not None and reply.chat != session.address:
             # Addressed to someone else (the staff chat): never shown on this page.
+            if self.push(reply):
+                return
             if self.forward is not None:
                 await self.forward(reply)
             else:
@@ -122,6 +125,21 @@ class WebChat:
             target.text, target.buttons = reply.text, reply.buttons
         else:
             session.add(False, reply.text, reply.buttons)
+
+    def push(self, reply: Reply) -> bool:
+        """Put a reply addressed to a web visitor (a staff answer) on their page.
+
+        True if the reply was for the web (shown, or dropped when the visitor's session is no
+        longer in memory); False if it is for another channel.
+        """
+        if reply.chat is None or channel(reply.chat) != WEB:
+            return False
+        session = self.store.find(reply.chat)
+        if session is None:
+            log.warning("a reply for a web visitor whose session has ended was dropped")
+            return True
+        session.add(False, reply.text, reply.buttons)
+        return True
 
 
 class _Base(tornado.web.RequestHandler):
@@ -145,7 +163,7 @@ class _Base(tornado.web.RequestHandler):
         token = self.get_cookie(COOKIE)
         if not valid_token(token):
             ip = hashlib.sha256((self.request.remote_ip or "").encode()).hexdigest()
-            if self.web.new_sessions.check(int(ip[:15], 16)) != "ok":
+            if self.web.new_sessions.check(f"ip:{ip[:32]}") != "ok":
                 raise tornado.web.HTTPError(429)
             token = new_token()
             self.set_cookie(

@@ -41,7 +41,7 @@ def start(web: WebChat, host: str, port: int) -> WebService:
 
 async def _no_push(reply: Reply) -> None:
     """Without Telegram, scheduled messages for the staff chat cannot be sent: say so."""
-    log.warning("web chat only: a message for chat %s was not sent", reply.chat_id)
+    log.warning("web chat only: a message for chat %s was not sent", reply.chat)
 
 
 async def serve(settings: Settings, ready: asyncio.Future[int] | None = None) -> None:

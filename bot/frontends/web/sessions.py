@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.addresses import WEB, Address, address, channel, local
 from bot.core.replies import Incoming, IncomingKind, Keyboard
 
 COOKIE = "tthc_phien"
@@ -25,8 +26,6 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 MAX_SESSIONS = 5_000  # visitors whose transcript is kept in memory (least recent forgotten)
 MAX_MESSAGES = 40  # transcript entries kept per visitor
 IDLE_SECONDS = 12 * 3600.0  # a transcript not touched for this long is forgotten
-# Web user ids stay clear of Telegram's (below 2**52) until the core's ids carry a channel.
-_WEB_ID_BASE = 1 << 60
 
 
 @dataclass
@@ -51,17 +50,17 @@ class Session:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
-    def user_id(self) -> int:
-        """The id under which the core knows this visitor (derived from the hashed token)."""
-        return _WEB_ID_BASE + int(self.key[:15], 16)
+    def address(self) -> Address:
+        """The address under which the core knows this visitor: "web:<hash of the token>"."""
+        return address(WEB, self.key)
 
     def incoming(
         self, kind: IncomingKind, text: str = "", command: str = "", args: str = "", data: str = ""
     ) -> Incoming:
         """What the visitor did, as the core's `Incoming`."""
         return Incoming(
-            chat_id=self.user_id,
-            user_id=self.user_id,
+            chat=self.address,
+            user=self.address,
             kind=kind,
             text=text,
             command=command,
@@ -118,6 +117,10 @@ class SessionStore:
 
     def __len__(self) -> int:
         return len(self._sessions)
+
+    def find(self, addr: Address) -> Session | None:
+        """The visitor at an address, if their session is still in memory."""
+        return self._sessions.get(local(addr)) if channel(addr) == WEB else None
 
     def get(self, token: str) -> Session:
         """The visitor holding this token (a new, empty session if unknown or expired)."""
