@@ -134,7 +134,10 @@ def poster_svg(catalogue: Catalogue, procedure: Procedure, codes: list[Code]) ->
         x = MARGIN + (QR_SIZE + gap) * i if len(codes) > 1 else (WIDTH - QR_SIZE) / 2
         body.append(_code(code, x, y))
     footer = [p.HOTLINE.format(hotline=catalogue.hotline)] if catalogue.hotline else []
-    footer.append(p.VERIFIED.format(date=cards.vn_date(procedure.verified)))
+    if procedure.verified is None:
+        footer.append(p.UNVERIFIED)
+    else:
+        footer.append(p.VERIFIED.format(date=cards.vn_date(procedure.verified)))
     lines, _ = _text(MARGIN, HEIGHT - 14, 4.5, footer)
     body.append(lines)
     return (

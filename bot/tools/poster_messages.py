@@ -12,6 +12,7 @@ QR_WEB = "Quét mã để mở trang web"
 QR_WEB_HINT = "Không cần cài gì, mở bằng trình duyệt"
 HOTLINE = "Cần hỏi thêm: gọi tổng đài {hotline}"
 VERIFIED = "Thông tin được đối chiếu ngày {date}. Nên hỏi lại cán bộ nếu có thay đổi."
+UNVERIFIED = "Thông tin chưa được đối chiếu với nguồn: nên hỏi lại cán bộ trước khi nộp hồ sơ."
 
 NEED_LINKS = (
     "Chưa biết mở thủ tục ở đâu: đặt BOT_USERNAME (tên bot Telegram, ví dụ hungyen_tthc_bot) "
