@@ -34,6 +34,7 @@ from telegram.ext import Application
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.addresses import Address, telegram_id
+from bot.core.markup import to_telegram_html
 from bot.core.replies import Incoming, Keyboard, Reply, split_text
 
 log = logging.getLogger("bot.frontends.telegram.bot")
@@ -156,7 +157,7 @@ class Delivery:
 
     async def edit(self, message: Message, reply: Reply) -> bool:
         """Replace a message's text and buttons; False when a new message is needed instead."""
-        parts = split_text(reply.text)
+        parts = split_text(to_telegram_html(reply.text))
         if len(parts) > 1:
             return False
         try:
@@ -197,7 +198,7 @@ class Delivery:
         if target is None:
             log.warning("a reply for a chat of another channel cannot be sent on Telegram")
             return []
-        parts = split_text(reply.text)
+        parts = split_text(to_telegram_html(reply.text))
         sent: list[Message] = []
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
