@@ -11,8 +11,9 @@ import httpx
 
 from bot import messages as m
 from bot.core import ratelimit
-from bot.core.replies import Reply
+from bot.core.replies import Button, Reply
 from bot.frontends.web import messages as w
+from bot.frontends.web.render import buttons_html
 from bot.frontends.web.sessions import COOKIE, SessionStore
 from tests.web_fixtures import RunningWeb, start_web, web
 
@@ -267,3 +268,11 @@ async def test_a_staff_answer_reaches_only_the_visitor_it_is_for(web: RunningWeb
         bob_page = (await bob.get("/")).text
     assert "Cán bộ trả lời" in alice_page
     assert "Cán bộ trả lời" not in bob_page
+
+
+def test_link_buttons_only_lead_to_web_or_mail_addresses() -> None:
+    keyboard = ((Button("Cổng", url="https://dichvucong.gov.vn"),),
+                (Button("xấu", url="javascript:alert(1)"),))  # fmt: skip
+    rendered = buttons_html(7, keyboard)
+    assert 'href="https://dichvucong.gov.vn"' in rendered
+    assert "javascript:" not in rendered

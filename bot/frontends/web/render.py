@@ -1,7 +1,7 @@
 """The web chat's HTML: the page, the transcript, the buttons, a procedure's page.
 
 Everything that did not come from the bot's own markup is escaped here (`html.escape`), and
-the bot's markup goes through `to_web_html`, which keeps only a few harmless tags.
+the bot's markup goes through the core's `to_web_html`, which keeps only a few harmless tags.
 """
 
 from __future__ import annotations
@@ -10,14 +10,20 @@ from html import escape
 
 from bot.catalogue.model import Catalogue, Procedure
 from bot.core import cards
+from bot.core.markup import SCHEMES, to_web_html
 from bot.core.replies import Keyboard
 from bot.frontends.web import messages as w
-from bot.frontends.web.markup import safe_href, to_web_html
 from bot.frontends.web.sessions import Message, Session
 
 # Bumped when chat.css or chat.js change, so browsers fetch the new ones despite caching.
 ASSET_VERSION = "2"
 SEND_PATH = "/gui"
+
+
+def safe_href(url: str) -> str | None:
+    """A link button's address if it is one a citizen may follow (web, e-mail), else None."""
+    url = url.strip()
+    return url if url.lower().startswith(SCHEMES) else None
 
 
 def _head(title: str, description: str = w.PAGE_DESCRIPTION) -> str:
