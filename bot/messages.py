@@ -467,6 +467,10 @@ REPORT_ASKED_WITH = "câu hỏi"
 REPORT_COMMENT = "góp ý"
 REPORT_STALE = "Thông tin cần kiểm tra lại (kiểm tra lần cuối đã quá {days} ngày)"
 REPORT_STALE_LINE = "{name} ({id}): kiểm tra ngày {date}, đã {days} ngày"
+REPORT_TRUST = (
+    "Danh mục: {unverified}/{procedures} thủ tục chưa được đối chiếu với nguồn; {to_confirm} điều "
+    "người dân được dặn hỏi lại, ở {with_confirm} thủ tục."
+)
 REPORT_TIMES = "{count} lần"
 REPORT_NONE = "Không có."
 REPORT_FROM_AGGREGATE = (
