@@ -42,6 +42,9 @@ from bot.core.replies import Answer, Button, Decision, Incoming, Reply, Sender
 from bot.frontends.telegram.delivery import CONNECTIONS, Delivery, with_retries
 from bot.frontends.telegram.jobs import schedule
 from bot.frontends.telegram.startup import check_bot_api, protect_logs
+from bot.frontends.web.server import WebChat
+from bot.frontends.web.service import WebService
+from bot.frontends.web.service import start as start_web
 from bot.report.weeks import local_zone
 from bot.settings import Settings, number, read_dotenv
 from bot.storage.url import database_file
@@ -160,6 +163,7 @@ class TelegramFrontEnd(Delivery):
         super().__init__()
         self.settings = settings
         self.runtime: Runtime | None = None
+        self.web: WebService | None = None
         self._group_notices: dict[str, float] = {}  # group chat id -> when last told
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -203,6 +207,10 @@ class TelegramFrontEnd(Delivery):
             raise RuntimeError("python-telegram-bot[job-queue] is not installed")
         sender = application_sender(self, application)
         schedule(application.job_queue, jobs, sender, local_zone(self.settings.timezone))
+        if self.settings.web_port is not None:
+            # The web chat on the same assistant; what it addresses to staff goes by Telegram.
+            web = WebChat(assistant, self.settings, forward=sender)
+            self.web = start_web(web, self.settings.web_host, self.settings.web_port)
         # What is loaded by now (the libraries, the catalogue and its index) lives as long as
         # the bot: keep it out of the garbage collector's full passes, which otherwise stop
         # every reply for tens of milliseconds a few times a minute under load. (An index holds
@@ -219,6 +227,9 @@ class TelegramFrontEnd(Delivery):
     async def post_shutdown(self, application: Application) -> None:  # type: ignore[type-arg]
         """Close the database (updates in flight and the JobQueue's jobs have ended by now)."""
         gc.unfreeze()  # what the bot held can be collected again (tests start many bots)
+        if self.web is not None:
+            await self.web.close()
+            self.web = None
         await self.queues.close(timeout=0)  # post_stop had its chance to send them
         if self.runtime is not None:
             await self.runtime.close()
@@ -257,6 +268,9 @@ class TelegramFrontEnd(Delivery):
             answer = Answer([Reply(m.BUSY, notice=m.BUSY[:190])])
             decision = "error"
         replies = answer.replies
+        if self.web is not None:
+            # A reply for a web visitor (staff answering a hand-off) goes to their page.
+            replies = [reply for reply in replies if not self.web.web.push(reply)]
         handled = time.perf_counter()
         sent = await self.deliver(context.application, update, incoming, replies)
         log.info(
