@@ -98,6 +98,14 @@ MEDIA_HINT = {
         "Để bảo vệ thông tin cá nhân, bạn đừng gửi giấy tờ qua đây nhé."
     ),
 }
+# In a group the bot answers nobody (one member's question, name and address would be read,
+# handed off or erased by another): one polite line, at most every few minutes per group.
+GROUP_DECLINED = (
+    "Xin chào cả nhà! Để giữ kín thông tin của từng người, tôi chỉ trả lời khi được nhắn "
+    "riêng. Anh/chị vui lòng bấm nút dưới đây để nhắn riêng cho tôi nhé."
+)
+GROUP_DECLINED_NOTICE = "Tôi chỉ trả lời khi được nhắn riêng. Mời bạn nhắn riêng cho tôi nhé."
+BUTTON_PRIVATE_CHAT = "💬 Nhắn riêng cho trợ lý"
 MEDIA_OTHER = "Xin lỗi bạn, tôi chỉ hiểu tin nhắn chữ. Bạn vui lòng gõ câu hỏi nhé."
 EMPTY_TEXT = "Bạn vui lòng gõ câu hỏi về thủ tục cần làm, ví dụ <i>đăng ký tạm trú</i> nhé."
 TOO_LONG = (
@@ -460,6 +468,10 @@ REPORT_ASKED_WITH = "câu hỏi"
 REPORT_COMMENT = "góp ý"
 REPORT_STALE = "Thông tin cần kiểm tra lại (kiểm tra lần cuối đã quá {days} ngày)"
 REPORT_STALE_LINE = "{name} ({id}): kiểm tra ngày {date}, đã {days} ngày"
+REPORT_TRUST = (
+    "Danh mục: {unverified}/{procedures} thủ tục chưa được đối chiếu với nguồn; {to_confirm} điều "
+    "người dân được dặn hỏi lại, ở {with_confirm} thủ tục."
+)
 REPORT_TIMES = "{count} lần"
 REPORT_NONE = "Không có."
 REPORT_FROM_AGGREGATE = (
@@ -519,6 +531,17 @@ RELOAD_SESSION = "<i>Tin này được sửa mỗi lần lưu ({count} lần lư
 # --- command line ----------------------------------------------------------------------------
 
 SETTINGS_ERROR = "Lỗi cấu hình: {error}"
+WEB_CANNOT_LISTEN = "Không mở được trang trò chuyện: {error}. Hãy đổi WEB_PORT hoặc WEB_HOST."
+TOKEN_REJECTED = (
+    "Telegram không nhận TELEGRAM_BOT_TOKEN này (token sai hoặc đã bị thu hồi).\n"
+    "Bạn lấy lại token với @BotFather trên Telegram, đặt vào biến môi trường hoặc tệp .env, "
+    "rồi chạy lại."
+)
+API_UNREACHABLE = (
+    "Không kết nối được máy chủ Bot API tại {host} sau {attempts} lần thử.\n"
+    "Bạn kiểm tra mạng của máy chủ (tường lửa, DNS, proxy) và biến TELEGRAM_API_URL, "
+    "rồi chạy lại. Bot tự dừng để công cụ giám sát khởi động lại sau."
+)
 DATABASE_UNSUPPORTED = (
     "BOT_DATABASE: chưa hỗ trợ loại cơ sở dữ liệu “{scheme}” ({url}). Hiện bot chỉ dùng SQLite; "
     "xin đặt BOT_DATABASE là sqlite:///data/bot.sqlite3 (đường dẫn tương đối), "

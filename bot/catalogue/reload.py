@@ -161,7 +161,10 @@ class CatalogueHolder(Generic[T]):
         self._digest = ""  # sha256 of the content in service
         self._failure: ReloadOutcome | None = None  # the last failure, for an unchanged file
         self._current: Loaded[T] | None = None
+        self._notified_failure: str | None = None  # the failure `poll` last reported
         outcome = self.reload(force=True)
+        self._seen: tuple[int, int] | None = self._stamp  # the file as `poll` last saw it
+        self._still_since = time.monotonic()
         if not outcome.ok:
             if not self._serve_last_good():
                 raise CatalogueError(outcome.problems)
@@ -190,36 +193,40 @@ class CatalogueHolder(Generic[T]):
         """Run `reload` in a worker thread, so the event loop keeps answering meanwhile."""
         return await asyncio.to_thread(self.reload, force)
 
+    async def poll(self, notify: Callable[[ReloadOutcome], Awaitable[None]]) -> None:
+        """Check the file once; notify on a swap, on a new failure (not on repeats) and when a
+        failure is mended. A scheduler calls this every few seconds (the front end's job queue
+        or owner).
+
+        A changed file is read only once it has stayed the same for `settle` seconds, so that
+        a burst of saves (an editor saving as one types, a copy in progress) is one reload.
+        A failure at start-up (the bot serving the last good copy) is told at the first poll.
+        """
+        stamp = self._peek()
+        now = time.monotonic()
+        if stamp != self._seen:
+            self._seen, self._still_since = stamp, now
+        if stamp != self._stamp and now - self._still_since < self.settle:
+            return  # still being written
+        outcome = await self.reload_async()
+        last = self._notified_failure
+        # A swap, a mended failure, or a failure other than the one last told.
+        mended = outcome.ok and last is not None
+        report = outcome.changed or mended or (not outcome.ok and outcome.fingerprint != last)
+        self._notified_failure = None if outcome.ok else outcome.fingerprint
+        if report:
+            try:
+                await notify(outcome)
+            except Exception:  # a failed message must not stop the watching
+                log.exception("could not deliver a catalogue reload notice")
+
     async def watch(
         self, notify: Callable[[ReloadOutcome], Awaitable[None]], interval: float = 2.0
     ) -> None:
-        """Poll the file forever; notify on each swap and on each new failure (not repeats).
-
-        A changed file is read only once it has been still for `settle` seconds, so a burst
-        of saves gives one reload. A failure at start-up is told at once.
-        """
-        last_failure: str | None = None
-        seen = self._peek()
-        still_since = time.monotonic()
+        """Poll the file forever (`poll` every `interval` seconds)."""
         while True:
-            stamp = self._peek()
-            now = time.monotonic()
-            if stamp != seen:
-                seen, still_since = stamp, now
-            settling = stamp != self._stamp and now - still_since < self.settle
-            if not settling:
-                outcome = await self.reload_async()
-                if outcome.ok:
-                    report = outcome.changed or last_failure is not None
-                else:
-                    report = outcome.fingerprint != last_failure
-                last_failure = None if outcome.ok else outcome.fingerprint
-                if report:
-                    try:
-                        await notify(outcome)
-                    except Exception:  # a failed message must not stop the watching
-                        log.exception("could not deliver a catalogue reload notice")
-            await asyncio.sleep(min(interval, self.settle / 2) if settling else interval)
+            await self.poll(notify)
+            await asyncio.sleep(interval)
 
     def _peek(self) -> tuple[int, int] | None:
         try:

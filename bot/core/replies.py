@@ -42,6 +42,8 @@ class Incoming:
     user_name: str = ""
     # A chat of several people (a Telegram group): the bot keeps quiet there unless addressed.
     group: bool = False
+    # Whether the message replied to is one of the bot's own (a hand-off post, for staff).
+    reply_to_bot: bool = False
 
 
 @dataclass(frozen=True)

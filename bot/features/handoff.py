@@ -23,6 +23,7 @@ from bot.report.weeks import local_zone
 from bot.storage import handoffs
 from bot.storage.database import Database
 
+OWNER = "handoff"
 PREFIX = "h"
 CONFIRM = "handoff-confirm"
 TYPING = "handoff"
@@ -203,9 +204,14 @@ async def on_text(turn: Turn) -> list[Reply] | None:
 
 
 async def staff_reply(turn: Turn) -> list[Reply] | None:
-    """Deliver a staff member's reply to a `#HS<id>` message to the citizen, and confirm."""
-    tag = TAG.search(turn.incoming.reply_to_text)
-    if tag is None:
+    """Deliver a staff member's reply to a `#HS<id>` message to the citizen, and confirm.
+
+    Only a staff member's reply to one of the bot's own posts counts: anyone else in the staff
+    chat, or a reply to a message someone else wrote with a tag in it, reaches no citizen.
+    """
+    incoming = turn.incoming
+    tag = TAG.search(incoming.reply_to_text) if incoming.reply_to_bot else None
+    if tag is None or not turn.assistant.staff_place(turn):
         # Staff talk among themselves in a group; in a private staff chat the bot still answers.
         return [] if turn.incoming.group else None
     number = int(tag.group(1))
@@ -228,7 +234,8 @@ async def on_cancel(turn: Turn) -> bool:
 
 def register(assistant: Assistant) -> None:
     """Add /gapcanbo, the `h` buttons and the text hook for staff replies and typed questions."""
-    assistant.command("gapcanbo", ask)
-    assistant.button(PREFIX, on_button)
-    assistant.text_hooks.append(on_text)
-    assistant.cancel_hooks.append(on_cancel)
+    registry = assistant.registry
+    registry.command("gapcanbo", ask, owner=OWNER)
+    registry.button(PREFIX, on_button, owner=OWNER)
+    registry.text_hook("handoff", on_text, owner=OWNER)
+    registry.cancel_hook("handoff", on_cancel, owner=OWNER)

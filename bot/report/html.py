@@ -15,6 +15,7 @@ from bot.report.render import (
     reason_label,
     reasons_text,
     title,
+    trust_line,
     volume_rows,
 )
 from bot.report.weekly import WeeklyReport
@@ -282,6 +283,8 @@ def _figures(report: WeeklyReport) -> str:
         hbars([(a.name, (a.count,)) for a in report.asked], (_NOW,), m.REPORT_ASKED)
         or f"<p>{_e(m.REPORT_NONE)}</p>"
     )
+    if report.trust:
+        parts.append(f'<p class="note">{_e(trust_line(report))}</p>')
     return "".join(parts)
 
 

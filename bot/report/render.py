@@ -124,7 +124,21 @@ def render_text(report: WeeklyReport) -> str:
             out.append(f"     - [{reason_label(d.reason)}] " + detail_text(d.question, d.comment))
     if not report.satisfaction:
         out.append(f"   {m.REPORT_NONE}")
+    if report.trust:
+        out += ["", trust_line(report)]
     return "\n".join(out) + "\n"
+
+
+def trust_line(report: WeeklyReport) -> str:
+    """One line on how much of the catalogue rests on checked facts."""
+    assert report.trust is not None
+    t = report.trust
+    return m.REPORT_TRUST.format(
+        unverified=t.unverified,
+        procedures=t.procedures,
+        to_confirm=t.to_confirm,
+        with_confirm=t.with_confirm,
+    )
 
 
 def detail_text(question: str, comment: str) -> str:
@@ -186,6 +200,8 @@ def render_markdown(report: WeeklyReport) -> str:
             )
     if not report.satisfaction:
         out.append(m.REPORT_NONE)
+    if report.trust:
+        out += ["", trust_line(report)]
     return "\n".join(out) + "\n"
 
 
@@ -237,6 +253,10 @@ def render_csv(report: WeeklyReport) -> str:
         row("fee_until", f.entry_id, f.name, f.days, None, f"{f.until.isoformat()} {f.where}")
     for c in work.confirms:
         row("confirm", c.entry_id, c.text, None, None, c.where)
+    if report.trust:
+        t = report.trust
+        row("unverified", "", "", t.unverified, None, str(t.procedures))
+        row("to_confirm", "", "", t.to_confirm, None, str(t.with_confirm))
     return buffer.getvalue()
 
 
@@ -284,5 +304,7 @@ def _summary(report: WeeklyReport, top: int, comments: int) -> str:
         lines += [f"  – “{e(d.comment)}”" for d in s.details if d.comment][:comments]
         rated.append("\n".join(lines))
     section(m.REPORT_SATISFACTION, rated, len(rated))
+    if report.trust:
+        out.append(e(trust_line(report)))
     out.extend(["", m.REPORT_FULL_HINT.format(week=report.week.label)])
     return "\n".join(out)

@@ -112,6 +112,16 @@ class Stale:
 
 
 @dataclass(frozen=True)
+class Trust:
+    """How much of the catalogue rests on checked facts: never compared, facts to confirm."""
+
+    procedures: int
+    unverified: int
+    to_confirm: int
+    with_confirm: int
+
+
+@dataclass(frozen=True)
 class WeeklyReport:
     """Everything the weekly review shows."""
 
@@ -129,6 +139,7 @@ class WeeklyReport:
     trend: tuple[tuple[str, Volume], ...] = ()
     # Set when the week is not over yet: the figures run up to this moment.
     partial_until: dt.datetime | None = None
+    trust: Trust | None = None
 
 
 # --- figures from the raw tables ------------------------------------------------------------
@@ -207,6 +218,19 @@ def entry_name(catalogue: Catalogue | None, entry_id: str) -> str:
     """The name of a catalogue entry, or its id when it is not (or no longer) there."""
     entry = catalogue.get(entry_id) if catalogue else None
     return entry.name if entry else entry_id or "—"
+
+
+def catalogue_trust(catalogue: Catalogue | None) -> Trust | None:
+    """Count procedures never compared with their sources and the facts cards ask to confirm."""
+    if catalogue is None:
+        return None
+    procedures = list(catalogue.procedures.values())
+    return Trust(
+        procedures=len(procedures),
+        unverified=sum(1 for p in procedures if p.verified is None),
+        to_confirm=sum(len(p.confirm) for p in procedures),
+        with_confirm=sum(1 for p in procedures if p.confirm),
+    )
 
 
 def stale_entries(catalogue: Catalogue | None, today: dt.date) -> list[Stale]:
@@ -319,7 +343,13 @@ async def build_report(
         now.astimezone(week.tz).date(),
         lines,
     )
-    common = {"trend": trend, "partial_until": partial, "work": work, "stale": stale}
+    common = {
+        "trend": trend,
+        "partial_until": partial,
+        "work": work,
+        "stale": stale,
+        "trust": catalogue_trust(catalogue),
+    }
     if from_aggregate:
         kept = await stored_aggregate(db, week) or {}
         ratings = [
