@@ -180,18 +180,18 @@ class CatalogueHolder(Generic[T]):
         assert current is not None  # set in __init__ or __init__ raised
         return current
 
-    def reload(self, force: bool = False) -> ReloadOutcome:
+    def reload(self, force: bool = False, still_for: float = 0.0) -> ReloadOutcome:
         """Re-read the file if it changed (or if `force`); swap the result in only if good."""
         with self._lock:
             try:
-                return self._reload(force)
+                return self._reload(force, still_for)
             except Exception as exc:  # last line of defence: the bot keeps the old catalogue
                 log.exception("catalogue reload failed unexpectedly")
                 return self._failed([m.RELOAD_UNEXPECTED.format(path=self.path, error=exc)])
 
-    async def reload_async(self, force: bool = False) -> ReloadOutcome:
+    async def reload_async(self, force: bool = False, still_for: float = 0.0) -> ReloadOutcome:
         """Run `reload` in a worker thread, so the event loop keeps answering meanwhile."""
-        return await asyncio.to_thread(self.reload, force)
+        return await asyncio.to_thread(self.reload, force, still_for)
 
     async def poll(self, notify: Callable[[ReloadOutcome], Awaitable[None]]) -> None:
         """Check the file once; notify on a swap, on a new failure (not on repeats) and when a
@@ -208,7 +208,7 @@ class CatalogueHolder(Generic[T]):
             self._seen, self._still_since = stamp, now
         if stamp != self._stamp and now - self._still_since < self.settle:
             return  # still being written
-        outcome = await self.reload_async()
+        outcome = await self.reload_async(still_for=self.settle)
         last = self._notified_failure
         # A swap, a mended failure, or a failure other than the one last told.
         mended = outcome.ok and last is not None
@@ -219,6 +219,19 @@ class CatalogueHolder(Generic[T]):
                 await notify(outcome)
             except Exception:  # a failed message must not stop the watching
                 log.exception("could not deliver a catalogue reload notice")
+
+    async def tell_startup_failure(
+        self, notify: Callable[[ReloadOutcome], Awaitable[None]]
+    ) -> None:
+        """At start-up on the last good copy, tell what is wrong with the file at once (once)."""
+        failure = self.startup_failure
+        if failure is None or self._notified_failure == failure.fingerprint:
+            return
+        self._notified_failure = failure.fingerprint
+        try:
+            await notify(failure)
+        except Exception:
+            log.exception("could not deliver the start-up catalogue notice")
 
     async def watch(
         self, notify: Callable[[ReloadOutcome], Awaitable[None]], interval: float = 2.0
@@ -277,7 +290,7 @@ class CatalogueHolder(Generic[T]):
         except OSError as exc:  # the bot runs on; only a later broken start-up would miss it
             log.warning("could not keep the last good catalogue at %s: %s", self.last_good, exc)
 
-    def _reload(self, force: bool) -> ReloadOutcome:
+    def _reload(self, force: bool, still_for: float = 0.0) -> ReloadOutcome:
         name = str(self.path)
         try:
             stat = self.path.stat()
@@ -293,10 +306,17 @@ class CatalogueHolder(Generic[T]):
         stamp = (stat.st_mtime_ns, stat.st_size)
         if not force and stamp == self._stamp:
             return self._failure or self._unchanged()
+        if not force and time.time_ns() - stat.st_mtime_ns < still_for * 1e9:
+            # Written less than `still_for` seconds ago: maybe still being written (an editor's
+            # save truncates first). Read it at a later poll, once it has been still.
+            return self._failure or self._unchanged()
         try:
             raw = self.path.read_bytes()
         except OSError as exc:
             return self._failed([m.RELOAD_UNREADABLE.format(path=name, error=exc.strerror or exc)])
+        if not force and (len(raw) != stat.st_size or self._peek() != stamp):
+            # Saved again while being read: read it at the next poll, once it is still.
+            return self._failure or self._unchanged()
         self._stamp = stamp
         digest = hashlib.sha256(raw).hexdigest()
         if not force and digest == self._digest:

@@ -191,6 +191,9 @@ class TelegramFrontEnd(Delivery):
         async def notify(outcome: ReloadOutcome) -> None:
             await notices.notify(application, outcome)
 
+        # Started on the last good copy because the file is broken: staff hear it now.
+        await holder.tell_startup_failure(notify)
+
         async def watch(sender: Sender) -> None:
             await holder.poll(notify)
 
