@@ -168,8 +168,13 @@ class Scheduler:
         tz = local_zone(settings.timezone)
         if settings.salt == Settings().salt:
             # With the public default, anyone holding the database can hash every possible
-            # Telegram id and find whose rows are whose.
+            # Telegram id and find whose rows are whose: the staff should know, not only a log.
             log.warning("BOT_SALT is the default; set it to a long random secret")
+            if settings.staff_chat is not None:
+                try:
+                    await sender(Reply(m.SALT_IS_DEFAULT, chat=settings.staff_chat))
+                except Exception:
+                    log.exception("could not tell the staff chat about BOT_SALT")
 
         async def report() -> None:
             await self.weekly_report(sender)
