@@ -417,6 +417,21 @@ HANDOFF_STAFF_CONTEXT = "<b>Thủ tục đang xem:</b> {entry}\n"
 HANDOFF_ANSWER = "💬 <b>Cán bộ trả lời câu hỏi của bạn</b> (mã #HS{id}):\n\n{answer}"
 BUTTON_HANDOFF_MORE = "🙋 Hỏi thêm cán bộ"
 HANDOFF_DELIVERED = "✅ Đã gửi câu trả lời tới người dân (#HS{id})."
+DATABASE_IS_FOLDER = (
+    "Không mở được cơ sở dữ liệu: {path} là một thư mục, không phải một tệp.\n"
+    "Bạn đặt BOT_DATABASE là đường dẫn tới một tệp (ví dụ data/bot.sqlite3), rồi chạy lại."
+)
+DATABASE_NOT_WRITABLE = (
+    "Không ghi được vào cơ sở dữ liệu {path} ({reason}).\n"
+    "Bạn cấp quyền ghi tệp này và thư mục chứa nó cho tài khoản chạy bot (hoặc đặt "
+    "BOT_DATABASE sang thư mục ghi được), rồi chạy lại. Bot dừng ngay thay vì nhận câu hỏi "
+    "mà không lưu được gì."
+)
+DATABASE_DAMAGED = (
+    "Tệp {path} không phải cơ sở dữ liệu SQLite hoặc đã hỏng ({reason}).\n"
+    "Bạn dừng bot, chuyển tệp này sang chỗ khác (giữ lại để khôi phục), rồi chép bản sao lưu "
+    "gần nhất vào chỗ cũ, hoặc để trống cho bot tạo tệp mới, và chạy lại."
+)
 SALT_IS_DEFAULT = (
     "⚠️ <b>Cần đặt BOT_SALT</b>\n"
     "Bot đang dùng giá trị BOT_SALT mặc định, ai có tệp cơ sở dữ liệu cũng dò ra được dòng nào "

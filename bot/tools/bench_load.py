@@ -352,15 +352,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--catalogue", default="procedures.yaml", help="catalogue for our bot")
     parser.add_argument(
         "--scenario",
-        choices=("compare", "handoffs"),
+        choices=("compare",),
         default="compare",
-        help="compare: ours against a bare PTB echo bot (default); handoffs: private replies "
-        "while hand-offs flood a rate-limited staff group and groups write (bench_storm.py)",
+        help="compare: ours against a bare PTB echo bot; handoffs: see bot/tools/bench_storm.py",
     )
-    parser.add_argument("--rate", type=int, default=20, help="handoffs: private questions/s")
-    parser.add_argument("--handoffs", type=int, default=40, help="handoffs: hand-offs at once")
-    parser.add_argument("--groups", type=int, default=16, help="handoffs: noisy groups")
-    parser.add_argument("--bot-path", default="", help="handoffs: run the bot from this checkout")
     args = parser.parse_args(argv)
     args.rates = [int(r) for r in str(args.rates).split(",") if r.strip()]
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
@@ -372,15 +367,6 @@ def main(argv: list[str] | None = None) -> int:
             "BOT_CATALOGUE": str(Path(args.catalogue).resolve()),
             "BOT_RELOAD_INTERVAL": "3600",
         }
-        if args.scenario == "handoffs":
-            from bot.tools.bench_storm import run_storm
-
-            print(
-                f"private questions at {args.rate}/s; then with {args.handoffs} hand-offs at once "
-                f"to a staff group and {args.groups} noisy groups (production rate limiter)..."
-            )
-            print(run_storm(env, args, workdir))
-            return 0
         print("the PTB echo bot and ours, phases alternating (no rate limiter in either)...")
         phases = compare(env, args, workdir)
         echo, ours = phases[: len(phases) // 2], phases[len(phases) // 2 :]

@@ -19,7 +19,9 @@ waited for their confirmation and how many posts reached the staff group within 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -118,16 +120,19 @@ def run_storm(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> s
         waits: list[float] = []
         before_posts = len(fake.outgoing(STAFF_CHAT))
 
+        storming = threading.Thread(
+            target=lambda: waits.extend(handoff_storm(fake, args.handoffs)), daemon=True
+        )
+
         def start() -> None:
             paced(driver, args.rate, args.seconds)()
             noisy.start()
-            threading.Thread(
-                target=lambda: waits.extend(handoff_storm(fake, args.handoffs)), daemon=True
-            ).start()
+            storming.start()
 
         storm = driver.run(Phase("ours", "storm"), args.seconds, start)
         stop.set()
         posts = len(fake.outgoing(STAFF_CHAT)) - before_posts
+        storming.join(60.0)
         group_lines = sum(len(fake.outgoing(GROUP_CHAT - g)) for g in range(args.groups))
         driver.drain()
     finally:
@@ -152,3 +157,33 @@ def run_storm(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> s
     verdict = "yes" if quantile_ms(storm.latencies, 0.99) < 1000 else "NO"
     lines.append(f"private reply p99 under 1 s during the storm: {verdict}")
     return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the hand-off storm scenario and print its figures."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot bench-load --scenario handoffs", description=__doc__
+    )
+    parser.add_argument("--scenario", choices=("handoffs",), default="handoffs")
+    parser.add_argument("--seconds", type=float, default=15.0, help="length of each phase")
+    parser.add_argument("--rate", type=int, default=20, help="private questions a second")
+    parser.add_argument("--handoffs", type=int, default=40, help="hand-offs at once")
+    parser.add_argument("--groups", type=int, default=16, help="noisy groups")
+    parser.add_argument("--catalogue", default="procedures.yaml", help="catalogue for the bot")
+    parser.add_argument("--bot-path", default="", help="run the bot from this checkout")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-storm-") as tmp:
+        workdir = Path(tmp)
+        env = {
+            **os.environ,
+            "BOT_DATABASE": str(workdir / "bot.sqlite3"),
+            "BOT_CATALOGUE": str(Path(args.catalogue).resolve()),
+            "BOT_RELOAD_INTERVAL": "3600",
+            "BOT_SALT": "bench-storm-salt",
+        }
+        print(
+            f"private questions at {args.rate}/s; then with {args.handoffs} hand-offs at once "
+            f"to a staff group and {args.groups} noisy groups (production rate limiter)..."
+        )
+        print(run_storm(env, args, workdir))
+    return 0
