@@ -20,6 +20,7 @@ ASPECT_SECTION = {
     "online": "online",
     "legal": "legal",
     "steps": "steps",
+    "notes": "notes",
 }
 
 

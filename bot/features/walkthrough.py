@@ -34,6 +34,7 @@ def register(assistant: Assistant) -> None:
     assistant.card_hooks.append(card_buttons)
     assistant.menu_hooks.append(menu_buttons)
     assistant.cancel_hooks.append(cancel)
+    assistant.cancel_checks.append(in_progress)
 
 
 # --- guides ----------------------------------------------------------------------------------
@@ -255,6 +256,21 @@ async def menu_buttons(turn: Turn) -> list[tuple[Button, ...]]:
         return []
     label = short(m.BUTTON_RESUME.format(name=guide.name))
     return [(Button(label, data=step_data(turn.catalogue, guide, stored.state.step)),)]
+
+
+async def in_progress(turn: Turn) -> str | None:
+    """/huy asks first when a walk is in progress: which guide, at which step."""
+    stored = await progress.get_progress(turn.db, turn.user)
+    if stored is None:
+        return None
+    guide = turn.catalogue.guides.get(stored.state.guide)
+    if guide is None or guide.step(stored.state.step) is None:
+        return None
+    try:
+        number, total = flows.position(guide, stored.state)  # counted as each step shows it
+    except FlowError:
+        return None
+    return m.CANCEL_GUIDE_CONFIRM.format(name=esc(guide.name), step=number, steps=total)
 
 
 async def cancel(turn: Turn) -> bool:
