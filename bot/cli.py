@@ -13,13 +13,16 @@ from pathlib import Path
 from bot import messages as m
 from bot.catalogue.model import CatalogueError
 from bot.settings import Settings, SettingsError, load_settings
+from bot.storage.url import parse_url
 
 
 def _settings() -> Settings:
     try:
-        return load_settings()
+        settings = load_settings()
+        parse_url(settings.database)  # an unsupported database is a settings error, said early
+        return settings
     except SettingsError as exc:
-        raise SystemExit(m.SETTINGS_ERROR.format(error=exc)) from exc
+        raise SystemExit(m.SETTINGS_ERROR.format(error=exc)) from None
 
 
 def _broken(path: Path, exc: CatalogueError) -> int:
@@ -58,11 +61,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(m.NO_TOKEN, file=sys.stderr)
         return 2
     from bot.frontends.telegram.bot import run
+    from bot.frontends.telegram.startup import StartupError
 
     try:
         run(settings)
     except CatalogueError as exc:
         return _broken(settings.catalogue, exc)
+    except SettingsError as exc:
+        print(m.SETTINGS_ERROR.format(error=exc), file=sys.stderr)
+        return 1
+    except StartupError as exc:
+        print(exc, file=sys.stderr)
+        return 3
     return 0
 
 

@@ -24,7 +24,8 @@ class Settings:
     token: str = ""
     api_url: str = DEFAULT_API_URL
     catalogue: Path = Path("procedures.yaml")
-    database: Path = Path("data/bot.sqlite3")
+    # A URL (sqlite:///data/bot.sqlite3) or a plain path; read by bot.storage.url.
+    database: str = "sqlite:///data/bot.sqlite3"
     staff_ids: frozenset[int] = field(default_factory=frozenset)
     staff_chat_id: int | None = None
     webhook_url: str = ""
@@ -52,14 +53,54 @@ class Settings:
         return user in self.staff_users
 
 
+# Sane bounds of each number the operator sets: (lowest, highest, what the number counts).
+BOUNDS: dict[str, tuple[float, float, str]] = {
+    "WEBHOOK_PORT": (1, 65535, "số cổng"),
+    "BOT_RETENTION_DAYS": (1, 3650, "số ngày"),
+    # Below half a second the watcher would keep a core busy; a day is the longest useful.
+    "BOT_RELOAD_INTERVAL": (0.5, 86400, "số giây"),
+    "BOT_SEND_RATE": (0, 1000, "số tin nhắn mỗi giây, 0 là không giới hạn"),
+}
+
+
+def _bounded(name: str, value: float, raw: str) -> None:
+    low, high, unit = BOUNDS.get(name, (float("-inf"), float("inf"), ""))
+    if not low <= value <= high:
+        raise SettingsError(
+            f"{name} phải từ {low:g} đến {high:g} ({unit}), nhận được {raw!r}. "
+            f"Bạn sửa lại trong biến môi trường hoặc tệp .env rồi chạy lại nhé."
+        )
+
+
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
-        raise SettingsError(f"{name} phải là một số nguyên, nhận được {raw!r}") from exc
+        raise SettingsError(
+            f"{name} phải là một số nguyên (ví dụ {default}), nhận được {raw!r}"
+        ) from exc
+    _bounded(name, value, raw)
+    return value
+
+
+def number(env: Mapping[str, str], name: str, default: float) -> float:
+    """A number setting (a decimal point or comma both work), checked against its bounds."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError as exc:
+        raise SettingsError(
+            f"{name} phải là một số (ví dụ {default:g}), nhận được {raw!r}"
+        ) from exc
+    if value != value:  # NaN
+        raise SettingsError(f"{name} phải là một số (ví dụ {default:g}), nhận được {raw!r}")
+    _bounded(name, value, raw)
+    return value
 
 
 def _ids(raw: str, name: str) -> frozenset[int]:
@@ -98,7 +139,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         token=source.get("TELEGRAM_BOT_TOKEN", "").strip(),
         api_url=source.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL,
         catalogue=Path(source.get("BOT_CATALOGUE", "").strip() or "procedures.yaml"),
-        database=Path(source.get("BOT_DATABASE", "").strip() or "data/bot.sqlite3"),
+        database=source.get("BOT_DATABASE", "").strip() or "sqlite:///data/bot.sqlite3",
         staff_ids=_ids(source.get("BOT_STAFF_IDS", ""), "BOT_STAFF_IDS"),
         staff_chat_id=_int(source, "BOT_STAFF_CHAT_ID", 0) if staff_chat else None,
         webhook_url=source.get("WEBHOOK_URL", "").strip(),
@@ -109,5 +150,5 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         not in {"0", "false", "no", "off"},
         salt=source.get("BOT_SALT", "").strip() or "tthc-bot",
         retention_days=_int(source, "BOT_RETENTION_DAYS", 180),
-        reload_interval=float(source.get("BOT_RELOAD_INTERVAL", "").strip() or 2.0),
+        reload_interval=number(source, "BOT_RELOAD_INTERVAL", 2.0),
     )

@@ -24,7 +24,7 @@ from bot.report.output import render
 from bot.report.render import telegram_summary
 from bot.report.weekly import Volume, WeeklyReport, build_report, stale_entries, stored_aggregate
 from bot.report.weeks import VIETNAM, Week
-from bot.storage.database import Database
+from bot.storage.database import Database, open_database
 from tests.core_fixtures import command, make_assistant, press, shipped_catalogue, text, who
 from tests.seed import WEEK, Seeded, seed_week
 
@@ -34,7 +34,7 @@ NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=VIETNAM)
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "bot.sqlite3")
+    database = await open_database(tmp_path / "bot.sqlite3")
     yield database
     await database.close()
 
@@ -137,6 +137,23 @@ def test_entries_verified_more_than_180_days_ago_are_stale(catalogue: Catalogue)
     stale = stale_entries(aged, dt.date(2026, 11, 22))
     assert [(s.entry_id, s.days) for s in stale] == [("dang-ky-khai-sinh", 324)]
     assert stale_entries(catalogue, dt.date(2026, 11, 22)) == []
+
+
+async def test_report_counts_entries_never_compared_and_facts_to_confirm(
+    db: Database, catalogue: Catalogue
+) -> None:
+    report = await build_report(db, WEEK, catalogue, now=NOW)
+    never = sum(1 for p in catalogue.procedures.values() if p.verified is None)
+    confirm = sum(len(p.confirm) for p in catalogue.procedures.values())
+    assert report.trust is not None
+    assert (report.trust.unverified, report.trust.to_confirm) == (never, confirm)
+    assert never > 0 and confirm > 0
+    line = f"{never}/{len(catalogue.procedures)} thủ tục chưa được đối chiếu"
+    for fmt in ("text", "markdown", "html"):
+        assert line in render(report, fmt)
+    assert line in telegram_summary(report)
+    rows = list(csv.reader(io.StringIO(render(report, "csv").lstrip("\ufeff"))))
+    assert any("unverified" in row and str(never) in row for row in rows)
 
 
 async def test_text_and_markdown_show_every_section(db: Database, catalogue: Catalogue) -> None:
