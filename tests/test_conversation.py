@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from bot import messages as m
+from bot.core.markup import to_plain as plain
 from bot.core.smalltalk import address_form, classify
-from bot.frontends.console import chat, plain
+from bot.frontends.console import chat
 from bot.matching.aspects import detect_aspect
 from tests.core_fixtures import make_assistant
 from tests.harness import BotHarness

@@ -7,22 +7,69 @@ Kept apart from `bot.core.assistant`, which routes a turn; these build the repli
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from bot import messages as m
+from bot.catalogue.model import Catalogue
 from bot.core import smalltalk
-from bot.core.replies import Button, Reply, esc, rows
+from bot.core.replies import Button, Keyboard, Reply, esc, rows
 from bot.matching.aspects import is_small_talk
 from bot.matching.matcher import Match
 from bot.privacy import strip_personal
 
-if TYPE_CHECKING:
-    from bot.core.assistant import Assistant, Turn
+
+class _Settings(Protocol):
+    @property
+    def staff_chat_id(self) -> object: ...
+
+
+class _Context(Protocol):
+    last_question: str
+
+
+class Assistant(Protocol):
+    """What these replies need of `bot.core.assistant.Assistant` (which imports this module)."""
+
+    @property
+    def commands(self) -> Mapping[str, Callable[[Any], Awaitable[list[Reply]]]]: ...
+
+    @property
+    def settings(self) -> _Settings: ...
+
+    @property
+    def national(self) -> Mapping[str, object]: ...
+
+    @property
+    def cancel_checks(self) -> list[CancelCheck]: ...
+
+    def fields_keyboard(self, catalogue: Catalogue) -> Keyboard: ...
+
+    def entry_label(self, catalogue: Catalogue, entry_id: str) -> str: ...
+
+    async def cancel_now(self, turn: Any, edit: bool = False) -> list[Reply]: ...
+
+
+class Turn(Protocol):
+    """What these replies need of `bot.core.assistant.Turn`."""
+
+    @property
+    def assistant(self) -> Assistant: ...
+
+    @property
+    def catalogue(self) -> Catalogue: ...
+
+    @property
+    def context(self) -> _Context: ...
+
+    @property
+    def args(self) -> list[str]: ...
+
 
 # What a walk in progress is, in words, when /huy would erase it; None when there is none.
-CancelCheck = Callable[["Turn"], Awaitable[str | None]]
+# (Any: the assistant's own Turn, which this module cannot name without an import cycle.)
+CancelCheck = Callable[[Any], Awaitable[str | None]]
 CANCEL_PREFIX = "k"
 # Closest national procedures offered when nothing curated fits.
 NOT_FOUND_CLOSEST = 2
