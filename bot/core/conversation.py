@@ -19,6 +19,10 @@ from bot.matching.aspects import is_small_talk
 from bot.matching.matcher import Match
 from bot.privacy import strip_personal
 
+# What a walk in progress is, in words, when /huy would erase it; None when there is none.
+# (Any: the assistant's own Turn, which this module cannot name without an import cycle.)
+CancelCheck = Callable[[Any], Awaitable[str | None]]
+
 
 class _Settings(Protocol):
     @property
@@ -29,20 +33,26 @@ class _Context(Protocol):
     last_question: str
 
 
+class _Registry(Protocol):
+    def has_command(self, name: str) -> bool: ...
+
+    def find_command(self, name: str) -> Any: ...
+
+    @property
+    def cancel_checks(self) -> tuple[CancelCheck, ...]: ...
+
+
 class Assistant(Protocol):
     """What these replies need of `bot.core.assistant.Assistant` (which imports this module)."""
 
     @property
-    def commands(self) -> Mapping[str, Callable[[Any], Awaitable[list[Reply]]]]: ...
+    def registry(self) -> _Registry: ...
 
     @property
     def settings(self) -> _Settings: ...
 
     @property
     def national(self) -> Mapping[str, object]: ...
-
-    @property
-    def cancel_checks(self) -> list[CancelCheck]: ...
 
     def fields_keyboard(self, catalogue: Catalogue) -> Keyboard: ...
 
@@ -67,9 +77,6 @@ class Turn(Protocol):
     def args(self) -> list[str]: ...
 
 
-# What a walk in progress is, in words, when /huy would erase it; None when there is none.
-# (Any: the assistant's own Turn, which this module cannot name without an import cycle.)
-CancelCheck = Callable[[Any], Awaitable[str | None]]
 CANCEL_PREFIX = "k"
 # Closest national procedures offered when nothing curated fits.
 NOT_FOUND_CLOSEST = 2
@@ -78,7 +85,9 @@ _UNDERSTOOD_CHARS = 60
 
 def can_hand_off(assistant: Assistant) -> bool:
     """Whether a question can be handed to staff here (a staff chat to send it to)."""
-    return "gapcanbo" in assistant.commands and assistant.settings.staff_chat_id is not None
+    return (
+        assistant.registry.has_command("gapcanbo") and assistant.settings.staff_chat_id is not None
+    )
 
 
 async def small_talk(turn: Turn, kind: smalltalk.Kind) -> list[Reply]:
@@ -98,7 +107,9 @@ async def small_talk(turn: Turn, kind: smalltalk.Kind) -> list[Reply]:
         return [Reply(m.IDENTITY_REPLY.format(**hotline), offer)]
     if kind == "person":
         if can_hand_off(assistant):
-            return await assistant.commands["gapcanbo"](turn)
+            handoff_route = assistant.registry.find_command("gapcanbo")
+            replies: list[Reply] = await handoff_route.handler(turn)
+            return replies
         return [Reply(m.PERSON_BY_PHONE.format(**hotline))]
     if can_hand_off(assistant):
         return [Reply(m.INSULT_REPLY_HANDOFF, handoff)]
@@ -162,7 +173,7 @@ def addressed(replies: list[Reply], form: str | None) -> list[Reply]:
 
 async def cancel(turn: Turn) -> list[Reply] | None:
     """/huy while a walk is in progress: ask before erasing it (None: nothing to ask)."""
-    for check in turn.assistant.cancel_checks:
+    for check in turn.assistant.registry.cancel_checks:
         described = await check(turn)
         if described:
             buttons = rows(
