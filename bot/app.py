@@ -9,7 +9,7 @@ from bot.catalogue.model import Catalogue
 from bot.catalogue.national import NationalProcedure, load_national
 from bot.catalogue.reload import CatalogueHolder
 from bot.core.assistant import Assistant
-from bot.features import feedback, handoff, retention, staff, walkthrough
+from bot.features import communes, feedback, handoff, retention, staff, walkthrough
 from bot.matching.matcher import Matcher
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -22,6 +22,7 @@ def register_features(assistant: Assistant) -> None:
     handoff.register(assistant)
     retention.register(assistant)
     staff.register(assistant)
+    communes.register(assistant)
 
 
 @dataclass

@@ -21,6 +21,7 @@ class Settings:
     token: str = ""
     api_url: str = DEFAULT_API_URL
     catalogue: Path = Path("procedures.yaml")
+    communes: Path | None = None  # None: communes.yaml next to the catalogue
     database: Path = Path("data/bot.sqlite3")
     staff_ids: frozenset[int] = field(default_factory=frozenset)
     staff_chat_id: int | None = None
@@ -33,6 +34,10 @@ class Settings:
     retention_days: int = 180
     reload_interval: float = 2.0
     timezone: str = "Asia/Ho_Chi_Minh"
+
+    def communes_path(self) -> Path:
+        """The communes file: BOT_COMMUNES, else communes.yaml next to the catalogue."""
+        return self.communes or self.catalogue.with_name("communes.yaml")
 
     def is_staff(self, user_id: int) -> bool:
         """Whether a Telegram user may use staff commands."""
@@ -85,6 +90,9 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         token=source.get("TELEGRAM_BOT_TOKEN", "").strip(),
         api_url=source.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL,
         catalogue=Path(source.get("BOT_CATALOGUE", "").strip() or "procedures.yaml"),
+        communes=Path(source["BOT_COMMUNES"].strip())
+        if source.get("BOT_COMMUNES", "").strip()
+        else None,
         database=Path(source.get("BOT_DATABASE", "").strip() or "data/bot.sqlite3"),
         staff_ids=_ids(source.get("BOT_STAFF_IDS", ""), "BOT_STAFF_IDS"),
         staff_chat_id=_int(source, "BOT_STAFF_CHAT_ID", 0) if staff_chat else None,

@@ -104,6 +104,8 @@ CancelHook = Callable[[Turn], Awaitable[bool]]
 CardHook = Callable[[Turn, Procedure], list[tuple[Button, ...]]]
 MenuHook = Callable[[Turn], Awaitable[list[tuple[Button, ...]]]]
 AnswerHook = Callable[[Turn, str, Match | None], Awaitable[None]]
+# The "Nơi nộp" line of a card for this citizen (their commune), or None to keep the catalogue's.
+PlaceHook = Callable[[Turn, Procedure], str | None]
 # Called once when a front end that can push messages starts (weekly report, hand-offs).
 StartupHook = Callable[[Sender], Awaitable[None]]
 
@@ -143,6 +145,7 @@ class Assistant:
         self.card_hooks: list[CardHook] = []
         self.menu_hooks: list[MenuHook] = []
         self.answer_hooks: list[AnswerHook] = []
+        self.place_hooks: list[PlaceHook] = []
         self.startup_hooks: list[StartupHook] = []
         self._contexts: OrderedDict[int, ChatContext] = OrderedDict()
         self._register_core()
@@ -315,10 +318,11 @@ class Assistant:
         entry = turn.catalogue.get(entry_id)
         if isinstance(entry, Procedure):
             turn.context.last_entry = entry.id
+            where = next((w for hook in self.place_hooks if (w := hook(turn, entry))), None)
             if section:
-                text = cards.section_text(turn.catalogue, entry, section)
+                text = cards.section_text(turn.catalogue, entry, section, where=where)
             else:
-                text = cards.card_text(turn.catalogue, entry)
+                text = cards.card_text(turn.catalogue, entry, where=where)
             keyboard = list(cards.section_buttons(entry, section))
             for hook in self.card_hooks:
                 keyboard.extend(hook(turn, entry))

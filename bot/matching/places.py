@@ -1,0 +1,310 @@
+"""Read a question that names a place: an old xã / phường / thị trấn, a new commune, or an old
+district, with or without diacritics, with small typos.
+
+Only a question that clearly speaks of a place is read as one, so that procedure questions
+("làm cccd ở đâu") are never taken: a place word (xã, phường, thị trấn, huyện, thành phố,
+thị xã) right before a known name, or a known name of two syllables or more together with a
+word about the merger (cũ, giờ là, nay là, sáp nhập, trước đây, xã nào ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from bot.catalogue.communes import Commune, Communes, District, OldUnit
+from bot.text import normal_words, strip_marks, word_set
+
+TargetKind = Literal["old", "new", "district"]
+PlaceKind = Literal["old", "new", "district", "ambiguous", "unknown"]
+
+# Place words, folded, longest first: what kind of name follows them.
+_MARKERS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("thi", "tran"), "unit"),
+    (("thanh", "pho"), "district"),
+    (("thi", "xa"), "district"),
+    (("xa",), "unit"),
+    (("phuong",), "unit"),
+    (("huyen",), "district"),
+)
+_SHORT = {"tp": ("thanh", "pho"), "tx": ("thi", "xa"), "tt": ("thi", "tran")}
+# "xã hội" (society), "xa nhà" (far from home): not a place word.
+_NOT_AFTER_XA = {"hoi", "nha", "xoi", "lam", "qua", "lanh", "la"}
+# Words about the merger, folded, as word sequences.
+_CUES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(c.split())
+    for c in (
+        "gio la",
+        "nay la",
+        "bay gio",
+        "hien nay",
+        "hien gio",
+        "sap nhap",
+        "sat nhap",
+        "xap nhap",
+        "sap xep",
+        "truoc day",
+        "truoc kia",
+        "ngay xua",
+        "xa nao",
+        "phuong nao",
+        "thuoc xa",
+        "thuoc phuong",
+        "gio thuoc",
+        "nay thuoc",
+        "ten moi",
+        "xa moi",
+        "phuong moi",
+        "doi ten",
+        "nhung xa",
+        "cac xa",
+        "gom nhung",
+        "gom xa",
+        "nhap vao",
+        "nhap voi",
+    )
+)
+# A lone "cu" is "cũ" (old) unless it is "cư" of cư trú, cư dân.
+_CU_NOT_BEFORE = {"tru", "dan", "ngu", "xu", "si", "ly", "tri"}
+# Words that end the name the citizen typed after a place word (for an unknown name).
+_STOP = word_set(
+    "nao nay minh toi em anh chi noi o dau thi la co cua do gi khac moi cu hoi nha xa phuong "
+    "huyen duoc khong va hay ben nhung cac gio lam nop ho so truoc thuoc tinh voi thanh pho "
+    "tran ma sau khi tai vao"
+)
+MAX_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Target:
+    """Something a name can stand for."""
+
+    kind: TargetKind
+    key: str  # old unit key, new commune code or district name
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A known name found in the question, with the place word before it (if any)."""
+
+    start: int
+    end: int
+    marker: str  # "unit", "district" or ""
+    targets: tuple[Target, ...]
+
+
+@dataclass(frozen=True)
+class Place:
+    """How the bot reads a place question."""
+
+    kind: PlaceKind
+    said: str = ""  # the name as the citizen wrote it
+    old: tuple[OldUnit, ...] = ()  # the old unit, or the candidates when ambiguous
+    commune: Commune | None = None  # for kind "new"
+    district: District | None = None  # for kind "district"
+    old_said: bool = False  # the citizen said the unit is old (cũ, trước đây ...)
+    spans: tuple[tuple[int, int], ...] = ()  # the words that name places (and place words)
+    words: tuple[str, ...] = ()  # the question's words as read
+
+
+class PlaceIndex:
+    """Every name of the communes file, with and without diacritics."""
+
+    def __init__(self, communes: Communes) -> None:
+        self.communes = communes
+        self.exact: dict[str, list[Target]] = {}
+        self.folded: dict[str, list[Target]] = {}
+        self.old: dict[str, OldUnit] = {}
+        self.new: dict[str, Commune] = {c.code: c for c in communes.communes}
+        for commune in communes.communes:
+            self._add(commune.name, Target("new", commune.code))
+            for unit in commune.old:
+                self.old.setdefault(unit.key, unit)
+                for name in (unit.name, *unit.aka):
+                    self._add(name, Target("old", unit.key))
+        for district in communes.districts.values():
+            self._add(district.name, Target("district", district.name))
+        self.by_length: dict[int, list[str]] = {}
+        for name in self.folded:
+            self.by_length.setdefault(len(name.split()), []).append(name)
+
+    def _add(self, name: str, target: Target) -> None:
+        exact = " ".join(normal_words(name))
+        for table, key in ((self.exact, exact), (self.folded, strip_marks(exact))):
+            found = table.setdefault(key, [])
+            if target not in found:
+                found.append(target)
+
+    def lookup(self, typed: list[str], folded: list[str], fuzzy: int) -> tuple[Target, ...]:
+        """The targets of a span of words: exact spelling first, then folded, then fuzzy."""
+        exact = self.exact.get(" ".join(typed))
+        if exact:
+            return tuple(exact)
+        key = " ".join(folded)
+        found = self.folded.get(key)
+        if found:
+            return tuple(found)
+        if not fuzzy or len(folded) < 2 or len(key) < 6:
+            return ()
+        names = self.by_length.get(len(folded), [])
+        best = process.extractOne(key, names, scorer=fuzz.ratio, score_cutoff=fuzzy)
+        if best is None:
+            return ()
+        name = str(best[0])
+        # A typo changes a letter or two, not the start of every syllable.
+        if sum(a[0] != b[0] for a, b in zip(name.split(), folded, strict=True)) > 1:
+            return ()
+        return tuple(self.folded[name])
+
+
+def _words(text: str) -> tuple[list[str], list[str]]:
+    typed: list[str] = []
+    for word in normal_words(text):
+        typed.extend(_SHORT.get(word, (word,)))
+    return typed, [strip_marks(w) for w in typed]
+
+
+def _marker_at(folded: list[str], i: int) -> tuple[str, int]:
+    """The kind of place word starting at i and its length, or ('', 0)."""
+    for words, kind in _MARKERS:
+        if tuple(folded[i : i + len(words)]) == words:
+            after = folded[i + len(words)] if i + len(words) < len(folded) else ""
+            if words == ("xa",) and after in _NOT_AFTER_XA:
+                return "", 0
+            return kind, len(words)
+    return "", 0
+
+
+def has_cue(folded: list[str]) -> bool:
+    """Whether the question speaks of the merger (cũ, giờ là, sáp nhập, xã nào ...)."""
+    for i, word in enumerate(folded):
+        if word == "cu" and (i + 1 >= len(folded) or folded[i + 1] not in _CU_NOT_BEFORE):
+            return True
+        for cue in _CUES:
+            if tuple(folded[i : i + len(cue)]) == cue:
+                return True
+    return False
+
+
+def find_mentions(
+    index: PlaceIndex, typed: list[str], folded: list[str], cue: bool
+) -> list[Mention]:
+    """Known names in the question, longest first at each position, left to right."""
+    mentions: list[Mention] = []
+    i = 0
+    marker, marker_start, marker_end = "", -1, -1
+    while i < len(folded):
+        kind, length = _marker_at(folded, i)
+        if length:
+            marker, marker_start, marker_end = kind, i, i + length
+            i += length
+            continue
+        anchored = i == marker_end
+        fuzzy = 80 if anchored else (88 if cue else 0)
+        # A one-syllable name only right after a place word.
+        shortest = 1 if anchored else 2
+        for n in range(min(MAX_WORDS, len(folded) - i), shortest - 1, -1):
+            targets = index.lookup(typed[i : i + n], folded[i : i + n], fuzzy)
+            if targets:
+                start = marker_start if anchored else i
+                mentions.append(Mention(start, i + n, marker if anchored else "", targets))
+                i += n
+                break
+        else:
+            i += 1
+    return mentions
+
+
+def read_place(index: PlaceIndex, text: str) -> Place | None:
+    """Read a question as a place question, or return None when it is not one."""
+    typed, folded = _words(text)
+    if not folded:
+        return None
+    cue = has_cue(folded)
+    mentions = find_mentions(index, typed, folded, cue)
+    spans = tuple((m.start, m.end) for m in mentions)
+    old_said = cue
+    words = tuple(typed)
+    units = [m for m in mentions if m.marker != "district" and _has(m, "old", "new")]
+    districts = [m for m in mentions if m.marker != "unit" and _has(m, "district")]
+    primary = next((m for m in units if m.marker == "unit"), None)
+    if primary is None and cue:
+        primary = next((m for m in units if m.start == 0 or not _has(m, "district")), None)
+        if primary is not None and _has(primary, "district") and len(units) == 1:
+            primary = None  # "Khoái Châu cũ": the old district, read below
+    if primary is not None:
+        context = [m for m in districts if m is not primary]
+        return _unit(index, primary, context, old_said, spans, words)
+    marked = next((m for m in districts if m.marker == "district"), None)
+    if marked is None and cue and districts:
+        marked = districts[0]
+    if marked is not None:
+        name = next(t.key for t in marked.targets if t.kind == "district")
+        district = index.communes.districts.get(name)
+        return Place("district", district=district, old_said=old_said, spans=spans, words=words)
+    if cue:
+        said = _unknown_name(typed, folded)
+        if said:
+            return Place("unknown", said=said, old_said=old_said, spans=spans, words=words)
+    return None
+
+
+def _has(mention: Mention, *kinds: str) -> bool:
+    return any(t.kind in kinds for t in mention.targets)
+
+
+def _unit(
+    index: PlaceIndex,
+    mention: Mention,
+    context: list[Mention],
+    old_said: bool,
+    spans: tuple[tuple[int, int], ...],
+    words: tuple[str, ...],
+) -> Place:
+    olds = [index.old[t.key] for t in mention.targets if t.kind == "old"]
+    news = [index.new[t.key] for t in mention.targets if t.kind == "new"]
+    hint = {t.key for m in context for t in m.targets if t.kind == "district"}
+    narrowed = [u for u in olds if u.district in hint]
+    if narrowed:
+        olds = narrowed
+    said = " ".join(words[mention.start : mention.end])
+    base = Place("old", said=said, old_said=old_said, spans=spans, words=words)
+    if news and (not olds or (not old_said and not narrowed)):
+        # A new commune's name; an old unit of the same name that went into it says the same.
+        commune = news[0]
+        if not olds or all(commune in index.communes.successors[u.key] for u in olds):
+            return Place("new", said, tuple(olds), commune, None, old_said, spans, words)
+    if len(olds) == 1:
+        return Place("old", said, (olds[0],), None, None, old_said, spans, words)
+    if olds:
+        return Place("ambiguous", said, tuple(olds), None, None, old_said, spans, words)
+    return Place("new", said, (), news[0], None, old_said, spans, words) if news else base
+
+
+def _unknown_name(typed: list[str], folded: list[str]) -> str:
+    """The words after a place word that name nothing known (for a kind 'not found')."""
+    for i in range(len(folded)):
+        kind, length = _marker_at(folded, i)
+        if kind != "unit":
+            continue
+        name: list[str] = []
+        for j in range(i + length, min(i + length + 3, len(folded))):
+            if folded[j] in _STOP:
+                break
+            name.append(typed[j])
+        if name:
+            return " ".join(name)
+    return ""
+
+
+def rest_of_question(place: Place) -> str:
+    """The question without its place names and place words (what may ask for a procedure)."""
+    covered = {i for start, end in place.spans for i in range(start, end)}
+    return " ".join(w for i, w in enumerate(place.words) if i not in covered)
+
+
+def successors(communes: Communes, unit: OldUnit) -> tuple[Commune, ...]:
+    """The new communes that took an old unit (two when it was split)."""
+    return communes.successors.get(unit.key, ())
