@@ -83,13 +83,15 @@ def check_text(raw: bytes | str, path: str = "communes.yaml") -> CommunesReport:
     """Check the text of a communes file and return every problem found."""
     if isinstance(raw, bytes):
         try:
-            raw = raw.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = bytes(raw[: exc.start]).count(b"\n") + 1
+            line = raw[: exc.start].count(b"\n") + 1
             message = "tệp không được lưu bằng bảng mã UTF-8; hãy lưu lại với bảng mã UTF-8."
             return _single(path, message, line)
+    else:
+        text = raw
     try:
-        root = yaml.compose(raw.removeprefix("\ufeff"), Loader=_LOADER)
+        root = yaml.compose(text.removeprefix("\ufeff"), Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
