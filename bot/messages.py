@@ -129,6 +129,10 @@ ONLINE = {
     "full": "Làm trực tuyến toàn trình: nộp và nhận kết quả hoàn toàn trên mạng",
     "partial": "Trực tuyến một phần: nộp trên mạng, mang bản chính đến khi nhận kết quả",
     "none": "Chưa làm trực tuyến được, bạn nộp trực tiếp",
+    "unknown": (
+        "Mức độ trực tuyến chưa xác định; bạn vui lòng hỏi nơi nộp hồ sơ hoặc tổng đài 1800 1096 "
+        "của Cổng Dịch vụ công quốc gia"
+    ),
 }
 DOC_KIND = {
     "original": "bản chính",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Level = Literal["commune", "province", "ministry"]
-OnlineLevel = Literal["full", "partial", "none"]
+OnlineLevel = Literal["full", "partial", "none", "unknown"]
 DocumentKind = Literal["original", "copy", "certified-copy", "original-or-copy", "show", "data"]
 
 

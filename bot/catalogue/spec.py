@@ -44,6 +44,7 @@ ONLINE_LEVELS = {
     "full": "toàn trình, làm hết trên mạng",
     "partial": "một phần, nộp trên mạng nhưng vẫn phải đến nộp bản giấy hoặc nhận kết quả",
     "none": "chỉ nộp trực tiếp",
+    "unknown": "chưa xác định được từ nguồn nào; thẻ thủ tục sẽ nói rõ là chưa xác định",
 }
 DOCUMENT_KINDS = {
     "original": "bản chính",
@@ -68,6 +69,8 @@ CHOICE_WORDS = {
     "mot-phan": "partial",
     "truc-tiep": "none",
     "khong": "none",
+    "chua-xac-dinh": "unknown",
+    "chua-ro": "unknown",
     "ban-chinh": "original",
     "ban-sao": "copy",
     "ban-sao-chung-thuc": "certified-copy",

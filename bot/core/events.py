@@ -8,13 +8,15 @@ declined are analytics, confirmed to nobody: they are queued and written in batc
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from bot.matching.matcher import Match
 from bot.privacy import redact
-from bot.storage.database import Database, utcnow
+from bot.storage import pending as stored
+from bot.storage import questions
+from bot.storage.database import Database
+from bot.storage.pending import Pending
 from bot.text import normalize
+
+__all__ = ["Pending"]
 
 # Stored questions are cut to this length: the review needs the gist, not a life story.
 STORED_CHARS = 300
@@ -30,67 +32,31 @@ async def record_question(
 ) -> None:
     """Log a question with how the bot read it (queued: written within a moment)."""
     top = match.candidates[0] if match.candidates else None
-    stored = clean(text)
-    db.later(
-        "INSERT INTO questions (at, user_hash, text, normalized, decision, entry_id, score) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            at or utcnow(),
-            user,
-            stored,
-            normalize(stored),
-            match.decision,
-            top.id if top else None,
-            top.score if top else None,
-        ),
-    )
+    text = clean(text)
+    entry_id, score = (top.id, top.score) if top else (None, None)
+    questions.log_question(db, user, text, normalize(text), match.decision, entry_id, score, at)
 
 
 async def record_unanswered(
     db: Database, user: str, text: str, reason: str, at: str | None = None
 ) -> None:
     """Log a question the bot declined, or whose suggestions the citizen refused (queued)."""
-    stored = clean(text)
-    if not stored:
-        return
-    db.later(
-        "INSERT INTO unanswered (at, user_hash, text, normalized, reason) VALUES (?, ?, ?, ?, ?)",
-        (at or utcnow(), user, stored, normalize(stored), reason),
-    )
+    text = clean(text)
+    if text:
+        questions.log_unanswered(db, user, text, normalize(text), reason, at)
 
 
 # --- pending input: the next text a citizen types answers a question of the bot -------------
 
 
-@dataclass(frozen=True)
-class Pending:
-    """What the bot waits for from one user, and since when."""
-
-    kind: str
-    payload: str
-    at: dt.datetime
-
-    def age(self, now: dt.datetime | None = None) -> dt.timedelta:
-        """How long the bot has been waiting."""
-        return (now or dt.datetime.now(dt.UTC)) - self.at
-
-
 async def set_pending(db: Database, user: str, kind: str, payload: str = "") -> None:
     """Wait for the user's next text (replacing whatever the bot waited for before)."""
-    await db.execute(
-        "INSERT OR REPLACE INTO pending_input (user_hash, kind, payload, at) VALUES (?, ?, ?, ?)",
-        (user, kind, payload, utcnow()),
-    )
+    await stored.set_pending(db, user, kind, payload)
 
 
 async def read_pending(db: Database, user: str) -> Pending | None:
     """What the bot waits for from this user, of whatever kind (committed)."""
-    sql = "SELECT kind, payload, at FROM pending_input WHERE user_hash = ?"
-    rows = await db.peek(sql, (user,))
-    if not rows:
-        return None
-    row = rows[0]
-    return Pending(row[0], row[1], dt.datetime.fromisoformat(row[2]))
+    return await stored.read_pending(db, user)
 
 
 async def pending(db: Database, user: str, kinds: tuple[str, ...]) -> Pending | None:
@@ -110,4 +76,4 @@ async def clear_pending(db: Database, user: str, kinds: tuple[str, ...]) -> bool
 
 async def forget_pending(db: Database, user: str, kind: str) -> None:
     """Stop waiting for the user's text of this kind, without reading it first."""
-    await db.execute("DELETE FROM pending_input WHERE user_hash = ? AND kind = ?", (user, kind))
+    await stored.forget_pending(db, user, kind)

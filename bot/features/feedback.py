@@ -17,6 +17,7 @@ from bot.catalogue.model import Procedure
 from bot.core import events
 from bot.core.assistant import Assistant, Turn
 from bot.core.replies import MAX_CALLBACK_BYTES, Button, Reply, esc, rows
+from bot.storage import feedback as stored
 from bot.storage.database import Database, utcnow
 
 PREFIX = "r"
@@ -58,50 +59,24 @@ async def record_rating(
     """Store a 👍 (1) or 👎 (-1); a repeat on the same entry soon after changes the rating."""
     now = at or utcnow()
     since = (dt.datetime.fromisoformat(now) - REPEAT_WINDOW).isoformat(timespec="seconds")
-    async with db.write() as conn:
-        cursor = await conn.execute(
-            "SELECT id FROM feedback WHERE user_hash = ? AND entry_id = ? AND at >= ?"
-            " ORDER BY id DESC LIMIT 1",
-            (user, entry_id, since),
-        )
-        found = await cursor.fetchone()
-        if found is not None:
-            await conn.execute(
-                "UPDATE feedback SET rating = ?, reason = NULL, saved_trip = NULL, at = ?"
-                " WHERE id = ?",
-                (rating, now, found[0]),
-            )
-            return int(found[0])
-        cursor = await conn.execute(
-            "INSERT INTO feedback (at, user_hash, entry_id, rating, question)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (now, user, entry_id, rating, events.clean(question) or None),
-        )
-        return int(cursor.lastrowid or 0)
-
-
-async def _update(db: Database, user: str, feedback_id: int, column: str, value: object) -> bool:
-    async with db.write() as conn:
-        cursor = await conn.execute(
-            f"UPDATE feedback SET {column} = ? WHERE id = ? AND user_hash = ?",
-            (value, feedback_id, user),
-        )
-        return cursor.rowcount > 0
+    asked = events.clean(question) or None
+    return await stored.rate(db, user, entry_id, rating, asked, now, since)
 
 
 async def set_reason(db: Database, user: str, feedback_id: int, reason: str) -> bool:
     """Record why a 👎 (one of messages.FEEDBACK_REASONS); False if the row is not theirs."""
-    return await _update(db, user, feedback_id, "reason", reason)
+    return await stored.add_detail(db, user, feedback_id, "reason", reason)
 
 
 async def set_saved_trip(db: Database, user: str, feedback_id: int, saved: bool) -> bool:
     """Record whether a 👍 saved a trip to the counter; False if the row is not theirs."""
-    return await _update(db, user, feedback_id, "saved_trip", int(saved))
+    return await stored.add_detail(db, user, feedback_id, "saved_trip", int(saved))
 
 
 async def set_comment(db: Database, user: str, feedback_id: int, comment: str) -> bool:
     """Record a comment, redacted; False if the row is not theirs."""
-    return await _update(db, user, feedback_id, "comment", events.clean(comment, COMMENT_CHARS))
+    text = events.clean(comment, COMMENT_CHARS)
+    return await stored.add_detail(db, user, feedback_id, "comment", text)
 
 
 # --- handlers --------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from bot.core import events
 from bot.core.assistant import Assistant, Turn
 from bot.core.replies import Button, Reply, esc, rows
 from bot.report.weeks import local_zone
-from bot.storage.database import Database, utcnow
+from bot.storage import handoffs
+from bot.storage.database import Database
 
 PREFIX = "h"
 CONFIRM = "handoff-confirm"
@@ -73,35 +74,18 @@ def after_hours_note(now: dt.datetime, hotline: str) -> str:
 
 async def create(db: Database, user: str, chat_id: int, question: str) -> int:
     """Store an open hand-off (the question redacted); return its number."""
-    async with db.write() as conn:
-        cursor = await conn.execute(
-            "INSERT INTO handoffs (at, user_hash, chat_id, question) VALUES (?, ?, ?, ?)",
-            (utcnow(), user, chat_id, events.clean(question)),
-        )
-        return int(cursor.lastrowid or 0)
+    return await handoffs.create_handoff(db, user, chat_id, events.clean(question))
 
 
 async def recent_count(db: Database, user: str, hours: int = 24) -> int:
     """How many hand-offs a user asked for in the last `hours`."""
     since = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)).isoformat(timespec="seconds")
-    row = await db.read_one(
-        "SELECT COUNT(*) FROM handoffs WHERE user_hash = ? AND at >= ?", (user, since)
-    )
-    return int(row[0]) if row else 0
+    return await handoffs.count_handoffs_since(db, user, since)
 
 
 async def mark_answered(db: Database, handoff_id: int) -> int | None:
     """Mark a hand-off answered; return the citizen's chat, or None if it is unknown."""
-    async with db.write() as conn:
-        cursor = await conn.execute("SELECT chat_id FROM handoffs WHERE id = ?", (handoff_id,))
-        row = await cursor.fetchone()
-        if row is None:
-            return None
-        await conn.execute(
-            "UPDATE handoffs SET status = 'answered', answered_at = ? WHERE id = ?",
-            (utcnow(), handoff_id),
-        )
-        return int(row[0])
+    return await handoffs.mark_answered(db, handoff_id)
 
 
 # --- the citizen's side ----------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.catalogue.model import Catalogue
 from bot.report.weeks import Week, iso_utc
+from bot.storage import report_queries as queries
 from bot.storage.database import Database
 from bot.text import fold
 
@@ -127,77 +128,27 @@ class WeeklyReport:
 
 async def volume(db: Database, start: dt.datetime, end: dt.datetime) -> Volume:
     """Figures for questions, ratings and hand-offs between two moments."""
-    bounds = (iso_utc(start), iso_utc(end))
-    people = await db.read_one(
-        "SELECT COUNT(DISTINCT user_hash) FROM ("
-        " SELECT user_hash FROM questions WHERE at >= ?1 AND at < ?2"
-        " UNION SELECT user_hash FROM unanswered WHERE at >= ?1 AND at < ?2"
-        " UNION SELECT user_hash FROM feedback WHERE at >= ?1 AND at < ?2"
-        " UNION SELECT user_hash FROM handoffs WHERE at >= ?1 AND at < ?2)",
-        bounds,
-    )
-    asked = await db.read_one(
-        "SELECT COUNT(*), COALESCE(SUM(decision = 'answer'), 0),"
-        " COALESCE(SUM(decision = 'clarify'), 0), COALESCE(SUM(decision = 'none'), 0)"
-        " FROM questions WHERE at >= ? AND at < ?",
-        bounds,
-    )
-    missed = await db.read_one("SELECT COUNT(*) FROM unanswered WHERE at >= ? AND at < ?", bounds)
-    rated = await db.read_one(
-        "SELECT COALESCE(SUM(rating > 0), 0), COALESCE(SUM(rating < 0), 0),"
-        " COALESCE(SUM(saved_trip = 1), 0) FROM feedback WHERE at >= ? AND at < ?",
-        bounds,
-    )
-    handed = await db.read_one(
-        "SELECT COUNT(*), COALESCE(SUM(status = 'answered'), 0) FROM handoffs"
-        " WHERE at >= ? AND at < ?",
-        bounds,
-    )
-    assert people and asked and missed and rated and handed  # aggregates always return a row
-    return Volume(
-        conversations=people[0],
-        questions=asked[0],
-        answered=asked[1],
-        clarified=asked[2],
-        declined=asked[3],
-        unanswered=missed[0],
-        ratings_up=rated[0],
-        ratings_down=rated[1],
-        saved_trips=rated[2],
-        handoffs=handed[0],
-        handoffs_answered=handed[1],
-    )
+    found = await queries.counts(db, iso_utc(start), iso_utc(end))
+    return Volume(**found._asdict())
 
 
 async def _daily(db: Database, week: Week) -> tuple[int, ...]:
     offset = int((week.tz.utcoffset(week.start()) or dt.timedelta()).total_seconds() // 60)
-    rows = await db.read(
-        f"SELECT date(at, '{offset:+d} minutes') AS day, COUNT(*) FROM questions"
-        " WHERE at >= ? AND at < ? GROUP BY day",
-        (iso_utc(week.start()), iso_utc(week.end())),
-    )
-    counts = {row[0]: row[1] for row in rows}
+    span = (iso_utc(week.start()), iso_utc(week.end()))
+    counts = await queries.questions_per_day(db, *span, offset)
     days = (week.monday + dt.timedelta(days=i) for i in range(7))
     return tuple(counts.get(day.isoformat(), 0) for day in days)
 
 
 async def _asked(db: Database, week: Week) -> list[tuple[str, int]]:
-    rows = await db.read(
-        "SELECT entry_id, COUNT(*) AS n FROM questions WHERE at >= ? AND at < ?"
-        " AND decision = 'answer' AND entry_id IS NOT NULL"
-        " GROUP BY entry_id ORDER BY n DESC, entry_id LIMIT ?",
-        (iso_utc(week.start()), iso_utc(week.end()), TOP_ASKED),
-    )
-    return [(row[0], row[1]) for row in rows]
+    span = (iso_utc(week.start()), iso_utc(week.end()))
+    return await queries.most_answered(db, *span, TOP_ASKED)
 
 
 async def _unanswered(db: Database, week: Week) -> list[Unanswered]:
-    rows = await db.read(
-        "SELECT text, normalized FROM unanswered WHERE at >= ? AND at < ? ORDER BY at",
-        (iso_utc(week.start()), iso_utc(week.end())),
-    )
+    span = (iso_utc(week.start()), iso_utc(week.end()))
     groups: dict[str, Counter[str]] = {}
-    for text, normalized in rows:
+    for text, normalized in await queries.unanswered_texts(db, *span):
         key = fold(normalized or text)
         groups.setdefault(key, Counter())[text.strip()] += 1
     found = [
@@ -208,13 +159,11 @@ async def _unanswered(db: Database, week: Week) -> list[Unanswered]:
 
 
 async def _ratings(db: Database, week: Week) -> list[dict[str, Any]]:
-    rows = await db.read(
-        "SELECT entry_id, rating, reason, comment, saved_trip, question FROM feedback"
-        " WHERE at >= ? AND at < ? AND rating IS NOT NULL ORDER BY at",
-        (iso_utc(week.start()), iso_utc(week.end())),
-    )
+    span = (iso_utc(week.start()), iso_utc(week.end()))
     by_entry: dict[str, dict[str, Any]] = {}
-    for entry_id, rating, reason, comment, saved_trip, question in rows:
+    for entry_id, rating, reason, comment, saved_trip, question in await queries.ratings(
+        db, *span
+    ):
         item = by_entry.setdefault(
             entry_id or "", {"up": 0, "down": 0, "saved": 0, "reasons": Counter(), "details": []}
         )
@@ -292,20 +241,17 @@ async def aggregate(db: Database, week: Week) -> dict[str, Any]:
 async def store_aggregate(db: Database, week: Week, replace: bool = True) -> dict[str, Any]:
     """Compute the week's aggregate and keep it (only if missing unless `replace`)."""
     data = await aggregate(db, week)
-    verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
-    await db.execute(
-        f"{verb} INTO weekly_aggregates (week, data) VALUES (?, ?)",
-        (week.label, json.dumps(data, ensure_ascii=False, sort_keys=True)),
-    )
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    await queries.save_aggregate(db, week.label, text, replace=replace)
     return data
 
 
 async def stored_aggregate(db: Database, week: Week) -> dict[str, Any] | None:
     """The aggregate kept for a week, if any."""
-    row = await db.read_one("SELECT data FROM weekly_aggregates WHERE week = ?", (week.label,))
-    if row is None:
+    text = await queries.load_aggregate(db, week.label)
+    if text is None:
         return None
-    data: dict[str, Any] = json.loads(row[0])
+    data: dict[str, Any] = json.loads(text)
     return data
 
 

@@ -1,9 +1,10 @@
 """SQLite storage: one long-lived aiosqlite connection, WAL, numbered migrations, one writer
 (and a read-only connection for the look-up every text needs, see `Database.peek`).
 
-Feature modules (progress, feedback, ...) keep their SQL next to their logic and reach the
-database through `Database.write()` and `Database.read()`. Migrations are numbered here so
-that every database, old or new, ends at the same schema.
+All SQL lives in this package: one module per concern (progress, feedback, pending, ...) holds
+typed functions that reach the database through `Database.write()` and `Database.read()`; the
+rest of the bot calls those functions and never sees a connection or SQL text. Migrations are
+numbered here so that every database, old or new, ends at the same schema.
 
 Durability. Every commit is synced to disk (`synchronous = FULL`): whatever the bot confirmed
 to a citizen (a rating, a comment, a guide step, a checklist tick, a hand-off, what it waits for
@@ -223,11 +224,11 @@ class Database:
             return applied
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def write(self, *, secure: bool = False) -> AsyncIterator[aiosqlite.Connection]:
         """One unit of work: serialised, in a transaction, committed on success.
 
         Rows queued with `later()` are written first, in the same transaction, so that every
-        write (an erasure too) sees them.
+        write (an erasure too) sees them. `secure` overwrites what the unit deletes.
         """
         async with self._lock:
             for attempt in range(BUSY_RETRIES):
@@ -243,6 +244,8 @@ class Database:
                 raise sqlite3.OperationalError("database is locked")
             queued, self._later = self._later, []
             try:
+                if secure:
+                    await self._conn.execute("PRAGMA secure_delete = ON")
                 await self._write_queued(queued)
                 yield self._conn
             except BaseException:
@@ -343,3 +346,24 @@ class Database:
         """Run one write statement in its own unit of work."""
         async with self.write() as conn:
             await conn.execute(sql, tuple(params))
+
+    async def tables(self) -> dict[str, set[str]]:
+        """Every table of the database with its column names."""
+        found = await self.read("SELECT name FROM sqlite_master WHERE type = 'table'")
+        columns: dict[str, set[str]] = {}
+        for (name,) in found:
+            info = await self.read(f'PRAGMA table_info("{name}")')
+            columns[name] = {row[1] for row in info}
+        return columns
+
+    async def scrub(self) -> None:
+        """Leave no copy of deleted rows behind: fold the log into the file and truncate it."""
+        try:
+            await self.read("PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception:  # a busy reader only delays this until the next checkpoint
+            log.warning("could not checkpoint the write-ahead log", exc_info=True)
+
+    @staticmethod
+    def local_date(column: str, offset_minutes: int) -> str:
+        """The SQL for the local date (ISO) of a UTC timestamp column, `offset_minutes` ahead."""
+        return f"date({column}, '{int(offset_minutes):+d} minutes')"

@@ -1,0 +1,41 @@
+"""Hand-offs to staff: a citizen's (redacted) question sent to the staff chat, and its status."""
+
+from __future__ import annotations
+
+from bot.storage.database import Database, utcnow
+
+
+async def create_handoff(db: Database, user: str, chat_id: int, question: str) -> int:
+    """Store an open hand-off; return its number."""
+    async with db.write() as conn:
+        cursor = await conn.execute(
+            "INSERT INTO handoffs (at, user_hash, chat_id, question) VALUES (?, ?, ?, ?)"
+            " RETURNING id",
+            (utcnow(), user, chat_id, question),
+        )
+        row = await cursor.fetchone()
+        await cursor.close()
+        return int(row[0]) if row else 0
+
+
+async def count_handoffs_since(db: Database, user: str, since: str) -> int:
+    """How many hand-offs a user asked for at or after `since` (UTC, ISO 8601)."""
+    row = await db.read_one(
+        "SELECT COUNT(*) FROM handoffs WHERE user_hash = ? AND at >= ?", (user, since)
+    )
+    return int(row[0]) if row else 0
+
+
+async def mark_answered(db: Database, handoff_id: int) -> int | None:
+    """Mark a hand-off answered; return the citizen's chat, or None if it is unknown."""
+    async with db.write() as conn:
+        cursor = await conn.execute("SELECT chat_id FROM handoffs WHERE id = ?", (handoff_id,))
+        row = await cursor.fetchone()
+        await cursor.close()
+        if row is None:
+            return None
+        await conn.execute(
+            "UPDATE handoffs SET status = 'answered', answered_at = ? WHERE id = ?",
+            (utcnow(), handoff_id),
+        )
+        return int(row[0])

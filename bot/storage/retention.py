@@ -1,0 +1,68 @@
+"""Deleting stored rows: raw rows past the retention time, and everything of one citizen.
+
+Deleted rows are overwritten (`Database.write(secure=True)`) and the write-ahead log is folded
+back and truncated (`Database.scrub`), so that the bytes do not linger in the database files.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+# Raw tables and the column that dates each row.
+RAW_TABLES = {"questions": "at", "unanswered": "at", "feedback": "at", "handoffs": "at"}
+# Progress kept for a citizen to continue later is personal too; it goes after the same time.
+PROGRESS_TABLES = {"flow_progress": "updated_at", "checklists": "updated_at"}
+# Tables never emptied by a citizen's request: figures without anyone in them, bookkeeping.
+KEPT_TABLES = frozenset({"weekly_aggregates", "schema_migrations", "_migrations"})
+
+
+async def local_days_before(db: Database, cutoff: str, offset_minutes: int) -> set[str]:
+    """The local days (ISO dates, UTC shifted by `offset_minutes`) of raw rows before `cutoff`."""
+    present = await db.tables()
+    days: set[str] = set()
+    for table, column in RAW_TABLES.items():
+        if table not in present:
+            continue
+        rows = await db.read(
+            f"SELECT DISTINCT {db.local_date(column, offset_minutes)} FROM {table}"
+            f" WHERE {column} < ?",
+            (cutoff,),
+        )
+        days.update(row[0] for row in rows if row[0])
+    return days
+
+
+async def delete_before(db: Database, cutoff: str, pending_cutoff: str) -> dict[str, int]:
+    """Delete raw rows and progress dated before `cutoff`, and what the bot waited for since
+    before `pending_cutoff`; return how many rows went, by table."""
+    present = await db.tables()
+    deleted: dict[str, int] = {}
+    async with db.write(secure=True) as conn:
+        for table, column in {**RAW_TABLES, **PROGRESS_TABLES}.items():
+            if table in present:
+                cursor = await conn.execute(f"DELETE FROM {table} WHERE {column} < ?", (cutoff,))
+                deleted[table] = cursor.rowcount
+        if "pending_input" in present:
+            cursor = await conn.execute(
+                "DELETE FROM pending_input WHERE at < ?", (pending_cutoff,)
+            )
+            deleted["pending_input"] = cursor.rowcount
+    await db.scrub()
+    return deleted
+
+
+async def erase_user(db: Database, user: str) -> int:
+    """Delete every row stored under a user hash, in every table that has one; return the count."""
+    present = await db.tables()
+    count = 0
+    async with db.write(secure=True) as conn:
+        for table, columns in sorted(present.items()):
+            if "user_hash" in columns and table not in KEPT_TABLES:
+                cursor = await conn.execute(f'DELETE FROM "{table}" WHERE user_hash = ?', (user,))
+                count += max(cursor.rowcount, 0)
+    await db.scrub()
+    return count
