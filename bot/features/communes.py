@@ -145,7 +145,8 @@ class CommuneLookup:
         if place.kind == "ambiguous":
             return _ambiguous(communes, place)
         if place.kind == "unknown":
-            text = pm.UNKNOWN.format(name=esc(place.said), hotline=esc(catalogue.hotline))
+            said = " ".join(_capital(w) for w in place.said.split())
+            text = pm.UNKNOWN.format(name=esc(said), hotline=esc(catalogue.hotline))
             return Reply(text, _buttons(catalogue))
         if place.kind == "district" and place.district is not None:
             return Reply(_district(communes, place), _buttons(catalogue))
