@@ -20,7 +20,8 @@ from bot.catalogue.model import Catalogue, Procedure
 from bot.core import cards, events
 from bot.core.assistant import Assistant, Turn
 from bot.core.replies import Button, Keyboard, Reply, esc, rows
-from bot.matching.places import Place, PlaceIndex, read_place, rest_of_question
+from bot.matching.matcher import Match
+from bot.matching.places import Place, PlaceIndex, route
 
 PREFIX = "xa"
 CHATS = 20_000
@@ -71,33 +72,25 @@ class CommuneLookup:
         text = turn.incoming.text.strip()[:MAX_QUESTION_CHARS]
         if index is None or not text:
             return None
-        place = read_place(index, text)
-        if place is None:
+        routed = route(index, turn.matcher, text)
+        if routed is None:
             return None
-        communes = index.communes
+        place, communes = routed.place, index.communes
         home = _home(communes, place)
         if home is not None:
             self.remember(turn.incoming.chat_id, home)
-            card = await self._procedure(turn, place, text)
-            if card is not None:
+        if routed.procedure is not None:
+            card = await self._card(turn, routed.procedure, text)
+            if card:
                 return card
         return [self.describe(turn, communes, place)]
 
-    async def _procedure(self, turn: Turn, place: Place, text: str) -> list[Reply] | None:
+    async def _card(self, turn: Turn, match: Match, text: str) -> list[Reply]:
         """The card of a procedure asked about in the same breath ("ở xã X, làm khai sinh")."""
-        rest = rest_of_question(place)
-        if len(rest.split()) < 2:
-            return None
-        match = turn.matcher.match(rest, top=3)
-        top = match.candidates[0] if match.candidates else None
-        if match.decision != "answer" or top is None or top.tier != "catalogue":
-            return None
-        if not isinstance(turn.catalogue.get(top.id), Procedure):
-            return None
         turn.context.last_question = text
         await events.record_question(turn.db, turn.user, text, match)
         section = cards.ASPECT_SECTION.get(match.aspect or "")
-        return turn.assistant.entry_replies(turn, top.id, section) or None
+        return turn.assistant.entry_replies(turn, match.candidates[0].id, section)
 
     async def on_button(self, turn: Turn) -> list[Reply]:
         """`xa:o:<old unit>` or `xa:n:<code>`: the answer for the place the citizen picked."""

@@ -15,6 +15,8 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from bot.catalogue.communes import Commune, Communes, District, OldUnit
+from bot.catalogue.model import Procedure
+from bot.matching.matcher import Match, Matcher
 from bot.text import normal_words, strip_marks, word_set
 
 TargetKind = Literal["old", "new", "district"]
@@ -153,8 +155,9 @@ class PlaceIndex:
         if best is None:
             return ()
         name = str(best[0])
-        # A typo changes a letter or two, not the start of every syllable.
-        if sum(a[0] != b[0] for a, b in zip(name.split(), folded, strict=True)) > 1:
+        # A typo changes a letter or two, not the start of a syllable (of a short name).
+        starts = sum(a[0] != b[0] for a, b in zip(name.split(), folded, strict=True))
+        if starts > (1 if len(folded) > 2 else 0):
             return ()
         return tuple(self.folded[name])
 
@@ -177,44 +180,64 @@ def _marker_at(folded: list[str], i: int) -> tuple[str, int]:
     return "", 0
 
 
-def has_cue(folded: list[str]) -> bool:
-    """Whether the question speaks of the merger (cũ, giờ là, sáp nhập, xã nào ...)."""
+def cue_words(folded: list[str]) -> tuple[bool, frozenset[int]]:
+    """Whether the question speaks of the merger (giờ là, sáp nhập, xã nào ...), and where it
+    says "cũ" (old), which alone is weaker: "xe máy cũ" is an old motorbike."""
+    strong = False
+    old_at = set()
     for i, word in enumerate(folded):
         if word == "cu" and (i + 1 >= len(folded) or folded[i + 1] not in _CU_NOT_BEFORE):
-            return True
+            old_at.add(i)
         for cue in _CUES:
             if tuple(folded[i : i + len(cue)]) == cue:
-                return True
-    return False
+                strong = True
+    return strong, frozenset(old_at)
 
 
 def find_mentions(
     index: PlaceIndex, typed: list[str], folded: list[str], cue: bool
 ) -> list[Mention]:
-    """Known names in the question, longest first at each position, left to right."""
+    """Known names in the question, left to right: at each position the longest name spelt
+    right, else the longest near miss (only after a place word, or in a question with a cue)."""
     mentions: list[Mention] = []
     i = 0
     marker, marker_start, marker_end = "", -1, -1
     while i < len(folded):
-        kind, length = _marker_at(folded, i)
+        anchored = i == marker_end
+        # Right after a place word a name comes first: "xã Phương Nam" is not "xã phường Nam".
+        named = anchored and _names_at(index, typed, folded, i)
+        kind, length = ("", 0) if named else _marker_at(folded, i)
         if length:
             marker, marker_start, marker_end = kind, i, i + length
             i += length
             continue
-        anchored = i == marker_end
-        fuzzy = 80 if anchored else (88 if cue else 0)
         # A one-syllable name only right after a place word.
-        shortest = 1 if anchored else 2
-        for n in range(min(MAX_WORDS, len(folded) - i), shortest - 1, -1):
-            targets = index.lookup(typed[i : i + n], folded[i : i + n], fuzzy)
-            if targets:
-                start = marker_start if anchored else i
-                mentions.append(Mention(start, i + n, marker if anchored else "", targets))
-                i += n
+        sizes = range(min(MAX_WORDS, len(folded) - i), 0 if anchored else 1, -1)
+        fuzzy = 80 if anchored else (88 if cue else 0)
+        found: tuple[Target, ...] = ()
+        n = 0
+        for threshold in (0, fuzzy) if fuzzy else (0,):
+            for n in sizes:
+                found = index.lookup(typed[i : i + n], folded[i : i + n], threshold)
+                if found:
+                    break
+            if found:
                 break
+        if found:
+            start = marker_start if anchored else i
+            mentions.append(Mention(start, i + n, marker if anchored else "", found))
+            i += n
         else:
             i += 1
     return mentions
+
+
+def _names_at(index: PlaceIndex, typed: list[str], folded: list[str], i: int) -> bool:
+    """Whether a known name of two syllables or more starts at i (exactly, or folded)."""
+    for n in range(min(MAX_WORDS, len(folded) - i), 1, -1):
+        if index.lookup(typed[i : i + n], folded[i : i + n], 0):
+            return True
+    return False
 
 
 def read_place(index: PlaceIndex, text: str) -> Place | None:
@@ -222,10 +245,21 @@ def read_place(index: PlaceIndex, text: str) -> Place | None:
     typed, folded = _words(text)
     if not folded:
         return None
-    cue = has_cue(folded)
-    mentions = find_mentions(index, typed, folded, cue)
+    strong, old_at = cue_words(folded)
+    found = find_mentions(index, typed, folded, strong or bool(old_at))
+    # A name without a place word counts with a cue, or with "cũ" right after it (or after
+    # the old district that follows it): "Thái Thọ cũ", "Thái Thọ Thái Thụy cũ".
+    mentions = [
+        m
+        for k, m in enumerate(found)
+        if m.marker
+        or strong
+        or m.end in old_at
+        or (k + 1 < len(found) and found[k + 1].start == m.end and found[k + 1].end in old_at)
+    ]
+    cue = strong or any(m.end in old_at for m in mentions)
     spans = tuple((m.start, m.end) for m in mentions)
-    old_said = cue
+    old_said = cue or bool(old_at)
     words = tuple(typed)
     units = [m for m in mentions if m.marker != "district" and _has(m, "old", "new")]
     districts = [m for m in mentions if m.marker != "unit" and _has(m, "district")]
@@ -235,7 +269,8 @@ def read_place(index: PlaceIndex, text: str) -> Place | None:
         if primary is not None and _has(primary, "district") and len(units) == 1:
             primary = None  # "Khoái Châu cũ": the old district, read below
     if primary is not None:
-        context = [m for m in districts if m is not primary]
+        # Any old district named, even without a cue, tells which of several units is meant.
+        context = [m for m in found if m is not primary and _has(m, "district")]
         return _unit(index, primary, context, old_said, spans, words)
     marked = next((m for m in districts if m.marker == "district"), None)
     if marked is None and cue and districts:
@@ -244,7 +279,7 @@ def read_place(index: PlaceIndex, text: str) -> Place | None:
         name = next(t.key for t in marked.targets if t.kind == "district")
         district = index.communes.districts.get(name)
         return Place("district", district=district, old_said=old_said, spans=spans, words=words)
-    if cue:
+    if strong or old_at:
         said = _unknown_name(typed, folded)
         if said:
             return Place("unknown", said=said, old_said=old_said, spans=spans, words=words)
@@ -308,3 +343,36 @@ def rest_of_question(place: Place) -> str:
 def successors(communes: Communes, unit: OldUnit) -> tuple[Commune, ...]:
     """The new communes that took an old unit (two when it was split)."""
     return communes.successors.get(unit.key, ())
+
+
+@dataclass(frozen=True)
+class Routed:
+    """A place question, and the procedure asked about in the same breath, if any."""
+
+    place: Place
+    procedure: Match | None = None
+
+
+def route(index: PlaceIndex, matcher: Matcher, text: str) -> Routed | None:
+    """Read a question that names a place; None leaves it to the procedure matcher.
+
+    "Tôi ở xã Dân Tiến cũ, làm khai sinh ở đâu" names a place and asks for a procedure: the
+    rest of the question is matched, and a confident answer on a curated procedure wins (its
+    card then names the citizen's commune).
+    """
+    place = read_place(index, text)
+    if place is None:
+        return None
+    if place.kind in ("old", "new"):
+        rest = rest_of_question(place)
+        if len(rest.split()) >= 2:
+            match = matcher.match(rest, top=3)
+            top = match.candidates[0] if match.candidates else None
+            if (
+                match.decision == "answer"
+                and top is not None
+                and top.tier == "catalogue"
+                and isinstance(matcher.catalogue.get(top.id), Procedure)
+            ):
+                return Routed(place, match)
+    return Routed(place)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,7 @@ from bot.matching.matcher import Candidate, Matcher, Thresholds, decide
 from bot.text import strip_marks
 
 DEFAULT_QUESTIONS = Path(__file__).resolve().parents[2] / "eval" / "questions.jsonl"
+DEFAULT_COMMUNE_QUESTIONS = DEFAULT_QUESTIONS.with_name("communes.jsonl")
 
 
 @dataclass
@@ -225,6 +227,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--variants", action="store_true", help="also without diacritics and with typos"
     )
+    parser.add_argument(
+        "--communes",
+        default=str(DEFAULT_COMMUNE_QUESTIONS),
+        help="old-commune questions to measure the commune lookup on ('' to skip)",
+    )
     args = parser.parse_args(argv)
     catalogue = catalogue_module.load(args.catalogue or _default_catalogue())
     matcher = Matcher(catalogue, load_national() if args.national else None)
@@ -239,10 +246,45 @@ def main(argv: list[str] | None = None) -> int:
     if args.variants:
         for name, changed in variants(rows).items():
             print(format_figures(evaluate(matcher, changed), f"{path.name} ({name})"))
+    if args.communes and Path(args.communes).is_file():
+        _print_communes(matcher, Path(args.communes), rows, args)
     return 0
 
 
-def _default_catalogue() -> str:
-    import os
+def _print_communes(
+    matcher: Matcher, path: Path, procedure_rows: list[dict[str, Any]], args: Any
+) -> None:
+    """The commune lookup's figures, on the communes file next to the catalogue."""
+    from bot.catalogue.communes import build
+    from bot.catalogue.communes_check import check_path
+    from bot.matching.places import PlaceIndex
+    from bot.tools.commune_eval import (
+        evaluate_communes,
+        format_commune_figures,
+        generated_questions,
+    )
 
+    catalogue = Path(args.catalogue or _default_catalogue())
+    communes_file = Path(os.environ.get("BOT_COMMUNES") or catalogue.with_name("communes.yaml"))
+    report = check_path(communes_file)
+    if report.data is None:
+        print(f"{path.name}: skipped, {communes_file} does not load")
+        return
+    index = PlaceIndex(build(report.data, source=str(communes_file)))
+    rows = read_rows(path)
+    figures = evaluate_communes(index, matcher, rows, procedure_rows)
+    print(format_commune_figures(figures, path.name, args.verbose))
+    every = generated_questions(index.communes)
+    name = f"every old unit, name and district ({len(every)})"
+    print(format_commune_figures(evaluate_communes(index, matcher, every), name, args.verbose))
+    if args.variants:
+        for variant, changed in variants(rows).items():
+            figures = evaluate_communes(index, matcher, changed)
+            print(format_commune_figures(figures, f"{path.name} ({variant})"))
+        for variant, changed in variants(every).items():
+            figures = evaluate_communes(index, matcher, changed)
+            print(format_commune_figures(figures, f"every old unit ({variant})"))
+
+
+def _default_catalogue() -> str:
     return os.environ.get("BOT_CATALOGUE", "procedures.yaml")
