@@ -14,6 +14,8 @@ import hashlib
 import hmac
 import re
 
+from bot.addresses import TELEGRAM, Address, channel, local
+
 EMAIL = "[email]"
 PHONE = "[số điện thoại]"
 ID_NUMBER = "[số giấy tờ]"
@@ -97,6 +99,12 @@ def strip_personal(text: str) -> str:
     return " ".join(_PLACEHOLDERS.sub(" ", redact(text)).split())
 
 
-def user_hash(user_id: int, salt: str) -> str:
-    """A salted, keyed hash of a Telegram user id: stable for one deployment, not reversible."""
-    return hmac.new(salt.encode(), str(user_id).encode(), hashlib.sha256).hexdigest()[:32]
+def user_hash(user: Address, salt: str) -> str:
+    """A salted, keyed hash of a user's address: stable for one deployment, not reversible.
+
+    A Telegram address is hashed as its bare id, as before addresses had a channel, so that
+    what was stored under a Telegram user stays theirs; any other channel hashes the whole
+    address, so that "web:123" and Telegram user 123 never share a hash.
+    """
+    key = local(user) if channel(user) == TELEGRAM else user
+    return hmac.new(salt.encode(), key.encode(), hashlib.sha256).hexdigest()[:32]

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+
+from bot.addresses import Address, telegram
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 
@@ -39,9 +42,19 @@ class Settings:
         """The communes file: BOT_COMMUNES, else communes.yaml next to the catalogue."""
         return self.communes or self.catalogue.with_name("communes.yaml")
 
-    def is_staff(self, user_id: int) -> bool:
-        """Whether a Telegram user may use staff commands."""
-        return user_id in self.staff_ids
+    @cached_property
+    def staff_users(self) -> frozenset[Address]:
+        """The addresses of the users allowed to use staff commands (BOT_STAFF_IDS)."""
+        return frozenset(telegram(i) for i in self.staff_ids)
+
+    @property
+    def staff_chat(self) -> Address | None:
+        """The address of the chat that receives reports and hand-offs, if one is set."""
+        return telegram(self.staff_chat_id) if self.staff_chat_id is not None else None
+
+    def is_staff(self, user: Address) -> bool:
+        """Whether a user (an address such as "tg:12345") may use staff commands."""
+        return user in self.staff_users
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from bot.addresses import Address, telegram
 from bot.catalogue.model import Catalogue, build
 from bot.core.assistant import Assistant, Static
 from bot.core.replies import Incoming, Reply
@@ -49,19 +50,24 @@ async def make_assistant(
     return assistant
 
 
-def text(said: str, user: int = CHAT) -> Incoming:
-    """A citizen's text message."""
-    return Incoming(chat_id=user, user_id=user, kind="text", text=said)
+def who(user: int | Address) -> Address:
+    """An address: a bare number is a Telegram user (whose private chat has the same id)."""
+    return telegram(user) if isinstance(user, int) else user
 
 
-def command(name: str, args: str = "", user: int = CHAT) -> Incoming:
+def text(said: str, user: int | Address = CHAT) -> Incoming:
+    """A citizen's text message, in their private chat."""
+    return Incoming(chat=who(user), user=who(user), kind="text", text=said)
+
+
+def command(name: str, args: str = "", user: int | Address = CHAT) -> Incoming:
     """A citizen's command, e.g. command('start')."""
-    return Incoming(chat_id=user, user_id=user, kind="command", command=name, args=args)
+    return Incoming(chat=who(user), user=who(user), kind="command", command=name, args=args)
 
 
-def press(data: str, user: int = CHAT) -> Incoming:
+def press(data: str, user: int | Address = CHAT) -> Incoming:
     """A citizen pressing a button with this payload."""
-    return Incoming(chat_id=user, user_id=user, kind="button", data=data, message_id=1)
+    return Incoming(chat=who(user), user=who(user), kind="button", data=data, message_id=1)
 
 
 def payloads(replies: list[Reply]) -> list[str]:

@@ -29,7 +29,7 @@ def toggles(replies: list[Reply]) -> list[str]:
 
 
 async def test_opening_lists_every_document_unticked_in_a_new_message(bot: Assistant) -> None:
-    replies = await bot.handle(press("c:khai-sinh"))
+    replies = (await bot.handle(press("c:khai-sinh"))).replies
     assert not replies[0].edit
     assert toggles(replies) == [
         "☐ 1. Tờ khai đăng ký khai sinh",
@@ -53,11 +53,11 @@ async def test_opening_lists_every_document_unticked_in_a_new_message(bot: Assis
 
 
 async def test_ticking_and_unticking_edit_the_list_in_place(bot: Assistant) -> None:
-    ticked = await bot.handle(press("c:khai-sinh:t1"))
+    ticked = (await bot.handle(press("c:khai-sinh:t1"))).replies
     assert ticked[0].edit
     assert toggles(ticked)[1] == "☑ 2. Giấy chứng sinh"
     assert "Đã có 1/4 giấy tờ." in ticked[0].text
-    unticked = await bot.handle(press("c:khai-sinh:t1"))
+    unticked = (await bot.handle(press("c:khai-sinh:t1"))).replies
     assert toggles(unticked)[1] == "☐ 2. Giấy chứng sinh"
     assert "Đã có 0/4 giấy tờ." in unticked[0].text
 
@@ -65,14 +65,14 @@ async def test_ticking_and_unticking_edit_the_list_in_place(bot: Assistant) -> N
 async def test_missing_lists_only_what_is_not_ticked(bot: Assistant) -> None:
     await bot.handle(press("c:khai-sinh:t0"))
     await bot.handle(press("c:khai-sinh:t3"))
-    replies = await bot.handle(press("c:khai-sinh:m"))
+    replies = (await bot.handle(press("c:khai-sinh:m"))).replies
     text = replies[0].text
     assert replies[0].edit
     assert "Giấy chứng sinh" in text and "Văn bản ủy quyền" in text
     assert "Tờ khai" not in text and "Thẻ căn cước" not in text
     assert m.MISSING_WHEN_NOTE in text
     assert payloads(replies) == ["c:khai-sinh:l", "c:khai-sinh:d"]
-    back = await bot.handle(press("c:khai-sinh:l"))
+    back = (await bot.handle(press("c:khai-sinh:l"))).replies
     assert back[0].edit
     assert "Đã có 2/4 giấy tờ." in back[0].text
 
@@ -80,13 +80,13 @@ async def test_missing_lists_only_what_is_not_ticked(bot: Assistant) -> None:
 async def test_missing_when_everything_is_ticked_congratulates(bot: Assistant) -> None:
     for i in range(4):
         await bot.handle(press(f"c:khai-sinh:t{i}"))
-    replies = await bot.handle(press("c:khai-sinh:m"))
+    replies = (await bot.handle(press("c:khai-sinh:m"))).replies
     assert replies[0].text == m.MISSING_NONE.format(name="Đăng ký khai sinh")
 
 
 async def test_done_gives_one_summary_to_keep(bot: Assistant) -> None:
     await bot.handle(press("c:khai-sinh:t0"))
-    replies = await bot.handle(press("c:khai-sinh:d"))
+    replies = (await bot.handle(press("c:khai-sinh:d"))).replies
     assert len(replies) == 1
     summary = replies[0]
     assert not summary.edit
@@ -113,17 +113,17 @@ async def test_done_gives_one_summary_to_keep(bot: Assistant) -> None:
 
 async def test_done_with_everything_ticked_says_all_ready(bot: Assistant) -> None:
     await bot.handle(press("c:muc-2:t0"))
-    replies = await bot.handle(press("c:muc-2:d"))
+    replies = (await bot.handle(press("c:muc-2:d"))).replies
     assert m.SUMMARY_ALL_READY in replies[0].text
     assert m.ONLINE["none"] in replies[0].text
     assert "Nộp trực tuyến tại" not in replies[0].text
 
 
 async def test_a_procedure_without_documents_still_sums_up(bot: Assistant) -> None:
-    opened = await bot.handle(press("c:khong-giay-to"))
+    opened = (await bot.handle(press("c:khong-giay-to"))).replies
     assert m.NO_DOCUMENTS in opened[0].text
     assert payloads(opened) == ["c:khong-giay-to:m", "c:khong-giay-to:d"]
-    summary = await bot.handle(press("c:khong-giay-to:d"))
+    summary = (await bot.handle(press("c:khong-giay-to:d"))).replies
     assert "50.000 đồng" in summary[0].text
 
 
@@ -133,7 +133,7 @@ async def test_ticks_survive_closing_and_reopening_the_database(tmp_path: Path) 
     await first.db.close()
     second = await make_assistant(tmp_path, tiny())
     try:
-        replies = await second.handle(press("c:khai-sinh"))
+        replies = (await second.handle(press("c:khai-sinh"))).replies
         assert toggles(replies)[2] == "☑ 3. Văn bản ủy quyền"
     finally:
         await second.db.close()
@@ -141,8 +141,8 @@ async def test_ticks_survive_closing_and_reopening_the_database(tmp_path: Path) 
 
 async def test_ticks_are_kept_per_citizen_and_per_procedure(bot: Assistant) -> None:
     await bot.handle(press("c:khai-sinh:t0", user=1))
-    other_citizen = await bot.handle(press("c:khai-sinh", user=2))
-    other_procedure = await bot.handle(press("c:muc-2", user=1))
+    other_citizen = (await bot.handle(press("c:khai-sinh", user=2))).replies
+    other_procedure = (await bot.handle(press("c:muc-2", user=1))).replies
     assert m.CHECK_ON not in "".join(toggles(other_citizen))
     assert m.CHECK_ON not in "".join(toggles(other_procedure))
 
@@ -150,12 +150,12 @@ async def test_ticks_are_kept_per_citizen_and_per_procedure(bot: Assistant) -> N
 async def test_huy_does_not_forget_the_checklist(bot: Assistant) -> None:
     await bot.handle(press("c:khai-sinh:t0"))
     await bot.handle(command("huy"))
-    replies = await bot.handle(press("c:khai-sinh"))
+    replies = (await bot.handle(press("c:khai-sinh"))).replies
     assert toggles(replies)[0] == "☑ 1. Tờ khai đăng ký khai sinh"
 
 
 async def test_a_toggle_for_a_document_that_is_gone_redraws_the_list(bot: Assistant) -> None:
-    replies = await bot.handle(press("c:khai-sinh:t9"))
+    replies = (await bot.handle(press("c:khai-sinh:t9"))).replies
     assert replies[0].notice == m.CHECKLIST_CHANGED
     assert len(toggles(replies)) == 4
 
@@ -164,12 +164,12 @@ async def test_a_toggle_for_a_document_that_is_gone_redraws_the_list(bot: Assist
     "data", ["c", "c:unknown", "c:unknown:t0", "c:khai-sinh:x", "c:khai-sinh:t0:t1", "c:#99"]
 )
 async def test_forged_checklist_payloads_get_a_polite_answer(bot: Assistant, data: str) -> None:
-    replies = await bot.handle(press(data))
+    replies = (await bot.handle(press(data))).replies
     assert replies[0].notice == m.STALE_BUTTON
 
 
 async def test_an_oversized_checklist_payload_gets_a_polite_answer(bot: Assistant) -> None:
-    replies = await bot.handle(press("c:khai-sinh:t0" + ":" * 70))
+    replies = (await bot.handle(press("c:khai-sinh:t0" + ":" * 70))).replies
     assert replies[0].notice == m.STALE_BUTTON
 
 

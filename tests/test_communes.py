@@ -14,7 +14,7 @@ from bot.catalogue.communes_check import check_path, check_text, is_communes_fil
 from bot.core.assistant import Assistant
 from bot.frontends.console import chat
 from bot.settings import load_settings
-from tests.core_fixtures import joined, labels, make_assistant, payloads, press, text
+from tests.core_fixtures import command, joined, labels, make_assistant, payloads, press, text
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMUNES = ROOT / "communes.yaml"
@@ -137,7 +137,9 @@ def test_holder_reloads_an_edited_file_and_keeps_the_last_good_one(tmp_path: Pat
 async def test_old_commune_with_diacritics_names_the_new_commune_and_its_centre(
     bot: Assistant,
 ) -> None:
-    reply = joined(await bot.handle(text("nhà tôi ở xã Dân Tiến cũ thì giờ nộp hồ sơ ở đâu")))
+    reply = joined(
+        (await bot.handle(text("nhà tôi ở xã Dân Tiến cũ thì giờ nộp hồ sơ ở đâu"))).replies
+    )
     assert "Xã Dân Tiến</b> (huyện Khoái Châu cũ) nay thuộc <b>xã Việt Tiến</b>" in reply
     assert "Trung tâm Phục vụ hành chính công <b>xã Việt Tiến</b>" in reply
     assert "Nghị quyết 1666/NQ-UBTVQH15" in reply
@@ -146,12 +148,12 @@ async def test_old_commune_with_diacritics_names_the_new_commune_and_its_centre(
 
 
 async def test_old_commune_without_diacritics_and_its_district(bot: Assistant) -> None:
-    reply = joined(await bot.handle(text("thai tho thai thuy gio la xa nao")))
+    reply = joined((await bot.handle(text("thai tho thai thuy gio la xa nao"))).replies)
     assert "Xã Thái Thọ</b> (huyện Thái Thụy cũ) nay thuộc <b>xã Nam Thái Ninh</b>" in reply
 
 
 async def test_old_district_lists_the_new_communes_that_took_its_units(bot: Assistant) -> None:
-    reply = joined(await bot.handle(text("huyện Khoái Châu cũ giờ có những xã nào")))
+    reply = joined((await bot.handle(text("huyện Khoái Châu cũ giờ có những xã nào"))).replies)
     assert "Huyện Khoái Châu</b> (tỉnh Hưng Yên cũ)" in reply
     for line in ("<b>xã Việt Tiến</b>: xã Đồng Tiến, xã Dân Tiến", "<b>xã Mễ Sở</b>: xã Bình"):
         assert line in reply
@@ -159,19 +161,19 @@ async def test_old_district_lists_the_new_communes_that_took_its_units(bot: Assi
 
 
 async def test_a_typo_in_the_old_name_still_finds_it(bot: Assistant) -> None:
-    reply = joined(await bot.handle(text("xa dan tein cu gio la xa nao")))
+    reply = joined((await bot.handle(text("xa dan tein cu gio la xa nao"))).replies)
     assert "nay thuộc <b>xã Việt Tiến</b>" in reply
 
 
 async def test_a_split_old_commune_names_both_new_units_honestly(bot: Assistant) -> None:
-    reply = joined(await bot.handle(text("xa ngoc thanh kim dong cu gio thuoc xa nao")))
+    reply = joined((await bot.handle(text("xa ngoc thanh kim dong cu gio thuoc xa nao"))).replies)
     assert "được chia cho hai đơn vị mới" in reply
     assert "<b>xã Hiệp Cường</b>" in reply and "<b>phường Sơn Nam</b>" in reply
     assert "không đoán thay bạn" in reply
 
 
 async def test_an_ambiguous_old_name_asks_which_district_with_buttons(bot: Assistant) -> None:
-    replies = await bot.handle(text("xa minh tan cu gio la xa nao"))
+    replies = (await bot.handle(text("xa minh tan cu gio la xa nao"))).replies
     assert "Có 4 nơi cũ tên <b>Minh Tân</b>" in joined(replies)
     assert labels(replies) == [
         "Minh Tân (huyện Phù Cừ)",
@@ -179,41 +181,43 @@ async def test_an_ambiguous_old_name_asks_which_district_with_buttons(bot: Assis
         "Minh Tân (huyện Hưng Hà)",
         "Minh Tân (huyện Kiến Xương)",
     ]
-    picked = await bot.handle(press(payloads(replies)[0]))
+    picked = (await bot.handle(press(payloads(replies)[0]))).replies
     assert picked[0].edit is True
     assert "nay thuộc <b>xã Quang Hưng</b>" in picked[0].text
 
 
 async def test_naming_the_old_district_settles_an_ambiguous_name(bot: Assistant) -> None:
-    reply = joined(await bot.handle(text("minh tân huyện kiến xương cũ giờ là xã nào")))
+    reply = joined((await bot.handle(text("minh tân huyện kiến xương cũ giờ là xã nào"))).replies)
     assert "Xã Minh Tân</b> (huyện Kiến Xương cũ) nay thuộc <b>xã Bình Thanh</b>" in reply
 
 
 async def test_an_unknown_name_gets_a_kind_answer(bot: Assistant) -> None:
-    reply = joined(await bot.handle(text("xã Hòa Lạc cũ giờ là xã nào")))
+    reply = joined((await bot.handle(text("xã Hòa Lạc cũ giờ là xã nào"))).replies)
     assert "chưa tìm thấy xã, phường, thị trấn nào tên “Hòa Lạc”" in reply
     assert "18001096" in reply
 
 
 async def test_the_card_place_line_uses_the_commune_the_citizen_gave(bot: Assistant) -> None:
-    replies = await bot.handle(text("tôi ở xã Dân Tiến cũ, làm khai sinh ở đâu"))
+    replies = (await bot.handle(text("tôi ở xã Dân Tiến cũ, làm khai sinh ở đâu"))).replies
     card = joined(replies)
     assert "Đăng ký khai sinh" in card
     assert "Trung tâm Phục vụ hành chính công xã Việt Tiến" in card
     # Remembered for the conversation: the next card names it too.
-    card = joined(await bot.handle(text("đăng ký kết hôn")))
+    card = joined((await bot.handle(text("đăng ký kết hôn"))).replies)
     assert "Nơi nộp:</b> Trung tâm Phục vụ hành chính công xã Việt Tiến (xã Dân Tiến cũ" in card
-    police = joined(await bot.handle(text("đăng ký thường trú")))
+    police = joined((await bot.handle(text("đăng ký thường trú"))).replies)
     assert "Công an xã Việt Tiến" in police
     # A province-level agency keeps the province's place.
-    passport = joined(await bot.handle(press("p:cap-ho-chieu")))
+    passport = joined((await bot.handle(press("p:cap-ho-chieu"))).replies)
     assert "Việt Tiến" not in passport
     # /huy forgets the commune.
-    await bot.handle(text("/huy"))
+    await bot.handle(command("huy"))
+    card = joined((await bot.handle(text("đăng ký kết hôn"))).replies)
+    assert "Việt Tiến" not in card
 
 
 async def test_without_a_commune_the_card_keeps_the_catalogue_place(bot: Assistant) -> None:
-    card = joined(await bot.handle(text("đăng ký kết hôn")))
+    card = joined((await bot.handle(text("đăng ký kết hôn"))).replies)
     assert "Việt Tiến" not in card and "Nơi nộp" in card
 
 
@@ -231,12 +235,12 @@ async def test_without_a_commune_the_card_keeps_the_catalogue_place(bot: Assista
 async def test_procedure_questions_are_not_taken_by_the_lookup(
     bot: Assistant, question: str
 ) -> None:
-    reply = joined(await bot.handle(text(question)))
+    reply = joined((await bot.handle(text(question))).replies)
     assert "nay thuộc" not in reply and "chưa tìm thấy xã" not in reply, reply
 
 
 async def test_lam_cccd_o_dau_still_reaches_the_id_card(bot: Assistant) -> None:
-    replies = await bot.handle(text("lam cccd o dau"))
+    replies = (await bot.handle(text("lam cccd o dau"))).replies
     assert "can-cuoc" in " ".join(payloads(replies))
 
 

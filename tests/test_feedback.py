@@ -30,7 +30,7 @@ async def rows(bot: Assistant) -> list[tuple[object, ...]]:
 
 
 async def test_card_ends_with_a_thumbs_row_carrying_the_entry_id(bot: Assistant) -> None:
-    replies = await bot.handle(text("đăng ký kết hôn"))
+    replies = (await bot.handle(text("đăng ký kết hôn"))).replies
     last_row = [b.data for b in replies[0].buttons[-1]]
     assert last_row == ["r:u:dang-ky-ket-hon", "r:d:dang-ky-ket-hon"]
 
@@ -51,30 +51,30 @@ async def test_thumbs_up_stores_the_rating_with_the_question_and_asks_about_the_
     bot: Assistant,
 ) -> None:
     await bot.handle(text("đăng ký kết hôn cần gì"))
-    replies = await bot.handle(press("r:u:dang-ky-ket-hon"))
+    replies = (await bot.handle(press("r:u:dang-ky-ket-hon"))).replies
     assert replies[0].text == m.FEEDBACK_SAVED_TRIP
     assert replies[0].notice == m.FEEDBACK_THANKS
     feedback_id = (await bot.db.read("SELECT id FROM feedback"))[0][0]
     assert payloads(replies) == [f"r:t:{feedback_id}:1", f"r:t:{feedback_id}:0"]
     assert await rows(bot) == [("dang-ky-ket-hon", 1, None, None, None, "đăng ký kết hôn cần gì")]
 
-    thanks = await bot.handle(press(f"r:t:{feedback_id}:1"))
+    thanks = (await bot.handle(press(f"r:t:{feedback_id}:1"))).replies
     assert thanks[0].text == m.FEEDBACK_TRIP_THANKS
     assert (await rows(bot))[0][4] == 1
 
 
 async def test_thumbs_down_asks_a_reason_then_takes_a_redacted_comment(bot: Assistant) -> None:
     await bot.handle(text("đổi cccd hết bao nhiêu tiền"))
-    replies = await bot.handle(press("r:d:cap-doi-cap-lai-can-cuoc"))
+    replies = (await bot.handle(press("r:d:cap-doi-cap-lai-can-cuoc"))).replies
     assert replies[0].text == m.FEEDBACK_ASK_REASON
     feedback_id = (await bot.db.read("SELECT id FROM feedback"))[0][0]
     assert payloads(replies) == [f"r:w:{feedback_id}:{code}" for code in m.FEEDBACK_REASONS]
 
-    asked = await bot.handle(press(f"r:w:{feedback_id}:old"))
+    asked = (await bot.handle(press(f"r:w:{feedback_id}:old"))).replies
     assert asked[0].text == m.FEEDBACK_ASK_COMMENT
     assert payloads(asked) == [f"r:s:{feedback_id}"]
 
-    thanks = await bot.handle(text("Lệ phí đã đổi rồi, gọi tôi 0912345678"))
+    thanks = (await bot.handle(text("Lệ phí đã đổi rồi, gọi tôi 0912345678"))).replies
     assert "Xin cảm ơn góp ý" in thanks[0].text
     assert "h" in payloads(thanks)
     assert await rows(bot) == [
@@ -94,7 +94,7 @@ async def test_text_after_the_comment_is_answered_as_a_question_again(bot: Assis
     feedback_id = (await bot.db.read("SELECT id FROM feedback"))[0][0]
     await bot.handle(press(f"r:w:{feedback_id}:hard"))
     await bot.handle(text("khó đọc quá"))
-    replies = await bot.handle(text("đăng ký kết hôn"))
+    replies = (await bot.handle(text("đăng ký kết hôn"))).replies
     assert "Đăng ký kết hôn" in replies[0].text
 
 
@@ -102,9 +102,9 @@ async def test_skipping_the_comment_stops_waiting_for_one(bot: Assistant) -> Non
     await bot.handle(press("r:d:dang-ky-ket-hon"))
     feedback_id = (await bot.db.read("SELECT id FROM feedback"))[0][0]
     await bot.handle(press(f"r:w:{feedback_id}:other"))
-    skipped = await bot.handle(press(f"r:s:{feedback_id}"))
+    skipped = (await bot.handle(press(f"r:s:{feedback_id}"))).replies
     assert skipped[0].edit is True
-    replies = await bot.handle(text("đăng ký kết hôn"))
+    replies = (await bot.handle(text("đăng ký kết hôn"))).replies
     assert "Đăng ký kết hôn" in replies[0].text
     assert (await rows(bot))[0][3] is None
 
@@ -113,7 +113,7 @@ async def test_cancel_stops_waiting_for_a_comment(bot: Assistant) -> None:
     await bot.handle(press("r:d:dang-ky-ket-hon"))
     feedback_id = (await bot.db.read("SELECT id FROM feedback"))[0][0]
     await bot.handle(press(f"r:w:{feedback_id}:other"))
-    replies = await bot.handle(command("huy"))
+    replies = (await bot.handle(command("huy"))).replies
     assert replies[0].text == m.CANCELLED
     assert await bot.db.read("SELECT * FROM pending_input") == []
 
@@ -127,14 +127,14 @@ async def test_pressing_again_changes_the_rating_instead_of_adding_one(bot: Assi
 async def test_someone_elses_feedback_row_cannot_be_changed(bot: Assistant) -> None:
     await bot.handle(press("r:d:dang-ky-ket-hon", user=1))
     feedback_id = (await bot.db.read("SELECT id FROM feedback"))[0][0]
-    replies = await bot.handle(press(f"r:w:{feedback_id}:wrong", user=2))
+    replies = (await bot.handle(press(f"r:w:{feedback_id}:wrong", user=2))).replies
     assert replies[0].text == m.STALE_BUTTON_TEXT
     assert (await rows(bot))[0][2] is None
 
 
 @pytest.mark.parametrize("data", ["r:u:khong-co-thu-tuc-nay", "r:w:abc:old", "r:t:1:9", "r"])
 async def test_forged_or_unknown_feedback_buttons_are_stale(bot: Assistant, data: str) -> None:
-    replies = await bot.handle(press(data))
+    replies = (await bot.handle(press(data))).replies
     assert replies[0].text == m.STALE_BUTTON_TEXT
 
 
@@ -143,7 +143,7 @@ async def test_a_comment_is_not_taken_long_after_the_reason(bot: Assistant) -> N
     feedback_id = (await bot.db.read("SELECT id FROM feedback"))[0][0]
     await bot.handle(press(f"r:w:{feedback_id}:other"))
     await bot.db.execute("UPDATE pending_input SET at = '2020-01-01T00:00:00+00:00'")
-    replies = await bot.handle(text("đăng ký kết hôn"))
+    replies = (await bot.handle(text("đăng ký kết hôn"))).replies
     assert "Đăng ký kết hôn" in replies[0].text
     assert (await rows(bot))[0][3] is None
 
@@ -159,6 +159,6 @@ async def test_declined_and_none_of_these_questions_are_logged_redacted(bot: Ass
 
 
 async def test_pending_input_of_another_kind_is_left_alone(bot: Assistant) -> None:
-    await events.set_pending(bot.db, bot.user_key(4242), "something-else", "x")
-    assert await events.pending(bot.db, bot.user_key(4242), ("feedback-comment",)) is None
-    assert not await events.clear_pending(bot.db, bot.user_key(4242), ("feedback-comment",))
+    await events.set_pending(bot.db, bot.user_key("tg:4242"), "something-else", "x")
+    assert await events.pending(bot.db, bot.user_key("tg:4242"), ("feedback-comment",)) is None
+    assert not await events.clear_pending(bot.db, bot.user_key("tg:4242"), ("feedback-comment",))

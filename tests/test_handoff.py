@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot import messages as m
+from bot.addresses import telegram
 from bot.core.assistant import Assistant
 from bot.core.replies import Incoming
 from bot.features import handoff
@@ -29,8 +30,9 @@ async def bot(tmp_path: Path) -> AsyncIterator[Assistant]:
 
 def staff_reply(said: str, replied_to: str) -> Incoming:
     return Incoming(
-        chat_id=STAFF_CHAT,
-        user_id=STAFF_MEMBER,
+        chat=telegram(STAFF_CHAT),
+        user=telegram(STAFF_MEMBER),
+        group=True,
         kind="text",
         text=said,
         message_id=99,
@@ -40,13 +42,13 @@ def staff_reply(said: str, replied_to: str) -> Incoming:
 
 
 async def test_not_found_offers_the_handoff_button(bot: Assistant) -> None:
-    replies = await bot.handle(text("tiền điện tháng này sao cao thế"))
+    replies = (await bot.handle(text("tiền điện tháng này sao cao thế"))).replies
     assert "h" in payloads(replies)
 
 
 async def test_button_asks_to_confirm_with_the_last_question(bot: Assistant) -> None:
     await bot.handle(text("tiền điện tháng này sao cao thế"))
-    replies = await bot.handle(press("h"))
+    replies = (await bot.handle(press("h"))).replies
     assert "tiền điện tháng này sao cao thế" in replies[0].text
     assert payloads(replies) == ["h:ok", "h:new", "h:no"]
     assert await bot.db.read("SELECT * FROM handoffs") == []
@@ -55,35 +57,35 @@ async def test_button_asks_to_confirm_with_the_last_question(bot: Assistant) -> 
 async def test_agreeing_posts_the_tagged_question_to_the_staff_chat(bot: Assistant) -> None:
     await bot.handle(text("tiền điện tháng này sao cao thế, sđt 0912345678"))
     await bot.handle(press("h"))
-    replies = await bot.handle(press("h:ok"))
+    replies = (await bot.handle(press("h:ok"))).replies
     number = (await bot.db.read("SELECT id FROM handoffs"))[0][0]
     citizen, staff = replies
-    assert citizen.chat_id is None
+    assert citizen.chat is None
     assert f"#HS{number}" in citizen.text
-    assert staff.chat_id == STAFF_CHAT
+    assert staff.chat == telegram(STAFF_CHAT)
     assert staff.text.startswith(f"🙋 <b>#HS{number}</b>")
     assert f"tiền điện tháng này sao cao thế, sđt {PHONE}" in staff.text
     assert "0912345678" not in staff.text
     stored = await bot.db.read("SELECT chat_id, question, status FROM handoffs")
     assert [tuple(r) for r in stored] == [
-        (CHAT, f"tiền điện tháng này sao cao thế, sđt {PHONE}", "open")
+        (telegram(CHAT), f"tiền điện tháng này sao cao thế, sđt {PHONE}", "open")
     ]
 
 
 async def test_command_without_a_question_takes_the_next_text(bot: Assistant) -> None:
-    first = await bot.handle(command("gapcanbo"))
+    first = (await bot.handle(command("gapcanbo"))).replies
     assert first[0].text == m.HANDOFF_CONFIRM_ASK
     assert payloads(first) == ["h:ok", "h:no"]
-    asked = await bot.handle(press("h:ok"))
+    asked = (await bot.handle(press("h:ok"))).replies
     assert asked[0].text == m.HANDOFF_TYPE_QUESTION
-    replies = await bot.handle(text("cccd 034190001234 của tôi bị sai tên"))
-    staff = [r for r in replies if r.chat_id == STAFF_CHAT]
+    replies = (await bot.handle(text("cccd 034190001234 của tôi bị sai tên"))).replies
+    staff = [r for r in replies if r.chat == telegram(STAFF_CHAT)]
     assert len(staff) == 1
     assert f"cccd {ID_NUMBER} của tôi bị sai tên" in staff[0].text
 
 
 async def test_command_arguments_are_the_question(bot: Assistant) -> None:
-    replies = await bot.handle(command("gapcanbo", "hỏi về đất nông nghiệp"))
+    replies = (await bot.handle(command("gapcanbo", "hỏi về đất nông nghiệp"))).replies
     assert "hỏi về đất nông nghiệp" in replies[0].text
 
 
@@ -91,15 +93,15 @@ async def test_typing_another_question_replaces_the_last_one(bot: Assistant) -> 
     await bot.handle(text("tiền điện tháng này sao cao thế"))
     await bot.handle(press("h"))
     await bot.handle(press("h:new"))
-    replies = await bot.handle(text("xin giấy phép bán hàng rong"))
-    staff = next(r for r in replies if r.chat_id == STAFF_CHAT)
+    replies = (await bot.handle(text("xin giấy phép bán hàng rong"))).replies
+    staff = next(r for r in replies if r.chat == telegram(STAFF_CHAT))
     assert "xin giấy phép bán hàng rong" in staff.text
 
 
 async def test_declining_sends_nothing(bot: Assistant) -> None:
     await bot.handle(text("tiền điện tháng này sao cao thế"))
     await bot.handle(press("h"))
-    replies = await bot.handle(press("h:no"))
+    replies = (await bot.handle(press("h:no"))).replies
     assert replies[0].text == m.HANDOFF_CANCELLED
     assert await bot.db.read("SELECT * FROM handoffs") == []
     assert await bot.db.read("SELECT * FROM pending_input") == []
@@ -108,14 +110,14 @@ async def test_declining_sends_nothing(bot: Assistant) -> None:
 async def test_staff_reply_is_delivered_to_the_citizen_and_confirmed(bot: Assistant) -> None:
     await bot.handle(text("tiền điện tháng này sao cao thế"))
     await bot.handle(press("h"))
-    posted = (await bot.handle(press("h:ok")))[1]
+    posted = ((await bot.handle(press("h:ok"))).replies)[1]
     number = (await bot.db.read("SELECT id FROM handoffs"))[0][0]
-    replies = await bot.handle(staff_reply("Bạn liên hệ Điện lực xã nhé.", posted.text))
+    replies = (await bot.handle(staff_reply("Bạn liên hệ Điện lực xã nhé.", posted.text))).replies
     to_citizen, to_staff = replies
-    assert to_citizen.chat_id == CHAT
+    assert to_citizen.chat == telegram(CHAT)
     assert "Bạn liên hệ Điện lực xã nhé." in to_citizen.text
     assert payloads([to_citizen]) == ["h"]
-    assert to_staff.chat_id is None
+    assert to_staff.chat is None
     assert to_staff.reply_to_message_id == 99
     assert to_staff.text == m.HANDOFF_DELIVERED.format(id=number)
     status = await bot.db.read("SELECT status FROM handoffs")
@@ -123,22 +125,26 @@ async def test_staff_reply_is_delivered_to_the_citizen_and_confirmed(bot: Assist
 
 
 async def test_staff_reply_to_an_unknown_tag_is_reported_to_staff(bot: Assistant) -> None:
-    replies = await bot.handle(staff_reply("ok", "🙋 #HS999 Người dân cần cán bộ hỗ trợ"))
+    replies = (
+        await bot.handle(staff_reply("ok", "🙋 #HS999 Người dân cần cán bộ hỗ trợ"))
+    ).replies
     assert replies[0].text == m.HANDOFF_UNKNOWN.format(id=999)
-    assert replies[0].chat_id is None
+    assert replies[0].chat is None
 
 
 async def test_staff_chatter_in_the_group_gets_no_answer(bot: Assistant) -> None:
-    said = Incoming(chat_id=STAFF_CHAT, user_id=STAFF_MEMBER, kind="text", text="chào mọi người")
-    assert await bot.handle(said) == []
+    said = Incoming(
+        chat=telegram(STAFF_CHAT), user=telegram(STAFF_MEMBER), group=True, text="chào mọi người"
+    )
+    assert (await bot.handle(said)).replies == []
 
 
 async def test_a_citizen_cannot_fill_the_staff_chat(bot: Assistant) -> None:
     for n in range(handoff.MAX_PER_DAY + 1):
         await bot.handle(command("gapcanbo", f"câu hỏi số {n}"))
-        replies = await bot.handle(press("h:ok"))
+        replies = (await bot.handle(press("h:ok"))).replies
     assert "18001096" in joined(replies)
-    assert all(r.chat_id is None for r in replies)
+    assert all(r.chat is None for r in replies)
     count = await bot.db.read("SELECT COUNT(*) FROM handoffs")
     assert count[0][0] == handoff.MAX_PER_DAY
 
@@ -146,7 +152,7 @@ async def test_a_citizen_cannot_fill_the_staff_chat(bot: Assistant) -> None:
 async def test_without_a_staff_chat_the_citizen_gets_the_hotline(tmp_path: Path) -> None:
     bot = await make_assistant(tmp_path)
     try:
-        replies = await bot.handle(command("gapcanbo"))
+        replies = (await bot.handle(command("gapcanbo"))).replies
         assert "Telegram" in replies[0].text and "18001096" in replies[0].text
         assert payloads(replies) == []
     finally:

@@ -135,8 +135,8 @@ def test_redaction_never_grows_digits_and_is_idempotent(said: str) -> None:
 
 
 def test_user_hash_is_stable_salted_and_not_the_id() -> None:
-    first = user_hash(123456789, "salt-a")
-    assert first == user_hash(123456789, "salt-a")
-    assert first != user_hash(123456789, "salt-b")
+    first = user_hash("tg:123456789", "salt-a")
+    assert first == user_hash("tg:123456789", "salt-a")
+    assert first != user_hash("tg:123456789", "salt-b")
     assert "123456789" not in first
     assert len(first) == 32

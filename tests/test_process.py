@@ -90,7 +90,7 @@ def ratings(path: Path, chat: int) -> int:
     """How many ratings the database holds for a citizen."""
     with sqlite3.connect(path) as conn:
         query = "SELECT count(*) FROM feedback WHERE user_hash = ?"
-        return int(conn.execute(query, (user_hash(chat, SALT),)).fetchone()[0])
+        return int(conn.execute(query, (user_hash(f"tg:{chat}", SALT),)).fetchone()[0])
 
 
 def test_sigkill_under_load_keeps_everything_confirmed(

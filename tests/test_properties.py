@@ -21,7 +21,7 @@ from bot.core.replies import MAX_CALLBACK_BYTES, MAX_TEXT, Incoming, Reply, spli
 from bot.frontends.telegram.delivery import keyboard_markup
 from bot.messages import MENU_COMMANDS
 from bot.tools.fakebotapi.telegram_html import HtmlError, parse_html
-from tests.core_fixtures import make_assistant
+from tests.core_fixtures import make_assistant, who
 
 CITIZEN, NEIGHBOUR = 501, 502
 QUESTIONS = [
@@ -105,7 +105,7 @@ def bot(tmp_path: Path) -> Iterator[tuple[asyncio.Runner, Assistant]]:
 def handle(bot: tuple[asyncio.Runner, Assistant], incoming: Incoming) -> list[Reply]:
     """One turn, checked."""
     runner, assistant = bot
-    replies = runner.run(assistant.handle(incoming))
+    replies = runner.run(assistant.handle(incoming)).replies
     assert_telegram_accepts(replies)
     return replies
 
@@ -114,7 +114,7 @@ def test_any_text_gets_a_valid_answer(bot: tuple[asyncio.Runner, Assistant]) -> 
     @SETTINGS
     @given(st.one_of(any_text, huge_text, tricky_text))
     def check(text: str) -> None:
-        handle(bot, Incoming(chat_id=CITIZEN, user_id=CITIZEN, kind="text", text=text))
+        handle(bot, Incoming(chat=who(CITIZEN), user=who(CITIZEN), kind="text", text=text))
 
     check()
 
@@ -125,7 +125,7 @@ def test_any_command_with_any_arguments_gets_a_valid_answer(
     @SETTINGS
     @given(st.one_of(st.sampled_from(COMMANDS), st.text(max_size=40)), any_text)
     def check(command: str, args: str) -> None:
-        said = Incoming(chat_id=CITIZEN, user_id=CITIZEN, kind="command", command=command,
+        said = Incoming(chat=who(CITIZEN), user=who(CITIZEN), kind="command", command=command,
                         args=args, text=f"/{command} {args}")  # fmt: skip
         handle(bot, said)
 
@@ -136,7 +136,7 @@ def test_any_button_payload_gets_a_valid_answer(bot: tuple[asyncio.Runner, Assis
     @SETTINGS
     @given(forged_payload, st.one_of(st.none(), st.integers(-(2**31), 2**31)))
     def check(data: str, message_id: int | None) -> None:
-        pressed = Incoming(chat_id=CITIZEN, user_id=CITIZEN, kind="button", data=data,
+        pressed = Incoming(chat=who(CITIZEN), user=who(CITIZEN), kind="button", data=data,
                            message_id=message_id)  # fmt: skip
         handle(bot, pressed)
 
@@ -147,7 +147,7 @@ def test_media_of_any_kind_gets_a_valid_answer(bot: tuple[asyncio.Runner, Assist
     @SETTINGS
     @given(st.text(max_size=20), any_text)
     def check(media: str, caption: str) -> None:
-        sent = Incoming(chat_id=CITIZEN, user_id=CITIZEN, kind="media", media=media,
+        sent = Incoming(chat=who(CITIZEN), user=who(CITIZEN), kind="media", media=media,
                         text=caption)  # fmt: skip
         handle(bot, sent)
 
@@ -167,20 +167,20 @@ def test_any_order_of_presses_by_anyone_gets_valid_answers(
         shown: list[str] = []  # every payload the bot has shown, to either of them
         for _ in range(data.draw(st.integers(min_value=1, max_value=14), label="turns")):
             # Every draw is made whatever the bot answered, so that examples replay exactly.
-            who = citizen + data.draw(st.integers(0, 1), label="who")
+            person = citizen + data.draw(st.integers(0, 1), label="who")
             kind = data.draw(st.sampled_from(["text", "command", "press", "press", "forged"]))
             pick = data.draw(st.integers(0, 10_000), label="button")
             forged = data.draw(forged_payload, label="payload")
             name = data.draw(st.sampled_from(COMMANDS), label="command")
             text = data.draw(st.sampled_from(QUESTIONS), label="text")
-            said = Incoming(chat_id=who, user_id=who, kind="text", text=text)
+            said = Incoming(chat=who(person), user=who(person), kind="text", text=text)
             if kind == "press" and shown:
-                said = Incoming(chat_id=who, user_id=who, kind="button", message_id=1,
+                said = Incoming(chat=who(person), user=who(person), kind="button", message_id=1,
                                 data=shown[pick % len(shown)])  # fmt: skip
             elif kind in ("forged", "press"):
-                said = Incoming(chat_id=who, user_id=who, kind="button", data=forged)
+                said = Incoming(chat=who(person), user=who(person), kind="button", data=forged)
             elif kind == "command":
-                said = Incoming(chat_id=who, user_id=who, kind="command", command=name)
+                said = Incoming(chat=who(person), user=who(person), kind="command", command=name)
             shown += payloads(handle(bot, said))
 
     check()

@@ -22,41 +22,41 @@ class Clock:
 
 def test_burst_is_allowed_then_one_warning_then_silence() -> None:
     limiter = FloodLimiter(burst=3, rate=1.0, clock=Clock())
-    verdicts = [limiter.check(7) for _ in range(6)]
+    verdicts = [limiter.check("tg:7") for _ in range(6)]
     assert verdicts == ["ok", "ok", "ok", "warn", "drop", "drop"]
 
 
 def test_the_bucket_refills_with_time_and_warns_again_after() -> None:
     clock = Clock()
     limiter = FloodLimiter(burst=2, rate=0.5, clock=clock)
-    assert [limiter.check(7) for _ in range(3)] == ["ok", "ok", "warn"]
+    assert [limiter.check("tg:7") for _ in range(3)] == ["ok", "ok", "warn"]
     clock.now += 1.0  # half a token
-    assert limiter.check(7) == "drop"
+    assert limiter.check("tg:7") == "drop"
     clock.now += 1.0  # one token
-    assert [limiter.check(7) for _ in range(3)] == ["ok", "warn", "drop"]
+    assert [limiter.check("tg:7") for _ in range(3)] == ["ok", "warn", "drop"]
 
 
 def test_a_flooding_citizen_does_not_use_up_anyone_elses_tokens() -> None:
     limiter = FloodLimiter(burst=2, rate=1.0, clock=Clock())
     for _ in range(50):
-        limiter.check(1)
-    assert [limiter.check(2), limiter.check(2)] == ["ok", "ok"]
+        limiter.check("tg:1")
+    assert [limiter.check("tg:2"), limiter.check("tg:2")] == ["ok", "ok"]
 
 
 def test_forgotten_citizens_start_again_with_a_full_bucket() -> None:
     limiter = FloodLimiter(burst=1, rate=0.0, clock=Clock(), max_tracked=2)
-    assert limiter.check(1) == "ok"
-    limiter.check(2)
-    limiter.check(3)  # pushes citizen 1 out of memory
-    assert limiter.check(1) == "ok"
+    assert limiter.check("tg:1") == "ok"
+    limiter.check("tg:2")
+    limiter.check("tg:3")  # pushes citizen 1 out of memory
+    assert limiter.check("tg:1") == "ok"
 
 
 async def test_assistant_answers_a_flood_with_one_polite_notice(tmp_path: Path) -> None:
     assistant = await make_assistant(tmp_path)
     ratelimit.install(assistant, FloodLimiter(burst=2, rate=0.0, clock=Clock()))
     try:
-        answers = [await assistant.handle(text("xin chao")) for _ in range(5)]
-        other = await assistant.handle(text("xin chao", user=99))
+        answers = [(await assistant.handle(text("xin chao"))).replies for _ in range(5)]
+        other = (await assistant.handle(text("xin chao", user=99))).replies
     finally:
         await assistant.db.close()
     assert [len(a) for a in answers] == [1, 1, 1, 0, 0]
@@ -68,7 +68,7 @@ async def test_staff_are_never_slowed_down(tmp_path: Path) -> None:
     assistant = await make_assistant(tmp_path, staff_ids=frozenset({4242}))
     ratelimit.install(assistant, FloodLimiter(burst=1, rate=0.0, clock=Clock()))
     try:
-        answers = [await assistant.handle(text("xin chao")) for _ in range(3)]
+        answers = [(await assistant.handle(text("xin chao"))).replies for _ in range(3)]
     finally:
         await assistant.db.close()
     assert [a[0].text for a in answers] == [m.HELLO_REPLY] * 3

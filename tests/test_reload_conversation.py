@@ -29,7 +29,7 @@ async def open_bot(tmp_path: Path) -> tuple[Assistant, CatalogueHolder[Matcher],
 async def test_walkthrough_in_progress_survives_a_good_and_a_broken_edit(tmp_path: Path) -> None:
     bot, holder, path = await open_bot(tmp_path)
     try:
-        first = await bot.handle(press("g:tai-khoan-dich-vu-cong"))
+        first = (await bot.handle(press("g:tai-khoan-dich-vu-cong"))).replies
         step_buttons = [p for p in payloads(first) if p.startswith("g:tai-khoan-dich-vu-cong:")]
         assert step_buttons
 
@@ -42,9 +42,9 @@ async def test_walkthrough_in_progress_survives_a_good_and_a_broken_edit(tmp_pat
         path.write_text(edited, encoding="utf-8")
         outcome = holder.reload(force=True)
         assert outcome.ok and outcome.changed
-        card = await bot.handle(text("lam giay khai sinh cho con"))
+        card = (await bot.handle(text("lam giay khai sinh cho con"))).replies
         assert "(đã sửa)" in joined(card)
-        moved = await bot.handle(press(step_buttons[0]))
+        moved = (await bot.handle(press(step_buttons[0]))).replies
         assert moved[0].notice != "Nút này đã cũ hoặc không còn dùng được."
         assert "Bước" in moved[0].text
 
@@ -54,9 +54,9 @@ async def test_walkthrough_in_progress_survives_a_good_and_a_broken_edit(tmp_pat
         assert not broken.ok
         assert any(str(path) in problem and ":" in problem for problem in broken.problems)
         assert "bản cũ" in broken.staff_message() or "vẫn dùng" in broken.staff_message()
-        again = await bot.handle(text("đăng ký kết hôn cần gì"))
+        again = (await bot.handle(text("đăng ký kết hôn cần gì"))).replies
         assert "Đăng ký kết hôn" in joined(again)
-        resumed = await bot.handle(command("tieptuc"))
+        resumed = (await bot.handle(command("tieptuc"))).replies
         assert "Bước" in joined(resumed)
     finally:
         await bot.db.close()

@@ -25,7 +25,7 @@ from bot.report.render import telegram_summary
 from bot.report.weekly import Volume, WeeklyReport, build_report, stale_entries, stored_aggregate
 from bot.report.weeks import VIETNAM, Week
 from bot.storage.database import Database
-from tests.core_fixtures import command, make_assistant, press, shipped_catalogue, text
+from tests.core_fixtures import command, make_assistant, press, shipped_catalogue, text, who
 from tests.seed import WEEK, Seeded, seed_week
 
 # A moment some days after the seeded week, when the report is read.
@@ -243,9 +243,9 @@ async def bot(tmp_path: Path) -> AsyncIterator[Assistant]:
 
 async def test_erase_asks_first_and_keeps_data_on_no(bot: Assistant) -> None:
     await bot.handle(text("làm giấy khai sinh cho con"))
-    asked = await bot.handle(command("xoadulieu"))
+    asked = (await bot.handle(command("xoadulieu"))).replies
     assert asked[0].text == m.ERASE_CONFIRM
-    kept = await bot.handle(press("d:no"))
+    kept = (await bot.handle(press("d:no"))).replies
     assert kept[0].text == m.ERASE_KEPT
     assert (await bot.db.read("SELECT COUNT(*) FROM questions"))[0][0] == 1
 
@@ -260,7 +260,7 @@ async def test_erase_deletes_everything_keyed_by_the_user_and_nothing_else(
         await bot.handle(press("r:d:dang-ky-khai-sinh", user=user))
         await bot.handle(command("gapcanbo", "hỏi cán bộ", user=user))
         await bot.handle(press("h:ok", user=user))
-    key = bot.user_key(me)
+    key = bot.user_key(who(me))
     now = "2026-11-27T00:00:00+00:00"
     await bot.db.execute(
         "INSERT INTO flow_progress (user_hash, guide_id, step_id, updated_at) VALUES (?,?,?,?)",
@@ -272,14 +272,14 @@ async def test_erase_deletes_everything_keyed_by_the_user_and_nothing_else(
     )
     await bot.db.execute("INSERT INTO pending_input VALUES (?, 'x', '', ?)", (key, now))
     await bot.handle(command("xoadulieu", user=me))
-    done = await bot.handle(press("d:yes", user=me))
+    done = (await bot.handle(press("d:yes", user=me))).replies
     assert done[0].text.startswith("Dạ, tôi đã xóa toàn bộ dữ liệu")
     tables = ("questions", "unanswered", "feedback", "handoffs", "pending_input")
     for table in (*tables, "flow_progress", "checklists"):
         rows = await bot.db.read(f"SELECT COUNT(*) FROM {table} WHERE user_hash = ?", (key,))
         assert (table, rows[0][0]) == (table, 0)
     others = await bot.db.read(
-        "SELECT COUNT(*) FROM questions WHERE user_hash = ?", (bot.user_key(other),)
+        "SELECT COUNT(*) FROM questions WHERE user_hash = ?", (bot.user_key(who(other)),)
     )
     assert others[0][0] == 1
     assert bot.context_for(me).last_question == ""

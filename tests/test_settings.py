@@ -32,8 +32,10 @@ def test_values_are_read_and_staff_ids_parsed() -> None:
     assert settings.token == "123:abc"
     assert settings.api_url == "http://127.0.0.1:8081/bot"
     assert settings.staff_ids == frozenset({11, 22, 33})
-    assert settings.is_staff(22) and not settings.is_staff(44)
+    assert settings.is_staff("tg:22") and not settings.is_staff("tg:44")
+    assert not settings.is_staff("web:22")  # staff ids are Telegram ids
     assert settings.staff_chat_id == -100123
+    assert settings.staff_chat == "tg:-100123"
     assert settings.webhook_port == 8080
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import messages as m
+from bot.addresses import telegram
 from bot.core.assistant import Assistant
 from bot.core.replies import MAX_TEXT, Reply
 from bot.features import staff
@@ -32,32 +33,32 @@ async def bot(tmp_path: Path) -> AsyncIterator[Assistant]:
 
 @pytest.mark.parametrize("name", ["baocao", "reload", "thongke"])
 async def test_staff_commands_look_unknown_to_citizens(bot: Assistant, name: str) -> None:
-    replies = await bot.handle(command(name, user=CITIZEN))
+    replies = (await bot.handle(command(name, user=CITIZEN))).replies
     assert [r.text for r in replies] == [m.UNKNOWN_COMMAND]
 
 
 async def test_report_command_gives_a_summary_that_fits_one_message(bot: Assistant) -> None:
     await bot.handle(text("làm giấy khai sinh cho con", user=CITIZEN))
-    replies = await bot.handle(command("baocao", user=STAFF))
+    replies = (await bot.handle(command("baocao", user=STAFF))).replies
     assert len(replies) == 1
     assert replies[0].text.startswith("📊 <b>Báo cáo tuần")
     assert len(replies[0].text) <= MAX_TEXT
 
 
 async def test_report_command_takes_a_week(bot: Assistant) -> None:
-    replies = await bot.handle(command("baocao", "2026-W10", user=STAFF))
+    replies = (await bot.handle(command("baocao", "2026-W10", user=STAFF))).replies
     assert "2026-W10 (02/03/2026 – 08/03/2026)" in replies[0].text
 
 
 async def test_report_command_explains_a_bad_week(bot: Assistant) -> None:
-    replies = await bot.handle(command("baocao", "tuần-trước", user=STAFF))
+    replies = (await bot.handle(command("baocao", "tuần-trước", user=STAFF))).replies
     assert replies[0].text == m.REPORT_BAD_WEEK.format(week="tuần-trước")
 
 
 async def test_stats_command_counts_today_and_this_week(bot: Assistant) -> None:
     await bot.handle(text("làm giấy khai sinh cho con", user=CITIZEN))
     await bot.handle(text("tiền điện sao cao thế", user=CITIZEN + 1))
-    replies = await bot.handle(command("thongke", user=STAFF))
+    replies = (await bot.handle(command("thongke", user=STAFF))).replies
     body = replies[0].text
     assert body.count("Người hỏi: 2 · câu hỏi: 2") == 2
     assert body.count("chưa trả lời được: 1") == 2
@@ -85,13 +86,13 @@ async def test_reload_forces_a_reload_and_answers_with_its_staff_message(
 ) -> None:
     holder = FakeHolder(bot.source.current)
     bot.source = holder
-    replies = await bot.handle(command("reload", user=STAFF))
+    replies = (await bot.handle(command("reload", user=STAFF))).replies
     assert holder.forced == [True]
     assert [r.text for r in replies] == ["✅ Đã cập nhật danh mục: 3 thủ tục"]
 
 
 async def test_reload_of_a_fixed_catalogue_says_so(bot: Assistant) -> None:
-    replies = await bot.handle(command("reload", user=STAFF))
+    replies = (await bot.handle(command("reload", user=STAFF))).replies
     assert replies[0].text.startswith("⚠️")
 
 
@@ -117,7 +118,7 @@ async def test_weekly_report_is_posted_to_the_staff_chat(bot: Assistant) -> None
         return [1]
 
     await staff.Scheduler(bot).weekly_report(sender)
-    assert [r.chat_id for r in sent] == [STAFF_CHAT]
+    assert [r.chat for r in sent] == [telegram(STAFF_CHAT)]
     assert sent[0].text.startswith(m.REPORT_WEEKLY_HEAD)
     assert len(sent[0].text) <= MAX_TEXT
     kept = await bot.db.read("SELECT COUNT(*) FROM weekly_aggregates")

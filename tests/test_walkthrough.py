@@ -30,7 +30,7 @@ async def play(bot: Assistant, turns: Transcript) -> list[list[Reply]]:
     """Play turns; each expected fragment must appear in the replies (text, notice, labels)."""
     seen = []
     for said, expected in turns:
-        replies = await bot.handle(said)
+        replies = (await bot.handle(said)).replies
         shown = "\n".join([joined(replies), *(r.notice for r in replies), *labels(replies)])
         assert expected in shown, (said, replies)
         seen.append(replies)
@@ -68,7 +68,7 @@ async def test_main_path_for_a_citizen_without_level_2_goes_by_the_police(bot: A
 
 
 async def test_step_message_has_the_issue_buttons_and_edits_in_place(bot: Assistant) -> None:
-    replies = await bot.handle(press("g:tai-khoan"))
+    replies = (await bot.handle(press("g:tai-khoan"))).replies
     assert replies[0].edit
     assert labels(replies) == [
         "Tôi đã có",
@@ -87,7 +87,7 @@ async def test_step_message_has_the_issue_buttons_and_edits_in_place(bot: Assist
 
 async def test_a_step_with_a_link_opens_the_portal_page(bot: Assistant) -> None:
     await bot.handle(press("g:tai-khoan"))
-    replies = await bot.handle(press("g:tai-khoan:co-vneid:c0"))
+    replies = (await bot.handle(press("g:tai-khoan:co-vneid:c0"))).replies
     urls = [b.url for row in replies[0].buttons for b in row if b.url]
     assert urls == ["https://dichvucong.gov.vn"]
     assert m.BUTTON_GUIDE_FINISH in labels(replies)
@@ -97,11 +97,11 @@ async def test_a_step_with_a_link_opens_the_portal_page(bot: Assistant) -> None:
 async def test_stuck_offers_the_hotline_and_keeps_the_step(bot: Assistant) -> None:
     bot.commands.pop("gapcanbo", None)  # as before the hand-off feature is registered
     await bot.handle(press("g:tai-khoan"))
-    replies = await bot.handle(press("g:tai-khoan:co-vneid:v"))
+    replies = (await bot.handle(press("g:tai-khoan:co-vneid:v"))).replies
     assert "18001096" in replies[0].text
     assert not replies[0].edit
     assert payloads(replies) == ["g:tai-khoan:co-vneid"]
-    back = await bot.handle(press("g:tai-khoan:co-vneid"))
+    back = (await bot.handle(press("g:tai-khoan:co-vneid"))).replies
     assert "Bước 1/2" in back[0].text
 
 
@@ -110,7 +110,7 @@ async def test_stuck_offers_a_handoff_when_staff_can_be_reached(bot: Assistant) 
         return [Reply("cán bộ")]
 
     bot.commands.setdefault("gapcanbo", handoff)
-    replies = await bot.handle(press("g:tai-khoan:co-vneid:v"))
+    replies = (await bot.handle(press("g:tai-khoan:co-vneid:v"))).replies
     assert payloads(replies) == ["h", "g:tai-khoan:co-vneid"]
     assert m.BUTTON_HANDOFF in labels(replies)
     assert m.GUIDE_STUCK_HANDOFF in replies[0].text
@@ -128,10 +128,10 @@ async def test_leaving_keeps_the_place_for_tieptuc_and_the_greeting(bot: Assista
     )
     assert payloads(replies[2]) == ["g:tai-khoan:lam-muc-2", "m"]
     assert replies[2][0].edit
-    greeting = await bot.handle(command("start"))
+    greeting = (await bot.handle(command("start"))).replies
     assert greeting[0].buttons[0][0].label == "▶️ Tiếp tục: Đăng nhập Cổng Dịch vụ công"
     assert greeting[0].buttons[0][0].data == "g:tai-khoan:lam-muc-2"
-    resumed = await bot.handle(press("g:tai-khoan:lam-muc-2"))
+    resumed = (await bot.handle(press("g:tai-khoan:lam-muc-2"))).replies
     assert "Bước 2/3" in resumed[0].text
     assert "g:tai-khoan:lam-muc-2:b" in payloads(resumed)
 
@@ -146,7 +146,7 @@ async def test_huy_leaves_the_walk(bot: Assistant) -> None:
             (command("huy"), m.NOTHING_TO_CANCEL),
         ],
     )
-    greeting = await bot.handle(command("start"))
+    greeting = (await bot.handle(command("start"))).replies
     assert not any(d.startswith("g:") for d in payloads(greeting))
 
 
@@ -159,9 +159,9 @@ async def test_progress_survives_closing_and_reopening_the_database(tmp_path: Pa
 
     second = await make_assistant(tmp_path, tiny())
     try:
-        resumed = await second.handle(command("tieptuc"))
+        resumed = (await second.handle(command("tieptuc"))).replies
         assert "Bước 3/3: Đăng nhập" in resumed[0].text
-        back = await second.handle(press("g:tai-khoan:dang-nhap:b"))
+        back = (await second.handle(press("g:tai-khoan:dang-nhap:b"))).replies
         assert "Bước 2/3: Làm mức 2" in back[0].text
     finally:
         await second.db.close()
@@ -170,7 +170,7 @@ async def test_progress_survives_closing_and_reopening_the_database(tmp_path: Pa
 async def test_progress_is_kept_per_citizen(bot: Assistant) -> None:
     await bot.handle(press("g:tai-khoan", user=1))
     await bot.handle(press("g:tai-khoan:co-vneid:c1", user=1))
-    other = await bot.handle(command("tieptuc", user=2))
+    other = (await bot.handle(command("tieptuc", user=2))).replies
     assert other[0].text == m.RESUME_NOTHING
 
 
@@ -179,16 +179,16 @@ async def test_an_older_message_button_acts_from_the_step_it_showed(bot: Assista
     await bot.handle(press("g:tai-khoan:co-vneid:c1"))
     await bot.handle(press("g:tai-khoan:lam-muc-2:n"))
     # The first message is still on screen; its "Tôi đã có" is pressed now.
-    replies = await bot.handle(press("g:tai-khoan:co-vneid:c0"))
+    replies = (await bot.handle(press("g:tai-khoan:co-vneid:c0"))).replies
     assert "Bước 2/2: Đăng nhập" in replies[0].text
-    back = await bot.handle(press("g:tai-khoan:dang-nhap:b"))
+    back = (await bot.handle(press("g:tai-khoan:dang-nhap:b"))).replies
     assert "Bước 1/2: Tài khoản VNeID" in back[0].text
 
 
 async def test_a_step_button_works_after_the_progress_was_cleared(bot: Assistant) -> None:
     await bot.handle(press("g:tai-khoan"))
     await bot.handle(command("huy"))
-    replies = await bot.handle(press("g:tai-khoan:lam-muc-2:n"))
+    replies = (await bot.handle(press("g:tai-khoan:lam-muc-2:n"))).replies
     assert "Bước 3/3: Đăng nhập" in replies[0].text
 
 
@@ -211,16 +211,16 @@ async def test_a_step_button_works_after_the_progress_was_cleared(bot: Assistant
     ],
 )
 async def test_forged_or_stale_payloads_get_a_polite_answer(bot: Assistant, data: str) -> None:
-    replies = await bot.handle(press(data))
+    replies = (await bot.handle(press(data))).replies
     assert replies[0].notice == m.STALE_BUTTON
     assert replies[0].text == m.STALE_BUTTON_TEXT
 
 
 async def test_a_choice_that_moved_resyncs_to_the_step_as_it_is_now(bot: Assistant) -> None:
-    replies = await bot.handle(press("g:tai-khoan:co-vneid:c9"))
+    replies = (await bot.handle(press("g:tai-khoan:co-vneid:c9"))).replies
     assert replies[0].notice == m.GUIDE_RESYNCED
     assert "Bước 1/2" in replies[0].text
-    needs_choice = await bot.handle(press("g:tai-khoan:co-vneid:n"))
+    needs_choice = (await bot.handle(press("g:tai-khoan:co-vneid:n"))).replies
     assert needs_choice[0].notice == m.GUIDE_RESYNCED
 
 
@@ -232,14 +232,14 @@ async def test_a_step_removed_by_a_catalogue_edit_is_answered_politely(tmp_path:
     edited = guide_steps([{"id": "moi", "title": "Bước mới", "text": "Mới."}])
     second = await make_assistant(tmp_path, tiny(guides=edited))
     try:
-        greeting = await second.handle(command("start"))
+        greeting = (await second.handle(command("start"))).replies
         assert not any(d.startswith("g:") for d in payloads(greeting))
-        old_button = await second.handle(press("g:tai-khoan:lam-muc-2:n"))
+        old_button = (await second.handle(press("g:tai-khoan:lam-muc-2:n"))).replies
         assert old_button[0].notice == m.STALE_BUTTON
-        resumed = await second.handle(command("tieptuc"))
+        resumed = (await second.handle(command("tieptuc"))).replies
         assert resumed[0].text == m.RESUME_GONE
         assert payloads(resumed) == ["g:tai-khoan:moi"]
-        restarted = await second.handle(press("g:tai-khoan:moi"))
+        restarted = (await second.handle(press("g:tai-khoan:moi"))).replies
         assert "Bước 1/1: Bước mới" in restarted[0].text
     finally:
         await second.db.close()
@@ -251,7 +251,7 @@ async def test_a_guide_removed_from_the_catalogue_is_answered_politely(tmp_path:
     await first.db.close()
     second = await make_assistant(tmp_path, tiny(guides=[]))
     try:
-        resumed = await second.handle(command("tieptuc"))
+        resumed = (await second.handle(command("tieptuc"))).replies
         assert resumed[0].text == m.RESUME_GUIDE_GONE
     finally:
         await second.db.close()
@@ -267,10 +267,10 @@ def flow_row(reply: Reply) -> list[str]:
 
 
 async def test_card_offers_checklist_and_online_submission(bot: Assistant) -> None:
-    online = await bot.handle(press("p:khai-sinh"))
+    online = (await bot.handle(press("p:khai-sinh"))).replies
     assert flow_row(online[0]) == ["c:khai-sinh", "o:khai-sinh"]
     assert m.BUTTON_CHECKLIST in labels(online) and m.BUTTON_ONLINE_GUIDE in labels(online)
-    offline = await bot.handle(press("p:muc-2"))
+    offline = (await bot.handle(press("p:muc-2"))).replies
     assert flow_row(offline[0]) == ["c:muc-2"]
 
 
@@ -298,13 +298,13 @@ async def test_submit_online_walks_the_submission_guide_with_the_procedure_link(
 async def test_submission_walk_resumes_with_its_procedure(bot: Assistant) -> None:
     await bot.handle(press("o:khai-sinh"))
     await bot.handle(press("g:nop-ho-so-truc-tuyen:tim:n"))
-    resumed = await bot.handle(command("tieptuc"))
+    resumed = (await bot.handle(command("tieptuc"))).replies
     assert "Bước 2/3: Điền tờ khai" in resumed[0].text
     assert "Đăng ký khai sinh" in resumed[0].text
 
 
 async def test_submit_online_for_a_counter_only_procedure_says_so(bot: Assistant) -> None:
-    replies = await bot.handle(press("o:muc-2"))
+    replies = (await bot.handle(press("o:muc-2"))).replies
     assert "chưa nộp trực tuyến được" in replies[0].text
     assert payloads(replies) == ["p:muc-2"]
 
@@ -313,7 +313,7 @@ async def test_submit_online_without_the_guide_shows_the_online_section(tmp_path
     catalogue = tiny(guides=guide_steps([{"id": "a", "text": "A"}])[:1])
     bot = await make_assistant(tmp_path, catalogue)
     try:
-        replies = await bot.handle(press("o:khai-sinh"))
+        replies = (await bot.handle(press("o:khai-sinh"))).replies
         assert m.SECTION_TITLES["online"] in replies[0].text
         assert "https://dichvucong.gov.vn/khai-sinh" in replies[0].text
     finally:
@@ -341,10 +341,12 @@ async def test_long_ids_fall_back_to_positions_and_still_work(tmp_path: Path) ->
     guide = catalogue.guides[long_guide["id"]]
     bot = await make_assistant(tmp_path, catalogue)
     try:
-        first = await bot.handle(press(f"g:{guide.id}"))
+        first = (await bot.handle(press(f"g:{guide.id}"))).replies
         assert all(len(d.encode()) <= 64 for d in payloads(first))
         assert step_data(catalogue, guide, guide.steps[0].id, "c0") in payloads(first)
-        moved = await bot.handle(press(step_data(catalogue, guide, guide.steps[0].id, "c0")))
+        moved = (
+            await bot.handle(press(step_data(catalogue, guide, guide.steps[0].id, "c0")))
+        ).replies
         assert "Bước 2/2" in moved[0].text
     finally:
         await bot.db.close()
@@ -414,7 +416,7 @@ async def test_shipped_forgotten_password_then_help_loops_back_to_login(
 
 async def test_shipped_submission_of_a_birth_registration(shipped: Assistant) -> None:
     guide = "g:nop-ho-so-truc-tuyen"
-    card = await shipped.handle(press("p:dang-ky-khai-sinh"))
+    card = (await shipped.handle(press("p:dang-ky-khai-sinh"))).replies
     assert "o:dang-ky-khai-sinh" in payloads(card)
     await play(
         shipped,
@@ -441,19 +443,19 @@ async def test_every_step_and_choice_of_every_shipped_guide(tmp_path: Path) -> N
     catalogue = bot.source.current.catalogue
     try:
         for guide in catalogue.guides.values():
-            first = await bot.handle(press(f"g:{guide.id}"))
+            first = (await bot.handle(press(f"g:{guide.id}"))).replies
             assert f"Bước 1/{flows.position(guide, flows.start(guide))[1]}" in first[0].text
             seen = {guide.steps[0].id}
             todo = [guide.steps[0].id]
             while todo:
                 step_id = todo.pop()
-                shown = await bot.handle(press(step_data(catalogue, guide, step_id)))
+                shown = (await bot.handle(press(step_data(catalogue, guide, step_id)))).replies
                 step = guide.step(step_id)
                 assert step is not None
                 assert esc(step.text)[:40] in shown[0].text
                 for data in payloads(shown):
                     assert len(data.encode()) <= 64
-                    replies = await bot.handle(press(data))
+                    replies = (await bot.handle(press(data))).replies
                     assert replies[0].notice != m.STALE_BUTTON, data
                     assert expected_after(guide, step_id, data) in replies[0].text, data
                 for after in flows.successors(guide, step):

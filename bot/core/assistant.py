@@ -1,4 +1,6 @@
-"""The assistant: turns one `Incoming` into the `Reply` objects to send. No Telegram here.
+"""The assistant: turns one `Incoming` into an `Answer` (the replies and what it decided).
+
+No transport here: users and chats are opaque addresses, replies plain data.
 
 Routing is table-driven: commands by name, buttons by the prefix of their payload
 (`prefix:arg:arg`). Feature modules (guides, checklists, feedback, staff tools) add their
@@ -15,11 +17,23 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot import messages as m
+from bot.addresses import Address
 from bot.catalogue.model import Catalogue, Guide, Procedure
 from bot.catalogue.national import NationalProcedure
 from bot.core import cards, events, ratelimit
 from bot.core.events import Pending
-from bot.core.replies import Button, Incoming, Keyboard, Reply, Sender, esc, rows
+from bot.core.replies import (
+    Answer,
+    Button,
+    Decision,
+    DecisionKind,
+    Incoming,
+    Keyboard,
+    Reply,
+    Sender,
+    esc,
+    rows,
+)
 from bot.matching.matcher import Match, Matcher
 from bot.privacy import strip_personal, user_hash
 from bot.settings import Settings
@@ -73,6 +87,10 @@ class Turn:
     # What the bot waits for this user to type, once read (Turn.waiting; for the text hooks).
     pending: Pending | None = None
     pending_read: bool = False
+    # What the turn decided, for the Answer: set by the matcher's reading and by the cards shown.
+    kind: DecisionKind = "other"
+    shown: str | None = None
+    match: Match | None = None
 
     @property
     def settings(self) -> Settings:
@@ -103,7 +121,6 @@ TextHook = Callable[[Turn], Awaitable[list[Reply] | None]]
 CancelHook = Callable[[Turn], Awaitable[bool]]
 CardHook = Callable[[Turn, Procedure], list[tuple[Button, ...]]]
 MenuHook = Callable[[Turn], Awaitable[list[tuple[Button, ...]]]]
-AnswerHook = Callable[[Turn, str, Match | None], Awaitable[None]]
 # The "Nơi nộp" line of a card for this citizen (their commune), or None to keep the catalogue's.
 PlaceHook = Callable[[Turn, Procedure], str | None]
 # Called once when a front end that can push messages starts (weekly report, hand-offs).
@@ -144,10 +161,9 @@ class Assistant:
         self.cancel_hooks: list[CancelHook] = []
         self.card_hooks: list[CardHook] = []
         self.menu_hooks: list[MenuHook] = []
-        self.answer_hooks: list[AnswerHook] = []
         self.place_hooks: list[PlaceHook] = []
         self.startup_hooks: list[StartupHook] = []
-        self._contexts: OrderedDict[int, ChatContext] = OrderedDict()
+        self._contexts: OrderedDict[Address, ChatContext] = OrderedDict()
         self._register_core()
 
     # --- registration ----------------------------------------------------------------------
@@ -185,32 +201,44 @@ class Assistant:
         current = self.source.current
         return current.catalogue, current.index
 
-    def context_for(self, chat_id: int) -> ChatContext:
+    def context_for(self, chat: Address) -> ChatContext:
         """The remembered context of a chat (least recently used chats are forgotten)."""
-        ctx = self._contexts.pop(chat_id, None) or ChatContext()
-        self._contexts[chat_id] = ctx
+        ctx = self._contexts.pop(chat, None) or ChatContext()
+        self._contexts[chat] = ctx
         if len(self._contexts) > CONTEXT_CHATS:
             self._contexts.popitem(last=False)
         return ctx
 
-    def user_key(self, user_id: int) -> str:
+    def user_key(self, user: Address) -> str:
         """The salted hash under which a user's data is stored."""
-        return user_hash(user_id, self.settings.salt)
+        return user_hash(user, self.settings.salt)
 
-    async def handle(self, incoming: Incoming) -> list[Reply]:
-        """Answer one incoming event."""
+    async def handle(self, incoming: Incoming) -> Answer:
+        """Answer one incoming event: the replies, and what the core decided."""
         slowed = ratelimit.gate(self, incoming)  # a citizen flooding the bot waits politely
         if slowed is not None:
-            return slowed
+            return Answer(slowed)
         catalogue, matcher = self.snapshot()
         turn = Turn(
             incoming=incoming,
             catalogue=catalogue,
             matcher=matcher,
-            user=self.user_key(incoming.user_id),
-            context=self.context_for(incoming.chat_id),
+            user=self.user_key(incoming.user),
+            context=self.context_for(incoming.chat),
             assistant=self,
         )
+        replies = await self._route(turn)
+        match = turn.match
+        decision = Decision(
+            kind=turn.kind,
+            procedure=turn.shown,
+            candidates=tuple(c.id for c in match.candidates) if match else (),
+            aspect=match.aspect if match else None,
+        )
+        return Answer(replies, decision)
+
+    async def _route(self, turn: Turn) -> list[Reply]:
+        incoming = turn.incoming
         if incoming.kind == "media":
             return [Reply(m.MEDIA_HINT.get(incoming.media, m.MEDIA_OTHER))]
         if incoming.kind == "command":
@@ -223,7 +251,7 @@ class Assistant:
         name = turn.incoming.command.lower()
         handler = self.commands.get(name)
         if handler is None or (
-            name in self.staff_commands and not self.settings.is_staff(turn.incoming.user_id)
+            name in self.staff_commands and not self.settings.is_staff(turn.incoming.user)
         ):
             return [Reply(m.UNKNOWN_COMMAND)]
         turn.args = turn.incoming.args.split()
@@ -256,9 +284,8 @@ class Assistant:
         question = strip_personal(text) or text
         match = turn.matcher.match(question, top=3, context=turn.context.last_entry)
         turn.context.last_question = text
+        turn.match = match
         await events.record_question(self.db, turn.user, text, match)
-        for answer_hook in self.answer_hooks:
-            await answer_hook(turn, text, match)
         return prefix + await self._answer(turn, match)
 
     async def _answer(self, turn: Turn, match: Match) -> list[Reply]:
@@ -267,8 +294,10 @@ class Assistant:
             section = cards.ASPECT_SECTION.get(match.aspect or "")
             replies = self.entry_replies(turn, top, section)
             if replies:
+                turn.kind = "answer"
                 return replies
         if match.decision in ("answer", "clarify") and match.candidates:
+            turn.kind = "clarify"
             buttons = [
                 Button(self.entry_label(turn.catalogue, c.id), data=f"p:{c.id}")
                 for c in match.candidates[:3]
@@ -276,6 +305,7 @@ class Assistant:
             ]
             buttons.append(Button(m.BUTTON_NONE_OF_THESE, data="x"))
             return [Reply(m.CLARIFY, rows(*buttons))]
+        turn.kind = "none"
         await events.record_unanswered(self.db, turn.user, turn.context.last_question, "declined")
         return [self.not_found(turn)]
 
@@ -317,7 +347,7 @@ class Assistant:
         """The card of a procedure, guide or national entry; empty if the id is unknown."""
         entry = turn.catalogue.get(entry_id)
         if isinstance(entry, Procedure):
-            turn.context.last_entry = entry.id
+            turn.context.last_entry = turn.shown = entry.id
             where = next((w for hook in self.place_hooks if (w := hook(turn, entry))), None)
             if section:
                 text = cards.section_text(turn.catalogue, entry, section, where=where)
@@ -328,7 +358,7 @@ class Assistant:
                 keyboard.extend(hook(turn, entry))
             return [Reply(text, tuple(keyboard), edit=edit)]
         if isinstance(entry, Guide):
-            turn.context.last_entry = entry.id
+            turn.context.last_entry = turn.shown = entry.id
             start = rows(
                 Button(m.BUTTON_START_GUIDE, data=f"g:{entry.id}"), Button(m.BUTTON_MENU, data="m")
             )
@@ -336,6 +366,7 @@ class Assistant:
         national = self.national.get(entry_id)
         if national is not None:
             turn.context.last_entry = None
+            turn.shown = entry_id
             buttons: list[tuple[Button, ...]] = []
             if national.url.startswith("http"):
                 buttons.append((Button(m.BUTTON_OFFICIAL_PAGE, url=national.url),))

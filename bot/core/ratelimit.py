@@ -35,7 +35,7 @@ class _Bucket:
 
 
 class FloodLimiter:
-    """Token buckets per user id: `check(user_id)` says ok, warn (first refusal) or drop."""
+    """Token buckets per user address: `check(user)` says ok, warn (first refusal) or drop."""
 
     def __init__(
         self,
@@ -48,13 +48,13 @@ class FloodLimiter:
         self.rate = rate
         self.clock = clock
         self.max_tracked = max_tracked
-        self._buckets: OrderedDict[int, _Bucket] = OrderedDict()
+        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
 
-    def check(self, user_id: int) -> Verdict:
+    def check(self, user: str) -> Verdict:
         """Take a token for this user: 'ok', or 'warn' once when empty, then 'drop'."""
         now = self.clock()
-        bucket = self._buckets.pop(user_id, None) or _Bucket(float(self.burst), now)
-        self._buckets[user_id] = bucket
+        bucket = self._buckets.pop(user, None) or _Bucket(float(self.burst), now)
+        self._buckets[user] = bucket
         if len(self._buckets) > self.max_tracked:
             self._buckets.popitem(last=False)
         bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.at) * self.rate)
@@ -77,7 +77,7 @@ class _Limited(Protocol):
 
 
 class _Staff(Protocol):
-    def is_staff(self, user_id: int) -> bool: ...
+    def is_staff(self, user: str) -> bool: ...
 
 
 _LIMITERS: weakref.WeakKeyDictionary[object, FloodLimiter] = weakref.WeakKeyDictionary()
@@ -98,9 +98,9 @@ def install(owner: object, limiter: FloodLimiter) -> None:
 
 def gate(owner: _Limited, incoming: Incoming) -> list[Reply] | None:
     """None to answer this turn; else the replies instead of it (one polite notice, then none)."""
-    if owner.settings.is_staff(incoming.user_id):
+    if owner.settings.is_staff(incoming.user):
         return None
-    verdict = limiter_for(owner).check(incoming.user_id)
+    verdict = limiter_for(owner).check(incoming.user)
     if verdict == "ok":
         return None
     if verdict == "warn":

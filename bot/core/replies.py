@@ -1,7 +1,9 @@
 """Plain data in and out of the core: what a citizen sent, what the bot answers.
 
-Nothing here knows about Telegram; the Telegram module and the terminal chat convert to and
-from these types.
+Nothing here knows about Telegram; each front end converts to and from these types. Users and
+chats are opaque addresses with their channel ("tg:12345", "web:…", "console:local"; see
+`bot.addresses`). `Assistant.handle` returns an `Answer`: the replies, and the `Decision` it
+took (which front ends log, and tools measure), so that nothing needs a hook into the turn.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import html
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from bot.addresses import Address
 
 # Telegram's limits, which every front end respects so that the core's replies fit anywhere.
 MAX_TEXT = 4096
@@ -22,8 +26,8 @@ IncomingKind = Literal["text", "command", "button", "media"]
 class Incoming:
     """One thing a citizen did: wrote text, sent a command, pressed a button, sent media."""
 
-    chat_id: int
-    user_id: int
+    chat: Address
+    user: Address
     kind: IncomingKind = "text"
     text: str = ""
     command: str = ""
@@ -34,6 +38,8 @@ class Incoming:
     reply_to_message_id: int | None = None
     reply_to_text: str = ""
     user_name: str = ""
+    # A chat of several people (a Telegram group): the bot keeps quiet there unless addressed.
+    group: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,12 +68,41 @@ class Reply:
     buttons: Keyboard = ()
     edit: bool = False
     notice: str = ""
-    chat_id: int | None = None
+    # Where to send it; None: the chat the turn came from.
+    chat: Address | None = None
     reply_to_message_id: int | None = None
     meta: dict[str, str] = field(default_factory=dict, compare=False)
 
 
-# Pushes a reply to `reply.chat_id` outside a turn (scheduled reports, staff answers).
+DecisionKind = Literal["answer", "clarify", "none", "other"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the core made of a turn.
+
+    `kind` is the matcher's reading of a free-text question: show a card ("answer"), offer a
+    short choice ("clarify"), or say it does not know ("none"); "other" for everything else
+    (commands, buttons, small talk, text a feature was waiting for, media). `procedure` is the
+    entry whose card (or section) the turn showed, if any; `candidates` the ids the matcher
+    ranked, best first; `aspect` the part of the card asked about ("fee", "documents"...).
+    """
+
+    kind: DecisionKind = "other"
+    procedure: str | None = None
+    candidates: tuple[str, ...] = ()
+    aspect: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the core returns for one turn: the replies to send, and what it decided."""
+
+    replies: list[Reply]
+    decision: Decision = field(default_factory=Decision)
+
+
+# Pushes a reply to `reply.chat` outside a turn (scheduled reports, staff answers).
 Sender = Callable[["Reply"], Awaitable[Any]]
 
 

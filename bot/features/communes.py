@@ -10,11 +10,11 @@ hook that forgets the commune. The commune a citizen gave is remembered per chat
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot import place_messages as pm
+from bot.addresses import Address
 from bot.catalogue.communes import Commune, Communes, CommunesHolder, OldUnit
 from bot.catalogue.model import Catalogue, Procedure
 from bot.core import cards, events
@@ -42,7 +42,7 @@ class CommuneLookup:
     def __init__(self, holder: CommunesHolder) -> None:
         self.holder = holder
         self._index: PlaceIndex | None = None
-        self._homes: OrderedDict[Hashable, Home] = OrderedDict()
+        self._homes: OrderedDict[Address, Home] = OrderedDict()
 
     def index(self) -> PlaceIndex | None:
         """The name index of the communes in service (rebuilt when the file was reloaded)."""
@@ -53,11 +53,11 @@ class CommuneLookup:
             self._index = PlaceIndex(communes)
         return self._index
 
-    def home(self, chat: Hashable) -> Home | None:
+    def home(self, chat: Address) -> Home | None:
         """The commune this chat gave, if any."""
         return self._homes.get(chat)
 
-    def remember(self, chat: Hashable, home: Home) -> None:
+    def remember(self, chat: Address, home: Home) -> None:
         """Remember a chat's commune (least recently told chats are forgotten first)."""
         self._homes.pop(chat, None)
         self._homes[chat] = home
@@ -78,7 +78,7 @@ class CommuneLookup:
         place, communes = routed.place, index.communes
         home = _home(communes, place)
         if home is not None:
-            self.remember(turn.incoming.chat_id, home)
+            self.remember(turn.incoming.chat, home)
         if routed.procedure is not None:
             card = await self._card(turn, routed.procedure, text)
             if card:
@@ -88,9 +88,13 @@ class CommuneLookup:
     async def _card(self, turn: Turn, match: Match, text: str) -> list[Reply]:
         """The card of a procedure asked about in the same breath ("ở xã X, làm khai sinh")."""
         turn.context.last_question = text
+        turn.match = match
         await events.record_question(turn.db, turn.user, text, match)
         section = cards.ASPECT_SECTION.get(match.aspect or "")
-        return turn.assistant.entry_replies(turn, match.candidates[0].id, section)
+        replies = turn.assistant.entry_replies(turn, match.candidates[0].id, section)
+        if replies:
+            turn.kind = "answer"
+        return replies
 
     async def on_button(self, turn: Turn) -> list[Reply]:
         """`xa:o:<old unit>` or `xa:n:<code>`: the answer for the place the citizen picked."""
@@ -107,13 +111,13 @@ class CommuneLookup:
             return turn.assistant.stale()
         home = _home(communes, place)
         if home is not None:
-            self.remember(turn.incoming.chat_id, home)
+            self.remember(turn.incoming.chat, home)
         reply = self.describe(turn, communes, place)
         return [Reply(reply.text, reply.buttons, edit=True)]
 
     def card_place(self, turn: Turn, procedure: Procedure) -> str | None:
         """The "Nơi nộp" line for this chat's commune, for a procedure done at commune level."""
-        home = self.home(turn.incoming.chat_id)
+        home = self.home(turn.incoming.chat)
         if home is None or not _at_commune(turn.catalogue, procedure):
             return None
         agency = turn.catalogue.agencies.get(procedure.agency)
@@ -127,7 +131,7 @@ class CommuneLookup:
 
     async def on_cancel(self, turn: Turn) -> bool:
         """/huy also forgets the commune (nothing to report: it is not a task in progress)."""
-        self._homes.pop(turn.incoming.chat_id, None)
+        self._homes.pop(turn.incoming.chat, None)
         return False
 
     # --- replies -----------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 The citizen asks with /gapcanbo or the "Gặp cán bộ" button (`h`), agrees (`h:ok`), and their
 last question (or the next text they type) is posted to BOT_STAFF_CHAT_ID with a tag `#HS<id>`.
 A staff member answers by replying to that message; the bot finds the tag in the message
-replied to and delivers the answer to the citizen's chat. The staff chat sees the redacted
-question only, never the citizen's name or Telegram id.
+replied to and delivers the answer to the citizen's chat (its opaque address, whatever the
+channel). The staff chat sees the redacted question only, never the citizen's name or id.
 
 Buttons: h (ask to confirm), h:ok (send), h:new (type another question), h:no (cancel).
 """
@@ -15,6 +15,7 @@ import datetime as dt
 import re
 
 from bot import messages as m
+from bot.addresses import Address
 from bot.core import events
 from bot.core.assistant import Assistant, Turn
 from bot.core.replies import Button, Reply, esc, rows
@@ -72,9 +73,9 @@ def after_hours_note(now: dt.datetime, hotline: str) -> str:
 # --- storage ---------------------------------------------------------------------------------
 
 
-async def create(db: Database, user: str, chat_id: int, question: str) -> int:
-    """Store an open hand-off (the question redacted); return its number."""
-    return await handoffs.create_handoff(db, user, chat_id, events.clean(question))
+async def create(db: Database, user: str, chat: Address, question: str) -> int:
+    """Store an open hand-off (the question redacted, the citizen's chat address); its number."""
+    return await handoffs.create_handoff(db, user, chat, events.clean(question))
 
 
 async def recent_count(db: Database, user: str, hours: int = 24) -> int:
@@ -83,8 +84,8 @@ async def recent_count(db: Database, user: str, hours: int = 24) -> int:
     return await handoffs.count_handoffs_since(db, user, since)
 
 
-async def mark_answered(db: Database, handoff_id: int) -> int | None:
-    """Mark a hand-off answered; return the citizen's chat, or None if it is unknown."""
+async def mark_answered(db: Database, handoff_id: int) -> Address | None:
+    """Mark a hand-off answered; return the citizen's chat address, or None if unknown."""
     return await handoffs.mark_answered(db, handoff_id)
 
 
@@ -142,7 +143,7 @@ async def on_button(turn: Turn) -> list[Reply]:
 
 async def send(turn: Turn, question: str, edit: bool = False) -> list[Reply]:
     """Post the question to the staff chat and tell the citizen when to expect an answer."""
-    staff_chat = turn.settings.staff_chat_id
+    staff_chat = turn.settings.staff_chat
     if staff_chat is None:
         return _unavailable(turn)
     catalogue = turn.catalogue
@@ -151,7 +152,7 @@ async def send(turn: Turn, question: str, edit: bool = False) -> list[Reply]:
             hotline=esc(catalogue.hotline), hotline_note=esc(catalogue.hotline_note)
         )
         return [Reply(text)]
-    number = await create(turn.db, turn.user, turn.incoming.chat_id, question)
+    number = await create(turn.db, turn.user, turn.incoming.chat, question)
     now = dt.datetime.now(local_zone(turn.settings.timezone))
     citizen = m.HANDOFF_SENT.format(id=number)
     note = after_hours_note(now, catalogue.hotline)
@@ -162,13 +163,13 @@ async def send(turn: Turn, question: str, edit: bool = False) -> list[Reply]:
     staff = m.HANDOFF_STAFF.format(
         id=number, question=esc(events.clean(question)), context=context
     )
-    return [Reply(citizen, edit=edit), Reply(staff, chat_id=staff_chat)]
+    return [Reply(citizen, edit=edit), Reply(staff, chat=staff_chat)]
 
 
 async def on_text(turn: Turn) -> list[Reply] | None:
     """A text hook: staff answers in the staff chat, and the question typed after agreeing."""
-    staff_chat = turn.settings.staff_chat_id
-    if staff_chat is not None and turn.incoming.chat_id == staff_chat:
+    staff_chat = turn.settings.staff_chat
+    if staff_chat is not None and turn.incoming.chat == staff_chat:
         return await staff_reply(turn)
     waiting = await turn.waiting((TYPING,))
     if waiting is None:
@@ -184,7 +185,7 @@ async def staff_reply(turn: Turn) -> list[Reply] | None:
     tag = TAG.search(turn.incoming.reply_to_text)
     if tag is None:
         # Staff talk among themselves in a group; in a private staff chat the bot still answers.
-        return [] if turn.incoming.chat_id < 0 else None
+        return [] if turn.incoming.group else None
     number = int(tag.group(1))
     answer = turn.incoming.text.strip()
     here = turn.incoming.message_id
@@ -193,7 +194,7 @@ async def staff_reply(turn: Turn) -> list[Reply] | None:
         return [Reply(m.HANDOFF_UNKNOWN.format(id=number), reply_to_message_id=here)]
     more = rows(Button(m.BUTTON_HANDOFF_MORE, data=PREFIX))
     return [
-        Reply(m.HANDOFF_ANSWER.format(id=number, answer=esc(answer)), more, chat_id=chat),
+        Reply(m.HANDOFF_ANSWER.format(id=number, answer=esc(answer)), more, chat=chat),
         Reply(m.HANDOFF_DELIVERED.format(id=number), reply_to_message_id=here),
     ]
 

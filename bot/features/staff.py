@@ -151,11 +151,11 @@ class Scheduler:
         tz = local_zone(settings.timezone)
         week = Week.last_complete(dt.datetime.now(tz), tz)
         await store_aggregate(self.assistant.db, week, replace=False)
-        if settings.staff_chat_id is None:
+        if settings.staff_chat is None:
             return
         catalogue = self.assistant.source.current.catalogue
         text = await weekly_summary(self.assistant.db, catalogue, settings, week)
-        await sender(Reply(f"{m.REPORT_WEEKLY_HEAD}\n{text}", chat_id=settings.staff_chat_id))
+        await sender(Reply(f"{m.REPORT_WEEKLY_HEAD}\n{text}", chat=settings.staff_chat))
 
     async def retention(self) -> None:
         """Delete raw data past the retention time (aggregates are kept)."""

@@ -13,10 +13,12 @@ import sys
 from typing import TextIO
 
 from bot import messages as m
+from bot.addresses import CONSOLE, Address, address
 from bot.core.assistant import Assistant
 from bot.core.replies import Button, Incoming, Reply
 
-CONSOLE_CHAT = 1
+# The one person at the terminal: their chat and their user are the same address.
+CONSOLE_CHAT: Address = address(CONSOLE, "local")
 _TAG = re.compile(r"<[^>]+>")
 _COMMAND = re.compile(r"^/(\w+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
@@ -27,14 +29,14 @@ def plain(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-def parse_line(line: str, buttons: list[Button], user_id: int = CONSOLE_CHAT) -> Incoming:
+def parse_line(line: str, buttons: list[Button], user: Address = CONSOLE_CHAT) -> Incoming:
     """Turn a typed line into what the citizen meant: a command, a button number, or text."""
     line = line.strip()
     command = _COMMAND.match(line)
     if command:
         return Incoming(
-            chat_id=CONSOLE_CHAT,
-            user_id=user_id,
+            chat=CONSOLE_CHAT,
+            user=user,
             kind="command",
             command=command.group(1),
             args=(command.group(2) or "").strip(),
@@ -43,8 +45,8 @@ def parse_line(line: str, buttons: list[Button], user_id: int = CONSOLE_CHAT) ->
     if line.isdigit() and buttons and 1 <= int(line) <= len(buttons):
         button = buttons[int(line) - 1]
         if button.data:
-            return Incoming(chat_id=CONSOLE_CHAT, user_id=user_id, kind="button", data=button.data)
-    return Incoming(chat_id=CONSOLE_CHAT, user_id=user_id, kind="text", text=line)
+            return Incoming(chat=CONSOLE_CHAT, user=user, kind="button", data=button.data)
+    return Incoming(chat=CONSOLE_CHAT, user=user, kind="text", text=line)
 
 
 def render(replies: list[Reply], out: TextIO) -> list[Button]:
@@ -72,10 +74,8 @@ async def chat(assistant: Assistant, stdin: TextIO = sys.stdin, out: TextIO = sy
     buttons: list[Button] = []
     if interactive:
         out.write(m.CONSOLE_BANNER.format(bot_name=m.BOT_NAME) + "\n\n")
-        start = Incoming(
-            chat_id=CONSOLE_CHAT, user_id=CONSOLE_CHAT, kind="command", command="start"
-        )
-        buttons = render(await assistant.handle(start), out)
+        start = Incoming(chat=CONSOLE_CHAT, user=CONSOLE_CHAT, kind="command", command="start")
+        buttons = render((await assistant.handle(start)).replies, out)
     while True:
         if interactive:
             try:
@@ -93,8 +93,8 @@ async def chat(assistant: Assistant, stdin: TextIO = sys.stdin, out: TextIO = sy
             out.write(m.CONSOLE_BAD_CHOICE.format(n=line.strip()) + "\n\n")
             continue
         incoming = parse_line(line, buttons)
-        replies = await assistant.handle(incoming)
-        new_buttons = render(replies, out)
+        answer = await assistant.handle(incoming)
+        new_buttons = render(answer.replies, out)
         buttons = new_buttons or buttons
     if interactive:
         out.write(m.CONSOLE_BYE + "\n")

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from bot.addresses import Address, telegram
 from bot.storage.database import Database, utcnow
 
 
-async def create_handoff(db: Database, user: str, chat_id: int, question: str) -> int:
-    """Store an open hand-off; return its number."""
+async def create_handoff(db: Database, user: str, chat: Address, question: str) -> int:
+    """Store an open hand-off with the citizen's chat address; return its number."""
     async with db.write() as conn:
         cursor = await conn.execute(
             "INSERT INTO handoffs (at, user_hash, chat_id, question) VALUES (?, ?, ?, ?)"
             " RETURNING id",
-            (utcnow(), user, chat_id, question),
+            (utcnow(), user, chat, question),
         )
         row = await cursor.fetchone()
         await cursor.close()
@@ -26,8 +27,13 @@ async def count_handoffs_since(db: Database, user: str, since: str) -> int:
     return int(row[0]) if row else 0
 
 
-async def mark_answered(db: Database, handoff_id: int) -> int | None:
-    """Mark a hand-off answered; return the citizen's chat, or None if it is unknown."""
+def _chat(stored: object) -> Address:
+    """A stored chat as an address (rows from before addresses hold a bare Telegram id)."""
+    return telegram(stored) if isinstance(stored, int) else str(stored)
+
+
+async def mark_answered(db: Database, handoff_id: int) -> Address | None:
+    """Mark a hand-off answered; return the citizen's chat address, or None if unknown."""
     async with db.write() as conn:
         cursor = await conn.execute("SELECT chat_id FROM handoffs WHERE id = ?", (handoff_id,))
         row = await cursor.fetchone()
@@ -38,4 +44,4 @@ async def mark_answered(db: Database, handoff_id: int) -> int | None:
             "UPDATE handoffs SET status = 'answered', answered_at = ? WHERE id = ?",
             (utcnow(), handoff_id),
         )
-        return int(row[0])
+        return _chat(row[0])

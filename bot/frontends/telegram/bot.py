@@ -10,7 +10,6 @@ answering button presses) is in `bot.frontends.telegram.delivery`.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import gc
 import logging
 import os
@@ -36,11 +35,10 @@ from telegram.ext import (
 )
 
 from bot import messages as m
+from bot.addresses import telegram
 from bot.app import Runtime, open_runtime
-from bot.core.assistant import Turn
-from bot.core.replies import Incoming, Reply, Sender
+from bot.core.replies import Answer, Decision, Incoming, Reply, Sender
 from bot.frontends.telegram.delivery import CONNECTIONS, Delivery, with_retries
-from bot.matching.matcher import Match
 from bot.settings import Settings, SettingsError, read_dotenv
 
 log = logging.getLogger(__name__)
@@ -60,11 +58,6 @@ POOL_TIMEOUT = 30.0  # a burst waits for a free connection rather than failing
 POLL_INTERVAL = 0.02
 HEARTBEAT_SECONDS = 30.0  # the container's health check reads the heartbeat file's age
 
-# The decision the matcher took in the turn being handled (set by an answer hook, logged).
-_TURN_NOTES: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
-    "turn_notes", default=None
-)
-
 
 def to_incoming(update: Update) -> Incoming | None:
     """Convert a Telegram update to what the core understands; None for what it ignores."""
@@ -73,8 +66,9 @@ def to_incoming(update: Update) -> Incoming | None:
         message = query.message
         chat_id = message.chat.id if message is not None else query.from_user.id
         return Incoming(
-            chat_id=chat_id,
-            user_id=query.from_user.id,
+            chat=telegram(chat_id),
+            user=telegram(query.from_user.id),
+            group=chat_id < 0,
             kind="button",
             data=query.data or "",
             message_id=message.message_id if message is not None else None,
@@ -85,8 +79,10 @@ def to_incoming(update: Update) -> Incoming | None:
         return None
     replied = message.reply_to_message
     base: dict[str, Any] = {
-        "chat_id": message.chat.id,
-        "user_id": message.from_user.id,
+        "chat": telegram(message.chat.id),
+        "user": telegram(message.from_user.id),
+        # Telegram's groups and channels have negative ids, private chats positive ones.
+        "group": message.chat.id < 0,
         "message_id": message.message_id,
         "reply_to_message_id": replied.message_id if replied else None,
         "reply_to_text": (replied.text or "") if replied else "",
@@ -153,7 +149,6 @@ class TelegramFrontEnd(Delivery):
         """Open the catalogue and the database, publish the command menu, start the jobs."""
         self.runtime = await open_runtime(self.settings)
         assistant = self.runtime.assistant
-        assistant.answer_hooks.append(_note_decision)
         try:
             commands = [BotCommand(c, d) for c, d in m.MENU_COMMANDS]
             await with_retries(lambda: application.bot.set_my_commands(commands), "menu")
@@ -164,7 +159,7 @@ class TelegramFrontEnd(Delivery):
             text = getattr(outcome, "staff_message", lambda: str(outcome))()
             log.info("catalogue reload: %s", text.splitlines()[0] if text else "")
             if self.settings.staff_chat_id:
-                await self.send(application, Reply(text, chat_id=self.settings.staff_chat_id))
+                await self.send(application, Reply(text, chat=self.settings.staff_chat))
 
         holder = self.runtime.holder
         interval = self.settings.reload_interval
@@ -215,20 +210,20 @@ class TelegramFrontEnd(Delivery):
         if incoming is None or self.runtime is None:
             return
         started = time.perf_counter()
-        notes: dict[str, str] = {}
-        _TURN_NOTES.set(notes)
         try:
-            replies = await self.runtime.assistant.handle(incoming)
+            answer = await self.runtime.assistant.handle(incoming)
+            decision = decision_label(answer.decision)
         except Exception:
             log.exception("failed to handle an update of kind %s", incoming.kind)
-            replies = [Reply(m.BUSY, notice=m.BUSY[:190])]
-            notes["decision"] = "error"
+            answer = Answer([Reply(m.BUSY, notice=m.BUSY[:190])])
+            decision = "error"
+        replies = answer.replies
         handled = time.perf_counter()
         sent = await self.deliver(context.application, update, incoming, replies)
         log.info(
             "update kind=%s decision=%s replies=%d sent=%d core_ms=%.1f ms=%.1f",
             incoming.kind,
-            notes.get("decision", "-"),
+            decision,
             len(replies),
             sent,
             (handled - started) * 1000,
@@ -236,11 +231,9 @@ class TelegramFrontEnd(Delivery):
         )
 
 
-async def _note_decision(turn: Turn, text: str, match: Match | None) -> None:
-    """Remember the matcher's decision for this turn's log line (an answer hook)."""
-    notes = _TURN_NOTES.get()
-    if notes is not None and match is not None:
-        notes["decision"] = match.decision
+def decision_label(decision: Decision) -> str:
+    """The decision as the per-update log line shows it: answer, clarify, none, or "-"."""
+    return "-" if decision.kind == "other" else decision.kind
 
 
 def heartbeat_path(settings: Settings) -> Path | None:

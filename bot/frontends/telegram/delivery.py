@@ -33,6 +33,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.addresses import Address, telegram_id
 from bot.core.replies import Incoming, Keyboard, Reply, split_text
 
 log = logging.getLogger("bot.frontends.telegram.bot")
@@ -133,7 +134,7 @@ class Delivery:
             if reply.edit and isinstance(pressed, Message) and await self.edit(pressed, reply):
                 delivered += 1
                 continue
-            target = reply.chat_id or incoming.chat_id
+            target = reply.chat or incoming.chat
             delivered += len(await self.send(application, reply, target))
         return delivered
 
@@ -182,11 +183,19 @@ class Delivery:
         self,
         application: Application,  # type: ignore[type-arg]
         reply: Reply,
-        chat_id: int | None = None,
+        chat: Address | None = None,
     ) -> list[Message]:
-        """Send a reply, split on line boundaries; the buttons go with the last part."""
-        target = chat_id or reply.chat_id
+        """Send a reply, split on line boundaries; the buttons go with the last part.
+
+        A reply addressed to a chat of another channel (a web visitor) cannot go through
+        Telegram; it is logged and dropped.
+        """
+        address = chat or reply.chat
+        if address is None:
+            return []
+        target = telegram_id(address)
         if target is None:
+            log.warning("a reply for a chat of another channel cannot be sent on Telegram")
             return []
         parts = split_text(reply.text)
         sent: list[Message] = []
