@@ -31,6 +31,7 @@ _MARKERS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("phuong",), "unit"),
     (("huyen",), "district"),
 )
+_MARKER_FIRST = frozenset(words[0] for words, _ in _MARKERS)
 _SHORT = {"tp": ("thanh", "pho"), "tx": ("thi", "xa"), "tt": ("thi", "tran")}
 # "xã hội" (society), "xa nhà" (far from home): not a place word.
 _NOT_AFTER_XA = {"hoi", "nha", "xoi", "lam", "qua", "lanh", "la"}
@@ -68,6 +69,9 @@ _CUES: tuple[tuple[str, ...], ...] = tuple(
         "nhap voi",
     )
 )
+_CUES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _cue in _CUES:
+    _CUES_BY_FIRST.setdefault(_cue[0], []).append(_cue)
 # A lone "cu" is "cũ" (old) unless it is "cư" of cư trú, cư dân.
 _CU_NOT_BEFORE = {"tru", "dan", "ngu", "xu", "si", "ly", "tri"}
 # Words that end the name the citizen typed after a place word (for an unknown name).
@@ -128,9 +132,13 @@ class PlaceIndex:
                     self._add(name, Target("old", unit.key))
         for district in communes.districts.values():
             self._add(district.name, Target("district", district.name))
+        # Names by syllable count, and by syllable count and first syllable, for near misses.
         self.by_length: dict[int, list[str]] = {}
+        self.by_start: dict[tuple[int, str], list[str]] = {}
         for name in self.folded:
-            self.by_length.setdefault(len(name.split()), []).append(name)
+            words = name.split()
+            self.by_length.setdefault(len(words), []).append(name)
+            self.by_start.setdefault((len(words), words[0]), []).append(name)
 
     def _add(self, name: str, target: Target) -> None:
         exact = " ".join(normal_words(name))
@@ -139,8 +147,11 @@ class PlaceIndex:
             if target not in found:
                 found.append(target)
 
-    def lookup(self, typed: list[str], folded: list[str], fuzzy: int) -> tuple[Target, ...]:
-        """The targets of a span of words: exact spelling first, then folded, then fuzzy."""
+    def lookup(
+        self, typed: list[str], folded: list[str], fuzzy: int, anchored: bool = True
+    ) -> tuple[Target, ...]:
+        """The targets of a span of words: exact spelling first, then folded, then a near miss
+        (away from a place word, only among names whose first syllable was typed right)."""
         exact = self.exact.get(" ".join(typed))
         if exact:
             return tuple(exact)
@@ -150,7 +161,12 @@ class PlaceIndex:
             return tuple(found)
         if not fuzzy or len(folded) < 2 or len(key) < 6:
             return ()
-        names = self.by_length.get(len(folded), [])
+        if anchored:
+            names = self.by_length.get(len(folded), [])
+        else:
+            names = self.by_start.get((len(folded), folded[0]), [])
+        if not names:
+            return ()
         best = process.extractOne(key, names, scorer=fuzz.ratio, score_cutoff=fuzzy)
         if best is None:
             return ()
@@ -188,7 +204,7 @@ def cue_words(folded: list[str]) -> tuple[bool, frozenset[int]]:
     for i, word in enumerate(folded):
         if word == "cu" and (i + 1 >= len(folded) or folded[i + 1] not in _CU_NOT_BEFORE):
             old_at.add(i)
-        for cue in _CUES:
+        for cue in _CUES_BY_FIRST.get(word, ()):
             if tuple(folded[i : i + len(cue)]) == cue:
                 strong = True
     return strong, frozenset(old_at)
@@ -218,7 +234,7 @@ def find_mentions(
         n = 0
         for threshold in (0, fuzzy) if fuzzy else (0,):
             for n in sizes:
-                found = index.lookup(typed[i : i + n], folded[i : i + n], threshold)
+                found = index.lookup(typed[i : i + n], folded[i : i + n], threshold, anchored)
                 if found:
                     break
             if found:
@@ -246,6 +262,11 @@ def read_place(index: PlaceIndex, text: str) -> Place | None:
     if not folded:
         return None
     strong, old_at = cue_words(folded)
+    has_marker = not _MARKER_FIRST.isdisjoint(folded) and any(
+        _marker_at(folded, i)[1] for i in range(len(folded))
+    )
+    if not (strong or old_at or has_marker):
+        return None  # no place word and no word about the merger: not a place question
     found = find_mentions(index, typed, folded, strong or bool(old_at))
     # A name without a place word counts with a cue, or with "cũ" right after it (or after
     # the old district that follows it): "Thái Thọ cũ", "Thái Thọ Thái Thụy cũ".
