@@ -26,7 +26,7 @@ VOLUME ["/data"]
 EXPOSE 8443
 # The bot touches /data/heartbeat every 30 s while its event loop runs.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
-    CMD ["python", "-c", "import os, sys, time; p = os.path.join(os.path.dirname(os.environ['BOT_DATABASE']), 'heartbeat'); sys.exit(0 if time.time() - os.path.getmtime(p) < 90 else 1)"]
+    CMD ["python", "-c", "import os, sys, time; p = os.path.join(os.path.dirname(os.environ['BOT_DATABASE'].removeprefix('sqlite:///')), 'heartbeat'); sys.exit(0 if time.time() - os.path.getmtime(p) < 90 else 1)"]
 # SIGTERM (docker stop): replies in flight are finished, then the database is closed.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/app/entrypoint.sh"]

@@ -12,7 +12,7 @@ from bot.core.assistant import Assistant
 from bot.features import communes, feedback, handoff, retention, staff, walkthrough
 from bot.matching.matcher import Matcher
 from bot.settings import Settings
-from bot.storage.database import Database
+from bot.storage.database import Database, open_database
 
 
 def register_features(assistant: Assistant) -> None:
@@ -55,7 +55,7 @@ async def open_runtime(settings: Settings) -> Runtime:
     """Load the catalogue, open the database and build the assistant."""
     national = load_national() if settings.national_tier else {}
     holder = open_holder(settings, national)
-    db = await Database.open(settings.database)
+    db = await open_database(settings.database)
     assistant = Assistant(holder, db, settings, national)
     register_features(assistant)
     return Runtime(settings, holder, db, assistant, national)

@@ -13,11 +13,14 @@ from pathlib import Path
 from bot import messages as m
 from bot.catalogue.model import CatalogueError
 from bot.settings import Settings, SettingsError, load_settings
+from bot.storage.url import parse_url
 
 
 def _settings() -> Settings:
     try:
-        return load_settings()
+        settings = load_settings()
+        parse_url(settings.database)  # an unsupported database is a settings error, said early
+        return settings
     except SettingsError as exc:
         raise SystemExit(m.SETTINGS_ERROR.format(error=exc)) from exc
 

@@ -148,7 +148,18 @@ CARD_TIME = "⏱ <b>Thời hạn:</b> {time}"
 CARD_FEE = "💰 <b>Lệ phí:</b> {fee}"
 CARD_ONLINE = "💻 <b>Trực tuyến:</b> {online}"
 CARD_DOCS_COUNT = "📎 <b>Hồ sơ:</b> {count} loại giấy tờ, bấm “Giấy tờ cần mang” để xem chi tiết."
-CARD_VERIFIED = "🗓 <i>Thông tin được kiểm tra lần cuối ngày {date}.</i>"
+CARD_VERIFIED = "🗓 <i>Thông tin được đối chiếu với nguồn lần cuối ngày {date}.</i>"
+CARD_UNVERIFIED = (
+    "🗓 <i>Thông tin này chưa được đối chiếu với nguồn; bạn vui lòng hỏi lại nơi nộp hồ sơ "
+    "trước khi đi.</i>"
+)
+SOURCES_TITLE = "<b>Nguồn thông tin:</b>"
+SOURCE_LINE = "• {title} ({kind}, đọc ngày {date})"
+SOURCE_KIND = {
+    "official": "trang chính thức",
+    "law": "văn bản pháp luật",
+    "secondary": "nguồn thứ cấp, cần đối chiếu thêm",
+}
 CARD_CONFIRM = "⚠️ <b>Nên hỏi lại tại nơi nộp:</b>"
 FEE_UNTIL = "(mức này áp dụng đến hết ngày {date}; sau đó bạn vui lòng hỏi lại)"
 
@@ -495,6 +506,11 @@ RELOAD_NOT_LOADED = "{path}: chưa nạp được; bot vẫn dùng bản cũ."
 # --- command line ----------------------------------------------------------------------------
 
 SETTINGS_ERROR = "Lỗi cấu hình: {error}"
+DATABASE_UNSUPPORTED = (
+    "BOT_DATABASE: chưa hỗ trợ loại cơ sở dữ liệu “{scheme}” ({url}). Hiện bot chỉ dùng SQLite; "
+    "xin đặt BOT_DATABASE là sqlite:///data/bot.sqlite3 (đường dẫn tương đối), "
+    "sqlite:////đường/dẫn/tuyệt/đối/bot.sqlite3, hoặc chỉ đường dẫn tệp (data/bot.sqlite3)."
+)
 CATALOGUE_FIX_THEN = "Sửa xong, chạy lại: python -m bot check"
 CONSOLE_PROMPT = "Bạn: "
 STAFF_RELOAD_STATIC = "danh mục cố định, không nạp lại"

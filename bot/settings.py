@@ -25,7 +25,8 @@ class Settings:
     api_url: str = DEFAULT_API_URL
     catalogue: Path = Path("procedures.yaml")
     communes: Path | None = None  # None: communes.yaml next to the catalogue
-    database: Path = Path("data/bot.sqlite3")
+    # A URL (sqlite:///data/bot.sqlite3) or a plain path; read by bot.storage.url.
+    database: str = "sqlite:///data/bot.sqlite3"
     staff_ids: frozenset[int] = field(default_factory=frozenset)
     staff_chat_id: int | None = None
     webhook_url: str = ""
@@ -106,7 +107,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         communes=Path(source["BOT_COMMUNES"].strip())
         if source.get("BOT_COMMUNES", "").strip()
         else None,
-        database=Path(source.get("BOT_DATABASE", "").strip() or "data/bot.sqlite3"),
+        database=source.get("BOT_DATABASE", "").strip() or "sqlite:///data/bot.sqlite3",
         staff_ids=_ids(source.get("BOT_STAFF_IDS", ""), "BOT_STAFF_IDS"),
         staff_chat_id=_int(source, "BOT_STAFF_CHAT_ID", 0) if staff_chat else None,
         webhook_url=source.get("WEBHOOK_URL", "").strip(),

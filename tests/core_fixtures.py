@@ -14,7 +14,7 @@ from bot.core.assistant import Assistant, Static
 from bot.core.replies import Incoming, Reply
 from bot.matching.matcher import Matcher
 from bot.settings import Settings
-from bot.storage.database import Database
+from bot.storage.database import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "procedures.yaml"
@@ -43,7 +43,7 @@ async def make_assistant(
 
     matcher = Matcher(catalogue) if catalogue else shipped_matcher()
     catalogue = catalogue or shipped_catalogue()
-    db = await Database.open(tmp_path / "bot.sqlite3")
+    db = await open_database(tmp_path / "bot.sqlite3")
     settings.setdefault("database", tmp_path / "bot.sqlite3")
     assistant = Assistant(Static(catalogue, matcher), db, Settings(**settings))
     register_features(assistant)

@@ -75,7 +75,7 @@ def bot_settings(fake: FakeTelegram, tmp_path: Path, **overrides: Any) -> Settin
         token=fake.token,
         api_url=fake.base_url,
         catalogue=CATALOGUE,
-        database=tmp_path / "bot.sqlite3",
+        database=str(tmp_path / "bot.sqlite3"),
         reload_interval=3600.0,
     )
     return replace(base, **overrides)

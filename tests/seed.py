@@ -18,7 +18,7 @@ from bot.core import events
 from bot.features import feedback
 from bot.matching.matcher import Candidate, Match
 from bot.report.weeks import VIETNAM, Week
-from bot.storage.database import Database
+from bot.storage.database import Database, open_database
 
 WEEK = Week(2026, 47)  # 16-22/11/2026
 
@@ -176,7 +176,7 @@ async def _sample(path: Path) -> None:
     from bot.report.weekly import build_report
     from tests.core_fixtures import shipped_catalogue
 
-    db = await Database.open(":memory:")
+    db = await open_database(":memory:")
     try:
         await seed_week(db, WEEK.previous(), scale=0.7, seed=3)
         await seed_week(db, WEEK)

@@ -29,7 +29,7 @@ def instruction(name: str) -> str:
     return str(found[-1]).strip()
 
 
-def health_check(database: Path) -> int:
+def health_check(database: Path | str) -> int:
     """Run the image's HEALTHCHECK command here, for a bot whose database is `database`."""
     command = json.loads(instruction("HEALTHCHECK").split("CMD", 1)[1])
     command[0] = sys.executable
@@ -38,6 +38,12 @@ def health_check(database: Path) -> int:
 
 
 async def test_health_check_passes_while_the_bot_runs(tg_bot: BotHarness, tmp_path: Path) -> None:
+    assert health_check(tmp_path / "bot.sqlite3") == 0
+
+
+def test_health_check_reads_a_database_url_too(tmp_path: Path) -> None:
+    (tmp_path / "heartbeat").touch()
+    assert health_check(f"sqlite:///{tmp_path / 'bot.sqlite3'}") == 0
     assert health_check(tmp_path / "bot.sqlite3") == 0
 
 

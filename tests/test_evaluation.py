@@ -15,6 +15,7 @@ from bot.tools.evaluation import Figures, evaluate, format_figures, main, read_r
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "eval" / "questions.jsonl"
+NEIGHBOURS = ROOT / "eval" / "neighbours.jsonl"
 REQUIRED = ROOT / "bot" / "data" / "required.yaml"
 
 # Floors a little under what we measure (see the commit that last raised them).
@@ -92,5 +93,39 @@ def test_tuning_keeps_the_decline_threshold_between_the_two_kinds(
 def test_evaluate_command_prints_the_figures(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(QUESTIONS), "--catalogue", str(ROOT / "procedures.yaml")]) == 0
     out = capsys.readouterr().out
-    for label in ["top-1", "top-3", "answered right", "wrong declines", "declined ok"]:
+    for label in ["top-1", "top-3", "answered right", "answered wrong", "wrong declines"]:
         assert label in out
+    assert "declined ok" in out
+
+
+def test_evaluate_reports_both_sets_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--catalogue", str(ROOT / "procedures.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "questions.jsonl:" in out and "neighbours.jsonl:" in out
+
+
+@pytest.fixture(scope="module")
+def national_matcher() -> Matcher:
+    return Matcher(load(ROOT / "procedures.yaml"), load_national())
+
+
+def test_the_bot_is_almost_never_sure_of_a_wrong_card(
+    national_matcher: Matcher, rows: list[dict[str, object]]
+) -> None:
+    """Goals: at most 1% in scope, 3% on questions about procedures next to ours."""
+    assert evaluate(national_matcher, rows).rate("answered_wrong") <= 1.0
+    neighbours = evaluate(national_matcher, read_rows(NEIGHBOURS))
+    assert neighbours.questions >= 100
+    assert neighbours.rate("answered_wrong") <= 3.0, format_figures(neighbours, verbose=True)
+
+
+def test_a_wrong_card_counts_and_a_curated_entry_reaches_its_national_code(
+    national_matcher: Matcher,
+) -> None:
+    rows = [
+        {"q": "lam giay khai sinh cho con", "expect": "tthc:1.001193"},
+        {"q": "lam giay khai sinh cho con", "expect": "dang-ky-ket-hon"},
+        {"q": "xin giấy phép karaoke", "avoid": ["dang-ky-ho-kinh-doanh"]},
+    ]
+    figures = evaluate(national_matcher, rows)
+    assert (figures.answered_right, figures.answered_wrong, figures.guarded) == (1, 1, 1)

@@ -11,7 +11,7 @@ import pytest
 
 from bot import messages as m
 from bot.privacy import ID_NUMBER, PHONE
-from bot.storage.database import Database
+from bot.storage.database import open_database
 from bot.tools.fakebotapi.server import FakeTelegram
 from tests.harness import CHAT, BotHarness, start_bot
 
@@ -35,7 +35,7 @@ def refused(fake: FakeTelegram) -> list[str]:
 
 async def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
     """Read the bot's database from a second connection, as an operator would."""
-    db = await Database.open(path)
+    db = await open_database(path)
     try:
         return [tuple(r) for r in await db.read(sql)]
     finally:

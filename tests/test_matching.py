@@ -257,3 +257,57 @@ def test_shipped_catalogue_reads_everyday_questions() -> None:
     # A lone word that several entries share gets a choice, not a guess.
     for text in ["bảo hiểm", "xe", "sổ đỏ"]:
         assert matcher.match(text).decision == "clarify", text
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Matcher:
+    root = Path(__file__).resolve().parent.parent
+    return Matcher(load(root / "procedures.yaml"), load_national())
+
+
+@pytest.mark.parametrize(
+    ("question", "neighbour", "national"),
+    [
+        ("lấy chồng người nước ngoài", "dang-ky-ket-hon", "tthc:2.000806"),
+        ("bị mất cà vẹt xe", "dang-ky-xe", "tthc:1.013080"),
+        ("thi bằng lái A1", "cap-doi-gplx", "tthc:3.000346"),
+        ("khai sinh cho con có bố là người Hàn", "dang-ky-khai-sinh", "tthc:2.000528"),
+        ("đổi bằng lái quốc tế", "cap-doi-gplx", "tthc:3.000353"),
+        ("hộ kinh doanh tạm ngừng", "dang-ky-ho-kinh-doanh", "tthc:1.001570"),
+    ],
+)
+def test_a_qualifier_the_card_lacks_offers_the_procedure_that_fits(
+    shipped: Matcher, question: str, neighbour: str, national: str
+) -> None:
+    match = shipped.match(question)
+    ids = [c.id for c in match.candidates]
+    # The national procedure, or the curated entry written for it since.
+    codes = {p.code: p.id for p in shipped.catalogue.procedures.values() if p.code}
+    assert ids[0] in {national, codes.get(national.removeprefix("tthc:"))}
+    assert match.decision == "clarify" or ids[0] != neighbour
+
+
+def test_a_licensed_trade_is_not_answered_with_the_business_registration(
+    shipped: Matcher,
+) -> None:
+    for question in ["giấy phép bán rượu", "giay phep kinh doanh karaoke"]:
+        match = shipped.match(question)
+        assert (match.decision, match.candidates[0].id) != ("answer", "dang-ky-ho-kinh-doanh")
+
+
+def test_a_card_that_names_the_qualifier_is_still_answered(shipped: Matcher) -> None:
+    for question, entry in [
+        ("mất bằng lái xe máy", "cap-doi-gplx"),
+        ("mất sổ đỏ làm lại", "cap-doi-cap-lai-so-do"),
+        ("làm lại căn cước bị mất", "cap-doi-cap-lai-can-cuoc"),
+    ]:
+        match = shipped.match(question)
+        assert (match.decision, match.candidates[0].id) == ("answer", entry), question
+
+
+def test_a_national_name_that_explains_more_of_the_question_comes_first(
+    shipped: Matcher,
+) -> None:
+    match = shipped.match("chuyen ho kinh doanh thanh doanh nghiep")
+    assert match.decision == "clarify"
+    assert match.candidates[0].id == "tthc:2.001999"

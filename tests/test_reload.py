@@ -104,10 +104,10 @@ def test_broken_edit_keeps_the_old_catalogue_and_names_file_and_line(
 
     assert (outcome.ok, outcome.changed) == (False, False)
     assert holder.current is before
-    assert any(p.startswith(f"{catalogue_file}:61: ") for p in outcome.problems)
+    assert any(p.startswith(f"{catalogue_file}:62: ") for p in outcome.problems)
     message = outcome.staff_message()
     assert message.startswith("⚠️ Danh mục mới có lỗi, bot vẫn dùng bản cũ (cập nhật lúc ")
-    assert f"{catalogue_file}:61: " in message
+    assert f"{catalogue_file}:62: " in message
 
 
 def test_staff_message_is_safe_telegram_html(catalogue_file: Path) -> None:

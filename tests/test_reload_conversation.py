@@ -11,7 +11,7 @@ from bot.catalogue.reload import CatalogueHolder
 from bot.core.assistant import Assistant
 from bot.matching.matcher import Matcher
 from bot.settings import Settings
-from bot.storage.database import Database
+from bot.storage.database import open_database
 from tests.core_fixtures import CATALOGUE, command, joined, payloads, press, text
 
 
@@ -20,8 +20,9 @@ async def open_bot(tmp_path: Path) -> tuple[Assistant, CatalogueHolder[Matcher],
     shutil.copy(CATALOGUE, path)
     shutil.copy(CATALOGUE.with_name("procedures.schema.json"), tmp_path)
     holder = CatalogueHolder(path, lambda catalogue: Matcher(catalogue))
-    db = await Database.open(tmp_path / "bot.sqlite3")
-    assistant = Assistant(holder, db, Settings(catalogue=path, database=tmp_path / "b.sqlite3"))
+    db = await open_database(tmp_path / "bot.sqlite3")
+    settings = Settings(catalogue=path, database=str(tmp_path / "b.sqlite3"))
+    assistant = Assistant(holder, db, settings)
     register_features(assistant)
     return assistant, holder, path
 

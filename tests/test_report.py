@@ -24,7 +24,7 @@ from bot.report.output import render
 from bot.report.render import telegram_summary
 from bot.report.weekly import Volume, WeeklyReport, build_report, stale_entries, stored_aggregate
 from bot.report.weeks import VIETNAM, Week
-from bot.storage.database import Database
+from bot.storage.database import Database, open_database
 from tests.core_fixtures import command, make_assistant, press, shipped_catalogue, text, who
 from tests.seed import WEEK, Seeded, seed_week
 
@@ -34,7 +34,7 @@ NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=VIETNAM)
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "bot.sqlite3")
+    database = await open_database(tmp_path / "bot.sqlite3")
     yield database
     await database.close()
 

@@ -14,7 +14,7 @@ def test_defaults_match_the_documentation() -> None:
     assert settings.token == ""
     assert settings.api_url == DEFAULT_API_URL
     assert settings.catalogue == Path("procedures.yaml")
-    assert settings.database == Path("data/bot.sqlite3")
+    assert settings.database == "sqlite:///data/bot.sqlite3"
     assert settings.staff_ids == frozenset()
     assert settings.staff_chat_id is None
 

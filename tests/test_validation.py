@@ -214,7 +214,7 @@ def test_old_verified_date_is_a_warning_and_the_check_passes() -> None:
     assert report.errors == []
     messages = [str(p) for p in report.warnings]
     assert any(
-        m.startswith("procedures.yaml:55: cảnh báo: ") and "180 ngày" in m for m in messages
+        m.startswith("procedures.yaml:56: cảnh báo: ") and "180 ngày" in m for m in messages
     )
     assert report.data is not None
 
@@ -266,20 +266,20 @@ def test_byte_order_mark_is_accepted() -> None:
 def test_decomposed_alias_still_counts_as_the_same_alias() -> None:
     decomposed = unicodedata.normalize("NFD", "làm giấy khai sinh")
     text = BASE.replace("[đăng ký kết hôn, làm giấy đăng ký kết hôn]", f"[{decomposed}]")
-    assert [p.line for p in check(text).errors if "cách gọi" in p.message] == [59]
+    assert [p.line for p in check(text).errors if "cách gọi" in p.message] == [60]
 
 
 def test_required_id_in_the_wrong_section_is_reported() -> None:
     required = {**REQUIRED, "dang-ky-ket-hon": "guide"}
     report = check_text(BASE, today=TODAY, required=required)
-    assert [p.line for p in report.errors] == [56]
+    assert [p.line for p in report.errors] == [57]
     assert "phải là một hướng dẫn" in report.errors[0].message
 
 
 def test_guide_without_a_field_needs_the_default_field() -> None:
     text = BASE.replace("  - id: truc-tuyen\n    name: Dịch vụ công trực tuyến\n", "")
     report = check(text)
-    assert [p.line for p in report.errors] == [66]
+    assert [p.line for p in report.errors] == [68]
     assert "'truc-tuyen'" in report.errors[0].message
 
 

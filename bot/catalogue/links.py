@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.catalogue import spec as spec
+from bot.catalogue.provenance import check_provenance
 from bot.catalogue.rules import Checker, Found, Lines, Loc, closest, parse_date, slugify
 
 STALE_AFTER_DAYS = 180
@@ -33,10 +34,16 @@ def check_document(
     today: dt.date,
     required: Mapping[str, str],
     raw: Mapping[Loc, str] | None = None,
+    national: Mapping[str, str] | None = None,
 ) -> list[Found]:
-    """Return every (line, message, severity) found in a parsed catalogue document."""
+    """Return every (line, message, severity) found in a parsed catalogue document.
+
+    `national` maps national procedure codes to their official names (the bundled list when
+    None).
+    """
     walk = _Walk(Checker(lines, today, raw))
     walk.document(data, required)
+    check_provenance(walk.c, data, national)
     return walk.c.found
 
 

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 Level = Literal["commune", "province", "ministry"]
 OnlineLevel = Literal["full", "partial", "none", "unknown"]
+SourceKind = Literal["official", "law", "secondary"]
 DocumentKind = Literal["original", "copy", "certified-copy", "original-or-copy", "show", "data"]
 
 
@@ -60,6 +61,16 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where an entry's facts come from, and the day someone read it."""
+
+    title: str
+    kind: SourceKind
+    read: dt.date
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class Online:
     """Whether and how a procedure can be done on the portal."""
 
@@ -84,7 +95,9 @@ class Procedure:
     fee: str
     online: Online
     legal_basis: tuple[str, ...]
-    verified: dt.date
+    # The day someone compared this entry with its sources; None: never compared.
+    verified: dt.date | None = None
+    sources: tuple[Source, ...] = ()
     aliases: tuple[str, ...] = ()
     where: str = ""
     steps: tuple[str, ...] = ()
@@ -125,7 +138,8 @@ class Guide:
     name: str
     summary: str
     steps: tuple[GuideStep, ...]
-    verified: dt.date
+    verified: dt.date | None = None
+    sources: tuple[Source, ...] = ()
     aliases: tuple[str, ...] = ()
     field: str = "truc-tuyen"
     kind: Literal["guide"] = "guide"
@@ -197,6 +211,18 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def _sources(raw: Any) -> tuple[Source, ...]:
+    return tuple(
+        Source(
+            title=str(s["title"]),
+            kind=s["kind"],
+            read=_date(s["read"]),
+            url=str(s.get("url", "")),
+        )
+        for s in raw or ()
+    )
+
+
 def _document(raw: Mapping[str, Any]) -> Document:
     return Document(
         name=str(raw["name"]),
@@ -227,7 +253,8 @@ def _procedure(raw: Mapping[str, Any]) -> Procedure:
             note=str(online.get("note", "")),
         ),
         legal_basis=_strings(raw.get("legal_basis")),
-        verified=_date(raw["verified"]),
+        verified=_date(raw["verified"]) if raw.get("verified") else None,
+        sources=_sources(raw.get("sources")),
         aliases=_strings(raw.get("aliases")),
         where=str(raw.get("where", "")),
         steps=_strings(raw.get("steps")),
@@ -265,7 +292,8 @@ def _guide(raw: Mapping[str, Any]) -> Guide:
         name=str(raw["name"]),
         summary=str(raw.get("summary", "")),
         steps=tuple(steps),
-        verified=_date(raw["verified"]),
+        verified=_date(raw["verified"]) if raw.get("verified") else None,
+        sources=_sources(raw.get("sources")),
         aliases=_strings(raw.get("aliases")),
         field=str(raw.get("field", "truc-tuyen")),
     )

@@ -46,6 +46,11 @@ ONLINE_LEVELS = {
     "none": "chỉ nộp trực tiếp",
     "unknown": "chưa xác định được từ nguồn nào; thẻ thủ tục sẽ nói rõ là chưa xác định",
 }
+SOURCE_KINDS = {
+    "official": "trang chính thức (Cổng Dịch vụ công, cổng của cơ quan nhà nước)",
+    "law": "văn bản pháp luật",
+    "secondary": "nguồn thứ cấp (báo, trang tư vấn, cơ sở dữ liệu luật), cần đối chiếu thêm",
+}
 DOCUMENT_KINDS = {
     "original": "bản chính",
     "copy": "bản sao",
@@ -54,7 +59,7 @@ DOCUMENT_KINDS = {
     "show": "chỉ xuất trình, không nộp",
     "data": "dữ liệu điện tử, không cần giấy",
 }
-CHOICE_LABELS = {**LEVELS, **ONLINE_LEVELS, **DOCUMENT_KINDS}
+CHOICE_LABELS = {**LEVELS, **ONLINE_LEVELS, **DOCUMENT_KINDS, **SOURCE_KINDS}
 # Vietnamese a staff member may type instead of the value (compared without marks).
 CHOICE_WORDS = {
     "cap-xa": "commune",
@@ -76,6 +81,10 @@ CHOICE_WORDS = {
     "ban-sao-chung-thuc": "certified-copy",
     "ban-sao-co-chung-thuc": "certified-copy",
     "xuat-trinh": "show",
+    "chinh-thuc": "official",
+    "van-ban-phap-luat": "law",
+    "phap-luat": "law",
+    "thu-cap": "secondary",
 }
 
 TOP: dict[str, Spec] = {
@@ -89,6 +98,8 @@ TOP: dict[str, Spec] = {
     "vocabulary": Spec("từ viết tắt, cách gọi nôm", "map"),
     "procedures": Spec("danh sách thủ tục", "list", True),
     "guides": Spec("danh sách hướng dẫn", "list"),
+    "replaced_laws": Spec("văn bản pháp luật đã bị thay thế", "list"),
+    "extra_codes": Spec("mã thủ tục ngoài danh sách quốc gia đi kèm", "list"),
 }
 PORTAL: dict[str, Spec] = {
     "name": Spec("tên cổng", "text", True),
@@ -132,7 +143,25 @@ PROCEDURE: dict[str, Spec] = {
     "notes": Spec("ghi chú", "texts"),
     "confirm": Spec("điều cần xác nhận lại tại quầy", "texts"),
     "related": Spec("thủ tục liên quan", "refs"),
-    "verified": Spec("ngày kiểm tra thông tin", "date", True),
+    "sources": Spec("nguồn của thông tin", "list"),
+    "verified": Spec("ngày đối chiếu thông tin với nguồn", "date"),
+}
+SOURCE: dict[str, Spec] = {
+    "title": Spec("tên nguồn", "text", True),
+    "url": Spec("đường dẫn", "url"),
+    "kind": Spec("loại nguồn", "enum", True, tuple(SOURCE_KINDS)),
+    "read": Spec("ngày đọc nguồn", "date", True),
+}
+REPLACED_LAW: dict[str, Spec] = {
+    "document": Spec("văn bản đã bị thay thế", "text", True),
+    "replaced_by": Spec("văn bản thay thế", "text", True),
+    "since": Spec("ngày văn bản thay thế có hiệu lực", "date", True),
+    "source": Spec("nguồn cho biết việc thay thế", "text"),
+}
+EXTRA_CODE: dict[str, Spec] = {
+    "code": Spec("mã thủ tục", "code", True),
+    "name": Spec("tên thủ tục chính thức", "text", True),
+    "source": Spec("nguồn của mã thủ tục", "text", True),
 }
 DOCUMENT: dict[str, Spec] = {
     "name": Spec("tên giấy tờ", "text", True),
@@ -154,7 +183,8 @@ GUIDE: dict[str, Spec] = {
     "aliases": Spec("cách người dân hay gọi", "texts"),
     "field": Spec("lĩnh vực", "ref"),
     "steps": Spec("các bước", "list", True),
-    "verified": Spec("ngày kiểm tra thông tin", "date", True),
+    "sources": Spec("nguồn của thông tin", "list"),
+    "verified": Spec("ngày đối chiếu thông tin với nguồn", "date"),
 }
 STEP: dict[str, Spec] = {
     "id": Spec("mã bước", "id", True),
@@ -179,6 +209,9 @@ OBJECTS: dict[str, dict[str, Spec]] = {
     "field": FIELD,
     "agency": AGENCY,
     "procedure": PROCEDURE,
+    "source": SOURCE,
+    "replaced_law": REPLACED_LAW,
+    "extra_code": EXTRA_CODE,
     "document": DOCUMENT,
     "online": ONLINE,
     "guide": GUIDE,

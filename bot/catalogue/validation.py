@@ -99,6 +99,7 @@ def check_path(
     today: dt.date | None = None,
     *,
     required: Mapping[str, str] | None = None,
+    national: Mapping[str, str] | None = None,
 ) -> Report:
     """Read and check a catalogue file; unreadable files become a problem, never an exception."""
     name = str(path)
@@ -116,7 +117,7 @@ def check_path(
     except OSError as exc:
         message = f"không đọc được tệp ({exc.strerror or exc})."
         return Report(name, errors=[Problem(name, 0, message)])
-    return check_text(raw, name, today, required=required)
+    return check_text(raw, name, today, required=required, national=national)
 
 
 def check_text(
@@ -125,11 +126,12 @@ def check_text(
     today: dt.date | None = None,
     *,
     required: Mapping[str, str] | None = None,
+    national: Mapping[str, str] | None = None,
 ) -> Report:
     """Check catalogue text (bytes are decoded as UTF-8) and return every problem found."""
     report = Report(path)
     try:
-        _check(text, report, today or vietnam_today(), required)
+        _check(text, report, today or vietnam_today(), required, national)
     except Exception as exc:  # a bug here must never take the bot or the checker down
         report.errors.append(
             Problem(
@@ -151,6 +153,7 @@ def _check(
     report: Report,
     today: dt.date,
     required: Mapping[str, str] | None,
+    national: Mapping[str, str] | None = None,
 ) -> None:
     path = report.path
     if isinstance(text, bytes):
@@ -193,7 +196,7 @@ def _check(
         if required is None:
             required = load_required()
         for line, message, severity in links.check_document(
-            data, builder.lines, today, required, builder.raw
+            data, builder.lines, today, required, builder.raw, national
         ):
             problems.append(Problem(path, line, message, severity))
     report.errors.extend(p for p in problems if p.severity == "error")

@@ -69,9 +69,16 @@ def card_text(catalogue: Catalogue, procedure: Procedure, where: str | None = No
     lines.append(m.CARD_DOCS_COUNT.format(count=len(procedure.documents)))
     lines.extend(confirm_lines(procedure))
     lines.append("")
-    lines.append(m.CARD_VERIFIED.format(date=vn_date(procedure.verified)))
+    lines.append(verified_line(procedure))
     lines.append(m.FEEDBACK_QUESTION)
     return "\n".join(lines)
+
+
+def verified_line(procedure: Procedure) -> str:
+    """When the entry was last compared with its sources, or that it never was."""
+    if procedure.verified is None:
+        return m.CARD_UNVERIFIED
+    return m.CARD_VERIFIED.format(date=vn_date(procedure.verified))
 
 
 def confirm_lines(procedure: Procedure) -> list[str]:
@@ -164,9 +171,17 @@ def _steps(catalogue: Catalogue, procedure: Procedure) -> list[str]:
 
 
 def _legal(catalogue: Catalogue, procedure: Procedure) -> list[str]:
-    if not procedure.legal_basis:
-        return [m.LEGAL_EMPTY]
-    return [f"• {esc(item)}" for item in procedure.legal_basis]
+    lines = [f"• {esc(item)}" for item in procedure.legal_basis] or [m.LEGAL_EMPTY]
+    if procedure.sources:
+        lines += ["", m.SOURCES_TITLE]
+        for source in procedure.sources:
+            title = esc(source.title)
+            if source.url:
+                title = f'<a href="{esc(source.url)}">{title}</a>'
+            kind = m.SOURCE_KIND[source.kind]
+            lines.append(m.SOURCE_LINE.format(title=title, kind=kind, date=vn_date(source.read)))
+    lines += ["", verified_line(procedure)]
+    return lines
 
 
 def _notes(catalogue: Catalogue, procedure: Procedure) -> list[str]:

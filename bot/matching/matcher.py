@@ -8,15 +8,18 @@ short choice ("clarify"), or say kindly that it does not know ("none").
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.catalogue.model import Catalogue, Entry
 from bot.catalogue.national import NationalProcedure
+from bot.matching import qualifiers
 from bot.matching.aspects import Aspect, detect_aspect, is_small_talk, pure_followup_words
 from bot.matching.index import Index
-from bot.matching.score import Thresholds, analyse, score_query
+from bot.matching.score import Query, Scored, Thresholds, analyse, score_query
+from bot.matching.words import GENERIC
 
 __all__ = [
     "Aspect",
@@ -30,6 +33,13 @@ __all__ = [
 ]
 
 Decision = Literal["answer", "clarify", "none"]
+# A word this telling (its weight in the national list) or more tells procedures apart.
+TELLING = 2.0
+# A national procedure that holds this share of the question's telling words more than the
+# curated card does, losing few of the card's, fits the question better.
+EXPLAINS_MORE = 0.25
+# A card that scores this share of the first card's score or more is about the same thing.
+CLOSE = 0.8
 Tier = Literal["catalogue", "national"]
 
 
@@ -121,6 +131,10 @@ class Matcher:
             ]
             self.national = Index.build(rows, vocabulary)
             self.national.long_names = True
+        self._numbers = {entry_id: n for n, entry_id in enumerate(self.index.ids)}
+        self._national_numbers = (
+            {entry_id: n for n, entry_id in enumerate(self.national.ids)} if self.national else {}
+        )
 
     def match(self, text: str, top: int = 3, context: str | None = None) -> Match:
         """Read one question; `context` is the id of the card the citizen saw last."""
@@ -155,7 +169,126 @@ class Matcher:
         if nearly is not None and not fits and nearly not in candidates:
             candidates[-1] = nearly
         decision = decide(candidates, is_small_talk(text), t)
+        if decision != "none" and candidates[0].tier == "catalogue":
+            candidates, decision = self._narrow(text, query, candidates, decision)
         return Match(text, decision, tuple(candidates[:top]), aspect)
+
+    def _narrow(
+        self, text: str, query: Query, candidates: list[Candidate], decision: Decision
+    ) -> tuple[list[Candidate], Decision]:
+        """Never a sure answer with a card that does not cover what the question names.
+
+        When the question names a qualifier (a foreign element, a loss, a first test, a
+        licensed trade ...) that the first card holds none of, the bot offers a choice, and
+        puts first the national procedure that holds it, if one fits the question.
+        """
+        first = candidates[0]
+        lacking = qualifiers.missing(self.index, self._numbers[first.id], query.folded, text)
+        if not lacking:
+            better = self._explains_more(text, first) if decision == "answer" else None
+            if better is None:
+                return candidates, decision
+            return [better, *(c for c in candidates if c.id != better.id)], "clarify"
+        why = f"; lacks {', '.join(lacking)}"
+        for other in candidates[1:]:
+            # Another card among those found covers it ("mất bằng lái": the reissue card).
+            if other.tier != "catalogue" or other.score < CLOSE * first.score:
+                continue
+            if all(qualifiers.holds(self.index, self._numbers[other.id], q) for q in lacking):
+                rest = [c for c in candidates if c.id not in (other.id, first.id)]
+                chosen = [other, *rest]
+                return [*chosen, replace(first, why=first.why + why)], decide(
+                    chosen, False, self.thresholds
+                )
+        better = self._fitting(text, first, lacking, qualifiers.named(query.folded, text))
+        if better is not None:
+            better = replace(better, why=better.why + why)
+            return [better, *(c for c in candidates if c.id != better.id)], "clarify"
+        return [replace(first, why=first.why + why), *candidates[1:]], "clarify"
+
+    def _fitting(
+        self, text: str, first: Candidate, lacking: list[str], named: list[str]
+    ) -> Candidate | None:
+        """Return the national procedure that fits a question the first card does not cover.
+
+        It is looked for with the question alone, and with the card's name and the official
+        words for the qualifier added (a loss weighs so much that "bị mất cà vẹt" alone finds
+        every lost paper, and "người Hàn" alone no foreign element). First choice: one
+        that holds what the card lacks; else a plain one that holds no qualifier the question
+        does not name ("thi bằng lái" → "Cấp giấy phép lái xe", not its reissue). Of those, the
+        one that holds most of the telling words: the thing asked about, not only the qualifier.
+        """
+        if self.national is None:
+            return None
+        t = self.thresholds
+        national = analyse(self.national, text)
+        # The way official names say each qualifier comes first in its class.
+        said = " ".join(qualifiers.QUALIFIERS[q][0] for q in lacking)
+        about = f"{text} {self.catalogue.entries[first.id].name}"
+        subject = analyse(self.national, f"{about} {said}")
+        words = _telling(self.national, analyse(self.national, about).folded)
+        card = sum(w for f, w in words.items() if self.index.holds(self._numbers[first.id], f))
+        found: dict[str, Scored] = {}
+        for s in (
+            *score_query(self.national, national, limit=12),
+            *score_query(self.national, subject, limit=12),
+        ):
+            if s.id not in found or s.score > found[s.id].score:
+                found[s.id] = s
+        holding: list[tuple[float, Candidate]] = []
+        plain: list[tuple[float, Candidate]] = []
+        others = [q for q in qualifiers.QUALIFIERS if q not in named]
+        for s in found.values():
+            number = self._national_numbers[s.id]
+            score = s.score * t.national_factor
+            if score < t.national_min:
+                continue
+            held = sum(w for f, w in words.items() if self.national.holds(number, f))
+            candidate = Candidate(s.id, score, "national", s.why, s.coverage)
+            if all(qualifiers.holds(self.national, number, q) for q in lacking):
+                holding.append((held + score, candidate))
+            elif held >= card / 2 and not any(
+                qualifiers.holds(self.national, number, q) for q in others
+            ):
+                plain.append((held + score, candidate))
+        best = holding or plain
+        return max(best, key=lambda pair: pair[0])[1] if best else None
+
+    def _explains_more(self, text: str, first: Candidate) -> Candidate | None:
+        """Return the national procedure that explains clearly more of the question's telling
+        words than the curated card about to be answered, if one does."""
+        if self.national is None:
+            return None
+        t = self.thresholds
+        national = analyse(self.national, text)
+        words = _telling(self.national, national.folded)
+        if not words:
+            return None
+        entry = self._numbers[first.id]
+        card = {w for w in words if self.index.holds(entry, w)}
+        for s in score_query(self.national, national, limit=3):
+            score = s.score * t.national_factor
+            if score < t.national_clarify:
+                break
+            number = self._national_numbers[s.id]
+            held = {w for w in words if self.national.holds(number, w)}
+            extra = sum(words[w] for w in held - card)
+            lost = sum(words[w] for w in card - held)
+            if extra >= EXPLAINS_MORE * sum(words.values()) and lost <= extra / 4:
+                why = f"{s.why}; explains more than {first.id}"
+                return Candidate(s.id, score, "national", why, s.coverage)
+        return None
+
+
+def _telling(index: Index, folded: Sequence[str]) -> dict[str, float]:
+    """The question's words and word pairs that tell procedures apart, with their weight in
+    an index."""
+    pairs = [f"{a} {b}" for a, b in itertools.pairwise(folded)]
+    return {
+        w: index.idf[w]
+        for w in (*folded, *pairs)
+        if w not in GENERIC and w in index.idf and index.idf[w] >= TELLING
+    }
 
 
 def decide(candidates: Sequence[Candidate], small_talk: bool, t: Thresholds) -> Decision:

@@ -16,7 +16,7 @@ from bot.report.render import render_csv, render_markdown, render_text
 from bot.report.weekly import WeeklyReport, build_report
 from bot.report.weeks import Week, local_zone
 from bot.settings import Settings
-from bot.storage.database import Database
+from bot.storage.database import database_file, open_database
 
 
 def render(report: WeeklyReport, fmt: str) -> str:
@@ -41,8 +41,10 @@ async def make_report(settings: Settings, week: Week, fmt: str) -> str:
         print(m.REPORT_NO_CATALOGUE.format(path=settings.catalogue, error=exc), file=sys.stderr)
         catalogue = None
     # Report on an absent database without creating the file.
-    path = settings.database if settings.database.exists() else Path(":memory:")
-    db = await Database.open(path)
+    file = database_file(settings.database)
+    db = await open_database(
+        ":memory:" if file is not None and not file.exists() else settings.database
+    )
     try:
         report = await build_report(db, week, catalogue, settings.retention_days)
     finally:

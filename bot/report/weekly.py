@@ -205,10 +205,12 @@ def stale_entries(catalogue: Catalogue | None, today: dt.date) -> list[Stale]:
     """Entries whose `verified` date is more than STALE_DAYS before `today`, oldest first."""
     if catalogue is None:
         return []
+    # Entries never compared with their sources (no `verified`) are not listed here: the
+    # checker and the card already say so for each of them.
     found = [
         Stale(e.id, e.name, e.verified, (today - e.verified).days)
         for e in catalogue.entries.values()
-        if (today - e.verified).days > STALE_DAYS
+        if e.verified is not None and (today - e.verified).days > STALE_DAYS
     ]
     return sorted(found, key=lambda s: (s.verified, s.entry_id))
 

@@ -1,369 +1,41 @@
-"""SQLite storage: one long-lived aiosqlite connection, WAL, numbered migrations, one writer
-(and a read-only connection for the look-up every text needs, see `Database.peek`).
+"""Opening the bot's database from its URL (`BOT_DATABASE`, read by `bot.storage.url`), and the
+names the rest of the bot uses for it: `Database` (the protocol every storage function takes)
+and `utcnow`.
 
-All SQL lives in this package: one module per concern (progress, feedback, pending, ...) holds
-typed functions that reach the database through `Database.write()` and `Database.read()`; the
-rest of the bot calls those functions and never sees a connection or SQL text. Migrations are
-numbered here so that every database, old or new, ends at the same schema.
-
-Durability. Every commit is synced to disk (`synchronous = FULL`): whatever the bot confirmed
-to a citizen (a rating, a comment, a guide step, a checklist tick, a hand-off, what it waits for
-them to type) is committed before the reply is sent, and survives a SIGKILL, an OS crash and a
-power cut. The analytics rows that nobody is ever shown as confirmed (the log of questions
-asked and of questions declined, for the weekly review) are queued with `Database.later()`
-instead, and written in batches: with the next unit of work, before the next read that asks
-for them, at close (a SIGTERM closes the database), or `LATER_SECONDS` after they were
-queued. A SIGKILL or a crash may lose the last `LATER_SECONDS` or so of that log (more only if
-the file stayed locked by another process), and never anything confirmed. This takes one
-transaction and one disk sync per batch rather than per question. `synchronous = NORMAL`
-would have saved the syncs of the confirmed writes too, at the price of losing the last of
-them on an OS crash or power cut, and is not used.
+A server database is one new module implementing `bot.storage.backend.Database`, an entry in
+`OPENERS` and its scheme in `bot.storage.url.SCHEMES`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import sqlite3
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
-import aiosqlite
+from bot.storage.backend import Database, Row, Transaction, utcnow
+from bot.storage.sqlite import SQLiteDatabase
+from bot.storage.url import DatabaseURL, UnsupportedDatabase, database_file, parse_url
 
-# Each migration runs once, in order, inside one transaction; its number is recorded in
-# schema_migrations. Never edit a migration that has shipped: add a new one.
-MIGRATIONS: list[tuple[int, str, str]] = [
-    (
-        1,
-        "questions the bot was asked",
-        """
-        CREATE TABLE questions (
-            id INTEGER PRIMARY KEY,
-            at TEXT NOT NULL,
-            user_hash TEXT NOT NULL,
-            text TEXT NOT NULL,
-            normalized TEXT NOT NULL,
-            decision TEXT NOT NULL,
-            entry_id TEXT,
-            score REAL
-        );
-        CREATE INDEX questions_at ON questions(at);
-        """,
-    ),
-    (
-        2,
-        "guide progress and document checklists",
-        """
-        CREATE TABLE flow_progress (
-            user_hash TEXT PRIMARY KEY,
-            guide_id TEXT NOT NULL,
-            step_id TEXT NOT NULL,
-            history TEXT NOT NULL DEFAULT '[]',
-            procedure_id TEXT,
-            updated_at TEXT NOT NULL
-        );
-        CREATE TABLE checklists (
-            user_hash TEXT NOT NULL,
-            procedure_id TEXT NOT NULL,
-            ticked TEXT NOT NULL DEFAULT '[]',
-            updated_at TEXT NOT NULL,
-            PRIMARY KEY (user_hash, procedure_id)
-        );
-        """,
-    ),
-    (
-        3,
-        "feedback, unanswered questions, hand-offs, weekly aggregates",
-        """
-        CREATE TABLE feedback (
-            id INTEGER PRIMARY KEY,
-            at TEXT NOT NULL,
-            user_hash TEXT NOT NULL,
-            entry_id TEXT,
-            rating INTEGER,
-            reason TEXT,
-            comment TEXT,
-            saved_trip INTEGER,
-            question TEXT
-        );
-        CREATE INDEX feedback_at ON feedback(at);
-        CREATE TABLE unanswered (
-            id INTEGER PRIMARY KEY,
-            at TEXT NOT NULL,
-            user_hash TEXT NOT NULL,
-            text TEXT NOT NULL,
-            normalized TEXT NOT NULL,
-            reason TEXT NOT NULL
-        );
-        CREATE INDEX unanswered_at ON unanswered(at);
-        CREATE TABLE handoffs (
-            id INTEGER PRIMARY KEY,
-            at TEXT NOT NULL,
-            user_hash TEXT NOT NULL,
-            chat_id INTEGER NOT NULL,
-            question TEXT NOT NULL,
-            staff_message_id INTEGER,
-            status TEXT NOT NULL DEFAULT 'open',
-            answered_at TEXT
-        );
-        CREATE TABLE pending_input (
-            user_hash TEXT PRIMARY KEY,
-            kind TEXT NOT NULL,
-            payload TEXT NOT NULL DEFAULT '',
-            at TEXT NOT NULL
-        );
-        CREATE TABLE weekly_aggregates (
-            week TEXT PRIMARY KEY,
-            data TEXT NOT NULL
-        );
-        """,
-    ),
-    (
-        5,
-        "indexes for deleting a citizen's data and for retention",
-        """
-        CREATE INDEX questions_user ON questions(user_hash);
-        CREATE INDEX unanswered_user ON unanswered(user_hash);
-        CREATE INDEX feedback_user ON feedback(user_hash, entry_id);
-        CREATE INDEX handoffs_user ON handoffs(user_hash, at);
-        CREATE INDEX handoffs_at ON handoffs(at);
-        """,
-    ),
+__all__ = [
+    "Database",
+    "DatabaseURL",
+    "Row",
+    "Transaction",
+    "UnsupportedDatabase",
+    "database_file",
+    "open_database",
+    "parse_url",
+    "utcnow",
 ]
 
-BUSY_TIMEOUT_MS = 5000
-BUSY_RETRIES = 5
-# Queued analytics rows are written at the latest this long after they were queued (see the
-# module's docstring): the most of the question log a SIGKILL can take.
-LATER_SECONDS = 0.25
 
-log = logging.getLogger(__name__)
+async def _open_sqlite(url: DatabaseURL) -> Database:
+    return await SQLiteDatabase.open(url.path)
 
 
-def utcnow() -> str:
-    """The current time in UTC, ISO 8601, as stored in every table."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+OPENERS: dict[str, Callable[[DatabaseURL], Awaitable[Database]]] = {"sqlite": _open_sqlite}
 
 
-class Database:
-    """The bot's one SQLite connection; writes are serialised by a lock."""
-
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
-        self._conn = conn
-        self.path = path
-        self._lock = asyncio.Lock()
-        self._later: list[tuple[str, tuple[Any, ...]]] = []
-        self._timer: asyncio.TimerHandle | None = None
-        self._flushing: set[asyncio.Task[None]] = set()
-        self._reader: sqlite3.Connection | None = None  # see `peek`
-
-    @classmethod
-    async def open(cls, path: Path | str) -> Database:
-        """Open (creating if needed) and migrate the database at `path`."""
-        path = Path(path)
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA journal_mode = WAL")
-        # FULL: a reply confirmed to a citizen must survive a power cut or SIGKILL (see above).
-        await conn.execute("PRAGMA synchronous = FULL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        db = cls(conn, path)
-        await db.migrate()
-        if str(path) != ":memory:":  # another connection to :memory: would be another database
-            # Never waits for a lock (timeout 0): `peek` falls back to `read` instead.
-            reader = sqlite3.connect(str(path), timeout=0, isolation_level=None)
-            reader.row_factory = sqlite3.Row
-            reader.execute("PRAGMA query_only = ON")
-            db._reader = reader
-        return db
-
-    async def close(self) -> None:
-        """Close the connection after pending writes (queued rows too) finish."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        await self.flush()
-        if self._reader is not None:
-            self._reader.close()  # first: the last connection to close removes the WAL file
-            self._reader = None
-        async with self._lock:
-            await self._conn.close()
-
-    async def migrate(self) -> list[int]:
-        """Apply the migrations this database has not seen; return their numbers."""
-        async with self._lock:
-            await self._conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations "
-                "(number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-            )
-            cursor = await self._conn.execute("SELECT number FROM schema_migrations")
-            done = {row[0] for row in await cursor.fetchall()}
-            applied = []
-            for number, name, sql in MIGRATIONS:
-                if number in done:
-                    continue
-                await self._conn.execute("BEGIN IMMEDIATE")
-                try:
-                    for statement in sql.split(";"):
-                        if statement.strip():
-                            await self._conn.execute(statement)
-                    await self._conn.execute(
-                        "INSERT INTO schema_migrations VALUES (?, ?, ?)", (number, name, utcnow())
-                    )
-                    await self._conn.execute("COMMIT")
-                except BaseException:
-                    await self._conn.execute("ROLLBACK")
-                    raise
-                applied.append(number)
-            return applied
-
-    @asynccontextmanager
-    async def write(self, *, secure: bool = False) -> AsyncIterator[aiosqlite.Connection]:
-        """One unit of work: serialised, in a transaction, committed on success.
-
-        Rows queued with `later()` are written first, in the same transaction, so that every
-        write (an erasure too) sees them. `secure` overwrites what the unit deletes.
-        """
-        async with self._lock:
-            for attempt in range(BUSY_RETRIES):
-                try:
-                    await self._conn.execute("BEGIN IMMEDIATE")
-                    break
-                except sqlite3.OperationalError as exc:
-                    # Another process (a staff report, a backup) holds the file: wait and retry.
-                    if "locked" not in str(exc) and "busy" not in str(exc):
-                        raise
-                    await asyncio.sleep(0.05 * 2**attempt)
-            else:
-                raise sqlite3.OperationalError("database is locked")
-            queued, self._later = self._later, []
-            try:
-                if secure:
-                    await self._conn.execute("PRAGMA secure_delete = ON")
-                await self._write_queued(queued)
-                yield self._conn
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                # Rolled back with the caller's work, the queued rows wait for the next write.
-                self._later[:0] = queued
-                if self._later:
-                    self._schedule()
-                raise
-            await self._conn.execute("COMMIT")
-
-    async def _write_queued(self, queued: list[tuple[str, tuple[Any, ...]]]) -> None:
-        """Insert queued rows, one `executemany` per statement, in the order they came.
-
-        A row that cannot be written is dropped (and logged) rather than failing the unit of
-        work it was written with: a log of questions must never cost a citizen a confirmation.
-        """
-        batches: dict[str, list[tuple[Any, ...]]] = {}
-        for sql, params in queued:
-            batches.setdefault(sql, []).append(params)
-        try:
-            for sql, rows in batches.items():
-                await self._conn.executemany(sql, rows)
-        except sqlite3.Error:
-            if not self._conn.in_transaction:  # the transaction is gone (disk full, I/O)
-                raise
-            log.exception("dropped queued rows that could not be written")
-
-    def later(self, sql: str, params: Iterable[Any] = ()) -> None:
-        """Queue an analytics row (never one confirmed to anybody), written in a batch soon.
-
-        It is written with the next unit of work, before the next read, at close, or within
-        `LATER_SECONDS`; a SIGKILL in between loses it (see the module's docstring).
-        """
-        self._later.append((sql, tuple(params)))
-        self._schedule()
-
-    def _schedule(self) -> None:
-        if self._timer is None:
-            loop = asyncio.get_running_loop()
-            self._timer = loop.call_later(LATER_SECONDS, self._flush_soon)
-
-    def _flush_soon(self) -> None:
-        self._timer = None
-        task = asyncio.get_running_loop().create_task(self.flush())
-        self._flushing.add(task)
-        task.add_done_callback(self._flushed)
-
-    def _flushed(self, task: asyncio.Task[None]) -> None:
-        self._flushing.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("could not write the queued rows", exc_info=task.exception())
-
-    async def flush(self) -> None:
-        """Write the rows queued with `later()` now."""
-        if self._later:
-            async with self.write():
-                pass
-
-    async def read(
-        self, sql: str, params: Iterable[Any] = (), *, queued: bool = True
-    ) -> list[sqlite3.Row]:
-        """Run a query and return every row.
-
-        Queued rows are written first, so that the query sees them; `queued=False` skips that
-        for a query on a table `later()` never writes to.
-        """
-        if queued and self._later:
-            await self.flush()
-        rows = await self._conn.execute_fetchall(sql, tuple(params))
-        return list(rows)
-
-    async def peek(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        """A small read of committed rows (a look-up by key), for what every update asks.
-
-        It runs on the event loop's thread, on a second, read-only connection: a look-up by key
-        takes microseconds there, less than handing it to the database thread and back. When
-        that connection cannot read at once (the file locked, as while it is recovered after a
-        crash; an in-memory database), it goes through `read`. Rows queued with `later()` and a
-        unit of work not yet committed are not seen.
-        """
-        if self._reader is not None:
-            try:
-                return self._reader.execute(sql, tuple(params)).fetchall()
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
-        return await self.read(sql, params, queued=False)
-
-    async def read_one(
-        self, sql: str, params: Iterable[Any] = (), *, queued: bool = True
-    ) -> sqlite3.Row | None:
-        """Run a query and return its first row, if any."""
-        found = await self.read(sql, params, queued=queued)
-        return found[0] if found else None
-
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
-        """Run one write statement in its own unit of work."""
-        async with self.write() as conn:
-            await conn.execute(sql, tuple(params))
-
-    async def tables(self) -> dict[str, set[str]]:
-        """Every table of the database with its column names."""
-        found = await self.read("SELECT name FROM sqlite_master WHERE type = 'table'")
-        columns: dict[str, set[str]] = {}
-        for (name,) in found:
-            info = await self.read(f'PRAGMA table_info("{name}")')
-            columns[name] = {row[1] for row in info}
-        return columns
-
-    async def scrub(self) -> None:
-        """Leave no copy of deleted rows behind: fold the log into the file and truncate it."""
-        try:
-            await self.read("PRAGMA wal_checkpoint(TRUNCATE)")
-        except Exception:  # a busy reader only delays this until the next checkpoint
-            log.warning("could not checkpoint the write-ahead log", exc_info=True)
-
-    @staticmethod
-    def local_date(column: str, offset_minutes: int) -> str:
-        """The SQL for the local date (ISO) of a UTC timestamp column, `offset_minutes` ahead."""
-        return f"date({column}, '{int(offset_minutes):+d} minutes')"
+async def open_database(url: str | Path) -> Database:
+    """Open (creating and migrating if needed) the database a URL or file path names."""
+    found = parse_url(url)
+    return await OPENERS[found.scheme](found)

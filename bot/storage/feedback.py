@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from bot.storage.database import Database
+from bot.storage.backend import Database
 
 # The follow-ups a citizen may add to their own rating.
 Detail = Literal["reason", "saved_trip", "comment"]
@@ -16,28 +16,24 @@ async def rate(
 ) -> int:
     """Store a rating; one by the same user on the same entry at or after `since` is changed
     instead (its follow-ups cleared). Return the rating's id."""
-    async with db.write() as conn:
-        cursor = await conn.execute(
+    async with db.write() as tx:
+        found = await tx.fetch_one(
             "SELECT id FROM feedback WHERE user_hash = ? AND entry_id = ? AND at >= ?"
             " ORDER BY id DESC LIMIT 1",
             (user, entry_id, since),
         )
-        found = await cursor.fetchone()
-        await cursor.close()
         if found is not None:
-            await conn.execute(
+            await tx.execute(
                 "UPDATE feedback SET rating = ?, reason = NULL, saved_trip = NULL, at = ?"
                 " WHERE id = ?",
                 (rating, at, found[0]),
             )
             return int(found[0])
-        cursor = await conn.execute(
+        row = await tx.fetch_one(
             "INSERT INTO feedback (at, user_hash, entry_id, rating, question)"
             " VALUES (?, ?, ?, ?, ?) RETURNING id",
             (at, user, entry_id, rating, question),
         )
-        row = await cursor.fetchone()
-        await cursor.close()
         return int(row[0]) if row else 0
 
 
@@ -51,6 +47,4 @@ async def add_detail(
     db: Database, user: str, feedback_id: int, detail: Detail, value: str | int
 ) -> bool:
     """Set a follow-up of a rating; False if the rating is not this user's (or is gone)."""
-    async with db.write() as conn:
-        cursor = await conn.execute(_DETAIL_SQL[detail], (value, feedback_id, user))
-        return cursor.rowcount > 0
+    return await db.execute(_DETAIL_SQL[detail], (value, feedback_id, user)) > 0

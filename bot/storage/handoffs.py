@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from bot.addresses import Address, telegram
-from bot.storage.database import Database, utcnow
+from bot.storage.backend import Database, utcnow
 
 
 async def create_handoff(db: Database, user: str, chat: Address, question: str) -> int:
     """Store an open hand-off with the citizen's chat address; return its number."""
-    async with db.write() as conn:
-        cursor = await conn.execute(
+    async with db.write() as tx:
+        row = await tx.fetch_one(
             "INSERT INTO handoffs (at, user_hash, chat_id, question) VALUES (?, ?, ?, ?)"
             " RETURNING id",
             (utcnow(), user, chat, question),
         )
-        row = await cursor.fetchone()
-        await cursor.close()
         return int(row[0]) if row else 0
 
 
@@ -34,13 +32,11 @@ def _chat(stored: object) -> Address:
 
 async def mark_answered(db: Database, handoff_id: int) -> Address | None:
     """Mark a hand-off answered; return the citizen's chat address, or None if unknown."""
-    async with db.write() as conn:
-        cursor = await conn.execute("SELECT chat_id FROM handoffs WHERE id = ?", (handoff_id,))
-        row = await cursor.fetchone()
-        await cursor.close()
+    async with db.write() as tx:
+        row = await tx.fetch_one("SELECT chat_id FROM handoffs WHERE id = ?", (handoff_id,))
         if row is None:
             return None
-        await conn.execute(
+        await tx.execute(
             "UPDATE handoffs SET status = 'answered', answered_at = ? WHERE id = ?",
             (utcnow(), handoff_id),
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.storage.database import Database, utcnow
+from bot.storage.backend import Database, utcnow
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from bot.storage.database import Database, utcnow
+from bot.storage.backend import Database, utcnow
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,7 @@ async def save_walk(
 
 async def clear_walk(db: Database, user: str) -> bool:
     """Forget a citizen's walk; True if there was one."""
-    async with db.write() as conn:
-        cursor = await conn.execute("DELETE FROM flow_progress WHERE user_hash = ?", (user,))
-        return cursor.rowcount > 0
+    return await db.execute("DELETE FROM flow_progress WHERE user_hash = ?", (user,)) > 0
 
 
 _TICKS = "SELECT ticked FROM checklists WHERE user_hash = ? AND procedure_id = ?"
@@ -98,18 +96,14 @@ async def save_ticks(db: Database, user: str, procedure: str, ticked: frozenset[
 async def toggle_tick(db: Database, user: str, procedure: str, document: str) -> frozenset[str]:
     """Tick a document, or untick it if it was ticked; return the ticks now stored."""
     # Read and write in one unit of work, so that two quick presses cannot lose a tick.
-    async with db.write() as conn:
-        cursor = await conn.execute(_TICKS, (user, procedure))
-        row = await cursor.fetchone()
-        await cursor.close()
+    async with db.write() as tx:
+        row = await tx.fetch_one(_TICKS, (user, procedure))
         ticked = frozenset(_strings(row[0])) if row else frozenset()
         ticked = ticked - {document} if document in ticked else ticked | {document}
-        await conn.execute(_UPSERT_TICKS, _tick_params(user, procedure, ticked))
+        await tx.execute(_UPSERT_TICKS, _tick_params(user, procedure, ticked))
     return ticked
 
 
 async def clear_checklists(db: Database, user: str) -> int:
     """Forget every checklist of a citizen; return how many there were."""
-    async with db.write() as conn:
-        cursor = await conn.execute("DELETE FROM checklists WHERE user_hash = ?", (user,))
-        return cursor.rowcount
+    return await db.execute("DELETE FROM checklists WHERE user_hash = ?", (user,))

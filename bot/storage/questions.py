@@ -6,7 +6,7 @@ batches, so that a question costs no transaction of its own. Callers redact the 
 
 from __future__ import annotations
 
-from bot.storage.database import Database, utcnow
+from bot.storage.backend import Database, utcnow
 
 _QUESTION = (
     "INSERT INTO questions (at, user_hash, text, normalized, decision, entry_id, score) "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from bot.storage.database import Database
+from bot.storage.backend import Database
 
 
 class Counts(NamedTuple):

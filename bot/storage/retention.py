@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.storage.database import Database
+from bot.storage.backend import Database
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +41,14 @@ async def delete_before(db: Database, cutoff: str, pending_cutoff: str) -> dict[
     before `pending_cutoff`; return how many rows went, by table."""
     present = await db.tables()
     deleted: dict[str, int] = {}
-    async with db.write(secure=True) as conn:
+    async with db.write(secure=True) as tx:
         for table, column in {**RAW_TABLES, **PROGRESS_TABLES}.items():
             if table in present:
-                cursor = await conn.execute(f"DELETE FROM {table} WHERE {column} < ?", (cutoff,))
-                deleted[table] = cursor.rowcount
+                sql = f"DELETE FROM {table} WHERE {column} < ?"
+                deleted[table] = await tx.execute(sql, (cutoff,))
         if "pending_input" in present:
-            cursor = await conn.execute(
-                "DELETE FROM pending_input WHERE at < ?", (pending_cutoff,)
-            )
-            deleted["pending_input"] = cursor.rowcount
+            sql = "DELETE FROM pending_input WHERE at < ?"
+            deleted["pending_input"] = await tx.execute(sql, (pending_cutoff,))
     await db.scrub()
     return deleted
 
@@ -59,10 +57,10 @@ async def erase_user(db: Database, user: str) -> int:
     """Delete every row stored under a user hash, in every table that has one; return the count."""
     present = await db.tables()
     count = 0
-    async with db.write(secure=True) as conn:
+    async with db.write(secure=True) as tx:
         for table, columns in sorted(present.items()):
             if "user_hash" in columns and table not in KEPT_TABLES:
-                cursor = await conn.execute(f'DELETE FROM "{table}" WHERE user_hash = ?', (user,))
-                count += max(cursor.rowcount, 0)
+                sql = f'DELETE FROM "{table}" WHERE user_hash = ?'
+                count += max(await tx.execute(sql, (user,)), 0)
     await db.scrub()
     return count

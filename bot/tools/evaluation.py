@@ -1,9 +1,14 @@
 """Measure the matcher on labelled questions: top-1, top-3, right answers and declines.
 
 A labelled line is JSON: {"q": question, "expect": entry id or null, "also": [other ids]}; null
-means the bot should decline; "ambiguous": true marks a question that deserves a choice.
-`python -m bot evaluate [PATH] [--national] [--variants] [--tune] [-v]` prints the figures of
-`../shared/eval/score.py`, without a subprocess.
+means the bot should decline; "ambiguous": true marks a question that deserves a choice. A line
+with "avoid" and no "expect" names cards the question must not get as a sure answer. An
+expected national procedure (`tthc:<code>`) is also reached by a curated entry with that code.
+"answered wrong" counts confident answers with a card that is not an expected one: the worst
+thing the bot can do. `python -m bot evaluate [PATH ...] [--no-national] [--variants] [--tune]
+[-v]` prints the figures of `../shared/eval/score.py`, without a subprocess; with no path, for
+the in-scope set (`eval/questions.jsonl`) and the neighbour set (`eval/neighbours.jsonl`:
+questions about procedures we have no card for, next to one we have).
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ from bot.matching.aspects import is_small_talk
 from bot.matching.matcher import Candidate, Matcher, Thresholds, decide
 from bot.text import strip_marks
 
-DEFAULT_QUESTIONS = Path(__file__).resolve().parents[2] / "eval" / "questions.jsonl"
-DEFAULT_COMMUNE_QUESTIONS = DEFAULT_QUESTIONS.with_name("communes.jsonl")
+EVAL = Path(__file__).resolve().parents[2] / "eval"
+DEFAULT_QUESTIONS = EVAL / "questions.jsonl"
+NEIGHBOURS = EVAL / "neighbours.jsonl"
+DEFAULT_COMMUNE_QUESTIONS = EVAL / "communes.jsonl"
 
 
 @dataclass
@@ -34,13 +41,20 @@ class Figures:
     top1: int = 0
     top3: int = 0
     answered_right: int = 0
+    answered_wrong: int = 0
     wrong_declines: int = 0
+    guarded: int = 0  # questions with no card of ours, only cards they must not get
+    guarded_wrong: int = 0
     outscope: int = 0
     declined: int = 0
     misses: list[str] = field(default_factory=list)
 
     def rate(self, name: str) -> float:
-        """Return a figure (top1, top3, answered_right, wrong_declines, declined) in percent."""
+        """Return a figure (top1, top3, answered_right, answered_wrong, wrong_declines,
+        declined) in percent."""
+        if name == "answered_wrong":
+            whole = self.inscope + self.guarded
+            return 100.0 * (self.answered_wrong + self.guarded_wrong) / whole if whole else 0.0
         whole = self.outscope if name == "declined" else self.inscope
         return 100.0 * getattr(self, name) / whole if whole else 0.0
 
@@ -82,13 +96,32 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
+def acceptable(row: dict[str, Any], codes: dict[str, str] | None = None) -> set[str]:
+    """Return the ids that answer a labelled question: `expect`, `also`, and the curated entry
+    (from `codes`, national code to entry id) that carries an expected national code."""
+    ok = {str(row["expect"]), *row.get("also", [])}
+    for wanted in list(ok):
+        if wanted.startswith("tthc:") and codes and wanted[5:] in codes:
+            ok.add(codes[wanted[5:]])
+    return ok
+
+
 def evaluate(matcher: Matcher, rows: Sequence[dict[str, Any]]) -> Figures:
     """Match every labelled question and count what the bot gets right."""
     figures = Figures(questions=len(rows))
+    codes = {p.code: p.id for p in matcher.catalogue.procedures.values() if p.code}
     for row in rows:
         match = matcher.match(str(row["q"]), top=3)
         ids = [c.id for c in match.candidates]
         expect = row.get("expect")
+        if expect is None and row.get("avoid"):
+            # Nothing fits in our catalogue nor the national list: a choice or "not found" is
+            # right, a sure answer with the neighbouring card is not.
+            figures.guarded += 1
+            if match.decision == "answer" and ids[0] in row["avoid"]:
+                figures.guarded_wrong += 1
+                figures.misses.append(f"  WRONG CARD {row['q']!r}: got {ids[:3]}")
+            continue
         if expect is None:
             figures.outscope += 1
             if match.decision == "none":
@@ -99,13 +132,16 @@ def evaluate(matcher: Matcher, rows: Sequence[dict[str, Any]]) -> Figures:
                 )
             continue
         figures.inscope += 1
-        ok = {expect, *row.get("also", [])}
+        ok = acceptable(row, codes)
         first = bool(ids) and ids[0] in ok
         figures.top1 += first
         figures.top3 += bool(ok & set(ids[:3]))
         figures.answered_right += match.decision == "answer" and first
+        figures.answered_wrong += match.decision == "answer" and not first
         figures.wrong_declines += match.decision == "none"
-        if not first or match.decision == "none":
+        if match.decision == "answer" and not first:
+            figures.misses.append(f"  WRONG CARD {row['q']!r}: expected {expect}, got {ids[:3]}")
+        elif not first or match.decision == "none":
             figures.misses.append(
                 f"  {row['q']!r}: expected {expect}, got {match.decision} {ids[:3]}"
             )
@@ -207,6 +243,7 @@ def format_figures(figures: Figures, name: str = "", verbose: bool = False) -> s
         f"{name + ': ' if name else ''}{figures.questions} questions | "
         f"top-1 {figures.rate('top1'):5.1f}% top-3 {figures.rate('top3'):5.1f}% "
         f"answered right {figures.rate('answered_right'):5.1f}% "
+        f"answered wrong {figures.rate('answered_wrong'):5.1f}% "
         f"wrong declines {figures.rate('wrong_declines'):5.1f}% | "
         f"declined ok {figures.rate('declined'):5.1f}% (of {figures.outscope} out of scope)"
     )
@@ -214,40 +251,45 @@ def format_figures(figures: Figures, name: str = "", verbose: bool = False) -> s
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the figures for a labelled question file (the project's own set by default)."""
+    """Print the figures for labelled question files (our in-scope and neighbour sets by
+    default), with the national list loaded as the bot loads it."""
     from bot.catalogue import loader as catalogue_module
     from bot.catalogue.national import load_national
+    from bot.settings import load_settings
 
     parser = argparse.ArgumentParser(prog="bot evaluate", description=__doc__.split("\n")[0])
-    parser.add_argument("questions", nargs="?", default=str(DEFAULT_QUESTIONS))
-    parser.add_argument("--catalogue", default=None, help="catalogue file (BOT_CATALOGUE)")
-    parser.add_argument("--national", action="store_true", help="also load the national list")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
-    parser.add_argument("--tune", action="store_true", help="choose thresholds from this set")
-    parser.add_argument(
-        "--variants", action="store_true", help="also without diacritics and with typos"
-    )
+    parser.add_argument("questions", nargs="*", help="bộ câu hỏi (mặc định: của dự án)")
+    parser.add_argument("--catalogue", default=None, help="tệp danh mục (BOT_CATALOGUE)")
+    parser.add_argument("--national", action="store_true", help="nạp danh mục quốc gia (mặc định)")
+    parser.add_argument("--no-national", action="store_true", help="bỏ danh mục quốc gia")
+    parser.add_argument("-v", "--verbose", action="store_true", help="liệt kê mọi câu trượt")
+    parser.add_argument("--tune", action="store_true", help="chọn ngưỡng từ bộ câu hỏi đầu")
+    parser.add_argument("--variants", action="store_true", help="thêm bản không dấu và gõ sai")
     parser.add_argument(
         "--communes",
         default=str(DEFAULT_COMMUNE_QUESTIONS),
-        help="old-commune questions to measure the commune lookup on ('' to skip)",
+        help="bộ câu hỏi về xã, phường cũ để đo phần tra cứu xã ('' để bỏ qua)",
     )
     args = parser.parse_args(argv)
     catalogue = catalogue_module.load(args.catalogue or _default_catalogue())
-    matcher = Matcher(catalogue, load_national() if args.national else None)
-    path = Path(args.questions)
-    rows = read_rows(path)
-    if args.tune:
-        chosen = tune(matcher, rows)
-        print(f"tuned on {path.name}: {chosen}")
-        matcher.thresholds = chosen
-    figures = evaluate(matcher, rows)
-    print(format_figures(figures, path.name, args.verbose))
-    if args.variants:
-        for name, changed in variants(rows).items():
-            print(format_figures(evaluate(matcher, changed), f"{path.name} ({name})"))
+    national = args.national or (load_settings().national_tier and not args.no_national)
+    matcher = Matcher(catalogue, load_national() if national else None)
+    paths = [Path(q) for q in args.questions] or [
+        p for p in (DEFAULT_QUESTIONS, NEIGHBOURS) if p.exists()
+    ]
+    for number, path in enumerate(paths):
+        rows = read_rows(path)
+        if args.tune and number == 0:
+            chosen = tune(matcher, rows)
+            print(f"tuned on {path.name}: {chosen}")
+            matcher.thresholds = chosen
+        print(format_figures(evaluate(matcher, rows), path.name, args.verbose))
+        if args.variants:
+            for name, changed in variants(rows).items():
+                print(format_figures(evaluate(matcher, changed), f"{path.name} ({name})"))
     if args.communes and Path(args.communes).is_file():
-        _print_communes(matcher, Path(args.communes), rows, args)
+        procedure_rows = read_rows(paths[0]) if paths else []
+        _print_communes(matcher, Path(args.communes), procedure_rows, args)
     return 0
 
 

@@ -40,6 +40,7 @@ from bot.app import Runtime, open_runtime
 from bot.core.replies import Answer, Decision, Incoming, Reply, Sender
 from bot.frontends.telegram.delivery import CONNECTIONS, Delivery, with_retries
 from bot.settings import Settings, SettingsError, read_dotenv
+from bot.storage.url import database_file
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +178,7 @@ class TelegramFrontEnd(Delivery):
         gc.collect()
         gc.freeze()
         log.info("bot ready: catalogue %s, database %s", self.settings.catalogue.name,
-                 self.settings.database.name)  # fmt: skip
+                 self.runtime.db.location)  # fmt: skip
 
     async def post_shutdown(self, application: Application) -> None:  # type: ignore[type-arg]
         """Stop the jobs and close the database (updates in flight have finished by now)."""
@@ -238,9 +239,8 @@ def decision_label(decision: Decision) -> str:
 
 def heartbeat_path(settings: Settings) -> Path | None:
     """The file whose age tells the health check the bot is alive (beside the database)."""
-    if str(settings.database) == ":memory:":
-        return None
-    return Path(settings.database).parent / "heartbeat"
+    file = database_file(settings.database)
+    return file.parent / "heartbeat" if file is not None else None
 
 
 def application_sender(

@@ -1,0 +1,241 @@
+"""Where the catalogue's facts come from: sources per entry, replaced law, national codes.
+
+Three checks, all warnings (the file still loads, but a citizen could be told something stale):
+- every procedure records its `sources` (each with a kind and the day it was read);
+- no procedure cites, in `legal_basis`, a document listed in the top-level `replaced_laws`;
+- every `code` is in the bundled national list (or in `extra_codes`, with where it comes
+  from), names the same procedure as the entry, and is not used by two entries.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from bot.catalogue import spec
+from bot.catalogue.national import load_national
+from bot.catalogue.rules import Checker, Loc, parse_date
+
+# A document number as written in Vietnamese law: 55/2021/TT-BCA, 60/2014/QH13, 63/2024/NĐ-CP.
+DOC_NUMBER = re.compile(r"\d+/\d{4}/[0-9A-Za-zĐđ]+(?:-[0-9A-Za-zĐđ]+)*")
+# Words so common in procedure names that sharing them says nothing.
+COMMON_WORDS = frozenset(
+    {
+        "thu",
+        "tuc",
+        "cap",
+        "dang",
+        "ky",
+        "doi",
+        "lai",
+        "va",
+        "cua",
+        "cho",
+        "voi",
+        "tai",
+        "theo",
+        "hoac",
+        "cac",
+        "the",
+        "truong",
+        "hop",
+        "thuc",
+        "hien",
+        "bang",
+        "dich",
+        "vu",
+        "cong",
+        "truc",
+        "tuyen",
+        "mot",
+        "phan",
+        "toan",
+        "trinh",
+        "tiep",
+        "giay",
+        "chung",
+        "nhan",
+        "o",
+        "trong",
+    }
+)
+SHORT_FORMS = {"bhxh": "bao hiem xa hoi", "bhyt": "bao hiem y te", "tnhh": "trach nhiem huu han"}
+SAME_NAME_SHARE = 0.5  # below this share of telling words in common, the names "differ clearly"
+
+
+@lru_cache(maxsize=1)
+def bundled_national_names() -> Mapping[str, str]:
+    """Return code -> official name from the national list shipped with the bot."""
+    return {p.code: p.name for p in load_national().values()}
+
+
+def fold_words(text: str) -> set[str]:
+    """Return the telling words of a name: no marks, lowercase, common words dropped."""
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D")).lower()
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    words: list[str] = []
+    for word in re.findall(r"[a-z0-9]+", plain):
+        words.extend(SHORT_FORMS.get(word, word).split())
+    return {w for w in words if w not in COMMON_WORDS}
+
+
+def names_differ(ours: str, official: str) -> bool:
+    """Whether two names clearly name different procedures (few telling words in common)."""
+    a, b = fold_words(ours), fold_words(official)
+    if not a or not b:
+        return False
+    return len(a & b) / min(len(a), len(b)) < SAME_NAME_SHARE
+
+
+def document_key(text: str) -> str:
+    """The form a legal document is compared in: its number if it has one, else its words."""
+    text = unicodedata.normalize("NFC", text)
+    found = DOC_NUMBER.search(text)
+    key = found.group(0) if found else text
+    return " ".join(key.casefold().replace("đ", "d").split())
+
+
+def check_provenance(
+    c: Checker, data: Mapping[str, Any], national: Mapping[str, str] | None = None
+) -> None:
+    """Check sources, replaced law and national codes of a parsed catalogue document."""
+    names = bundled_national_names() if national is None else national
+    replaced = _replaced_laws(c, data.get("replaced_laws"))
+    known = dict(names) | _extra_codes(c, data.get("extra_codes"), names)
+    seen: dict[str, tuple[str, Loc]] = {}
+    procedures = data.get("procedures")
+    for i, item in enumerate(procedures if isinstance(procedures, list) else ()):
+        if not isinstance(item, dict):
+            continue
+        loc: Loc = ("procedures", i)
+        what = f"thủ tục '{item.get('id', i + 1)}'"
+        _sources(c, item, loc, what, required=True)
+        _legal_basis(c, item, loc, what, replaced)
+        _code(c, item, loc, what, known, seen)
+    guides = data.get("guides")
+    for i, item in enumerate(guides if isinstance(guides, list) else ()):
+        if isinstance(item, dict):
+            what = f"hướng dẫn '{item.get('id', i + 1)}'"
+            _sources(c, item, ("guides", i), what, required=False)
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _replaced_laws(c: Checker, value: Any) -> dict[str, tuple[str, str]]:
+    found: dict[str, tuple[str, str]] = {}
+    for i, raw in enumerate(_items(value)):
+        item = c.mapping(
+            raw, ("replaced_laws", i), spec.REPLACED_LAW, f"văn bản thay thế thứ {i + 1}"
+        )
+        since = parse_date(item.get("since"))
+        if isinstance(item.get("document"), str) and isinstance(item.get("replaced_by"), str):
+            when = f"{since:%d/%m/%Y}" if since else "?"
+            found[document_key(item["document"])] = (item["replaced_by"], when)
+    return found
+
+
+def _extra_codes(c: Checker, value: Any, national: Mapping[str, str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for i, raw in enumerate(_items(value)):
+        loc: Loc = ("extra_codes", i)
+        item = c.mapping(raw, loc, spec.EXTRA_CODE, f"mã ngoài danh sách thứ {i + 1}")
+        code, name = item.get("code"), item.get("name")
+        if not isinstance(code, str) or not isinstance(name, str):
+            continue
+        if code in national:
+            c.warn(
+                (*loc, "code"),
+                f"mã {code} đã có trong danh sách thủ tục quốc gia đi kèm ('{national[code]}'); "
+                "không cần ghi ở 'extra_codes' nữa, hãy xoá mục này.",
+            )
+        found[code] = name
+    return found
+
+
+def _sources(c: Checker, item: dict[str, Any], loc: Loc, what: str, *, required: bool) -> None:
+    sources = item.get("sources")
+    if sources is None or sources == []:
+        if required:
+            c.warn(
+                loc,
+                f"{what}: chưa ghi nguồn ('sources'); hãy ghi thông tin lấy từ đâu (trang Cổng "
+                "Dịch vụ công, văn bản pháp luật hoặc nguồn thứ cấp) và ngày đọc.",
+            )
+        return
+    for j, raw in enumerate(_items(sources)):
+        source = c.mapping(raw, (*loc, "sources", j), spec.SOURCE, f"{what}, nguồn thứ {j + 1}")
+        read = parse_date(source.get("read"))
+        if read is not None and read > c.today:
+            c.error(
+                (*loc, "sources", j, "read"),
+                f"{what}, nguồn thứ {j + 1}: ngày đọc {read:%d/%m/%Y} là ngày trong tương lai; "
+                "hãy ghi ngày thực sự đã đọc.",
+            )
+
+
+def _legal_basis(
+    c: Checker, item: dict[str, Any], loc: Loc, what: str, replaced: dict[str, tuple[str, str]]
+) -> None:
+    basis = item.get("legal_basis")
+    for j, text in enumerate([basis] if isinstance(basis, str) else _items(basis)):
+        if not isinstance(text, str):
+            continue
+        cited = {document_key(m.group(0)) for m in DOC_NUMBER.finditer(text)}
+        hits = [
+            f"{replaced_by} (từ {since})"
+            for key, (replaced_by, since) in replaced.items()
+            if (key in cited or (not DOC_NUMBER.match(key) and key in document_key(text)))
+            # A line that also names the new document only says what that one replaced.
+            and document_key(replaced_by) not in cited
+        ]
+        if hits:
+            where = (*loc, "legal_basis") if isinstance(basis, str) else (*loc, "legal_basis", j)
+            c.warn(
+                where,
+                f"{what}: căn cứ '{text}' dẫn văn bản đã được thay bằng "
+                f"{', '.join(dict.fromkeys(hits))} (xem 'replaced_laws'); hãy đối chiếu lại thủ "
+                "tục theo văn bản mới rồi sửa căn cứ pháp lý.",
+            )
+
+
+def _code(
+    c: Checker,
+    item: dict[str, Any],
+    loc: Loc,
+    what: str,
+    known: Mapping[str, str],
+    seen: dict[str, tuple[str, Loc]],
+) -> None:
+    code = item.get("code")
+    if not isinstance(code, str) or not code.strip():
+        return
+    where: Loc = (*loc, "code")
+    if code in seen:
+        other, other_loc = seen[code]
+        c.warn(
+            where,
+            f"{what}: mã {code} đã dùng cho {other} (dòng {c.line(other_loc)}); một mã thủ tục "
+            "chỉ nên thuộc một mục. Nếu hai mục thật sự là một thủ tục, hãy bỏ 'code' ở một mục "
+            "và nhắc mã trong 'notes'.",
+        )
+    else:
+        seen[code] = (what, where)
+    official = known.get(code)
+    if official is None:
+        c.warn(
+            where,
+            f"{what}: mã {code} không có trong danh sách thủ tục quốc gia đi kèm "
+            "(bot/data/national-procedures.jsonl). Hãy kiểm tra lại mã trên Cổng Dịch vụ công; "
+            "nếu mã đúng mà danh sách chưa có, ghi nó vào 'extra_codes' kèm nguồn.",
+        )
+    elif isinstance(item.get("name"), str) and names_differ(item["name"], official):
+        c.warn(
+            where,
+            f"{what}: mã {code} trong danh sách quốc gia là '{official}', khác hẳn tên "
+            f"'{item['name']}'; hãy kiểm tra lại mã hoặc tên.",
+        )
