@@ -22,7 +22,7 @@ def _settings() -> Settings:
         parse_url(settings.database)  # an unsupported database is a settings error, said early
         return settings
     except SettingsError as exc:
-        raise SystemExit(m.SETTINGS_ERROR.format(error=exc)) from exc
+        raise SystemExit(m.SETTINGS_ERROR.format(error=exc)) from None
 
 
 def _broken(path: Path, exc: CatalogueError) -> int:
@@ -61,11 +61,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(m.NO_TOKEN, file=sys.stderr)
         return 2
     from bot.frontends.telegram.bot import run
+    from bot.frontends.telegram.startup import StartupError
 
     try:
         run(settings)
     except CatalogueError as exc:
         return _broken(settings.catalogue, exc)
+    except SettingsError as exc:
+        print(m.SETTINGS_ERROR.format(error=exc), file=sys.stderr)
+        return 1
+    except StartupError as exc:
+        print(exc, file=sys.stderr)
+        return 3
     return 0
 
 

@@ -98,6 +98,14 @@ MEDIA_HINT = {
         "Để bảo vệ thông tin cá nhân, bạn đừng gửi giấy tờ qua đây nhé."
     ),
 }
+# In a group the bot answers nobody (one member's question, name and address would be read,
+# handed off or erased by another): one polite line, at most every few minutes per group.
+GROUP_DECLINED = (
+    "Xin chào cả nhà! Để giữ kín thông tin của từng người, tôi chỉ trả lời khi được nhắn "
+    "riêng. Anh/chị vui lòng bấm nút dưới đây để nhắn riêng cho tôi nhé."
+)
+GROUP_DECLINED_NOTICE = "Tôi chỉ trả lời khi được nhắn riêng. Mời bạn nhắn riêng cho tôi nhé."
+BUTTON_PRIVATE_CHAT = "💬 Nhắn riêng cho trợ lý"
 MEDIA_OTHER = "Xin lỗi bạn, tôi chỉ hiểu tin nhắn chữ. Bạn vui lòng gõ câu hỏi nhé."
 EMPTY_TEXT = "Bạn vui lòng gõ câu hỏi về thủ tục cần làm, ví dụ <i>đăng ký tạm trú</i> nhé."
 TOO_LONG = (
@@ -506,6 +514,16 @@ RELOAD_NOT_LOADED = "{path}: chưa nạp được; bot vẫn dùng bản cũ."
 # --- command line ----------------------------------------------------------------------------
 
 SETTINGS_ERROR = "Lỗi cấu hình: {error}"
+TOKEN_REJECTED = (
+    "Telegram không nhận TELEGRAM_BOT_TOKEN này (token sai hoặc đã bị thu hồi).\n"
+    "Bạn lấy lại token với @BotFather trên Telegram, đặt vào biến môi trường hoặc tệp .env, "
+    "rồi chạy lại."
+)
+API_UNREACHABLE = (
+    "Không kết nối được máy chủ Bot API tại {host} sau {attempts} lần thử.\n"
+    "Bạn kiểm tra mạng của máy chủ (tường lửa, DNS, proxy) và biến TELEGRAM_API_URL, "
+    "rồi chạy lại. Bot tự dừng để công cụ giám sát khởi động lại sau."
+)
 DATABASE_UNSUPPORTED = (
     "BOT_DATABASE: chưa hỗ trợ loại cơ sở dữ liệu “{scheme}” ({url}). Hiện bot chỉ dùng SQLite; "
     "xin đặt BOT_DATABASE là sqlite:///data/bot.sqlite3 (đường dẫn tương đối), "

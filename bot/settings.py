@@ -58,14 +58,54 @@ class Settings:
         return user in self.staff_users
 
 
+# Sane bounds of each number the operator sets: (lowest, highest, what the number counts).
+BOUNDS: dict[str, tuple[float, float, str]] = {
+    "WEBHOOK_PORT": (1, 65535, "số cổng"),
+    "BOT_RETENTION_DAYS": (1, 3650, "số ngày"),
+    # Below half a second the watcher would keep a core busy; a day is the longest useful.
+    "BOT_RELOAD_INTERVAL": (0.5, 86400, "số giây"),
+    "BOT_SEND_RATE": (0, 1000, "số tin nhắn mỗi giây, 0 là không giới hạn"),
+}
+
+
+def _bounded(name: str, value: float, raw: str) -> None:
+    low, high, unit = BOUNDS.get(name, (float("-inf"), float("inf"), ""))
+    if not low <= value <= high:
+        raise SettingsError(
+            f"{name} phải từ {low:g} đến {high:g} ({unit}), nhận được {raw!r}. "
+            f"Bạn sửa lại trong biến môi trường hoặc tệp .env rồi chạy lại nhé."
+        )
+
+
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
-        raise SettingsError(f"{name} phải là một số nguyên, nhận được {raw!r}") from exc
+        raise SettingsError(
+            f"{name} phải là một số nguyên (ví dụ {default}), nhận được {raw!r}"
+        ) from exc
+    _bounded(name, value, raw)
+    return value
+
+
+def number(env: Mapping[str, str], name: str, default: float) -> float:
+    """A number setting (a decimal point or comma both work), checked against its bounds."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError as exc:
+        raise SettingsError(
+            f"{name} phải là một số (ví dụ {default:g}), nhận được {raw!r}"
+        ) from exc
+    if value != value:  # NaN
+        raise SettingsError(f"{name} phải là một số (ví dụ {default:g}), nhận được {raw!r}")
+    _bounded(name, value, raw)
+    return value
 
 
 def _ids(raw: str, name: str) -> frozenset[int]:
@@ -118,5 +158,5 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         not in {"0", "false", "no", "off"},
         salt=source.get("BOT_SALT", "").strip() or "tthc-bot",
         retention_days=_int(source, "BOT_RETENTION_DAYS", 180),
-        reload_interval=float(source.get("BOT_RELOAD_INTERVAL", "").strip() or 2.0),
+        reload_interval=number(source, "BOT_RELOAD_INTERVAL", 2.0),
     )

@@ -28,7 +28,11 @@ async def bot(tmp_path: Path) -> AsyncIterator[Assistant]:
 
 @pytest.fixture
 async def small(tmp_path: Path) -> AsyncIterator[Assistant]:
-    assistant = unlimited(await make_assistant(tmp_path, tiny(), staff_chat_id=STAFF_CHAT))
+    assistant = unlimited(
+        await make_assistant(
+            tmp_path, tiny(), staff_chat_id=STAFF_CHAT, staff_ids=frozenset({777})
+        )
+    )
     yield assistant
     await assistant.db.close()
 
@@ -103,6 +107,7 @@ async def test_a_staff_answer_reaches_a_web_visitor_at_their_address(small: Assi
         group=True,
         text="Bạn mang sổ đỏ đến xã nhé.",
         reply_to_text=posted.text,
+        reply_to_bot=True,
     )
     delivered = (await small.handle(staff)).replies
     assert delivered[0].chat == visitor

@@ -23,7 +23,9 @@ STAFF_MEMBER = 777
 
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[Assistant]:
-    assistant = await make_assistant(tmp_path, staff_chat_id=STAFF_CHAT)
+    assistant = await make_assistant(
+        tmp_path, staff_chat_id=STAFF_CHAT, staff_ids=frozenset({STAFF_MEMBER})
+    )
     yield assistant
     await assistant.db.close()
 
@@ -38,6 +40,7 @@ def staff_reply(said: str, replied_to: str) -> Incoming:
         message_id=99,
         reply_to_message_id=50,
         reply_to_text=replied_to,
+        reply_to_bot=True,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.privacy import ACCOUNT, EMAIL, ID_NUMBER, PHONE, redact, user_hash
@@ -50,6 +50,33 @@ REDACTED = [
     ("chuyển khoản vào 9704229201234567", f"chuyển khoản vào {ACCOUNT}"),
     ("tài khoản agribank 2500205123456", f"tài khoản agribank {ACCOUNT}"),
     ("mã số thuế 8012345678", f"mã số thuế {ACCOUNT}"),
+    # ordinary variants (issue 15): other separators, doubled spaces, digits one by one,
+    # characters that show nothing, brackets, spelled-out e-mails, lowercase passports
+    ("cccd 034_190_001_234", f"cccd {ID_NUMBER}"),
+    ("cccd 034/190/001/234", f"cccd {ID_NUMBER}"),
+    ("cccd 034,190,001,234", f"cccd {ID_NUMBER}"),
+    ("cccd 034  190  001  234", f"cccd {ID_NUMBER}"),
+    ("cccd 0 3 4 1 9 0 0 0 1 2 3 4", f"cccd {ID_NUMBER}"),
+    ("cccd 0341\u200b9000\u200c1234", f"cccd {ID_NUMBER}"),
+    ("cmnd 145_123_456", f"cmnd {ID_NUMBER}"),
+    ("cmnd 145  123  456", f"cmnd {ID_NUMBER}"),
+    ("sđt 0912_345_678", f"sđt {PHONE}"),
+    ("sđt 0912/345/678", f"sđt {PHONE}"),
+    ("sđt 0912,345,678", f"sđt {PHONE}"),
+    ("sđt 0912  345  678", f"sđt {PHONE}"),
+    ("sđt 0912 - 345 - 678", f"sđt {PHONE}"),
+    ("sđt 0 9 1 2 3 4 5 6 7 8", f"sđt {PHONE}"),
+    ("sđt 09\u200b1234\u2060 5678", f"sđt {PHONE}"),
+    ("sđt 0912\ufeff345678", f"sđt {PHONE}"),
+    ("gọi (091) 234 5678 giúp", f"gọi {PHONE} giúp"),
+    ("máy bàn (0221) 3862 123", f"máy bàn {PHONE}"),
+    ("sđt 0912345678, 2 người đi cùng", f"sđt {PHONE}, 2 người đi cùng"),
+    ("email nguyenvana @ gmail . com", f"email {EMAIL}"),
+    ("mail nguyenvana(at)gmail.com", f"mail {EMAIL}"),
+    ("mail nguyenvana [at] gmail [dot] com", f"mail {EMAIL}"),
+    ("mail nguyen.van.a @gmail.com nhé", f"mail {EMAIL} nhé"),
+    ("hộ chiếu c1234567", f"hộ chiếu {ID_NUMBER}"),
+    ("hộ chiếu số b 7654321 hết hạn", f"hộ chiếu số {ID_NUMBER} hết hạn"),
     # several at once
     (
         "tôi tên A, cccd 034190001234, sđt 0912345678, mail a@b.vn",
@@ -83,6 +110,12 @@ KEPT = [
     "thủ tục 2.000305.000.00.00.H31",
     "mã hồ sơ 000.00.20.H31-250101-0001 đến đâu rồi",
     "gọi tổng đài 18001096 không được",
+    "tổng đài 1800 1096 miễn phí",
+    "mã 1.000656 lệ phí 50.000 đồng, hạn 12/3/2026",
+    "thủ tục 1.000656, 1.001193 và 2.002228",
+    "lệ phí 1.200.000 đồng, 2 bản",
+    "con 2 tuổi, 3 tháng",
+    "tôi @ nhà cả ngày",
     "1900 1234 có mất phí không",
     "mất 5 ngày làm việc hả",
     "làm lúc 7:30 được không",
@@ -126,6 +159,36 @@ def test_any_mobile_number_is_redacted(number: str) -> None:
 @given(st.from_regex(r"0[0-9]{2}[0-9]{9}", fullmatch=True))
 def test_any_twelve_digit_id_is_redacted(number: str) -> None:
     assert redact(f"cccd {number}") == f"cccd {ID_NUMBER}"
+
+
+SEPARATORS = [" ", "  ", ".", "-", "_", "/", ",", " - ", "\u200b", "\u2060"]
+
+
+def _spread(number: str, separator: str, cuts: list[int]) -> str:
+    """Insert `separator` into `number` after each position in `cuts`."""
+    out = ""
+    for i, digit in enumerate(number):
+        out += digit
+        if i + 1 in cuts and i + 1 < len(number):
+            out += separator
+    return out
+
+
+@settings(max_examples=300)
+@given(
+    st.one_of(
+        st.from_regex(r"0[35789]\d{8}", fullmatch=True),
+        st.from_regex(r"0\d{11}", fullmatch=True),
+    ),
+    st.sampled_from(SEPARATORS),
+    st.lists(st.integers(1, 11), max_size=11),
+)
+def test_separators_inserted_into_a_number_never_let_a_digit_through(
+    number: str, separator: str, cuts: list[int]
+) -> None:
+    said = f"số của tôi {_spread(number, separator, cuts)} ạ"
+    stored = redact(said)
+    assert not any(ch.isdigit() for ch in stored), (said, stored)
 
 
 @given(st.text(max_size=80))

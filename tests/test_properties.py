@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from bot.core import ratelimit
 from bot.core.assistant import Assistant
+from bot.core.markup import to_telegram_html, validate
 from bot.core.ratelimit import FloodLimiter
 from bot.core.replies import MAX_CALLBACK_BYTES, MAX_TEXT, Incoming, Reply, split_text
 from bot.frontends.telegram.delivery import keyboard_markup
@@ -69,9 +70,10 @@ forged_payload = st.one_of(
 
 
 def assert_telegram_accepts(replies: list[Reply]) -> None:
-    """Every reply is a message Telegram would take, and the front end can build it."""
+    """Every reply is valid core markup, a message Telegram would take, and buildable."""
     for reply in replies:
-        for part in split_text(reply.text):
+        assert validate(reply.text) == [], reply.text
+        for part in split_text(to_telegram_html(reply.text)):
             assert len(part) <= MAX_TEXT
             try:
                 plain = parse_html(part)

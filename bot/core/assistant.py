@@ -209,6 +209,17 @@ class Assistant:
             self._contexts.popitem(last=False)
         return ctx
 
+    def staff_place(self, turn: Turn) -> bool:
+        """Whether a staff member writes in the staff chat or in their own private chat.
+
+        Staff commands and answers work only there: in any other group, whoever reads along
+        would see reports and citizens' questions.
+        """
+        incoming = turn.incoming
+        if not self.settings.is_staff(incoming.user):
+            return False
+        return incoming.chat in (self.settings.staff_chat, incoming.user)
+
     def user_key(self, user: Address) -> str:
         """The salted hash under which a user's data is stored."""
         return user_hash(user, self.settings.salt)
@@ -250,9 +261,7 @@ class Assistant:
     async def _on_command(self, turn: Turn) -> list[Reply]:
         name = turn.incoming.command.lower()
         handler = self.commands.get(name)
-        if handler is None or (
-            name in self.staff_commands and not self.settings.is_staff(turn.incoming.user)
-        ):
+        if handler is None or (name in self.staff_commands and not self.staff_place(turn)):
             return [Reply(m.UNKNOWN_COMMAND)]
         turn.args = turn.incoming.args.split()
         return await handler(turn)

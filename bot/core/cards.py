@@ -7,6 +7,7 @@ import datetime as dt
 from bot import messages as m
 from bot.catalogue.model import Agency, Catalogue, Document, Guide, Procedure
 from bot.catalogue.national import NationalProcedure
+from bot.core.markup import link
 from bot.core.replies import Button, Keyboard, esc
 
 Section = str  # one of SECTIONS
@@ -118,7 +119,7 @@ def _documents(catalogue: Catalogue, procedure: Procedure) -> list[str]:
         if doc.form:
             form = esc(doc.form)
             if doc.form_url:
-                form = f'<a href="{esc(doc.form_url)}">{form}</a>'
+                form = link(doc.form, doc.form_url)
             lines.append(m.DOC_FORM.format(form=form))
     return lines
 

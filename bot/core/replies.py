@@ -8,12 +8,14 @@ took (which front ends log, and tools measure), so that nothing needs a hook int
 
 from __future__ import annotations
 
-import html
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.addresses import Address
+from bot.core.markup import esc
+
+__all__ = ["Answer", "Button", "Decision", "Incoming", "Keyboard", "Reply", "esc", "rows"]
 
 # Telegram's limits, which every front end respects so that the core's replies fit anywhere.
 MAX_TEXT = 4096
@@ -40,6 +42,8 @@ class Incoming:
     user_name: str = ""
     # A chat of several people (a Telegram group): the bot keeps quiet there unless addressed.
     group: bool = False
+    # Whether the message replied to is one of the bot's own (a hand-off post, for staff).
+    reply_to_bot: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,12 @@ Keyboard = tuple[tuple[Button, ...], ...]
 
 @dataclass(frozen=True)
 class Reply:
-    """One message from the bot. `text` is Telegram HTML (escape citizen text with `esc`)."""
+    """One message from the bot.
+
+    `text` is in the core's markup (`bot.core.markup`: b, i, code, links, newlines; citizen
+    and catalogue text escaped with `esc`), rendered by each front end; `notice` (a short
+    toast) and button labels are plain text.
+    """
 
     text: str
     buttons: Keyboard = ()
@@ -106,20 +115,15 @@ class Answer:
 Sender = Callable[["Reply"], Awaitable[Any]]
 
 
-def esc(text: str) -> str:
-    """Escape text for Telegram HTML."""
-    return html.escape(text, quote=False)
-
-
 def rows(*buttons: Button, width: int = 1) -> Keyboard:
     """Lay buttons out in rows of `width`."""
     return tuple(tuple(buttons[i : i + width]) for i in range(0, len(buttons), width))
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Split a long HTML message on line boundaries so that each part fits Telegram's limit.
+    """Split a long message on line boundaries so that each part fits Telegram's limit.
 
-    Lines are never cut inside an HTML tag: the bot's own markup is per line, and an overlong
+    Lines are never cut inside a tag: the core's markup is per line, and an overlong
     single line is cut at a space (or hard) as a last resort.
     """
     parts: list[str] = []

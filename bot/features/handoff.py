@@ -181,9 +181,14 @@ async def on_text(turn: Turn) -> list[Reply] | None:
 
 
 async def staff_reply(turn: Turn) -> list[Reply] | None:
-    """Deliver a staff member's reply to a `#HS<id>` message to the citizen, and confirm."""
-    tag = TAG.search(turn.incoming.reply_to_text)
-    if tag is None:
+    """Deliver a staff member's reply to a `#HS<id>` message to the citizen, and confirm.
+
+    Only a staff member's reply to one of the bot's own posts counts: anyone else in the staff
+    chat, or a reply to a message someone else wrote with a tag in it, reaches no citizen.
+    """
+    incoming = turn.incoming
+    tag = TAG.search(incoming.reply_to_text) if incoming.reply_to_bot else None
+    if tag is None or not turn.assistant.staff_place(turn):
         # Staff talk among themselves in a group; in a private staff chat the bot still answers.
         return [] if turn.incoming.group else None
     number = int(tag.group(1))

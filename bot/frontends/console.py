@@ -7,7 +7,6 @@ conversation can be scripted (`printf 'lam giay khai sinh\\n1\\n' | python -m bo
 from __future__ import annotations
 
 import asyncio
-import html
 import re
 import sys
 from typing import TextIO
@@ -15,18 +14,12 @@ from typing import TextIO
 from bot import messages as m
 from bot.addresses import CONSOLE, Address, address
 from bot.core.assistant import Assistant
+from bot.core.markup import to_plain
 from bot.core.replies import Button, Incoming, Reply
 
 # The one person at the terminal: their chat and their user are the same address.
 CONSOLE_CHAT: Address = address(CONSOLE, "local")
-_TAG = re.compile(r"<[^>]+>")
 _COMMAND = re.compile(r"^/(\w+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
-
-
-def plain(text: str) -> str:
-    """Telegram HTML as terminal text."""
-    text = re.sub(r'<a href="([^"]+)">([^<]*)</a>', r"\2 (\1)", text)
-    return html.unescape(_TAG.sub("", text))
 
 
 def parse_line(line: str, buttons: list[Button], user: Address = CONSOLE_CHAT) -> Incoming:
@@ -54,8 +47,8 @@ def render(replies: list[Reply], out: TextIO) -> list[Button]:
     shown: list[Button] = []
     for reply in replies:
         if reply.notice and reply.notice != m.DONE_NOTICE:
-            out.write(f"({plain(reply.notice)})\n")
-        out.write(plain(reply.text).rstrip() + "\n")
+            out.write(f"({reply.notice})\n")
+        out.write(to_plain(reply.text).rstrip() + "\n")
         for row in reply.buttons:
             for button in row:
                 if button.url:

@@ -1,6 +1,12 @@
 """The storage layer: every SQL statement of the bot, behind typed functions per concern.
 
-- `database`: the connection (SQLite, WAL, one writer), migrations, the queued question log.
+The rest of the bot calls these functions with a `Database` and never sees a connection or SQL.
+
+- `database`: `open_database(url)` and the `Database` protocol the functions take.
+- `url`: reading BOT_DATABASE (`sqlite:///data/bot.sqlite3`, a plain path, `:memory:`).
+- `backend`: the `Database` protocol a backend implements, and `utcnow`.
+- `sqlite`: the SQLite backend (one aiosqlite connection, WAL, serialised writes).
+- `migrations`: the schema as named migrations, recorded in the `_migrations` table.
 - `questions`: questions asked and declined (the weekly review's log).
 - `pending`: what the bot waits for a citizen to type next.
 - `progress`: guide walks in progress and checklist ticks.

@@ -181,10 +181,14 @@ async def applied(db: Database) -> dict[str, str]:
 
 async def apply(db: Database) -> list[str]:
     """Apply the migrations this database has not recorded; return their names."""
-    await db.execute(
-        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-    )
-    if "schema_migrations" in await db.tables():
+    # Nothing is written to a database that is up to date (it may be a read-only copy).
+    present = await db.tables()
+    if "_migrations" not in present:
+        await db.execute(
+            "CREATE TABLE IF NOT EXISTS _migrations"
+            " (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+    if "schema_migrations" in present:
         await _adopt_numbered(db)
     done = await applied(db)
     unknown = sorted(set(done) - set(MIGRATIONS))

@@ -37,14 +37,15 @@ from telegram.ext import (
 from bot import messages as m
 from bot.addresses import telegram
 from bot.app import Runtime, open_runtime
-from bot.core.replies import Answer, Decision, Incoming, Reply, Sender
+from bot.core.replies import Answer, Button, Decision, Incoming, Reply, Sender
 from bot.frontends.telegram.delivery import CONNECTIONS, Delivery, with_retries
-from bot.settings import Settings, SettingsError, read_dotenv
+from bot.frontends.telegram.startup import check_bot_api, protect_logs
+from bot.settings import Settings, number, read_dotenv
 from bot.storage.url import database_file
 
 log = logging.getLogger(__name__)
 
-_COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@(\w+))?(?:\s+(.*))?$", re.DOTALL)
 MEDIA_KINDS = (
     "sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
     "location", "contact", "poll", "dice",
@@ -58,10 +59,16 @@ POOL_TIMEOUT = 30.0  # a burst waits for a free connection rather than failing
 # one HTTP request each (half the bot's throughput otherwise); it adds at most this to a reply.
 POLL_INTERVAL = 0.02
 HEARTBEAT_SECONDS = 30.0  # the container's health check reads the heartbeat file's age
+# A group the bot is in is told at most this often that it answers in private chats only.
+GROUP_NOTICE_SECONDS = 600.0
 
 
-def to_incoming(update: Update) -> Incoming | None:
-    """Convert a Telegram update to what the core understands; None for what it ignores."""
+def to_incoming(update: Update, bot_username: str = "", bot_id: int = 0) -> Incoming | None:
+    """Convert a Telegram update to what the core understands; None for what it ignores.
+
+    Ignored: service messages (someone joined, a pinned message...), and commands addressed
+    to another bot (`/start@other_bot` in a group).
+    """
     query = update.callback_query
     if query is not None:
         message = query.message
@@ -78,7 +85,11 @@ def to_incoming(update: Update) -> Incoming | None:
     message = update.message
     if message is None or message.from_user is None:
         return None
+    if filters.StatusUpdate.ALL.check_update(update):
+        return None
     replied = message.reply_to_message
+    author = replied.from_user if replied is not None else None
+    reply_to_bot = author is not None and bot_id != 0 and author.id == bot_id
     base: dict[str, Any] = {
         "chat": telegram(message.chat.id),
         "user": telegram(message.from_user.id),
@@ -88,11 +99,15 @@ def to_incoming(update: Update) -> Incoming | None:
         "reply_to_message_id": replied.message_id if replied else None,
         "reply_to_text": (replied.text or "") if replied else "",
         "user_name": message.from_user.full_name,
+        "reply_to_bot": reply_to_bot,
     }
     if message.text is not None:
         command = _COMMAND.match(message.text.strip())
         if command:
-            args = (command.group(2) or "").strip()
+            addressed = command.group(2)
+            if addressed and bot_username and addressed.lower() != bot_username.lower():
+                return None
+            args = (command.group(3) or "").strip()
             return Incoming(
                 kind="command", command=command.group(1), args=args, text=message.text, **base
             )
@@ -143,6 +158,7 @@ class TelegramFrontEnd(Delivery):
         self.settings = settings
         self.runtime: Runtime | None = None
         self._tasks: list[asyncio.Task[Any]] = []
+        self._group_notices: dict[str, float] = {}  # group chat id -> when last told
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -180,9 +196,14 @@ class TelegramFrontEnd(Delivery):
         log.info("bot ready: catalogue %s, database %s", self.settings.catalogue.name,
                  self.runtime.db.location)  # fmt: skip
 
+    async def post_stop(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Send the queued messages that can go within a few seconds (the bot still runs)."""
+        await self.queues.close()
+
     async def post_shutdown(self, application: Application) -> None:  # type: ignore[type-arg]
         """Stop the jobs and close the database (updates in flight have finished by now)."""
         gc.unfreeze()  # what the bot held can be collected again (tests start many bots)
+        await self.queues.close(timeout=0)  # post_stop had its chance to send them
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -207,9 +228,16 @@ class TelegramFrontEnd(Delivery):
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer any update the handlers route here; log one line without personal data."""
-        incoming = to_incoming(update)
+        incoming = to_incoming(update, context.bot.username, context.bot.id)
         if incoming is None or self.runtime is None:
             return
+        chat = update.effective_chat
+        staff_chat = self.settings.staff_chat_id
+        if chat is not None and chat.type != "private" and chat.id != staff_chat:
+            await self.decline_group(context.application, update, incoming)
+            return
+        if chat is not None and chat.id == staff_chat and incoming.kind == "media":
+            return  # stickers and photos among staff are not for the bot
         started = time.perf_counter()
         try:
             answer = await self.runtime.assistant.handle(incoming)
@@ -230,6 +258,38 @@ class TelegramFrontEnd(Delivery):
             (handled - started) * 1000,
             (time.perf_counter() - started) * 1000,
         )
+
+    async def decline_group(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        update: Update,
+        incoming: Incoming,
+    ) -> None:
+        """In a group: one polite line (at most every GROUP_NOTICE_SECONDS) pointing to a
+        private chat; a button press gets the same as a toast. Nothing is stored."""
+        query = update.callback_query
+        if query is not None:
+            try:
+                await self.call_api(lambda: query.answer(text=m.GROUP_DECLINED_NOTICE), "answer")
+            except TelegramError as exc:
+                log.info("could not answer a callback query: %s", exc)
+            return
+        if incoming.kind == "media":
+            return
+        now = time.monotonic()
+        last = self._group_notices.get(incoming.chat)
+        if last is not None and now - last < GROUP_NOTICE_SECONDS:
+            return
+        self._group_notices[incoming.chat] = now
+        if len(self._group_notices) > 10_000:
+            oldest = min(self._group_notices, key=self._group_notices.__getitem__)
+            del self._group_notices[oldest]
+        username = application.bot.username
+        buttons = (
+            ((Button(m.BUTTON_PRIVATE_CHAT, url=f"https://t.me/{username}"),),) if username else ()
+        )
+        self.enqueue(application, Reply(m.GROUP_DECLINED, buttons), incoming.chat,
+                     update.update_id)  # fmt: skip
 
 
 def decision_label(decision: Decision) -> str:
@@ -258,11 +318,7 @@ def application_sender(
 def send_rate(env: Mapping[str, str] | None = None) -> float:
     """Messages a second the bot may send in all (BOT_SEND_RATE; 0 means no limiter)."""
     source = {**read_dotenv(Path(".env")), **os.environ} if env is None else env
-    raw = source.get("BOT_SEND_RATE", "").strip()
-    try:
-        return float(raw) if raw else SEND_RATE
-    except ValueError as exc:
-        raise SettingsError(f"BOT_SEND_RATE phải là một số, nhận được {raw!r}") from exc
+    return number(source, "BOT_SEND_RATE", SEND_RATE)
 
 
 def build_application(settings: Settings, front: TelegramFrontEnd | None = None) -> Application:  # type: ignore[type-arg]
@@ -279,12 +335,15 @@ def build_application(settings: Settings, front: TelegramFrontEnd | None = None)
         .connection_pool_size(CONNECTIONS)
         .pool_timeout(POOL_TIMEOUT)
         .post_init(front.post_init)
+        .post_stop(front.post_stop)
         .post_shutdown(front.post_shutdown)
     )
     rate = send_rate()
     if rate > 0:
         # Queue bursts instead of failing: Telegram allows about 30 messages a second.
-        limiter = AIORateLimiter(overall_max_rate=rate, max_retries=3)
+        # The 20-a-minute limit of each group is kept by the chat queues (queues.py), which
+        # wait for a group's turn without holding a send slot; PTB's limiter would hold one.
+        limiter = AIORateLimiter(overall_max_rate=rate, group_max_rate=0, max_retries=3)
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     application = builder.build()
     # 1. Button presses: every one is answered, also forged or outdated ones.
@@ -309,8 +368,11 @@ def run(settings: Settings) -> None:
 
     On a stop signal, updates in flight are answered before the database is closed.
     """
-    # httpx logs every request URL at INFO, and the URL holds the bot's token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # httpx logs every request URL at INFO (the URL holds the token), the Telegram library
+    # every update in full at DEBUG: neither may reach the log, whatever the level.
+    protect_logs(settings.token)
+    send_rate()  # a bad BOT_SEND_RATE is named before anything else is tried
+    asyncio.run(check_bot_api(settings))  # StartupError, in plain words, if it cannot
     application = build_application(settings)
     if settings.webhook_url:
         path = urlparse(settings.webhook_url).path.strip("/")
@@ -323,12 +385,12 @@ def run(settings: Settings) -> None:
             # refused. Without WEBHOOK_SECRET a random one is made for this run.
             secret_token=settings.webhook_secret or secrets.token_urlsafe(32),
             allowed_updates=Update.ALL_TYPES,
-            bootstrap_retries=10,
+            bootstrap_retries=3,
         )
     else:
         application.run_polling(
             allowed_updates=Update.ALL_TYPES,
-            bootstrap_retries=10,
+            bootstrap_retries=3,
             poll_interval=POLL_INTERVAL,
         )
 

@@ -34,7 +34,9 @@ from telegram.ext import Application
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.addresses import Address, telegram_id
+from bot.core.markup import to_telegram_html
 from bot.core.replies import Incoming, Keyboard, Reply, split_text
+from bot.frontends.telegram.queues import BACKGROUND_SLOTS, ChatQueues, is_group
 
 log = logging.getLogger("bot.frontends.telegram.bot")
 T = TypeVar("T")
@@ -112,6 +114,12 @@ class Delivery:
 
     def __init__(self) -> None:
         self._slots: asyncio.Semaphore | None = None
+        self._background: asyncio.Semaphore | None = None
+        # Messages for groups and for other chats than the update's go through these queues.
+        self.queues = ChatQueues()
+        # Tests set this to wait for the queued messages of an update (by update id).
+        self.track_queued = False
+        self.queued: dict[int, list[asyncio.Future[object]]] = {}
 
     async def deliver(
         self,
@@ -135,18 +143,44 @@ class Delivery:
                 delivered += 1
                 continue
             target = reply.chat or incoming.chat
+            number = telegram_id(target)
+            if (number is not None and is_group(number)) or target != incoming.chat:
+                # A group's pace or another chat's queue must not hold this turn.
+                self.enqueue(application, reply, target, update.update_id)
+                continue
             delivered += len(await self.send(application, reply, target))
         return delivered
 
-    async def call_api(self, call: Callable[[], Awaitable[T]], what: str) -> T:
+    def enqueue(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        reply: Reply,
+        target: Address,
+        update_id: int | None = None,
+    ) -> asyncio.Future[object]:
+        """Send a reply from the target chat's queue, in the background."""
+
+        async def job() -> list[Message]:
+            return await self.send(application, reply, target, background=True)
+
+        done = self.queues.put(target, job)
+        if self.track_queued and update_id is not None:
+            self.queued.setdefault(update_id, []).append(done)
+        return done
+
+    async def call_api(
+        self, call: Callable[[], Awaitable[T]], what: str, background: bool = False
+    ) -> T:
         """A Bot API call with retries, at most SEND_SLOTS at a time.
 
         Waiting here is cheap; waiting inside httpcore's connection pool costs CPU for every
-        request queued there, each time a connection frees up.
+        request queued there, each time a connection frees up. Background sends (the chat
+        queues) have slots of their own, so that they never hold up a citizen's reply.
         """
         if self._slots is None:
             self._slots = asyncio.Semaphore(SEND_SLOTS)
-        slots = self._slots
+            self._background = asyncio.Semaphore(BACKGROUND_SLOTS)
+        slots = self._background if background and self._background else self._slots
 
         async def one_at_a_slot() -> T:
             async with slots:
@@ -156,7 +190,7 @@ class Delivery:
 
     async def edit(self, message: Message, reply: Reply) -> bool:
         """Replace a message's text and buttons; False when a new message is needed instead."""
-        parts = split_text(reply.text)
+        parts = split_text(to_telegram_html(reply.text))
         if len(parts) > 1:
             return False
         try:
@@ -184,6 +218,7 @@ class Delivery:
         application: Application,  # type: ignore[type-arg]
         reply: Reply,
         chat: Address | None = None,
+        background: bool = False,
     ) -> list[Message]:
         """Send a reply, split on line boundaries; the buttons go with the last part.
 
@@ -197,11 +232,13 @@ class Delivery:
         if target is None:
             log.warning("a reply for a chat of another channel cannot be sent on Telegram")
             return []
-        parts = split_text(reply.text)
+        parts = split_text(to_telegram_html(reply.text))
         sent: list[Message] = []
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
-            message = await self._send_part(application, target, part, reply if last else None)
+            message = await self._send_part(
+                application, target, part, reply if last else None, background
+            )
             if message is not None:
                 sent.append(message)
         return sent
@@ -212,6 +249,7 @@ class Delivery:
         chat_id: int,
         text: str,
         reply: Reply | None,
+        background: bool = False,
     ) -> Message | None:
         markup = keyboard_markup(reply.buttons) if reply else None
         quote = reply.reply_to_message_id if reply else None
@@ -229,7 +267,8 @@ class Delivery:
         # If the message to quote is gone, send without the quote rather than not at all.
         for quoted in (quote, None) if quote is not None else (None,):
             try:
-                return await self.call_api(call(quoted), "send")
+                await self.queues.pace(chat_id)  # a group's turn is awaited without a slot
+                return await self.call_api(call(quoted), "send", background)
             except Forbidden as exc:
                 log.info("a chat blocked the bot: %s", exc)
                 return None

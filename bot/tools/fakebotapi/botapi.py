@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from bot.tools.fakebotapi.methods import BotApiMethods
-from bot.tools.fakebotapi.models import MEDIA, TOKEN, Call, Fault, Outgoing
+from bot.tools.fakebotapi.models import MEDIA, TOKEN, Call, Fault, Outgoing, chat_of
 
 
 class BotApi(BotApiMethods):
@@ -78,7 +78,7 @@ class BotApi(BotApiMethods):
         message = {
             "message_id": message_id,
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private", "first_name": f"Dân {chat_id}"},
+            "chat": chat_of(chat_id),
             "from": self._user(user_id or chat_id),
             **content,
         }
@@ -125,7 +125,7 @@ class BotApi(BotApiMethods):
             message = self._messages.get((chat_id, message_id)) or {
                 "message_id": message_id,
                 "date": int(time.time()),
-                "chat": {"id": chat_id, "type": "private"},
+                "chat": chat_of(chat_id),
             }
             query_id = f"q{self._next_update}"
             self._callbacks[query_id] = 0

@@ -14,7 +14,7 @@ import time
 import urllib.request
 from typing import Any
 
-from bot.tools.fakebotapi.models import BOT_USER, BotApiError, Fault, Outgoing
+from bot.tools.fakebotapi.models import BOT_USER, BotApiError, Fault, Outgoing, chat_of
 from bot.tools.fakebotapi.telegram_html import HtmlError, parse_html
 
 
@@ -149,7 +149,7 @@ class BotApiMethods:
             "message_id": message_id,
             "date": int(time.time()),
             "from": BOT_USER,
-            "chat": {"id": chat_id, "type": "private"},
+            "chat": chat_of(chat_id),
             "text": plain,
         }
         if params.get("reply_markup"):
@@ -212,7 +212,7 @@ class BotApiMethods:
             "message_id": message_id,
             "date": int(time.time()),
             "from": BOT_USER,
-            "chat": {"id": chat_id, "type": "private"},
+            "chat": chat_of(chat_id),
             "document": {
                 "file_id": f"F{message_id}",
                 "file_unique_id": f"f{message_id}",

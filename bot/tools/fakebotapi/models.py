@@ -7,6 +7,15 @@ import json
 from typing import Any
 
 TOKEN = "123456:TEST-TOKEN"
+
+
+def chat_of(chat_id: int) -> dict[str, Any]:
+    """A chat as Telegram describes it: negative ids are groups, positive ones private chats."""
+    if chat_id < 0:
+        return {"id": chat_id, "type": "supergroup", "title": f"Nhóm {-chat_id}"}
+    return {"id": chat_id, "type": "private", "first_name": f"Dân {chat_id}"}
+
+
 BOT_USER = {
     "id": 123456,
     "is_bot": True,

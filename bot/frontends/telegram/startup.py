@@ -1,0 +1,103 @@
+"""Before the bot polls: reach the Bot API with a few short tries, and keep secrets out of logs.
+
+`check_bot_api` asks the Bot API who the bot is (getMe) with short time-outs, up to ATTEMPTS
+times, logging one line per failed try; then it gives up with a plain Vietnamese message
+(`StartupError`) instead of minutes of silence and a long traceback. A token the Bot API refuses
+is said so, without printing the token.
+
+`protect_logs` makes sure no log line, at any level (`-v` included), holds the bot's token or
+what citizens wrote: the Telegram library and the HTTP clients log at most warnings, and every
+line the bot's handlers print has the token replaced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from urllib.parse import urlparse
+
+from telegram import Bot
+from telegram.error import InvalidToken, NetworkError
+from telegram.request import HTTPXRequest
+
+from bot import messages as m
+from bot.settings import Settings
+
+log = logging.getLogger("bot.frontends.telegram.bot")
+
+ATTEMPTS = 4
+WAIT_SECONDS = (1.0, 2.0, 4.0)
+CONNECT_TIMEOUT = 3.0
+READ_TIMEOUT = 5.0
+# Loggers that print requests, answers (with citizens' messages) or URLs (with the token).
+NOISY = ("telegram", "httpx", "httpcore", "hpack", "tornado", "apscheduler", "aiosqlite")
+
+
+class StartupError(Exception):
+    """The bot cannot start; the message says why and what to do, in Vietnamese."""
+
+
+def api_host(settings: Settings) -> str:
+    """Where the Bot API is, without the path (which would hold the token)."""
+    parsed = urlparse(settings.api_url)
+    return f"{parsed.scheme}://{parsed.netloc}" if parsed.netloc else settings.api_url
+
+
+async def check_bot_api(settings: Settings) -> str:
+    """Return the bot's username once the Bot API answers; StartupError after ATTEMPTS tries."""
+    host = api_host(settings)
+    for attempt in range(1, ATTEMPTS + 1):
+        request = HTTPXRequest(connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT)
+        bot = Bot(settings.token, base_url=settings.api_url, request=request)
+        try:
+            await bot.initialize()
+            username = bot.username
+            await bot.shutdown()
+            return username
+        except InvalidToken:
+            raise StartupError(m.TOKEN_REJECTED) from None
+        except NetworkError as exc:
+            reason = type(exc).__name__
+            log.warning(
+                "Bot API at %s not reachable (attempt %d of %d): %s",
+                host,
+                attempt,
+                ATTEMPTS,
+                reason,
+            )
+        if attempt < ATTEMPTS:
+            await asyncio.sleep(WAIT_SECONDS[min(attempt, len(WAIT_SECONDS)) - 1])
+    raise StartupError(m.API_UNREACHABLE.format(host=host, attempts=ATTEMPTS))
+
+
+class _HideToken(logging.Filter):
+    """Replace the token in every record that passes a handler (message, arguments, trace)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.token:
+            return True
+        text = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if self.token in text or (record.exc_text and self.token in record.exc_text):
+            record.msg = text.replace(self.token, "[token]")
+            record.args = ()
+            if record.exc_text:
+                record.exc_text = record.exc_text.replace(self.token, "[token]")
+        return True
+
+
+def protect_logs(token: str) -> None:
+    """Keep the token and citizens' messages out of every log line, whatever the level."""
+    for name in NOISY:
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < logging.WARNING:
+            logger.setLevel(logging.WARNING)
+    hide = _HideToken(token)
+    root = logging.getLogger()
+    for handler in root.handlers:
+        handler.addFilter(hide)
