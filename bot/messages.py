@@ -467,6 +467,10 @@ REPORT_ASKED_WITH = "câu hỏi"
 REPORT_COMMENT = "góp ý"
 REPORT_STALE = "Thông tin cần kiểm tra lại (kiểm tra lần cuối đã quá {days} ngày)"
 REPORT_STALE_LINE = "{name} ({id}): kiểm tra ngày {date}, đã {days} ngày"
+REPORT_TRUST = (
+    "Danh mục: {unverified}/{procedures} thủ tục chưa được đối chiếu với nguồn; {to_confirm} điều "
+    "người dân được dặn hỏi lại, ở {with_confirm} thủ tục."
+)
 REPORT_TIMES = "{count} lần"
 REPORT_NONE = "Không có."
 REPORT_FROM_AGGREGATE = (
@@ -514,6 +518,7 @@ RELOAD_NOT_LOADED = "{path}: chưa nạp được; bot vẫn dùng bản cũ."
 # --- command line ----------------------------------------------------------------------------
 
 SETTINGS_ERROR = "Lỗi cấu hình: {error}"
+WEB_CANNOT_LISTEN = "Không mở được trang trò chuyện: {error}. Hãy đổi WEB_PORT hoặc WEB_HOST."
 TOKEN_REJECTED = (
     "Telegram không nhận TELEGRAM_BOT_TOKEN này (token sai hoặc đã bị thu hồi).\n"
     "Bạn lấy lại token với @BotFather trên Telegram, đặt vào biến môi trường hoặc tệp .env, "

@@ -139,6 +139,23 @@ def test_entries_verified_more_than_180_days_ago_are_stale(catalogue: Catalogue)
     assert stale_entries(catalogue, dt.date(2026, 11, 22)) == []
 
 
+async def test_report_counts_entries_never_compared_and_facts_to_confirm(
+    db: Database, catalogue: Catalogue
+) -> None:
+    report = await build_report(db, WEEK, catalogue, now=NOW)
+    never = sum(1 for p in catalogue.procedures.values() if p.verified is None)
+    confirm = sum(len(p.confirm) for p in catalogue.procedures.values())
+    assert report.trust is not None
+    assert (report.trust.unverified, report.trust.to_confirm) == (never, confirm)
+    assert never > 0 and confirm > 0
+    line = f"{never}/{len(catalogue.procedures)} thủ tục chưa được đối chiếu"
+    for fmt in ("text", "markdown", "html"):
+        assert line in render(report, fmt)
+    assert line in telegram_summary(report)
+    rows = list(csv.reader(io.StringIO(render(report, "csv").lstrip("\ufeff"))))
+    assert any("unverified" in row and str(never) in row for row in rows)
+
+
 async def test_text_and_markdown_show_every_section(db: Database, catalogue: Catalogue) -> None:
     _, report = await seeded_report(db, catalogue)
     for fmt in ("text", "markdown"):

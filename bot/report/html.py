@@ -14,6 +14,7 @@ from bot.report.render import (
     reason_label,
     reasons_text,
     title,
+    trust_line,
     vn,
     volume_rows,
 )
@@ -181,6 +182,8 @@ def render_html(report: WeeklyReport) -> str:
             ]
         )
     )
+    if report.trust:
+        body.append(f"<p>{_e(trust_line(report))}</p>")
     return (
         '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
         f"<title>{_e(title(report))}</title><style>{_CSS}</style></head><body>\n"

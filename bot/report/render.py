@@ -125,7 +125,21 @@ def render_text(report: WeeklyReport) -> str:
         + m.REPORT_STALE_LINE.format(name=s.name, id=s.entry_id, date=vn(s.verified), days=s.days)
         for s in report.stale
     ] or [f"   {m.REPORT_NONE}"]
+    if report.trust:
+        out.append(f"   {trust_line(report)}")
     return "\n".join(out) + "\n"
+
+
+def trust_line(report: WeeklyReport) -> str:
+    """One line on how much of the catalogue rests on checked facts."""
+    assert report.trust is not None
+    t = report.trust
+    return m.REPORT_TRUST.format(
+        unverified=t.unverified,
+        procedures=t.procedures,
+        to_confirm=t.to_confirm,
+        with_confirm=t.with_confirm,
+    )
 
 
 def detail_text(question: str, comment: str) -> str:
@@ -193,6 +207,8 @@ def render_markdown(report: WeeklyReport) -> str:
         )
         for s in report.stale
     ] or [m.REPORT_NONE]
+    if report.trust:
+        out += ["", trust_line(report)]
     return "\n".join(out) + "\n"
 
 
@@ -227,6 +243,10 @@ def render_csv(report: WeeklyReport) -> str:
             row("comment", s.entry_id, d.comment, None, None, d.question)
     for st in report.stale:
         row("stale", st.entry_id, st.name, st.days, None, st.verified.isoformat())
+    if report.trust:
+        t = report.trust
+        row("unverified", "", "", t.unverified, None, str(t.procedures))
+        row("to_confirm", "", "", t.to_confirm, None, str(t.with_confirm))
     return buffer.getvalue()
 
 
@@ -282,5 +302,7 @@ def _summary(report: WeeklyReport, top: int, comments: int) -> str:
         [f"• {e(s.name)} ({vn(s.verified)})" for s in report.stale],
         len(report.stale),
     )
+    if report.trust:
+        out.append(e(trust_line(report)))
     out.extend(["", m.REPORT_FULL_HINT.format(week=report.week.label)])
     return "\n".join(out)

@@ -109,6 +109,16 @@ class Stale:
 
 
 @dataclass(frozen=True)
+class Trust:
+    """How much of the catalogue rests on checked facts: never compared, facts to confirm."""
+
+    procedures: int
+    unverified: int
+    to_confirm: int
+    with_confirm: int
+
+
+@dataclass(frozen=True)
 class WeeklyReport:
     """Everything the weekly review shows."""
 
@@ -121,6 +131,7 @@ class WeeklyReport:
     satisfaction: tuple[Satisfaction, ...]
     stale: tuple[Stale, ...]
     from_aggregate: bool = False
+    trust: Trust | None = None
 
 
 # --- figures from the raw tables ------------------------------------------------------------
@@ -199,6 +210,19 @@ def entry_name(catalogue: Catalogue | None, entry_id: str) -> str:
     """The name of a catalogue entry, or its id when it is not (or no longer) there."""
     entry = catalogue.get(entry_id) if catalogue else None
     return entry.name if entry else entry_id or "—"
+
+
+def catalogue_trust(catalogue: Catalogue | None) -> Trust | None:
+    """Count procedures never compared with their sources and the facts cards ask to confirm."""
+    if catalogue is None:
+        return None
+    procedures = list(catalogue.procedures.values())
+    return Trust(
+        procedures=len(procedures),
+        unverified=sum(1 for p in procedures if p.verified is None),
+        to_confirm=sum(len(p.confirm) for p in procedures),
+        with_confirm=sum(1 for p in procedures if p.confirm),
+    )
 
 
 def stale_entries(catalogue: Catalogue | None, today: dt.date) -> list[Stale]:
@@ -305,6 +329,7 @@ async def build_report(
             satisfaction=tuple(_satisfaction(ratings, catalogue)),
             stale=stale,
             from_aggregate=True,
+            trust=catalogue_trust(catalogue),
         )
     return WeeklyReport(
         week=week,
@@ -315,4 +340,5 @@ async def build_report(
         unanswered=tuple(await _unanswered(db, week)),
         satisfaction=tuple(_satisfaction(await _ratings(db, week), catalogue)),
         stale=stale,
+        trust=catalogue_trust(catalogue),
     )

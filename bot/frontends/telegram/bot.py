@@ -40,6 +40,9 @@ from bot.app import Runtime, open_runtime
 from bot.core.replies import Answer, Button, Decision, Incoming, Reply, Sender
 from bot.frontends.telegram.delivery import CONNECTIONS, Delivery, with_retries
 from bot.frontends.telegram.startup import check_bot_api, protect_logs
+from bot.frontends.web.server import WebChat
+from bot.frontends.web.service import WebService
+from bot.frontends.web.service import start as start_web
 from bot.settings import Settings, number, read_dotenv
 from bot.storage.url import database_file
 
@@ -157,6 +160,7 @@ class TelegramFrontEnd(Delivery):
         super().__init__()
         self.settings = settings
         self.runtime: Runtime | None = None
+        self.web: WebService | None = None
         self._tasks: list[asyncio.Task[Any]] = []
         self._group_notices: dict[str, float] = {}  # group chat id -> when last told
 
@@ -185,6 +189,11 @@ class TelegramFrontEnd(Delivery):
         self._tasks.append(asyncio.create_task(self._heartbeat(application)))
         for hook in assistant.startup_hooks:
             await hook(application_sender(self, application))
+        if self.settings.web_port is not None:
+            # The web chat on the same assistant; what it addresses to staff goes by Telegram.
+            forward = application_sender(self, application)
+            web = WebChat(assistant, self.settings, forward=forward)
+            self.web = start_web(web, self.settings.web_host, self.settings.web_port)
         # Jobs the feature modules started (weekly report, retention) end with the bot.
         self._tasks.extend(asyncio.all_tasks() - before - set(self._tasks))
         # What is loaded by now (the libraries, the catalogue and its index) lives as long as
@@ -203,6 +212,9 @@ class TelegramFrontEnd(Delivery):
     async def post_shutdown(self, application: Application) -> None:  # type: ignore[type-arg]
         """Stop the jobs and close the database (updates in flight have finished by now)."""
         gc.unfreeze()  # what the bot held can be collected again (tests start many bots)
+        if self.web is not None:
+            await self.web.close()
+            self.web = None
         await self.queues.close(timeout=0)  # post_stop had its chance to send them
         for task in self._tasks:
             task.cancel()
@@ -247,6 +259,9 @@ class TelegramFrontEnd(Delivery):
             answer = Answer([Reply(m.BUSY, notice=m.BUSY[:190])])
             decision = "error"
         replies = answer.replies
+        if self.web is not None:
+            # A reply for a web visitor (staff answering a hand-off) goes to their page.
+            replies = [reply for reply in replies if not self.web.web.push(reply)]
         handled = time.perf_counter()
         sent = await self.deliver(context.application, update, incoming, replies)
         log.info(
