@@ -36,14 +36,19 @@ def _broken(path: Path, exc: CatalogueError) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     """The terminal chat on the same core as the Telegram bot."""
     from bot.app import open_runtime
-    from bot.frontends.console import chat
+    from bot.frontends.background import Background
+    from bot.frontends.console import chat, console_sender
+    from bot.report.weeks import local_zone
 
     settings = _settings()
 
     async def go() -> None:
         runtime = await open_runtime(settings)
+        jobs = runtime.assistant.registry.jobs
         try:
-            await chat(runtime.assistant)
+            # Retention and the weekly aggregate run while the chat is open, as on Telegram.
+            async with Background(jobs, console_sender(), local_zone(settings.timezone)):
+                await chat(runtime.assistant)
         finally:
             await runtime.close()
 

@@ -329,14 +329,19 @@ def holder_for(path: Path, interval: float) -> CommunesHolder:
     return _SHARED[key]
 
 
-def register(assistant: Assistant, holder: CommunesHolder | None = None) -> CommuneLookup:
-    """Add the place text hook, the `xa:` buttons, the card's place line and the cancel hook."""
-    if holder is None:
-        settings = assistant.settings
-        holder = holder_for(settings.communes_path(), settings.reload_interval)
+def register(assistant: Assistant) -> None:
+    """Add the place text hook, the `xa:` buttons, the card's place line and the cancel hook,
+    on the communes file of the settings."""
+    settings = assistant.settings
+    attach(assistant, holder_for(settings.communes_path(), settings.reload_interval))
+
+
+def attach(assistant: Assistant, holder: CommunesHolder) -> CommuneLookup:
+    """Register the commune lookup on `holder` in the assistant's registry."""
     lookup = CommuneLookup(holder)
-    assistant.text_hooks.append(lookup.on_text)
-    assistant.button(PREFIX, lookup.on_button)
-    assistant.place_hooks.append(lookup.card_place)
-    assistant.cancel_hooks.append(lookup.on_cancel)
+    registry = assistant.registry
+    registry.text_hook("old-commune", lookup.on_text, owner="communes")
+    registry.button(PREFIX, lookup.on_button, owner="communes")  # pick one old unit of a name
+    registry.place_line("citizen-commune", lookup.card_place, owner="communes")
+    registry.cancel_hook("forget-commune", lookup.on_cancel, owner="communes")
     return lookup

@@ -6,13 +6,15 @@ import asyncio
 import contextlib
 import logging
 import signal
-from typing import Any
 
 import tornado.httpserver
 
 from bot.app import open_runtime
+from bot.core.registry import Job
 from bot.core.replies import Reply, Sender
+from bot.frontends.background import Background
 from bot.frontends.web.server import WebChat, listen
+from bot.report.weeks import local_zone
 from bot.settings import DEFAULT_WEB_PORT, Settings
 
 log = logging.getLogger(__name__)
@@ -54,12 +56,19 @@ async def serve(settings: Settings, ready: asyncio.Future[int] | None = None) ->
         settings.web_port if settings.web_port is not None else DEFAULT_WEB_PORT,
     )
     print(f"http://{settings.web_host}:{service.port}/", flush=True)
-    tasks: list[asyncio.Task[Any]] = []
-    before = asyncio.all_tasks()
-    tasks.append(asyncio.create_task(runtime.holder.watch(_log_reload, settings.reload_interval)))
-    for hook in runtime.assistant.startup_hooks:
-        await hook(sender)  # retention and the weekly aggregate run without Telegram too
-    tasks.extend(asyncio.all_tasks() - before - set(tasks))
+    holder = runtime.holder
+
+    async def watch(sender: Sender) -> None:
+        await holder.poll(_log_reload)
+
+    # One owner of the background work: retention and the weekly aggregate run without
+    # Telegram too, and the catalogue is watched for edits.
+    jobs = [
+        *runtime.assistant.registry.jobs,
+        Job("catalogue-watch", watch, "web", every=settings.reload_interval),
+    ]
+    background = Background(jobs, sender, local_zone(settings.timezone))
+    await background.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -71,9 +80,7 @@ async def serve(settings: Settings, ready: asyncio.Future[int] | None = None) ->
         await stop.wait()
     finally:
         await service.close()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await background.stop()
         await runtime.close()
 
 
