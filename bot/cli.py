@@ -139,11 +139,19 @@ def cmd_poster(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate a catalogue file."""
+    """Validate a catalogue file, and the communes file beside it (or a communes file alone)."""
+    from bot.catalogue.communes_check import is_communes_file, run_communes_check
     from bot.catalogue.validation import run_check
 
-    path = Path(args.path) if args.path else _settings().catalogue
-    return run_check(path, sys.stdout)
+    settings = _settings()
+    path = Path(args.path) if args.path else settings.catalogue
+    if is_communes_file(path):
+        return run_communes_check(path, sys.stdout)
+    code = run_check(path, sys.stdout)
+    communes = settings.communes or path.with_name("communes.yaml")
+    if communes.is_file():
+        code = max(code, run_communes_check(communes, sys.stdout))
+    return code
 
 
 def cmd_match(args: argparse.Namespace) -> int:
