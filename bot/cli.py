@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import sys
@@ -53,6 +52,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
             await runtime.close()
 
     try:
+        import asyncio  # here, not at the top: `check` and `match` never need it
+
         asyncio.run(go())
     except CatalogueError as exc:
         return _broken(settings.catalogue, exc)
@@ -87,6 +88,8 @@ def cmd_web(args: argparse.Namespace) -> int:
 
     settings = _settings()
     try:
+        import asyncio
+
         asyncio.run(serve(settings))
     except CatalogueError as exc:
         return _broken(settings.catalogue, exc)
