@@ -3,7 +3,9 @@ in one place for every front end (Telegram, terminal chat, tools)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.catalogue.model import Catalogue
 from bot.catalogue.national import NationalProcedure, load_national
@@ -15,13 +17,22 @@ from bot.settings import Settings
 from bot.storage.database import Database, open_database
 
 
-def register_features(assistant: Assistant) -> None:
-    """Plug the feature modules into the assistant (each adds its commands and buttons)."""
-    walkthrough.register(assistant)
-    feedback.register(assistant)
-    handoff.register(assistant)
-    retention.register(assistant)
-    staff.register(assistant)
+class Feature(Protocol):
+    """A feature module: it registers its commands, buttons, hooks and jobs."""
+
+    def register(self, assistant: Assistant) -> None:
+        """Add the feature's entries to `assistant.registry`."""
+
+
+# In this order: it is the order their text, cancel, card and menu hooks run.
+FEATURES: tuple[Feature, ...] = (walkthrough, feedback, handoff, retention, staff)
+
+
+def register_features(assistant: Assistant, features: Sequence[Feature] = FEATURES) -> None:
+    """Register the features in the assistant's registry, in order; a command or button
+    prefix registered twice stops the start-up with `DuplicateEntry`."""
+    for feature in features:
+        feature.register(assistant)
 
 
 @dataclass

@@ -36,14 +36,19 @@ def _broken(path: Path, exc: CatalogueError) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     """The terminal chat on the same core as the Telegram bot."""
     from bot.app import open_runtime
-    from bot.frontends.console import chat
+    from bot.frontends.background import Background
+    from bot.frontends.console import chat, console_sender
+    from bot.report.weeks import local_zone
 
     settings = _settings()
 
     async def go() -> None:
         runtime = await open_runtime(settings)
+        jobs = runtime.assistant.registry.jobs
         try:
-            await chat(runtime.assistant)
+            # Retention and the weekly aggregate run while the chat is open, as on Telegram.
+            async with Background(jobs, console_sender(), local_zone(settings.timezone)):
+                await chat(runtime.assistant)
         finally:
             await runtime.close()
 
@@ -73,6 +78,60 @@ def cmd_run(args: argparse.Namespace) -> int:
     except StartupError as exc:
         print(exc, file=sys.stderr)
         return 3
+    return 0
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    """The web chat on the same core (WEB_HOST:WEB_PORT)."""
+    from bot.frontends.web.service import serve
+
+    settings = _settings()
+    try:
+        asyncio.run(serve(settings))
+    except CatalogueError as exc:
+        return _broken(settings.catalogue, exc)
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        print(m.WEB_CANNOT_LISTEN.format(error=exc), file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_poster(args: argparse.Namespace) -> int:
+    """Printable A4 posters with QR codes to a procedure's card on Telegram and the web."""
+    from bot.catalogue.loader import load
+    from bot.catalogue.model import Procedure
+    from bot.tools import poster
+    from bot.tools import poster_messages as pm
+
+    settings = _settings()
+    try:
+        catalogue = load(settings.catalogue)
+    except CatalogueError as exc:
+        return _broken(settings.catalogue, exc)
+    if not settings.bot_username and not settings.web_public_url:
+        print(pm.NEED_LINKS, file=sys.stderr)
+        return 2
+    if bool(args.id) == bool(args.all):
+        print(pm.NEED_ID, file=sys.stderr)
+        return 2
+    if args.all:
+        entries = list(catalogue.procedures.values())
+        folder = Path(args.out or "posters")
+        folder.mkdir(parents=True, exist_ok=True)
+    else:
+        entry = catalogue.get(args.id)
+        if not isinstance(entry, Procedure):
+            print(pm.UNKNOWN_ID.format(id=args.id), file=sys.stderr)
+            return 1
+        entries = [entry]
+        folder = Path(args.out or ".")
+    for entry in entries:
+        codes = poster.codes_for(entry.id, settings.bot_username, settings.web_public_url)
+        path = poster.write_poster(catalogue, entry, codes, folder)
+        if not args.all:
+            print(path)
+    if args.all:
+        print(pm.WROTE_ALL.format(count=len(entries), folder=folder))
     return 0
 
 
@@ -144,6 +203,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "run": (cmd_run, "chạy bot Telegram"),
     "chat": (cmd_chat, "trò chuyện với bot ngay trên máy tính (không cần token)"),
+    "web": (cmd_web, "mở trang trò chuyện trên web (WEB_HOST:WEB_PORT)"),
+    "poster": (cmd_poster, "in áp phích A4 có mã QR mở thủ tục trên Telegram và trên web"),
     "check": (cmd_check, "kiểm tra tệp danh mục thủ tục"),
     "match": (cmd_match, "xem bot hiểu câu hỏi thế nào"),
     "evaluate": (cmd_evaluate, "đo độ chính xác trên bộ câu hỏi có nhãn"),
@@ -167,6 +228,10 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--top", type=int, default=3, help="số thủ tục gợi ý")
             command.add_argument("--json", action="store_true", help="mỗi dòng một đối tượng JSON")
             command.add_argument("--no-national", action="store_true", help="bỏ tầng quốc gia")
+        elif name == "poster":
+            command.add_argument("id", nargs="?", help="mã thủ tục, ví dụ dang-ky-khai-sinh")
+            command.add_argument("--all", action="store_true", help="mọi thủ tục, vào một thư mục")
+            command.add_argument("--out", help="tệp (hoặc thư mục với --all) để ghi")
         elif name == "report":
             command.add_argument("--week", help="tuần YYYY-Www (mặc định: tuần trọn vẹn gần nhất)")
             command.add_argument(

@@ -518,6 +518,7 @@ RELOAD_NOT_LOADED = "{path}: chưa nạp được; bot vẫn dùng bản cũ."
 # --- command line ----------------------------------------------------------------------------
 
 SETTINGS_ERROR = "Lỗi cấu hình: {error}"
+WEB_CANNOT_LISTEN = "Không mở được trang trò chuyện: {error}. Hãy đổi WEB_PORT hoặc WEB_HOST."
 TOKEN_REJECTED = (
     "Telegram không nhận TELEGRAM_BOT_TOKEN này (token sai hoặc đã bị thu hồi).\n"
     "Bạn lấy lại token với @BotFather trên Telegram, đặt vào biến môi trường hoặc tệp .env, "

@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.addresses import Address, telegram
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
+DEFAULT_WEB_PORT = 8080
 
 
 class SettingsError(ValueError):
@@ -37,6 +38,13 @@ class Settings:
     retention_days: int = 180
     reload_interval: float = 2.0
     timezone: str = "Asia/Ho_Chi_Minh"
+    # The web chat: where it listens (`run` serves it only when WEB_PORT is set).
+    web_host: str = "127.0.0.1"
+    web_port: int | None = None
+    web_behind_proxy: bool = False
+    # For links and posters: the bot's Telegram username and the web chat's public address.
+    bot_username: str = ""
+    web_public_url: str = ""
 
     @cached_property
     def staff_users(self) -> frozenset[Address]:
@@ -151,4 +159,22 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         salt=source.get("BOT_SALT", "").strip() or "tthc-bot",
         retention_days=_int(source, "BOT_RETENTION_DAYS", 180),
         reload_interval=number(source, "BOT_RELOAD_INTERVAL", 2.0),
+        web_host=source.get("WEB_HOST", "").strip() or "127.0.0.1",
+        web_port=_port(source, "WEB_PORT"),
+        web_behind_proxy=_flag(source.get("WEB_BEHIND_PROXY", "")),
+        bot_username=source.get("BOT_USERNAME", "").strip().lstrip("@"),
+        web_public_url=source.get("WEB_PUBLIC_URL", "").strip().rstrip("/"),
     )
+
+
+def _flag(raw: str) -> bool:
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _port(env: Mapping[str, str], name: str) -> int | None:
+    if not env.get(name, "").strip():
+        return None
+    port = _int(env, name, 0)
+    if not 0 <= port <= 65535:
+        raise SettingsError(f"{name} phải là số cổng từ 0 đến 65535, nhận được {port}")
+    return port

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bot.addresses import Address, telegram
+from bot.app import FEATURES, Feature, register_features
 from bot.catalogue.model import Catalogue, build
 from bot.core.assistant import Assistant, Static
 from bot.core.replies import Incoming, Reply
@@ -36,17 +38,19 @@ def shipped_matcher() -> Matcher:
 
 
 async def make_assistant(
-    tmp_path: Path, catalogue: Catalogue | None = None, **settings: Any
+    tmp_path: Path,
+    catalogue: Catalogue | None = None,
+    features: Sequence[Feature] = FEATURES,
+    **settings: Any,
 ) -> Assistant:
-    """An assistant with every feature registered, on a fresh database in tmp_path."""
-    from bot.app import register_features
+    """An assistant with the features (by default all) registered, on a fresh database."""
 
     matcher = Matcher(catalogue) if catalogue else shipped_matcher()
     catalogue = catalogue or shipped_catalogue()
     db = await open_database(tmp_path / "bot.sqlite3")
     settings.setdefault("database", tmp_path / "bot.sqlite3")
     assistant = Assistant(Static(catalogue, matcher), db, Settings(**settings))
-    register_features(assistant)
+    register_features(assistant, features)
     return assistant
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -125,20 +124,8 @@ async def test_weekly_report_is_posted_to_the_staff_chat(bot: Assistant) -> None
     assert kept[0][0] == 1
 
 
-async def test_startup_hook_starts_both_jobs_and_they_can_be_stopped(bot: Assistant) -> None:
-    scheduler = staff.Scheduler(bot)
-
-    async def sender(reply: Reply) -> None:
-        return None
-
-    await scheduler.start(sender)
-    assert len(scheduler.tasks) == 2
-    tasks = list(scheduler.tasks)
-    scheduler.stop()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    assert all(t.cancelled() for t in tasks)
-
-
-def test_startup_hook_is_registered(bot: Assistant) -> None:
-    owners = [getattr(h, "__self__", None) for h in bot.startup_hooks]
-    assert any(isinstance(o, staff.Scheduler) for o in owners)
+def test_the_weekly_report_and_retention_are_registered_jobs(bot: Assistant) -> None:
+    jobs = {job.name: job for job in bot.registry.jobs}
+    report, retention = jobs["weekly-report"], jobs["retention"]
+    assert (report.at, report.weekday, report.at_start) == (dt.time(8, 0), 0, False)
+    assert (retention.at, retention.weekday, retention.at_start) == (dt.time(3, 0), None, True)

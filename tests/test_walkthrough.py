@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from bot import messages as m
+from bot.app import FEATURES
 from bot.catalogue.model import Catalogue, Guide
-from bot.core.assistant import Assistant, Turn
+from bot.core.assistant import Assistant
 from bot.core.payloads import step_data
 from bot.core.replies import Incoming, Reply, esc
-from bot.features import flows
+from bot.features import flows, handoff
 from tests.core_fixtures import command, joined, labels, make_assistant, payloads, press
 from tests.flow_fixtures import guide_steps, tiny, unlimited
 
@@ -94,22 +95,20 @@ async def test_a_step_with_a_link_opens_the_portal_page(bot: Assistant) -> None:
     assert m.BUTTON_GUIDE_BACK in labels(replies)
 
 
-async def test_stuck_offers_the_hotline_and_keeps_the_step(bot: Assistant) -> None:
-    bot.commands.pop("gapcanbo", None)  # as before the hand-off feature is registered
+async def test_stuck_offers_the_hotline_and_keeps_the_step(tmp_path: Path) -> None:
+    without_handoff = [f for f in FEATURES if f is not handoff]
+    bot = unlimited(await make_assistant(tmp_path, tiny(), features=without_handoff))
     await bot.handle(press("g:tai-khoan"))
     replies = (await bot.handle(press("g:tai-khoan:co-vneid:v"))).replies
     assert "18001096" in replies[0].text
     assert not replies[0].edit
     assert payloads(replies) == ["g:tai-khoan:co-vneid"]
     back = (await bot.handle(press("g:tai-khoan:co-vneid"))).replies
+    await bot.db.close()
     assert "Bước 1/2" in back[0].text
 
 
 async def test_stuck_offers_a_handoff_when_staff_can_be_reached(bot: Assistant) -> None:
-    async def handoff(turn: Turn) -> list[Reply]:
-        return [Reply("cán bộ")]
-
-    bot.commands.setdefault("gapcanbo", handoff)
     replies = (await bot.handle(press("g:tai-khoan:co-vneid:v"))).replies
     assert payloads(replies) == ["h", "g:tai-khoan:co-vneid"]
     assert m.BUTTON_HANDOFF in labels(replies)

@@ -94,6 +94,7 @@ class CatalogueHolder(Generic[T]):
         self._digest = ""  # sha256 of the content in service
         self._failure: ReloadOutcome | None = None  # the last failure, for an unchanged file
         self._current: Loaded[T] | None = None
+        self._notified_failure: str | None = None  # the failure `poll` last reported
         outcome = self.reload(force=True)
         if not outcome.ok:
             raise CatalogueError(outcome.problems)
@@ -118,20 +119,27 @@ class CatalogueHolder(Generic[T]):
         """Run `reload` in a worker thread, so the event loop keeps answering meanwhile."""
         return await asyncio.to_thread(self.reload, force)
 
+    async def poll(self, notify: Callable[[ReloadOutcome], Awaitable[None]]) -> None:
+        """Check the file once; notify on a swap and on a new failure (not on repeats).
+
+        A scheduler calls this every few seconds (the front end's job queue or owner).
+        """
+        outcome = await self.reload_async()
+        last = self._notified_failure
+        report = outcome.changed if outcome.ok else outcome.fingerprint != last
+        self._notified_failure = None if outcome.ok else outcome.fingerprint
+        if report:
+            try:
+                await notify(outcome)
+            except Exception:  # a failed message must not stop the watching
+                log.exception("could not deliver a catalogue reload notice")
+
     async def watch(
         self, notify: Callable[[ReloadOutcome], Awaitable[None]], interval: float = 2.0
     ) -> None:
-        """Poll the file forever; notify on each swap and on each new failure (not repeats)."""
-        last_failure: str | None = None
+        """Poll the file forever (`poll` every `interval` seconds)."""
         while True:
-            outcome = await self.reload_async()
-            report = outcome.changed if outcome.ok else outcome.fingerprint != last_failure
-            last_failure = None if outcome.ok else outcome.fingerprint
-            if report:
-                try:
-                    await notify(outcome)
-                except Exception:  # a failed message must not stop the watching
-                    log.exception("could not deliver a catalogue reload notice")
+            await self.poll(notify)
             await asyncio.sleep(interval)
 
     def _reload(self, force: bool) -> ReloadOutcome:

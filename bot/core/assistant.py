@@ -3,16 +3,16 @@
 No transport here: users and chats are opaque addresses, replies plain data.
 
 Routing is table-driven: commands by name, buttons by the prefix of their payload
-(`prefix:arg:arg`). Feature modules (guides, checklists, feedback, staff tools) add their
-handlers through `Assistant.command`, `Assistant.button` and the hook lists, so this module
-stays the one place that decides what a turn means.
+(`prefix:arg:arg`). The core's own commands and buttons, and those of the feature modules
+(guides, checklists, feedback, hand-off, staff tools), are entries of one `Registry`
+(`Assistant.registry`), which refuses a duplicate; this module stays the one place that
+decides what a turn means.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -22,6 +22,7 @@ from bot.catalogue.model import Catalogue, Guide, Procedure
 from bot.catalogue.national import NationalProcedure
 from bot.core import cards, events, ratelimit
 from bot.core.events import Pending
+from bot.core.registry import Registry
 from bot.core.replies import (
     Answer,
     Button,
@@ -30,7 +31,6 @@ from bot.core.replies import (
     Incoming,
     Keyboard,
     Reply,
-    Sender,
     esc,
     rows,
 )
@@ -116,15 +116,6 @@ class Turn:
         self.pending = None
 
 
-Handler = Callable[[Turn], Awaitable[list[Reply]]]
-TextHook = Callable[[Turn], Awaitable[list[Reply] | None]]
-CancelHook = Callable[[Turn], Awaitable[bool]]
-CardHook = Callable[[Turn, Procedure], list[tuple[Button, ...]]]
-MenuHook = Callable[[Turn], Awaitable[list[tuple[Button, ...]]]]
-# Called once when a front end that can push messages starts (weekly report, hand-offs).
-StartupHook = Callable[[Sender], Awaitable[None]]
-
-
 @dataclass(frozen=True)
 class Static:
     """A fixed catalogue and index, for tools and tests that need no reload."""
@@ -152,44 +143,28 @@ class Assistant:
         self.db = db
         self.settings = settings
         self.national = national or {}
-        self.commands: dict[str, Handler] = {}
-        self.buttons: dict[str, Handler] = {}
-        self.staff_commands: set[str] = set()
-        self.text_hooks: list[TextHook] = []
-        self.cancel_hooks: list[CancelHook] = []
-        self.card_hooks: list[CardHook] = []
-        self.menu_hooks: list[MenuHook] = []
-        self.startup_hooks: list[StartupHook] = []
+        self.registry: Registry[Turn] = Registry()
         self._contexts: OrderedDict[Address, ChatContext] = OrderedDict()
         self._register_core()
 
     # --- registration ----------------------------------------------------------------------
 
-    def command(self, name: str, handler: Handler, staff: bool = False) -> None:
-        """Route `/name` to a handler; staff commands are invisible to everyone else."""
-        self.commands[name] = handler
-        if staff:
-            self.staff_commands.add(name)
-
-    def button(self, prefix: str, handler: Handler) -> None:
-        """Route button payloads `prefix:...` to a handler."""
-        self.buttons[prefix] = handler
-
     def _register_core(self) -> None:
+        command, button = self.registry.command, self.registry.button
         for name in ("start", "menu"):
-            self.command(name, self._start)
-        self.command("help", self._help)
-        self.command("trogiup", self._help)
-        self.command("thutuc", self._fields)
-        self.command("huongdan", self._guides)
-        self.command("huy", self._cancel)
-        self.button("m", self._start)
-        self.button("F", self._fields)
-        self.button("f", self._field)
-        self.button("G", self._guides)
-        self.button("p", self._entry)
-        self.button("s", self._section)
-        self.button("x", self._none_of_these)
+            command(name, self._start, owner="core")
+        command("help", self._help, owner="core")
+        command("trogiup", self._help, owner="core")
+        command("thutuc", self._fields, owner="core")
+        command("huongdan", self._guides, owner="core")
+        command("huy", self._cancel, owner="core")
+        button("m", self._start, owner="core")  # the greeting
+        button("F", self._fields, owner="core")  # the list of fields
+        button("f", self._field, owner="core")  # one field's entries
+        button("G", self._guides, owner="core")  # the list of guides
+        button("p", self._entry, owner="core")  # a card
+        button("s", self._section, owner="core")  # a section of a card
+        button("x", self._none_of_these, owner="core")  # "none of these" after a choice
 
     # --- the turn --------------------------------------------------------------------------
 
@@ -257,19 +232,19 @@ class Assistant:
 
     async def _on_command(self, turn: Turn) -> list[Reply]:
         name = turn.incoming.command.lower()
-        handler = self.commands.get(name)
-        if handler is None or (name in self.staff_commands and not self.staff_place(turn)):
+        route = self.registry.find_command(name)
+        if route is None or (route.staff and not self.staff_place(turn)):
             return [Reply(m.UNKNOWN_COMMAND)]
         turn.args = turn.incoming.args.split()
-        return await handler(turn)
+        return await route.handler(turn)
 
     async def _on_button(self, turn: Turn) -> list[Reply]:
         prefix, _, rest = turn.incoming.data.partition(":")
-        handler = self.buttons.get(prefix)
-        if handler is None:
+        route = self.registry.find_button(prefix)
+        if route is None:
             return self.stale()
         turn.args = rest.split(":") if rest else []
-        return await handler(turn)
+        return await route.handler(turn)
 
     async def _on_text(self, turn: Turn) -> list[Reply]:
         text = turn.incoming.text.strip()
@@ -279,7 +254,7 @@ class Assistant:
         if len(text) > MAX_QUESTION_CHARS:
             text = text[:MAX_QUESTION_CHARS]
             prefix.append(Reply(m.TOO_LONG))
-        for hook in self.text_hooks:
+        for hook in self.registry.text_hooks:
             answered = await hook(turn)
             if answered is not None:
                 return answered
@@ -325,7 +300,7 @@ class Assistant:
         )
         keyboard = [(Button(m.BUTTON_FIELDS, data="F"),)]
         # Hand-off needs a staff chat to send to (the terminal chat has none).
-        if "gapcanbo" in self.commands and self.settings.staff_chat_id is not None:
+        if self.registry.has_command("gapcanbo") and self.settings.staff_chat_id is not None:
             keyboard.append((Button(m.BUTTON_HANDOFF, data="h"),))
         return Reply(text, tuple(keyboard))
 
@@ -359,7 +334,7 @@ class Assistant:
             else:
                 text = cards.card_text(turn.catalogue, entry)
             keyboard = list(cards.section_buttons(entry, section))
-            for hook in self.card_hooks:
+            for hook in self.registry.card_hooks:
                 keyboard.extend(hook(turn, entry))
             return [Reply(text, tuple(keyboard), edit=edit)]
         if isinstance(entry, Guide):
@@ -397,7 +372,7 @@ class Assistant:
             if replies:
                 return replies
         keyboard = list(self.fields_keyboard(turn.catalogue))
-        for hook in self.menu_hooks:
+        for hook in self.registry.menu_hooks:
             keyboard[:0] = await hook(turn)
         keyboard.append((Button(m.BUTTON_GUIDES, data="G"),))
         text = m.GREETING.format(bot_name=m.BOT_NAME)
@@ -454,7 +429,7 @@ class Assistant:
 
     async def _cancel(self, turn: Turn) -> list[Reply]:
         cancelled = False
-        for hook in self.cancel_hooks:
+        for hook in self.registry.cancel_hooks:
             cancelled = await hook(turn) or cancelled
         turn.context.last_entry = None
         return [Reply(m.CANCELLED if cancelled else m.NOTHING_TO_CANCEL)]

@@ -20,6 +20,7 @@ from bot.core.replies import MAX_CALLBACK_BYTES, Button, Reply, esc, rows
 from bot.storage import feedback as stored
 from bot.storage.database import Database, utcnow
 
+OWNER = "feedback"
 PREFIX = "r"
 COMMENT = "feedback-comment"
 # A comment is taken from the next text only within this time; later text is a new question.
@@ -40,7 +41,7 @@ def feedback_row(entry_id: str) -> tuple[Button, ...]:
 
 
 def card_rows(turn: Turn, procedure: Procedure) -> list[tuple[Button, ...]]:
-    """The feedback row under a procedure card (an `Assistant.card_hooks` entry)."""
+    """The feedback row under a procedure card (a card hook)."""
     row = feedback_row(procedure.id)
     return [row] if row else []
 
@@ -133,9 +134,8 @@ async def _rated(turn: Turn, entry_id: str, up: bool) -> list[Reply]:
 
 def _comment_thanks(turn: Turn, edit: bool = False) -> Reply:
     text = m.FEEDBACK_COMMENT_THANKS.format(hotline=esc(turn.catalogue.hotline))
-    buttons = (
-        rows(Button(m.BUTTON_HANDOFF, data="h")) if "gapcanbo" in turn.assistant.commands else ()
-    )
+    handoff = turn.assistant.registry.has_command("gapcanbo")
+    buttons = rows(Button(m.BUTTON_HANDOFF, data="h")) if handoff else ()
     return Reply(text, buttons, edit=edit)
 
 
@@ -160,7 +160,8 @@ async def on_cancel(turn: Turn) -> bool:
 
 def register(assistant: Assistant) -> None:
     """Add the feedback row to cards, its buttons, and the comment text hook."""
-    assistant.button(PREFIX, on_button)
-    assistant.card_hooks.append(card_rows)
-    assistant.text_hooks.append(on_text)
-    assistant.cancel_hooks.append(on_cancel)
+    registry = assistant.registry
+    registry.button(PREFIX, on_button, owner=OWNER)
+    registry.card_rows("feedback-row", card_rows, owner=OWNER)
+    registry.text_hook("feedback-comment", on_text, owner=OWNER)
+    registry.cancel_hook("feedback-comment", on_cancel, owner=OWNER)

@@ -23,6 +23,7 @@ from bot.report.weeks import local_zone
 from bot.storage import handoffs
 from bot.storage.database import Database
 
+OWNER = "handoff"
 PREFIX = "h"
 CONFIRM = "handoff-confirm"
 TYPING = "handoff"
@@ -211,7 +212,8 @@ async def on_cancel(turn: Turn) -> bool:
 
 def register(assistant: Assistant) -> None:
     """Add /gapcanbo, the `h` buttons and the text hook for staff replies and typed questions."""
-    assistant.command("gapcanbo", ask)
-    assistant.button(PREFIX, on_button)
-    assistant.text_hooks.append(on_text)
-    assistant.cancel_hooks.append(on_cancel)
+    registry = assistant.registry
+    registry.command("gapcanbo", ask, owner=OWNER)
+    registry.button(PREFIX, on_button, owner=OWNER)
+    registry.text_hook("handoff", on_text, owner=OWNER)
+    registry.cancel_hook("handoff", on_cancel, owner=OWNER)

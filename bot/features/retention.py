@@ -98,5 +98,5 @@ async def on_button(turn: Turn) -> list[Reply]:
 
 def register(assistant: Assistant) -> None:
     """Add /xoadulieu and its confirmation buttons."""
-    assistant.command("xoadulieu", ask_erase)
-    assistant.button(PREFIX, on_button)
+    assistant.registry.command("xoadulieu", ask_erase, owner="retention")
+    assistant.registry.button(PREFIX, on_button, owner="retention")

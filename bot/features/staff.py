@@ -7,21 +7,20 @@ exist (the bot answers as for an unknown command).
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot import messages as m
 from bot.catalogue.model import Catalogue
 from bot.core.assistant import Assistant, Turn
+from bot.core.registry import Job
 from bot.core.replies import Reply, Sender, esc
 from bot.features.retention import purge
 from bot.report.render import telegram_summary
 from bot.report.weekly import Volume, build_report, store_aggregate, volume
-from bot.report.weeks import Week, local_zone, next_run
+from bot.report.weeks import Week, local_zone
 from bot.settings import Settings
 from bot.storage.database import Database
 
@@ -30,8 +29,6 @@ log = logging.getLogger(__name__)
 REPORT_DAY = 0  # Monday
 REPORT_TIME = dt.time(8, 0)
 RETENTION_TIME = dt.time(3, 0)
-# Long sleeps are taken in slices, so that a suspended machine or a clock change is noticed.
-MAX_SLEEP = 3600.0
 
 
 async def weekly_summary(
@@ -117,33 +114,11 @@ async def stats_command(turn: Turn) -> list[Reply]:
 # --- scheduled jobs --------------------------------------------------------------------------
 
 
-async def sleep_until(moment: dt.datetime) -> None:
-    """Sleep until a moment, in slices, checking the clock after each."""
-    while True:
-        remaining = (moment - dt.datetime.now(moment.tzinfo)).total_seconds()
-        if remaining <= 0:
-            return
-        await asyncio.sleep(min(remaining, MAX_SLEEP))
-
-
-async def repeat(
-    job: Callable[[], Awaitable[None]], at: dt.time, tz: dt.tzinfo, weekday: int | None = None
-) -> None:
-    """Run a job at a local time every day (or every `weekday`), forever; failures are logged."""
-    while True:
-        await sleep_until(next_run(dt.datetime.now(tz), at, weekday))
-        try:
-            await job()
-        except Exception:
-            log.exception("scheduled job %s failed", getattr(job, "__name__", job))
-
-
 class Scheduler:
-    """The weekly report and the daily retention run, started once a front end can send."""
+    """The weekly report and the daily retention run (jobs the front end's owner schedules)."""
 
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
-        self.tasks: list[asyncio.Task[None]] = []
 
     async def weekly_report(self, sender: Sender) -> None:
         """Store last week's aggregate and post its summary to the staff chat."""
@@ -157,40 +132,24 @@ class Scheduler:
         text = await weekly_summary(self.assistant.db, catalogue, settings, week)
         await sender(Reply(f"{m.REPORT_WEEKLY_HEAD}\n{text}", chat=settings.staff_chat))
 
-    async def retention(self) -> None:
+    async def retention(self, sender: Sender | None = None) -> None:
         """Delete raw data past the retention time (aggregates are kept)."""
         settings = self.assistant.settings
         await purge(self.assistant.db, settings.retention_days, tz=local_zone(settings.timezone))
 
-    async def start(self, sender: Sender) -> None:
-        """Start both jobs (an `Assistant.startup_hooks` entry); retention also runs at once."""
-        settings = self.assistant.settings
-        tz = local_zone(settings.timezone)
-        if settings.salt == Settings().salt:
-            # With the public default, anyone holding the database can hash every possible
-            # Telegram id and find whose rows are whose.
-            log.warning("BOT_SALT is the default; set it to a long random secret")
-
-        async def report() -> None:
-            await self.weekly_report(sender)
-
-        try:
-            await self.retention()
-        except Exception:
-            log.exception("retention at start-up failed")
-        self.tasks.append(asyncio.create_task(repeat(report, REPORT_TIME, tz, REPORT_DAY)))
-        self.tasks.append(asyncio.create_task(repeat(self.retention, RETENTION_TIME, tz)))
-
-    def stop(self) -> None:
-        """Cancel the jobs."""
-        for task in self.tasks:
-            task.cancel()
-        self.tasks.clear()
+    def jobs(self) -> list[Job]:
+        """The weekly report (Monday 08:00) and retention (daily 03:00, and at start-up)."""
+        return [
+            Job("weekly-report", self.weekly_report, "staff", at=REPORT_TIME, weekday=REPORT_DAY),
+            Job("retention", self.retention, "staff", at=RETENTION_TIME, at_start=True),
+        ]
 
 
 def register(assistant: Assistant) -> None:
-    """Add the staff commands and start the scheduled jobs with the front end."""
-    assistant.command("baocao", report_command, staff=True)
-    assistant.command("reload", reload_command, staff=True)
-    assistant.command("thongke", stats_command, staff=True)
-    assistant.startup_hooks.append(Scheduler(assistant).start)
+    """Add the staff commands and the scheduled jobs."""
+    registry = assistant.registry
+    registry.command("baocao", report_command, owner="staff", staff=True)
+    registry.command("reload", reload_command, owner="staff", staff=True)
+    registry.command("thongke", stats_command, owner="staff", staff=True)
+    for job in Scheduler(assistant).jobs():
+        registry.job(job)

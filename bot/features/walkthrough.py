@@ -27,13 +27,14 @@ _ACTIONS = {"n": flows.NEXT, "b": flows.BACK, "x": flows.LEAVE}
 
 def register(assistant: Assistant) -> None:
     """Add /tieptuc, the g/o/c buttons and the card, menu and cancel hooks."""
-    assistant.command("tieptuc", resume)
-    assistant.button("g", guide_button)
-    assistant.button("o", online_button)
-    assistant.button("c", checklist.checklist_button)
-    assistant.card_hooks.append(card_buttons)
-    assistant.menu_hooks.append(menu_buttons)
-    assistant.cancel_hooks.append(cancel)
+    registry = assistant.registry
+    registry.command("tieptuc", resume, owner="walkthrough")
+    registry.button("g", guide_button, owner="walkthrough")  # a guide's steps
+    registry.button("o", online_button, owner="walkthrough")  # submit a procedure online
+    registry.button("c", checklist.checklist_button, owner="checklist")
+    registry.card_rows("guide-and-checklist", card_buttons, owner="walkthrough")
+    registry.menu_rows("resume-walk", menu_buttons, owner="walkthrough")
+    registry.cancel_hook("walk", cancel, owner="walkthrough")
 
 
 # --- guides ----------------------------------------------------------------------------------
@@ -214,7 +215,7 @@ def _stuck_reply(turn: Turn, guide: Guide, state: State) -> Reply:
         hotline_note=esc(catalogue.hotline_note),
     )
     keyboard = []
-    if "gapcanbo" in turn.assistant.commands:
+    if turn.assistant.registry.has_command("gapcanbo"):
         text += "\n\n" + m.GUIDE_STUCK_HANDOFF
         keyboard.append((Button(m.BUTTON_HANDOFF, data="h"),))
     keyboard.append(

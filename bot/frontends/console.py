@@ -15,7 +15,7 @@ from bot import messages as m
 from bot.addresses import CONSOLE, Address, address
 from bot.core.assistant import Assistant
 from bot.core.markup import to_plain
-from bot.core.replies import Button, Incoming, Reply
+from bot.core.replies import Button, Incoming, Reply, Sender
 
 # The one person at the terminal: their chat and their user are the same address.
 CONSOLE_CHAT: Address = address(CONSOLE, "local")
@@ -59,6 +59,15 @@ def render(replies: list[Reply], out: TextIO) -> list[Button]:
         out.write("\n")
     out.flush()
     return shown
+
+
+def console_sender() -> Sender:
+    """Where background jobs send on the terminal: nowhere (it has no staff chat)."""
+
+    async def send(reply: Reply) -> None:
+        return None
+
+    return send
 
 
 async def chat(assistant: Assistant, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:

@@ -37,9 +37,15 @@ from telegram.ext import (
 from bot import messages as m
 from bot.addresses import telegram
 from bot.app import Runtime, open_runtime
+from bot.core.registry import Job
 from bot.core.replies import Answer, Button, Decision, Incoming, Reply, Sender
 from bot.frontends.telegram.delivery import CONNECTIONS, Delivery, with_retries
+from bot.frontends.telegram.jobs import schedule
 from bot.frontends.telegram.startup import check_bot_api, protect_logs
+from bot.frontends.web.server import WebChat
+from bot.frontends.web.service import WebService
+from bot.frontends.web.service import start as start_web
+from bot.report.weeks import local_zone
 from bot.settings import Settings, number, read_dotenv
 from bot.storage.url import database_file
 
@@ -157,14 +163,18 @@ class TelegramFrontEnd(Delivery):
         super().__init__()
         self.settings = settings
         self.runtime: Runtime | None = None
-        self._tasks: list[asyncio.Task[Any]] = []
+        self.web: WebService | None = None
         self._group_notices: dict[str, float] = {}  # group chat id -> when last told
 
     # --- lifecycle -------------------------------------------------------------------------
 
     async def post_init(self, application: Application) -> None:  # type: ignore[type-arg]
-        """Open the catalogue and the database, publish the command menu, start the jobs."""
+        """Open the catalogue and the database, publish the command menu, schedule the jobs."""
         self.runtime = await open_runtime(self.settings)
+        if self.settings.salt == Settings().salt:
+            # With the public default, anyone holding the database can hash every possible
+            # Telegram id and find whose rows are whose.
+            log.warning("BOT_SALT is the default; set it to a long random secret")
         assistant = self.runtime.assistant
         try:
             commands = [BotCommand(c, d) for c, d in m.MENU_COMMANDS]
@@ -175,18 +185,32 @@ class TelegramFrontEnd(Delivery):
         async def notify(outcome: object) -> None:
             text = getattr(outcome, "staff_message", lambda: str(outcome))()
             log.info("catalogue reload: %s", text.splitlines()[0] if text else "")
-            if self.settings.staff_chat_id:
+            if self.settings.staff_chat:
                 await self.send(application, Reply(text, chat=self.settings.staff_chat))
 
         holder = self.runtime.holder
-        interval = self.settings.reload_interval
-        before = asyncio.all_tasks()
-        self._tasks.append(asyncio.create_task(holder.watch(notify, interval=interval)))
-        self._tasks.append(asyncio.create_task(self._heartbeat(application)))
-        for hook in assistant.startup_hooks:
-            await hook(application_sender(self, application))
-        # Jobs the feature modules started (weekly report, retention) end with the bot.
-        self._tasks.extend(asyncio.all_tasks() - before - set(self._tasks))
+
+        async def watch(sender: Sender) -> None:
+            await holder.poll(notify)
+
+        async def heartbeat(sender: Sender) -> None:
+            self._touch_heartbeat()
+
+        # Every piece of background work is a job on PTB's JobQueue, its one owner.
+        jobs = [
+            *assistant.registry.jobs,
+            Job("catalogue-watch", watch, "telegram", every=self.settings.reload_interval),
+            Job("heartbeat", heartbeat, "telegram", every=HEARTBEAT_SECONDS),
+        ]
+        self._touch_heartbeat()  # alive from now on, for the health check
+        if application.job_queue is None:
+            raise RuntimeError("python-telegram-bot[job-queue] is not installed")
+        sender = application_sender(self, application)
+        schedule(application.job_queue, jobs, sender, local_zone(self.settings.timezone))
+        if self.settings.web_port is not None:
+            # The web chat on the same assistant; what it addresses to staff goes by Telegram.
+            web = WebChat(assistant, self.settings, forward=sender)
+            self.web = start_web(web, self.settings.web_host, self.settings.web_port)
         # What is loaded by now (the libraries, the catalogue and its index) lives as long as
         # the bot: keep it out of the garbage collector's full passes, which otherwise stop
         # every reply for tens of milliseconds a few times a minute under load. (An index holds
@@ -201,28 +225,25 @@ class TelegramFrontEnd(Delivery):
         await self.queues.close()
 
     async def post_shutdown(self, application: Application) -> None:  # type: ignore[type-arg]
-        """Stop the jobs and close the database (updates in flight have finished by now)."""
+        """Close the database (updates in flight and the JobQueue's jobs have ended by now)."""
         gc.unfreeze()  # what the bot held can be collected again (tests start many bots)
+        if self.web is not None:
+            await self.web.close()
+            self.web = None
         await self.queues.close(timeout=0)  # post_stop had its chance to send them
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks.clear()
         if self.runtime is not None:
             await self.runtime.close()
             self.runtime = None
             log.info("database closed, bot stopped")
 
-    async def _heartbeat(self, application: Application) -> None:  # type: ignore[type-arg]
-        """Touch the heartbeat file while the bot is up (the container's health check)."""
+    def _touch_heartbeat(self) -> None:
+        """Touch the heartbeat file (the container's health check reads its age)."""
         path = heartbeat_path(self.settings)
-        while True:
-            if path is not None:
-                try:
-                    path.touch()
-                except OSError as exc:
-                    log.warning("could not touch the heartbeat file: %s", exc)
-            await asyncio.sleep(HEARTBEAT_SECONDS)
+        if path is not None:
+            try:
+                path.touch()
+            except OSError as exc:
+                log.warning("could not touch the heartbeat file: %s", exc)
 
     # --- updates ---------------------------------------------------------------------------
 
@@ -247,6 +268,9 @@ class TelegramFrontEnd(Delivery):
             answer = Answer([Reply(m.BUSY, notice=m.BUSY[:190])])
             decision = "error"
         replies = answer.replies
+        if self.web is not None:
+            # A reply for a web visitor (staff answering a hand-off) goes to their page.
+            replies = [reply for reply in replies if not self.web.web.push(reply)]
         handled = time.perf_counter()
         sent = await self.deliver(context.application, update, incoming, replies)
         log.info(
