@@ -4,39 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from bot import messages as m
 from bot.catalogue.model import build
 from bot.core.assistant import Assistant
-from bot.core.replies import Incoming, Reply
+from bot.core.replies import Incoming
 from tests.core_fixtures import (
     command,
-    joined,
     labels,
     make_assistant,
     payloads,
     press,
     shipped_catalogue,
     text,
+    transcript,
 )
-
-
-@pytest.fixture
-async def bot(tmp_path: Path) -> Assistant:
-    assistant = await make_assistant(tmp_path)
-    yield assistant
-    await assistant.db.close()
-
-
-async def transcript(bot: Assistant, turns: list[tuple[Incoming, str]]) -> list[list[Reply]]:
-    """Play turns; each expected fragment must appear in the bot's replies to that turn."""
-    seen = []
-    for said, expected in turns:
-        replies = (await bot.handle(said)).replies
-        assert expected in joined(replies) + "".join(r.notice for r in replies), (said, replies)
-        seen.append(replies)
-    return seen
 
 
 async def test_start_greets_and_offers_fields_and_guides(bot: Assistant) -> None:

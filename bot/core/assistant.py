@@ -329,10 +329,13 @@ class Assistant:
         entry = turn.catalogue.get(entry_id)
         if isinstance(entry, Procedure):
             turn.context.last_entry = turn.shown = entry.id
+            where = next(
+                (w for hook in self.registry.place_hooks if (w := hook(turn, entry))), None
+            )
             if section:
-                text = cards.section_text(turn.catalogue, entry, section)
+                text = cards.section_text(turn.catalogue, entry, section, where=where)
             else:
-                text = cards.card_text(turn.catalogue, entry)
+                text = cards.card_text(turn.catalogue, entry, where=where)
             keyboard = list(cards.section_buttons(entry, section))
             for hook in self.registry.card_hooks:
                 keyboard.extend(hook(turn, entry))

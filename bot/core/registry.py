@@ -5,7 +5,8 @@ A feature registers, at start-up:
   prefix registered twice is refused with `DuplicateEntry`, naming both owners, so that two
   features can never silently answer the same button;
 - hooks, run in the order they were registered: text hooks (the next text answers a question
-  the bot asked), cancel hooks (`/huy`), rows under a procedure card, rows on the greeting;
+  the bot asked), cancel hooks (`/huy`), rows under a procedure card, rows on the greeting,
+  the card's place line for this citizen (the first that gives one wins);
 - background jobs (weekly report, retention), which the front end's one owner schedules (on
   Telegram the framework's JobQueue, elsewhere `bot.frontends.background.Background`).
 
@@ -83,6 +84,7 @@ class Registry(Generic[T]):
         self._cancel: list[Hook[Callable[[T], Awaitable[bool]]]] = []
         self._card: list[Hook[Callable[[T, Procedure], Rows]]] = []
         self._menu: list[Hook[Callable[[T], Awaitable[Rows]]]] = []
+        self._place: list[Hook[Callable[[T, Procedure], str | None]]] = []
         self._jobs: list[Job] = []
 
     # --- registration ----------------------------------------------------------------------
@@ -125,6 +127,12 @@ class Registry(Generic[T]):
     def menu_rows(self, name: str, hook: Callable[[T], Awaitable[Rows]], owner: str) -> None:
         """Put the rows `hook` gives at the top of the greeting."""
         self._menu.append(_hook(self._menu, name, hook, owner, "menu hook"))
+
+    def place_line(
+        self, name: str, hook: Callable[[T, Procedure], str | None], owner: str
+    ) -> None:
+        """Let `hook` write a card's "Nơi nộp" line for this citizen (None: the catalogue's)."""
+        self._place.append(_hook(self._place, name, hook, owner, "place hook"))
 
     def job(self, job: Job) -> None:
         """Background work for the front end's owner to schedule."""
@@ -179,6 +187,11 @@ class Registry(Generic[T]):
     def menu_hooks(self) -> tuple[Callable[[T], Awaitable[Rows]], ...]:
         """The menu hooks, in order."""
         return tuple(h.run for h in self._menu)
+
+    @property
+    def place_hooks(self) -> tuple[Callable[[T, Procedure], str | None], ...]:
+        """The place-line hooks, in order."""
+        return tuple(h.run for h in self._place)
 
     @property
     def jobs(self) -> tuple[Job, ...]:
