@@ -21,6 +21,7 @@ ASPECT_SECTION = {
     "online": "online",
     "legal": "legal",
     "steps": "steps",
+    "notes": "notes",
 }
 
 

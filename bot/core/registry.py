@@ -82,6 +82,7 @@ class Registry(Generic[T]):
         self._buttons: dict[str, Route[Callable[[T], Awaitable[list[Reply]]]]] = {}
         self._text: list[Hook[Callable[[T], Awaitable[list[Reply] | None]]]] = []
         self._cancel: list[Hook[Callable[[T], Awaitable[bool]]]] = []
+        self._cancel_checks: list[Hook[Callable[[T], Awaitable[str | None]]]] = []
         self._card: list[Hook[Callable[[T, Procedure], Rows]]] = []
         self._menu: list[Hook[Callable[[T], Awaitable[Rows]]]] = []
         self._place: list[Hook[Callable[[T, Procedure], str | None]]] = []
@@ -119,6 +120,13 @@ class Registry(Generic[T]):
     def cancel_hook(self, name: str, hook: Callable[[T], Awaitable[bool]], owner: str) -> None:
         """Run `hook` on /huy; it says whether it stopped something."""
         self._cancel.append(_hook(self._cancel, name, hook, owner, "cancel hook"))
+
+    def cancel_check(
+        self, name: str, hook: Callable[[T], Awaitable[str | None]], owner: str
+    ) -> None:
+        """Before /huy erases work in progress, `hook` says what it is (None: nothing), so that
+        the citizen is asked first."""
+        self._cancel_checks.append(_hook(self._cancel_checks, name, hook, owner, "cancel check"))
 
     def card_rows(self, name: str, hook: Callable[[T, Procedure], Rows], owner: str) -> None:
         """Add the rows `hook` gives under every procedure card (in order)."""
@@ -177,6 +185,11 @@ class Registry(Generic[T]):
     def cancel_hooks(self) -> tuple[Callable[[T], Awaitable[bool]], ...]:
         """The cancel hooks, in order."""
         return tuple(h.run for h in self._cancel)
+
+    @property
+    def cancel_checks(self) -> tuple[Callable[[T], Awaitable[str | None]], ...]:
+        """The cancel checks, in order."""
+        return tuple(h.run for h in self._cancel_checks)
 
     @property
     def card_hooks(self) -> tuple[Callable[[T, Procedure], Rows], ...]:
