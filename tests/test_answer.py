@@ -45,9 +45,11 @@ async def test_a_short_choice_is_a_clarify_with_the_candidates_offered(small: As
 
 
 async def test_a_question_the_bot_cannot_answer_is_a_none(small: Assistant) -> None:
-    answer = await small.handle(text("giá vàng hôm nay"))
+    answer = await small.handle(text("qwerty asdfgh zxcv"))
     assert answer.decision == Decision(kind="none")
     assert "18001096" in answer.replies[0].text
+    off_topic = await small.handle(text("giá vàng hôm nay"))  # one line on what it covers
+    assert (off_topic.decision, off_topic.replies[0].text) == (Decision(kind="none"), m.OFF_TOPIC)
 
 
 async def test_buttons_commands_and_small_talk_are_other(small: Assistant) -> None:

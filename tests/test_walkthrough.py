@@ -129,7 +129,11 @@ async def test_huy_leaves_the_walk(bot: Assistant) -> None:
         bot,
         [
             (press("g:tai-khoan"), "Bước 1/2"),
-            (command("huy"), m.CANCELLED),
+            (command("huy"), "(bước 1/2)"),  # asks before erasing the walk
+            (press("k:no"), m.CANCEL_KEPT),
+            (command("tieptuc"), "Bước 1/2"),
+            (command("huy"), m.BUTTON_CANCEL_YES),
+            (press("k:yes"), m.CANCELLED),
             (command("tieptuc"), m.RESUME_NOTHING),
             (command("huy"), m.NOTHING_TO_CANCEL),
         ],
