@@ -40,11 +40,7 @@ communes:
 """
 
 
-@pytest.fixture
-async def bot(tmp_path: Path) -> Assistant:
-    assistant = await make_assistant(tmp_path)
-    yield assistant
-    await assistant.db.close()
+# `bot`: the shared fixture (tests/conftest.py), on the shipped catalogue.
 
 
 # --- the file and its check --------------------------------------------------------------------
