@@ -52,7 +52,7 @@ def test_xem_a_broken_draft_names_file_and_line(
     draft = tmp_path / "draft.yaml"
     draft.write_text(BASE.replace("level: full", "level: all"), encoding="utf-8")
     assert main(["xem", "dang-ky-khai-sinh", "--catalogue", str(draft)]) == 1
-    assert f"{draft}:51:" in capsys.readouterr().out
+    assert f"{draft}:52:" in capsys.readouterr().out
 
 
 def test_xem_an_unknown_id_suggests_the_closest(capsys: pytest.CaptureFixture[str]) -> None:

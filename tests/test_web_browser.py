@@ -77,6 +77,7 @@ async def test_ask_press_tick_reload_and_continue(browser: Browser, web: Running
     await expect(card).to_be_visible()
     await expect(page.get_by_label("Câu hỏi của bạn")).to_have_value("")
     await expect(page.get_by_label("Câu hỏi của bạn")).to_be_focused()
+    await expect(page.locator("#announce")).to_contain_text("Đăng ký khai sinh")
     shots = _shots()
     if shots is not None:
         shots.mkdir(parents=True, exist_ok=True)
@@ -152,3 +153,18 @@ async def test_desktop_width_and_a_procedure_page(browser: Browser, web: Running
         await page.goto(web.url + "/thu-tuc/dang-ky-khai-sinh")
         await page.screenshot(path=str(shots / "procedure-phone.png"), full_page=True)
     assert page.problems == []  # type: ignore[attr-defined]
+
+
+async def test_the_portal_widget_adds_a_link_to_the_chat(
+    browser: Browser, web: RunningWeb
+) -> None:
+    page = await browser.new_page(viewport=PHONE)
+    page.set_default_timeout(TIMEOUT)
+    snippet = (
+        f'<script src="{web.url}/static/widget.js" data-thu-tuc="dang-ky-khai-sinh"></script>'
+    )
+    await page.set_content(f'<html lang="vi"><body><p>Cổng thông tin</p>{snippet}</body></html>')
+    link = page.get_by_role("link", name="Hỏi trợ lý thủ tục")
+    await expect(link).to_be_visible()
+    assert await link.get_attribute("href") == f"{web.url}/?thu-tuc=dang-ky-khai-sinh"
+    assert await link.get_attribute("target") == "_blank"

@@ -229,7 +229,8 @@ def check_nodes(root: Node, text: str) -> list[Found]:
     found: list[Found] = []
     source = text.split("\n")
     for node, is_key in _scalars(root):
-        if is_key or node.style is not None or node.tag != "tag:yaml.org,2002:str":
+        # A plain (unquoted) scalar: style None from PyYAML, '' from the C loader.
+        if is_key or node.style or node.tag != "tag:yaml.org,2002:str":
             continue
         value = str(node.value)
         end = node.end_mark

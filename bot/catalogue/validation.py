@@ -86,7 +86,7 @@ def vietnam_today() -> dt.date:
 
 def load_required(path: Path = REQUIRED_FILE) -> dict[str, str]:
     """Return the ids that must exist, mapped to their kind ('procedure' or 'guide')."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_FAST_LOADER or yaml.SafeLoader) or {}
     required: dict[str, str] = {}
     for section, kind in (("procedures", "procedure"), ("guides", "guide")):
         for item in raw.get(section) or ():
@@ -190,7 +190,7 @@ def _check(
         )
         report.errors.append(Problem(path, 1, message))
         return
-    builder = _Builder(path)
+    builder = _Builder(path, text)
     data = builder.build(root)
     problems = builder.problems
     if not isinstance(data, dict):
@@ -214,8 +214,23 @@ def _check(
         _build_catalogue(data, report)
 
 
+# libyaml's parser (shipped inside PyYAML's wheels) composes the same node tree, marks and line
+# numbers included, 10-15 times faster than the pure-Python one. A file it refuses is composed
+# again by the pure-Python parser, whose error wording the messages in `rules` translate.
+_FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+
+
 def _compose(text: str) -> Node | None:
-    loader = yaml.SafeLoader(text)
+    if _FAST_LOADER is not None:
+        try:
+            return _compose_with(_FAST_LOADER, text)
+        except yaml.YAMLError:
+            pass
+    return _compose_with(yaml.SafeLoader, text)
+
+
+def _compose_with(loader_type: type[yaml.SafeLoader], text: str) -> Node | None:
+    loader = loader_type(text)
     try:
         return loader.get_single_node()
     finally:
@@ -254,8 +269,9 @@ def _decode(raw: bytes, report: Report) -> str | None:
 class _Builder:
     """Turn a composed YAML node tree into plain data, recording the line of every value."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, text: str = "") -> None:
         self.path = path
+        self.text = text  # libyaml's marks carry positions but not the text itself
         self.lines: Lines = {}
         self.raw: dict[Loc, str] = {}
         self.problems: list[Problem] = []
@@ -318,7 +334,7 @@ class _Builder:
             return (
                 isinstance(value_node, ScalarNode)
                 and value_node.value == ""
-                and value_node.start_mark.pointer == key_node.end_mark.pointer
+                and value_node.start_mark.index == key_node.end_mark.index
             )
 
         for i, (key_node, _) in enumerate(pairs):
@@ -331,8 +347,8 @@ class _Builder:
             while last + 1 < len(pairs) and bare(last + 1):
                 last += 1
             prev_key, prev_value = pairs[i - 1]
-            buffer = getattr(prev_value.start_mark, "buffer", None) or ""
-            start, end = prev_value.start_mark.pointer, pairs[last][0].end_mark.pointer
+            buffer = getattr(prev_value.start_mark, "buffer", None) or self.text
+            start, end = prev_value.start_mark.index, pairs[last][0].end_mark.index
             whole = str(buffer[start:end]) if buffer else "..."
             message = (
                 f"trong ngoặc nhọn {{ }}, dấu phẩy ngăn cách các trường, nên '{key_node.value}' "

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from dataclasses import replace
 
 import tornado.httpserver
 
@@ -48,6 +49,10 @@ async def _no_push(reply: Reply) -> None:
 
 async def serve(settings: Settings, ready: asyncio.Future[int] | None = None) -> None:
     """The `web` command: serve the web chat until SIGINT/SIGTERM (or cancellation)."""
+    if settings.staff_chat_id is not None:
+        # Without Telegram no staff chat can be reached: offer no hand-off that would go nowhere.
+        log.warning("web chat only: hand-offs to staff need `run` (with WEB_PORT set)")
+        settings = replace(settings, staff_chat_id=None)
     runtime = await open_runtime(settings)
     sender: Sender = _no_push
     service = start(
