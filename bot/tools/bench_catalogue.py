@@ -23,7 +23,7 @@ SHIPPED = ROOT / "procedures.yaml"
 
 def _read(path: Path) -> dict[str, Any]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     assert isinstance(data, dict)
     return data
 
@@ -53,7 +53,7 @@ def realistic_catalogue(size: int, seed: int = 7, shipped: Path = SHIPPED) -> di
     procedures = curated[:size]
     names: set[str] = {str(p["name"]).lower() for p in procedures}
     codes: set[str] = {str(p["code"]) for p in procedures if p.get("code")}
-    taken: set[str] = {fold(str(a)) for p in procedures for a in [p["name"], *p.get("aliases", [])]}
+    taken = {fold(str(a)) for p in procedures for a in [p["name"], *p.get("aliases", [])]}
     for number in range(len(procedures), size):
         entry = copy.deepcopy(curated[number % len(curated)])
         source = national[number % len(national)]
