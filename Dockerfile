@@ -13,9 +13,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     BOT_CATALOGUE=/data/procedures.yaml \
     BOT_DATABASE=/data/bot.sqlite3
 COPY --from=build /install /usr/local
-# The shipped catalogue and its JSON Schema: copied to /data on the first start only, so that
-# the staff's edits on the volume are never overwritten by an image update.
-COPY procedures.yaml procedures.schema.json /app/catalogue/
+# The shipped catalogue, its JSON Schema and the communes list: copied to /data on the first
+# start only, so that the staff's edits on the volume are never overwritten by an image update.
+COPY procedures.yaml procedures.schema.json communes.yaml /app/catalogue/
 COPY docker/entrypoint.sh /app/entrypoint.sh
 RUN useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin bot \
     && mkdir -p /data && chown bot:bot /data && chmod 0755 /app/entrypoint.sh

@@ -11,7 +11,7 @@ from bot.catalogue.model import Catalogue
 from bot.catalogue.national import NationalProcedure, load_national
 from bot.catalogue.reload import CatalogueHolder
 from bot.core.assistant import Assistant
-from bot.features import feedback, handoff, retention, staff, walkthrough
+from bot.features import communes, feedback, handoff, retention, staff, walkthrough
 from bot.matching.matcher import Matcher
 from bot.settings import Settings
 from bot.storage.database import Database, open_database
@@ -25,7 +25,7 @@ class Feature(Protocol):
 
 
 # In this order: it is the order their text, cancel, card and menu hooks run.
-FEATURES: tuple[Feature, ...] = (walkthrough, feedback, handoff, retention, staff)
+FEATURES: tuple[Feature, ...] = (walkthrough, feedback, handoff, retention, staff, communes)
 
 
 def register_features(assistant: Assistant, features: Sequence[Feature] = FEATURES) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import sys
@@ -53,6 +52,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
             await runtime.close()
 
     try:
+        import asyncio  # here, not at the top: `check` and `match` never need it
+
         asyncio.run(go())
     except CatalogueError as exc:
         return _broken(settings.catalogue, exc)
@@ -87,6 +88,8 @@ def cmd_web(args: argparse.Namespace) -> int:
 
     settings = _settings()
     try:
+        import asyncio
+
         asyncio.run(serve(settings))
     except CatalogueError as exc:
         return _broken(settings.catalogue, exc)
@@ -136,11 +139,19 @@ def cmd_poster(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate a catalogue file."""
+    """Validate a catalogue file, and the communes file beside it (or a communes file alone)."""
+    from bot.catalogue.communes_check import is_communes_file, run_communes_check
     from bot.catalogue.validation import run_check
 
-    path = Path(args.path) if args.path else _settings().catalogue
-    return run_check(path, sys.stdout)
+    settings = _settings()
+    path = Path(args.path) if args.path else settings.catalogue
+    if is_communes_file(path):
+        return run_communes_check(path, sys.stdout)
+    code = run_check(path, sys.stdout)
+    communes = settings.communes or path.with_name("communes.yaml")
+    if communes.is_file():
+        code = max(code, run_communes_check(communes, sys.stdout))
+    return code
 
 
 def cmd_match(args: argparse.Namespace) -> int:

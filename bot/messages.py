@@ -61,21 +61,67 @@ HELLO_REPLY = (
     "Xin chào bạn! Bạn cần hỏi về thủ tục nào ạ? Bạn cứ gõ tự nhiên, ví dụ "
     "<i>làm căn cước cho con</i>, hoặc chọn lĩnh vực bên dưới."
 )
-THANKS_REPLY = (
-    "Dạ, không có gì ạ. Xin cảm ơn bạn đã dùng trợ lý! Chúc bạn làm thủ tục thuận lợi. 🌷"
+THANKS_REPLY = "Dạ, không có gì ạ. Chúc bạn làm thủ tục thuận lợi! 🌷"
+ACK_REPLY = "Dạ vâng ạ. Bạn cần hỏi thêm gì cứ nhắn tôi nhé."
+IDENTITY_REPLY = (
+    "Dạ, tôi là trợ lý tự động (không phải người thật) của tỉnh Hưng Yên. Tôi giúp bạn tìm "
+    "thủ tục hành chính: giấy tờ cần mang, nơi nộp, thời hạn, lệ phí và cách nộp trực tuyến.\n"
+    "Cần gặp người thật, bạn gọi tổng đài <b>{hotline}</b> ({hotline_note})."
 )
+PERSON_BY_PHONE = (
+    "Dạ, ở đây tôi chưa chuyển tin nhắn cho cán bộ được. Bạn gọi tổng đài <b>{hotline}</b> "
+    "({hotline_note}) để được cán bộ hỗ trợ trực tiếp nhé."
+)
+INSULT_REPLY = (
+    "Xin lỗi bạn vì tôi chưa giúp được như ý. 🙏 Bạn có thể hỏi lại theo cách khác, hoặc "
+    "gọi tổng đài <b>{hotline}</b> để gặp cán bộ."
+)
+INSULT_REPLY_HANDOFF = (
+    "Xin lỗi bạn vì tôi chưa giúp được như ý. 🙏 Bạn có muốn nhắn câu hỏi cho cán bộ không ạ?"
+)
+OFF_TOPIC = (
+    "Dạ, tôi chỉ giúp về thủ tục hành chính ở Hưng Yên (giấy tờ, nơi nộp, lệ phí...). "
+    "Bạn cần làm thủ tục gì ạ?"
+)
+ASPECT_NAMES = {
+    "documents": "giấy tờ",
+    "fee": "lệ phí",
+    "time": "thời gian",
+    "place": "nơi nộp, giờ làm việc",
+    "online": "cách nộp trực tuyến",
+    "legal": "căn cứ pháp lý",
+    "steps": "các bước",
+    "notes": "lưu ý",
+}
+ASPECT_WHICH_PROCEDURE = (
+    "Bạn hỏi về {aspect} của thủ tục nào ạ? Bạn gõ tên thủ tục, ví dụ "
+    "<i>đăng ký khai sinh</i>, hoặc chọn lĩnh vực bên dưới."
+)
+PERSONAL_NOTE = (
+    "🔒 Bạn không cần gửi số căn cước hay số điện thoại cho tôi: tôi không cần và không lưu "
+    "các số này. Bạn giữ kín giúp mình nhé."
+)
+CANCEL_GUIDE_CONFIRM = (
+    "Bạn đang làm dở <b>{name}</b> (bước {step}/{steps}). Nếu dừng, tôi sẽ xóa chỗ đang làm. "
+    "Bạn có chắc muốn dừng không ạ?"
+)
+BUTTON_CANCEL_YES = "🗑 Dừng và xóa"
+BUTTON_CANCEL_NO = "↩️ Không, làm tiếp"
+CANCEL_KEPT = "Dạ, tôi giữ nguyên chỗ bạn đang làm. Gõ /tieptuc để làm tiếp nhé."
 
 # --- matching outcomes -----------------------------------------------------------------------
 
 CLARIFY = "Bạn muốn hỏi về thủ tục nào dưới đây ạ? Bạn bấm để chọn nhé:"
 BUTTON_NONE_OF_THESE = "🤔 Không phải các thủ tục này"
+# At most three short lines: what was understood, what to do, the hotline. The buttons (the
+# closest procedures, the fields, a hand-off when there is one) are never named in the text.
 NOT_FOUND = (
-    "Xin lỗi bạn, tôi chưa tìm được thủ tục phù hợp với câu hỏi này. 🙏\n\n"
-    "Bạn có thể thử hỏi ngắn gọn hơn, ví dụ <i>đăng ký kết hôn</i>, <i>đổi bằng lái xe</i>, "
-    "hoặc xem danh sách theo lĩnh vực.\n\n"
-    "Nếu cần người hỗ trợ, bạn gọi tổng đài <b>{hotline}</b> ({hotline_note}) "
-    "hoặc bấm “Gặp cán bộ”."
+    "Xin lỗi bạn, tôi chưa tìm được thủ tục cho “{understood}”.\n"
+    "{hint}\n"
+    "Tổng đài hỗ trợ: <b>{hotline}</b> ({hotline_note})."
 )
+NOT_FOUND_HINT_CLOSE = "Có thể bạn cần một trong các thủ tục bên dưới, hoặc chọn theo lĩnh vực."
+NOT_FOUND_HINT = "Bạn thử hỏi ngắn gọn hơn, ví dụ <i>đăng ký kết hôn</i>, hoặc chọn lĩnh vực."
 NONE_OF_THESE = (
     "Xin lỗi bạn vì tôi chưa hiểu đúng ý. Tôi đã ghi lại câu hỏi để cán bộ bổ sung.\n\n"
     "Bạn thử diễn đạt lại, xem theo lĩnh vực, hoặc gọi tổng đài <b>{hotline}</b>."

@@ -25,6 +25,7 @@ class Settings:
     token: str = ""
     api_url: str = DEFAULT_API_URL
     catalogue: Path = Path("procedures.yaml")
+    communes: Path | None = None  # None: communes.yaml next to the catalogue
     # A URL (sqlite:///data/bot.sqlite3) or a plain path; read by bot.storage.url.
     database: str = "sqlite:///data/bot.sqlite3"
     staff_ids: frozenset[int] = field(default_factory=frozenset)
@@ -45,6 +46,10 @@ class Settings:
     # For links and posters: the bot's Telegram username and the web chat's public address.
     bot_username: str = ""
     web_public_url: str = ""
+
+    def communes_path(self) -> Path:
+        """The communes file: BOT_COMMUNES, else communes.yaml next to the catalogue."""
+        return self.communes or self.catalogue.with_name("communes.yaml")
 
     @cached_property
     def staff_users(self) -> frozenset[Address]:
@@ -147,6 +152,9 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         token=source.get("TELEGRAM_BOT_TOKEN", "").strip(),
         api_url=source.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL,
         catalogue=Path(source.get("BOT_CATALOGUE", "").strip() or "procedures.yaml"),
+        communes=Path(source["BOT_COMMUNES"].strip())
+        if source.get("BOT_COMMUNES", "").strip()
+        else None,
         database=source.get("BOT_DATABASE", "").strip() or "sqlite:///data/bot.sqlite3",
         staff_ids=_ids(source.get("BOT_STAFF_IDS", ""), "BOT_STAFF_IDS"),
         staff_chat_id=_int(source, "BOT_STAFF_CHAT_ID", 0) if staff_chat else None,

@@ -8,4 +8,10 @@ if [ ! -f "$BOT_CATALOGUE" ]; then
 fi
 schema="$(dirname "$BOT_CATALOGUE")/procedures.schema.json"
 [ -f "$schema" ] || cp /app/catalogue/procedures.schema.json "$schema"
+# The communes list (BOT_COMMUNES, by default communes.yaml next to the catalogue).
+communes="${BOT_COMMUNES:-$(dirname "$BOT_CATALOGUE")/communes.yaml}"
+if [ ! -f "$communes" ]; then
+    cp /app/catalogue/communes.yaml "$communes"
+    echo "Đã chép danh sách xã, phường vào $communes."
+fi
 exec "$@"

@@ -1,14 +1,51 @@
-"""Fixtures for the Telegram layer's tests (see tests/harness.py for the API)."""
+"""Shared fixtures: the one bot of the core's tests, and the Telegram layer's (tests/harness.py).
+
+`bot` is an assistant with every feature on a fresh database, closed after the test. A test
+module sets what its bot needs with two module attributes: `BOT_CATALOGUE` (a function that
+returns a catalogue, e.g. `flow_fixtures.tiny`; the shipped catalogue by default) and
+`BOT_SETTINGS` (keyword arguments for `Settings`, e.g. a staff chat). `make_bot` makes more.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.catalogue.model import Catalogue
+from bot.core.assistant import Assistant
 from bot.tools.fakebotapi.server import FakeTelegram
+from tests.core_fixtures import make_assistant
 from tests.harness import BotHarness, BotProcess, start_bot
+
+MakeBot = Callable[..., Awaitable[Assistant]]
+
+
+@pytest.fixture
+async def make_bot(tmp_path: Path) -> AsyncIterator[MakeBot]:
+    """Make assistants (`await make_bot(catalogue, **settings)`), each on its own database."""
+    made: list[Assistant] = []
+
+    async def make(catalogue: Catalogue | None = None, **settings: Any) -> Assistant:
+        folder = tmp_path / f"bot{len(made)}" if made else tmp_path  # the first in tmp_path
+        folder.mkdir(exist_ok=True)
+        assistant = await make_assistant(folder, catalogue, **settings)
+        made.append(assistant)
+        return assistant
+
+    yield make
+    for assistant in made:
+        await assistant.db.close()
+
+
+@pytest.fixture
+async def bot(request: pytest.FixtureRequest, make_bot: MakeBot) -> Assistant:
+    """An assistant with every feature, as the test module's BOT_CATALOGUE/BOT_SETTINGS say."""
+    catalogue = getattr(request.module, "BOT_CATALOGUE", None)
+    settings = getattr(request.module, "BOT_SETTINGS", {})
+    return await make_bot(catalogue() if catalogue else None, **settings)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Shared helpers for tests of the core: an assistant on the shipped catalogue, a transcript."""
+"""Shared helpers for tests of the core: an assistant on a fresh database, the citizen's turns,
+and the one transcript helper. The `bot` and `make_bot` fixtures (tests/conftest.py) use them."""
 
 from __future__ import annotations
 
@@ -87,3 +88,18 @@ def labels(replies: list[Reply]) -> list[str]:
 def joined(replies: list[Reply]) -> str:
     """All reply texts as one string."""
     return "\n".join(r.text for r in replies)
+
+
+Transcript = list[tuple[Incoming, str]]
+
+
+async def transcript(bot: Assistant, turns: Transcript) -> list[list[Reply]]:
+    """Play a dialogue: each expected fragment must appear in the bot's answer to its turn
+    (the texts, the notices or the button labels); return every turn's replies."""
+    seen = []
+    for said, expected in turns:
+        replies = (await bot.handle(said)).replies
+        shown = "\n".join([joined(replies), *(r.notice for r in replies), *labels(replies)])
+        assert expected in shown, (said, replies)
+        seen.append(replies)
+    return seen

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from bot.core.assistant import Assistant
 from bot.core.replies import Decision, Incoming
 from bot.features import progress
 from bot.privacy import user_hash
+from tests.conftest import MakeBot
 from tests.core_fixtures import command, make_assistant, payloads, press, text
 from tests.flow_fixtures import tiny, unlimited
 
@@ -20,21 +20,8 @@ STAFF_CHAT = -100123
 
 
 @pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[Assistant]:
-    assistant = await make_assistant(tmp_path)
-    yield assistant
-    await assistant.db.close()
-
-
-@pytest.fixture
-async def small(tmp_path: Path) -> AsyncIterator[Assistant]:
-    assistant = unlimited(
-        await make_assistant(
-            tmp_path, tiny(), staff_chat_id=STAFF_CHAT, staff_ids=frozenset({777})
-        )
-    )
-    yield assistant
-    await assistant.db.close()
+async def small(make_bot: MakeBot) -> Assistant:
+    return unlimited(await make_bot(tiny(), staff_chat_id=STAFF_CHAT, staff_ids=frozenset({777})))
 
 
 async def test_a_card_shown_for_a_question_is_an_answer_with_its_procedure_and_aspect(
@@ -58,9 +45,11 @@ async def test_a_short_choice_is_a_clarify_with_the_candidates_offered(small: As
 
 
 async def test_a_question_the_bot_cannot_answer_is_a_none(small: Assistant) -> None:
-    answer = await small.handle(text("giá vàng hôm nay"))
+    answer = await small.handle(text("qwerty asdfgh zxcv"))
     assert answer.decision == Decision(kind="none")
     assert "18001096" in answer.replies[0].text
+    off_topic = await small.handle(text("giá vàng hôm nay"))  # one line on what it covers
+    assert (off_topic.decision, off_topic.replies[0].text) == (Decision(kind="none"), m.OFF_TOPIC)
 
 
 async def test_buttons_commands_and_small_talk_are_other(small: Assistant) -> None:

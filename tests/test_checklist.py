@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -15,12 +14,7 @@ from bot.features import progress
 from tests.core_fixtures import command, labels, make_assistant, payloads, press
 from tests.flow_fixtures import tiny
 
-
-@pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[Assistant]:
-    assistant = await make_assistant(tmp_path, tiny())
-    yield assistant
-    await assistant.db.close()
+BOT_CATALOGUE = tiny
 
 
 def toggles(replies: list[Reply]) -> list[str]:

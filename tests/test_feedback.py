@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from bot import messages as m
@@ -12,14 +9,7 @@ from bot.core import events
 from bot.core.assistant import Assistant
 from bot.features import feedback
 from bot.privacy import PHONE
-from tests.core_fixtures import command, make_assistant, payloads, press, text
-
-
-@pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[Assistant]:
-    assistant = await make_assistant(tmp_path)
-    yield assistant
-    await assistant.db.close()
+from tests.core_fixtures import command, payloads, press, text
 
 
 async def rows(bot: Assistant) -> list[tuple[object, ...]]:

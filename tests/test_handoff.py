@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -21,13 +20,7 @@ STAFF_CHAT = -100123
 STAFF_MEMBER = 777
 
 
-@pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[Assistant]:
-    assistant = await make_assistant(
-        tmp_path, staff_chat_id=STAFF_CHAT, staff_ids=frozenset({STAFF_MEMBER})
-    )
-    yield assistant
-    await assistant.db.close()
+BOT_SETTINGS = {"staff_chat_id": STAFF_CHAT, "staff_ids": frozenset({STAFF_MEMBER})}
 
 
 def staff_reply(said: str, replied_to: str) -> Incoming:

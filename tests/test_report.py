@@ -25,7 +25,7 @@ from bot.report.render import telegram_summary
 from bot.report.weekly import Volume, WeeklyReport, build_report, stale_entries, stored_aggregate
 from bot.report.weeks import VIETNAM, Week
 from bot.storage.database import Database, open_database
-from tests.core_fixtures import command, make_assistant, press, shipped_catalogue, text, who
+from tests.core_fixtures import command, press, shipped_catalogue, text, who
 from tests.seed import WEEK, Seeded, seed_week
 
 # A moment some days after the seeded week, when the report is read.
@@ -251,11 +251,7 @@ async def test_retention_deletes_old_waiting_input(db: Database) -> None:
 # --- /xoadulieu ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[Assistant]:
-    assistant = await make_assistant(tmp_path, staff_chat_id=-1)
-    yield assistant
-    await assistant.db.close()
+BOT_SETTINGS = {"staff_chat_id": -1}
 
 
 async def test_erase_asks_first_and_keeps_data_on_no(bot: Assistant) -> None:

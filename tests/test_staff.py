@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -14,20 +12,14 @@ from bot.core.assistant import Assistant
 from bot.core.replies import MAX_TEXT, Reply
 from bot.features import staff
 from bot.report.weeks import VIETNAM, next_run
-from tests.core_fixtures import command, make_assistant, text
+from tests.core_fixtures import command, text
 
 STAFF = 555
 CITIZEN = 4242
 STAFF_CHAT = -100200
 
 
-@pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[Assistant]:
-    assistant = await make_assistant(
-        tmp_path, staff_ids=frozenset({STAFF}), staff_chat_id=STAFF_CHAT
-    )
-    yield assistant
-    await assistant.db.close()
+BOT_SETTINGS = {"staff_ids": frozenset({STAFF}), "staff_chat_id": STAFF_CHAT}
 
 
 @pytest.mark.parametrize("name", ["baocao", "reload", "thongke"])

@@ -12,34 +12,23 @@ from bot.app import FEATURES
 from bot.catalogue.model import Catalogue, Guide
 from bot.core.assistant import Assistant
 from bot.core.payloads import step_data
-from bot.core.replies import Incoming, Reply, esc
+from bot.core.replies import Reply, esc
 from bot.features import flows, handoff
-from tests.core_fixtures import command, joined, labels, make_assistant, payloads, press
+from tests.core_fixtures import (
+    command,
+    labels,
+    make_assistant,
+    payloads,
+    press,
+    transcript,
+)
 from tests.flow_fixtures import guide_steps, tiny, unlimited
 
-Transcript = list[tuple[Incoming, str]]
-
-
-@pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[Assistant]:
-    assistant = await make_assistant(tmp_path, tiny())
-    yield assistant
-    await assistant.db.close()
-
-
-async def play(bot: Assistant, turns: Transcript) -> list[list[Reply]]:
-    """Play turns; each expected fragment must appear in the replies (text, notice, labels)."""
-    seen = []
-    for said, expected in turns:
-        replies = (await bot.handle(said)).replies
-        shown = "\n".join([joined(replies), *(r.notice for r in replies), *labels(replies)])
-        assert expected in shown, (said, replies)
-        seen.append(replies)
-    return seen
+BOT_CATALOGUE = tiny
 
 
 async def test_main_path_for_a_citizen_who_has_level_2(bot: Assistant) -> None:
-    await play(
+    await transcript(
         bot,
         [
             (press("p:tai-khoan"), "Gồm 3 bước"),
@@ -52,7 +41,7 @@ async def test_main_path_for_a_citizen_who_has_level_2(bot: Assistant) -> None:
 
 
 async def test_main_path_for_a_citizen_without_level_2_goes_by_the_police(bot: Assistant) -> None:
-    replies = await play(
+    replies = await transcript(
         bot,
         [
             (press("g:tai-khoan"), "mức 2 chưa?"),
@@ -116,7 +105,7 @@ async def test_stuck_offers_a_handoff_when_staff_can_be_reached(bot: Assistant) 
 
 
 async def test_leaving_keeps_the_place_for_tieptuc_and_the_greeting(bot: Assistant) -> None:
-    replies = await play(
+    replies = await transcript(
         bot,
         [
             (press("g:tai-khoan"), "Bước 1/2"),
@@ -136,11 +125,15 @@ async def test_leaving_keeps_the_place_for_tieptuc_and_the_greeting(bot: Assista
 
 
 async def test_huy_leaves_the_walk(bot: Assistant) -> None:
-    await play(
+    await transcript(
         bot,
         [
             (press("g:tai-khoan"), "Bước 1/2"),
-            (command("huy"), m.CANCELLED),
+            (command("huy"), "(bước 1/2)"),  # asks before erasing the walk
+            (press("k:no"), m.CANCEL_KEPT),
+            (command("tieptuc"), "Bước 1/2"),
+            (command("huy"), m.BUTTON_CANCEL_YES),
+            (press("k:yes"), m.CANCELLED),
             (command("tieptuc"), m.RESUME_NOTHING),
             (command("huy"), m.NOTHING_TO_CANCEL),
         ],
@@ -276,7 +269,7 @@ async def test_card_offers_checklist_and_online_submission(bot: Assistant) -> No
 async def test_submit_online_walks_the_submission_guide_with_the_procedure_link(
     bot: Assistant,
 ) -> None:
-    replies = await play(
+    replies = await transcript(
         bot,
         [
             (press("o:khai-sinh"), "Bước 1/3: Tìm thủ tục"),
@@ -363,7 +356,7 @@ async def shipped(tmp_path: Path) -> AsyncIterator[Assistant]:
 
 async def test_shipped_login_with_level_2_by_qr_code(shipped: Assistant) -> None:
     guide = "g:tai-khoan-dich-vu-cong"
-    await play(
+    await transcript(
         shipped,
         [
             (command("huongdan"), "Bạn muốn được hướng dẫn việc gì"),
@@ -382,7 +375,7 @@ async def test_shipped_login_without_level_2_goes_to_the_commune_police(
     shipped: Assistant,
 ) -> None:
     guide = "g:tai-khoan-dich-vu-cong"
-    replies = await play(
+    replies = await transcript(
         shipped,
         [
             (press(guide), "Bước 1/5"),
@@ -402,7 +395,7 @@ async def test_shipped_forgotten_password_then_help_loops_back_to_login(
     shipped: Assistant,
 ) -> None:
     guide = "g:tai-khoan-dich-vu-cong"
-    await play(
+    await transcript(
         shipped,
         [
             (press(guide), "Bước 1/5"),
@@ -417,7 +410,7 @@ async def test_shipped_submission_of_a_birth_registration(shipped: Assistant) ->
     guide = "g:nop-ho-so-truc-tuyen"
     card = (await shipped.handle(press("p:dang-ky-khai-sinh"))).replies
     assert "o:dang-ky-khai-sinh" in payloads(card)
-    await play(
+    await transcript(
         shipped,
         [
             (press("o:dang-ky-khai-sinh"), "Thủ tục của bạn: <b>Đăng ký khai sinh"),

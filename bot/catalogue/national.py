@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "national-procedures.jsonl"
@@ -53,8 +54,18 @@ def parse_line(line: str) -> NationalProcedure:
 
 
 def load_national(path: Path | None = None) -> dict[str, NationalProcedure]:
-    """Load the national list, keyed by id (`tthc:<code>`), from the shipped file by default."""
+    """Load the national list, keyed by id (`tthc:<code>`), from the shipped file by default.
+
+    The file is read once per process and version of the file (start-up, `check` and every
+    catalogue reload all ask for it); callers must not change the dict they get.
+    """
     source = DEFAULT_PATH if path is None else path
+    stat = source.stat()
+    return _load(source, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _load(source: Path, mtime_ns: int, size: int) -> dict[str, NationalProcedure]:
     procedures: dict[str, NationalProcedure] = {}
     with source.open(encoding="utf-8") as lines:
         for line in lines:

@@ -86,7 +86,7 @@ def vietnam_today() -> dt.date:
 
 def load_required(path: Path = REQUIRED_FILE) -> dict[str, str]:
     """Return the ids that must exist, mapped to their kind ('procedure' or 'guide')."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_FAST_LOADER or yaml.SafeLoader) or {}
     required: dict[str, str] = {}
     for section, kind in (("procedures", "procedure"), ("guides", "guide")):
         for item in raw.get(section) or ():

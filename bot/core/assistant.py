@@ -20,7 +20,7 @@ from bot import messages as m
 from bot.addresses import Address
 from bot.catalogue.model import Catalogue, Guide, Procedure
 from bot.catalogue.national import NationalProcedure
-from bot.core import cards, events, ratelimit
+from bot.core import cards, conversation, events, ratelimit, smalltalk
 from bot.core.events import Pending
 from bot.core.registry import Registry
 from bot.core.replies import (
@@ -38,7 +38,6 @@ from bot.matching.matcher import Match, Matcher
 from bot.privacy import strip_personal, user_hash
 from bot.settings import Settings
 from bot.storage.database import Database
-from bot.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +70,8 @@ class ChatContext:
 
     last_entry: str | None = None
     last_question: str = ""
+    # How the citizen is addressed when they said it ("bác" ...); None: the default "bạn".
+    address: str | None = None
 
 
 @dataclass
@@ -165,6 +166,9 @@ class Assistant:
         button("p", self._entry, owner="core")  # a card
         button("s", self._section, owner="core")  # a section of a card
         button("x", self._none_of_these, owner="core")  # "none of these" after a choice
+        button(
+            conversation.CANCEL_PREFIX, conversation.cancel_button, owner="core"
+        )  # /huy's question
 
     # --- the turn --------------------------------------------------------------------------
 
@@ -210,7 +214,7 @@ class Assistant:
             context=self.context_for(incoming.chat),
             assistant=self,
         )
-        replies = await self._route(turn)
+        replies = conversation.addressed(await self._route(turn), turn.context.address)
         match = turn.match
         decision = Decision(
             kind=turn.kind,
@@ -258,11 +262,16 @@ class Assistant:
             answered = await hook(turn)
             if answered is not None:
                 return answered
-        small_talk = _small_talk(text)
-        if small_talk:
-            return [*prefix, Reply(small_talk, self.fields_keyboard(turn.catalogue))]
+        turn.context.address = smalltalk.address_form(text) or turn.context.address
+        kind = smalltalk.classify(text)
+        if kind is not None:
+            turn.kind = "other"
+            return [*prefix, *await conversation.small_talk(turn, kind)]
         # Phone and id numbers say nothing about the procedure; they only blur the match.
         question = strip_personal(text) or text
+        note = conversation.personal_note(text, question)
+        if note is not None:
+            prefix.append(note)
         match = turn.matcher.match(question, top=3, context=turn.context.last_entry)
         turn.context.last_question = text
         turn.match = match
@@ -288,21 +297,14 @@ class Assistant:
             return [Reply(m.CLARIFY, rows(*buttons))]
         turn.kind = "none"
         await events.record_unanswered(self.db, turn.user, turn.context.last_question, "declined")
-        return [self.not_found(turn)]
+        short = conversation.declined(turn, match)
+        return [short if short is not None else conversation.not_found(turn, match)]
 
     # --- replies shared with feature modules -----------------------------------------------
 
     def not_found(self, turn: Turn) -> Reply:
-        """The kind 'I do not know' with the field menu, the hotline and a hand-off."""
-        catalogue = turn.catalogue
-        text = m.NOT_FOUND.format(
-            hotline=esc(catalogue.hotline), hotline_note=esc(catalogue.hotline_note)
-        )
-        keyboard = [(Button(m.BUTTON_FIELDS, data="F"),)]
-        # Hand-off needs a staff chat to send to (the terminal chat has none).
-        if self.registry.has_command("gapcanbo") and self.settings.staff_chat_id is not None:
-            keyboard.append((Button(m.BUTTON_HANDOFF, data="h"),))
-        return Reply(text, tuple(keyboard))
+        """The kind 'I do not know': what was understood, the fields, the hotline."""
+        return conversation.not_found(turn)
 
     def stale(self) -> list[Reply]:
         """Answer a button the bot no longer understands: a toast and a way back."""
@@ -329,10 +331,13 @@ class Assistant:
         entry = turn.catalogue.get(entry_id)
         if isinstance(entry, Procedure):
             turn.context.last_entry = turn.shown = entry.id
+            where = next(
+                (w for hook in self.registry.place_hooks if (w := hook(turn, entry))), None
+            )
             if section:
-                text = cards.section_text(turn.catalogue, entry, section)
+                text = cards.section_text(turn.catalogue, entry, section, where=where)
             else:
-                text = cards.card_text(turn.catalogue, entry)
+                text = cards.card_text(turn.catalogue, entry, where=where)
             keyboard = list(cards.section_buttons(entry, section))
             for hook in self.registry.card_hooks:
                 keyboard.extend(hook(turn, entry))
@@ -428,23 +433,13 @@ class Assistant:
         return [Reply(text, reply.buttons, edit=True)]
 
     async def _cancel(self, turn: Turn) -> list[Reply]:
+        asked = await conversation.cancel(turn)
+        return asked if asked is not None else await self.cancel_now(turn)
+
+    async def cancel_now(self, turn: Turn, edit: bool = False) -> list[Reply]:
+        """Stop whatever is in progress (guide walk, pending questions) for this citizen."""
         cancelled = False
         for hook in self.registry.cancel_hooks:
             cancelled = await hook(turn) or cancelled
         turn.context.last_entry = None
-        return [Reply(m.CANCELLED if cancelled else m.NOTHING_TO_CANCEL)]
-
-
-_HELLO = {"xin chao", "chao", "chao ban", "hello", "hi", "alo", "chao ad", "chao admin", "hey"}
-_THANKS = {"cam on", "cam on ban", "cam on nhieu", "thanks", "thank you", "tks", "ok cam on"}
-
-
-def _small_talk(text: str) -> str:
-    """A friendly answer to a bare greeting or thanks, else ''."""
-    key = fold(text).strip(" !.?")
-    key = " ".join(w for w in key.split() if w not in {"a", "ad", "nhe", "nha", "nhieu"}) or key
-    if key in _HELLO or fold(text).strip(" !.?") in _HELLO:
-        return m.HELLO_REPLY
-    if key in _THANKS or fold(text).strip(" !.?") in _THANKS:
-        return m.THANKS_REPLY
-    return ""
+        return [Reply(m.CANCELLED if cancelled else m.NOTHING_TO_CANCEL, edit=edit)]

@@ -21,6 +21,7 @@ ASPECT_SECTION = {
     "online": "online",
     "legal": "legal",
     "steps": "steps",
+    "notes": "notes",
 }
 
 
@@ -56,13 +57,14 @@ def card_header(catalogue: Catalogue, procedure: Procedure) -> list[str]:
     return lines
 
 
-def card_text(catalogue: Catalogue, procedure: Procedure) -> str:
-    """The short card: what, where, how long, how much, online or not."""
+def card_text(catalogue: Catalogue, procedure: Procedure, where: str | None = None) -> str:
+    """The short card: what, where (`where` for the citizen's own commune), how long, how
+    much, online or not."""
     lines = card_header(catalogue, procedure)
     if procedure.summary:
         lines.append(f"<i>{esc(procedure.summary)}</i>")
     lines.append("")
-    lines.append(m.CARD_WHERE.format(where=esc(where_text(catalogue, procedure))))
+    lines.append(m.CARD_WHERE.format(where=esc(where or where_text(catalogue, procedure))))
     lines.append(m.CARD_TIME.format(time=esc(procedure.time)))
     lines.append(m.CARD_FEE.format(fee=esc(fee_text(procedure))))
     lines.append(m.CARD_ONLINE.format(online=m.ONLINE[procedure.online.level]))
@@ -88,10 +90,15 @@ def confirm_lines(procedure: Procedure) -> list[str]:
     return ["", m.CARD_CONFIRM, *(f"• {esc(c)}" for c in procedure.confirm)]
 
 
-def section_text(catalogue: Catalogue, procedure: Procedure, section: Section) -> str:
-    """One section of the card, under the card's title."""
+def section_text(
+    catalogue: Catalogue, procedure: Procedure, section: Section, where: str | None = None
+) -> str:
+    """One section of the card, under the card's title (`where`: the citizen's commune)."""
     title = f"📋 <b>{esc(procedure.name)}</b>\n<b>{m.SECTION_TITLES[section]}</b>\n"
-    body = _SECTION_BODIES[section](catalogue, procedure)
+    if section == "place" and where:
+        body = _place(catalogue, procedure, where)
+    else:
+        body = _SECTION_BODIES[section](catalogue, procedure)
     return title + "\n".join(body)
 
 
@@ -130,8 +137,8 @@ def agency_contact(agency: Agency) -> list[str]:
     return lines
 
 
-def _place(catalogue: Catalogue, procedure: Procedure) -> list[str]:
-    lines = [esc(where_text(catalogue, procedure))]
+def _place(catalogue: Catalogue, procedure: Procedure, where: str | None = None) -> list[str]:
+    lines = [esc(where or where_text(catalogue, procedure))]
     agency = catalogue.agencies.get(procedure.agency)
     if agency:
         lines.append("")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from bot import messages as m
+from bot.addresses import CONSOLE, channel
 from bot.core.replies import Incoming, Reply
 
 # A person reads and types: a few messages in a row, then pauses. Clicking through a card's
@@ -98,7 +99,8 @@ def install(owner: object, limiter: FloodLimiter) -> None:
 
 def gate(owner: _Limited, incoming: Incoming) -> list[Reply] | None:
     """None to answer this turn; else the replies instead of it (one polite notice, then none)."""
-    if owner.settings.is_staff(incoming.user):
+    if owner.settings.is_staff(incoming.user) or channel(incoming.user) == CONSOLE:
+        # Staff, and the one person at the terminal (piped input is read in full).
         return None
     verdict = limiter_for(owner).check(incoming.user)
     if verdict == "ok":

@@ -5,7 +5,8 @@ A feature registers, at start-up:
   prefix registered twice is refused with `DuplicateEntry`, naming both owners, so that two
   features can never silently answer the same button;
 - hooks, run in the order they were registered: text hooks (the next text answers a question
-  the bot asked), cancel hooks (`/huy`), rows under a procedure card, rows on the greeting;
+  the bot asked), cancel hooks (`/huy`), rows under a procedure card, rows on the greeting,
+  the card's place line for this citizen (the first that gives one wins);
 - background jobs (weekly report, retention), which the front end's one owner schedules (on
   Telegram the framework's JobQueue, elsewhere `bot.frontends.background.Background`).
 
@@ -81,8 +82,10 @@ class Registry(Generic[T]):
         self._buttons: dict[str, Route[Callable[[T], Awaitable[list[Reply]]]]] = {}
         self._text: list[Hook[Callable[[T], Awaitable[list[Reply] | None]]]] = []
         self._cancel: list[Hook[Callable[[T], Awaitable[bool]]]] = []
+        self._cancel_checks: list[Hook[Callable[[T], Awaitable[str | None]]]] = []
         self._card: list[Hook[Callable[[T, Procedure], Rows]]] = []
         self._menu: list[Hook[Callable[[T], Awaitable[Rows]]]] = []
+        self._place: list[Hook[Callable[[T, Procedure], str | None]]] = []
         self._jobs: list[Job] = []
 
     # --- registration ----------------------------------------------------------------------
@@ -118,6 +121,13 @@ class Registry(Generic[T]):
         """Run `hook` on /huy; it says whether it stopped something."""
         self._cancel.append(_hook(self._cancel, name, hook, owner, "cancel hook"))
 
+    def cancel_check(
+        self, name: str, hook: Callable[[T], Awaitable[str | None]], owner: str
+    ) -> None:
+        """Before /huy erases work in progress, `hook` says what it is (None: nothing), so that
+        the citizen is asked first."""
+        self._cancel_checks.append(_hook(self._cancel_checks, name, hook, owner, "cancel check"))
+
     def card_rows(self, name: str, hook: Callable[[T, Procedure], Rows], owner: str) -> None:
         """Add the rows `hook` gives under every procedure card (in order)."""
         self._card.append(_hook(self._card, name, hook, owner, "card hook"))
@@ -125,6 +135,12 @@ class Registry(Generic[T]):
     def menu_rows(self, name: str, hook: Callable[[T], Awaitable[Rows]], owner: str) -> None:
         """Put the rows `hook` gives at the top of the greeting."""
         self._menu.append(_hook(self._menu, name, hook, owner, "menu hook"))
+
+    def place_line(
+        self, name: str, hook: Callable[[T, Procedure], str | None], owner: str
+    ) -> None:
+        """Let `hook` write a card's "Nơi nộp" line for this citizen (None: the catalogue's)."""
+        self._place.append(_hook(self._place, name, hook, owner, "place hook"))
 
     def job(self, job: Job) -> None:
         """Background work for the front end's owner to schedule."""
@@ -171,6 +187,11 @@ class Registry(Generic[T]):
         return tuple(h.run for h in self._cancel)
 
     @property
+    def cancel_checks(self) -> tuple[Callable[[T], Awaitable[str | None]], ...]:
+        """The cancel checks, in order."""
+        return tuple(h.run for h in self._cancel_checks)
+
+    @property
     def card_hooks(self) -> tuple[Callable[[T, Procedure], Rows], ...]:
         """The card hooks, in order."""
         return tuple(h.run for h in self._card)
@@ -179,6 +200,11 @@ class Registry(Generic[T]):
     def menu_hooks(self) -> tuple[Callable[[T], Awaitable[Rows]], ...]:
         """The menu hooks, in order."""
         return tuple(h.run for h in self._menu)
+
+    @property
+    def place_hooks(self) -> tuple[Callable[[T, Procedure], str | None], ...]:
+        """The place-line hooks, in order."""
+        return tuple(h.run for h in self._place)
 
     @property
     def jobs(self) -> tuple[Job, ...]:

@@ -35,6 +35,7 @@ def register(assistant: Assistant) -> None:
     registry.card_rows("guide-and-checklist", card_buttons, owner="walkthrough")
     registry.menu_rows("resume-walk", menu_buttons, owner="walkthrough")
     registry.cancel_hook("walk", cancel, owner="walkthrough")
+    registry.cancel_check("walk", in_progress, owner="walkthrough")
 
 
 # --- guides ----------------------------------------------------------------------------------
@@ -256,6 +257,21 @@ async def menu_buttons(turn: Turn) -> list[tuple[Button, ...]]:
         return []
     label = short(m.BUTTON_RESUME.format(name=guide.name))
     return [(Button(label, data=step_data(turn.catalogue, guide, stored.state.step)),)]
+
+
+async def in_progress(turn: Turn) -> str | None:
+    """/huy asks first when a walk is in progress: which guide, at which step."""
+    stored = await progress.get_progress(turn.db, turn.user)
+    if stored is None:
+        return None
+    guide = turn.catalogue.guides.get(stored.state.guide)
+    if guide is None or guide.step(stored.state.step) is None:
+        return None
+    try:
+        number, total = flows.position(guide, stored.state)  # counted as each step shows it
+    except FlowError:
+        return None
+    return m.CANCEL_GUIDE_CONFIRM.format(name=esc(guide.name), step=number, steps=total)
 
 
 async def cancel(turn: Turn) -> bool:

@@ -1,7 +1,9 @@
 """The terminal chat: the same conversation as on Telegram, buttons as numbered options.
 
 Interactive on a terminal; when stdin is not a terminal it reads one message per line, so a
-conversation can be scripted (`printf 'lam giay khai sinh\\n1\\n' | python -m bot chat`).
+conversation can be scripted (`printf 'lam giay khai sinh\\n1\\n' | python -m bot chat`): every
+line is answered (the flood limit is for chats with many people, not the terminal), after the
+greeting.
 """
 
 from __future__ import annotations
@@ -73,11 +75,11 @@ def console_sender() -> Sender:
 async def chat(assistant: Assistant, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
     """Run the conversation until end of input or /thoat."""
     interactive = stdin.isatty()
-    buttons: list[Button] = []
     if interactive:
         out.write(m.CONSOLE_BANNER.format(bot_name=m.BOT_NAME) + "\n\n")
-        start = Incoming(chat=CONSOLE_CHAT, user=CONSOLE_CHAT, kind="command", command="start")
-        buttons = render((await assistant.handle(start)).replies, out)
+    # The greeting comes first, also for piped input (and input that ends at once).
+    start = Incoming(chat=CONSOLE_CHAT, user=CONSOLE_CHAT, kind="command", command="start")
+    buttons = render((await assistant.handle(start)).replies, out)
     while True:
         if interactive:
             try:

@@ -12,12 +12,21 @@ if TYPE_CHECKING:
     from bot.matching.index import Index
     from bot.matching.score import Query
 
-Aspect = Literal["documents", "fee", "time", "place", "online", "legal", "steps"]
+Aspect = Literal["documents", "fee", "time", "place", "online", "legal", "steps", "notes"]
 
 # Folded phrases per aspect, in priority order: "mất bao nhiêu ngày" is about time before it is
 # about money, "nộp online mất bao nhiêu tiền" about the fee before the portal. Bare words that
 # also name procedures ("hồ sơ", "giấy tờ", "thủ tục", "chi phí mai táng") are left out.
 _ASPECT_PHRASES: tuple[tuple[Aspect, frozenset[str]], ...] = (
+    (
+        # Who must come, whether someone else may do it, what to watch out for.
+        "notes",
+        word_set(
+            """luu y|chu y|can biet|hai nguoi|ca hai|2 nguoi|ca 2|cung den|cung di|co mat
+            |uy quyen|nho nguoi|lam thay|nop thay|di thay|lam ho duoc|nguoi nha lam""",
+            "|",
+        ),
+    ),
     (
         "time",
         word_set(
@@ -41,7 +50,8 @@ _ASPECT_PHRASES: tuple[tuple[Aspect, frozenset[str]], ...] = (
         word_set(
             """giay to gi|giay to nao|ho so gom|ho so gi|can gi|can nhung gi|mang theo|mang gi
             |chuan bi gi|chuan bi nhung|can giay to|thanh phan ho so|can mang|ho so can
-            |giay to can|nhung giay to|can co gi|gom nhung gi|mau don|to khai|can nhung""",
+            |giay to can|nhung giay to|can co gi|gom nhung gi|mau don|to khai|can nhung
+            |hs gom|hs can|gom gi|gom nhung""",
             "|",
         ),
     ),
@@ -49,7 +59,9 @@ _ASPECT_PHRASES: tuple[tuple[Aspect, frozenset[str]], ...] = (
         "place",
         word_set(
             """o dau|cho nao|noi nao|nop o|nop dau|di dau|den dau|co quan nao|xa nao|phuong nao
-            |tai dau|noi nop|lam o|o xa|o phuong|o tinh|o huyen|o cong an|dau lam|dau nop""",
+            |tai dau|noi nop|lam o|o xa|o phuong|o tinh|o huyen|o cong an|dau lam|dau nop
+            |thu 7|thu bay|chu nhat|cuoi tuan|gio lam viec|may gio|lam viec khong|nghi trua
+            |gio hanh chinh|mo cua|dia chi""",
             "|",
         ),
     ),
@@ -124,9 +136,33 @@ def _folded(text: str) -> str:
     return " ".join(strip_marks(w) for w in expand_shorthand(normalize(text).split()))
 
 
+# A message that is only one of these words asks for that part of the card in view.
+_BARE: dict[str, Aspect] = {
+    "giay to": "documents",
+    "ho so": "documents",
+    "hs": "documents",
+    "thanh phan ho so": "documents",
+    "le phi": "fee",
+    "phi": "fee",
+    "chi phi": "fee",
+    "thoi gian": "time",
+    "thoi han": "time",
+    "dia chi": "place",
+    "noi nop": "place",
+    "luu y": "notes",
+    "cac buoc": "steps",
+    "online": "online",
+    "truc tuyen": "online",
+}
+
+
 def detect_aspect(text: str) -> Aspect | None:
     """Return the part of a card the question asks about (fee, documents ...), if any."""
     folded = _folded(text)
+    bare = " ".join(re.findall(r"[a-z0-9]+", folded))
+    bare = " ".join(re.sub(r"\b(?:con|a|vay|the|thi sao|nua|sao|gi|j|ntn)\b", " ", bare).split())
+    if bare in _BARE:
+        return _BARE[bare]
     for aspect, pattern in _ASPECT_RES:
         if pattern.search(folded):
             return aspect

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,7 @@ from bot.text import strip_marks
 EVAL = Path(__file__).resolve().parents[2] / "eval"
 DEFAULT_QUESTIONS = EVAL / "questions.jsonl"
 NEIGHBOURS = EVAL / "neighbours.jsonl"
+DEFAULT_COMMUNE_QUESTIONS = EVAL / "communes.jsonl"
 
 
 @dataclass
@@ -263,6 +265,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="liệt kê mọi câu trượt")
     parser.add_argument("--tune", action="store_true", help="chọn ngưỡng từ bộ câu hỏi đầu")
     parser.add_argument("--variants", action="store_true", help="thêm bản không dấu và gõ sai")
+    parser.add_argument(
+        "--communes",
+        default=str(DEFAULT_COMMUNE_QUESTIONS),
+        help="bộ câu hỏi về xã, phường cũ để đo phần tra cứu xã ('' để bỏ qua)",
+    )
     args = parser.parse_args(argv)
     catalogue = catalogue_module.load(args.catalogue or _default_catalogue())
     national = args.national or (load_settings().national_tier and not args.no_national)
@@ -280,10 +287,46 @@ def main(argv: list[str] | None = None) -> int:
         if args.variants:
             for name, changed in variants(rows).items():
                 print(format_figures(evaluate(matcher, changed), f"{path.name} ({name})"))
+    if args.communes and Path(args.communes).is_file():
+        procedure_rows = read_rows(paths[0]) if paths else []
+        _print_communes(matcher, Path(args.communes), procedure_rows, args)
     return 0
 
 
-def _default_catalogue() -> str:
-    import os
+def _print_communes(
+    matcher: Matcher, path: Path, procedure_rows: list[dict[str, Any]], args: Any
+) -> None:
+    """The commune lookup's figures, on the communes file next to the catalogue."""
+    from bot.catalogue.communes import build
+    from bot.catalogue.communes_check import check_path
+    from bot.matching.places import PlaceIndex
+    from bot.tools.commune_eval import (
+        evaluate_communes,
+        format_commune_figures,
+        generated_questions,
+    )
 
+    catalogue = Path(args.catalogue or _default_catalogue())
+    communes_file = Path(os.environ.get("BOT_COMMUNES") or catalogue.with_name("communes.yaml"))
+    report = check_path(communes_file)
+    if report.data is None:
+        print(f"{path.name}: skipped, {communes_file} does not load")
+        return
+    index = PlaceIndex(build(report.data, source=str(communes_file)))
+    rows = read_rows(path)
+    figures = evaluate_communes(index, matcher, rows, procedure_rows)
+    print(format_commune_figures(figures, path.name, args.verbose))
+    every = generated_questions(index.communes)
+    name = f"every old unit, name and district ({len(every)})"
+    print(format_commune_figures(evaluate_communes(index, matcher, every), name, args.verbose))
+    if args.variants:
+        for variant, changed in variants(rows).items():
+            figures = evaluate_communes(index, matcher, changed)
+            print(format_commune_figures(figures, f"{path.name} ({variant})"))
+        for variant, changed in variants(every).items():
+            figures = evaluate_communes(index, matcher, changed)
+            print(format_commune_figures(figures, f"every old unit ({variant})"))
+
+
+def _default_catalogue() -> str:
     return os.environ.get("BOT_CATALOGUE", "procedures.yaml")
