@@ -199,6 +199,11 @@ def cmd_bench_match(args: argparse.Namespace) -> int:
 
 def cmd_bench_load(args: argparse.Namespace) -> int:
     """Benchmark the Telegram bot under load against a bare PTB echo bot (fake Bot API)."""
+    if "handoffs" in args.rest and "--scenario" in args.rest:
+        # Private replies while hand-offs flood a rate-limited staff group and groups write.
+        from bot.tools.bench_storm import main as storm
+
+        return storm(args.rest)
     from bot.tools.bench_load import main
 
     return main(args.rest)

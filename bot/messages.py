@@ -464,6 +464,31 @@ HANDOFF_STAFF_CONTEXT = "<b>Thủ tục đang xem:</b> {entry}\n"
 HANDOFF_ANSWER = "💬 <b>Cán bộ trả lời câu hỏi của bạn</b> (mã #HS{id}):\n\n{answer}"
 BUTTON_HANDOFF_MORE = "🙋 Hỏi thêm cán bộ"
 HANDOFF_DELIVERED = "✅ Đã gửi câu trả lời tới người dân (#HS{id})."
+DATABASE_IS_FOLDER = (
+    "Không mở được cơ sở dữ liệu: {path} là một thư mục, không phải một tệp.\n"
+    "Bạn đặt BOT_DATABASE là đường dẫn tới một tệp (ví dụ data/bot.sqlite3), rồi chạy lại."
+)
+DATABASE_NOT_WRITABLE = (
+    "Không ghi được vào cơ sở dữ liệu {path} ({reason}).\n"
+    "Bạn cấp quyền ghi tệp này và thư mục chứa nó cho tài khoản chạy bot (hoặc đặt "
+    "BOT_DATABASE sang thư mục ghi được), rồi chạy lại. Bot dừng ngay thay vì nhận câu hỏi "
+    "mà không lưu được gì."
+)
+DATABASE_DAMAGED = (
+    "Tệp {path} không phải cơ sở dữ liệu SQLite hoặc đã hỏng ({reason}).\n"
+    "Bạn dừng bot, chuyển tệp này sang chỗ khác (giữ lại để khôi phục), rồi chép bản sao lưu "
+    "gần nhất vào chỗ cũ, hoặc để trống cho bot tạo tệp mới, và chạy lại."
+)
+SALT_IS_DEFAULT = (
+    "⚠️ <b>Cần đặt BOT_SALT</b>\n"
+    "Bot đang dùng giá trị BOT_SALT mặc định, ai có tệp cơ sở dữ liệu cũng dò ra được dòng nào "
+    "của ai. Người quản trị vui lòng đặt BOT_SALT là một chuỗi ngẫu nhiên dài (ví dụ lệnh "
+    "<code>openssl rand -hex 32</code>) trong tệp .env, rồi khởi động lại bot."
+)
+HANDOFF_ALREADY_ANSWERED = (
+    "Yêu cầu #HS{id} đã được trả lời và đóng lại, nên câu này chưa được gửi. Người dân cần hỏi "
+    "thêm sẽ bấm “Hỏi thêm cán bộ” để mở yêu cầu mới."
+)
 HANDOFF_UNKNOWN = "Không tìm thấy yêu cầu #HS{id}; câu trả lời chưa được gửi."
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 WHEN_TODAY = "{time} hôm nay"

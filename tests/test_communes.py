@@ -40,11 +40,7 @@ communes:
 """
 
 
-@pytest.fixture
-async def bot(tmp_path: Path) -> Assistant:
-    assistant = await make_assistant(tmp_path)
-    yield assistant
-    await assistant.db.close()
+# `bot`: the shared fixture (tests/conftest.py), on the shipped catalogue.
 
 
 # --- the file and its check --------------------------------------------------------------------
@@ -184,6 +180,18 @@ async def test_an_ambiguous_old_name_asks_which_district_with_buttons(bot: Assis
     picked = (await bot.handle(press(payloads(replies)[0]))).replies
     assert picked[0].edit is True
     assert "nay thuộc <b>xã Quang Hưng</b>" in picked[0].text
+
+
+async def test_typing_the_district_after_the_question_picks_it(bot: Assistant) -> None:
+    await bot.handle(text("xã hòa bình cũ giờ là xã nào"))
+    reply = joined((await bot.handle(text("huyen kien xuong"))).replies)
+    assert "Xã Hòa Bình</b> (huyện Kiến Xương cũ) nay thuộc <b>xã Quang Lịch</b>" in reply
+
+
+async def test_an_unknown_name_is_logged_for_staff(bot: Assistant) -> None:
+    await bot.handle(text("xã Hòa Lạc cũ giờ là xã nào"))
+    rows = await bot.db.read("SELECT text, reason FROM unanswered")
+    assert [tuple(r) for r in rows] == [("xã Hòa Lạc cũ giờ là xã nào", "unknown-commune")]
 
 
 async def test_naming_the_old_district_settles_an_ambiguous_name(bot: Assistant) -> None:

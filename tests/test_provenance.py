@@ -144,3 +144,9 @@ def test_legal_section_lists_the_sources_with_their_kind_and_date() -> None:
     text = section_text(catalogue, catalogue.procedures["dang-ky-ket-hon"], "legal")
     assert "Luật Hộ tịch số 60/2014/QH13" in text
     assert m.SOURCE_KIND["law"] in text and "20/11/2026" in text
+
+
+def test_agency_with_no_address_and_no_way_to_ask_is_a_warning() -> None:
+    text = BASE.replace("    notes: Địa chỉ chưa có nguồn; bạn hỏi tổng đài 1800 1096.\n", "")
+    found = warnings(check(text), "chưa có địa chỉ")
+    assert [line for line, _ in found] == [line_of(text, "  ubnd-xa:") + 1]  # its first field

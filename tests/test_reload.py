@@ -53,7 +53,7 @@ def test_first_load_fails_loudly_with_file_line_problems(tmp_path: Path) -> None
     path.write_text(BASE.replace("level: full", "level: all"), encoding="utf-8")
     with pytest.raises(CatalogueError) as caught:
         CatalogueHolder(path, ids)
-    assert caught.value.problems[0].startswith(f"{path}:51: ")
+    assert caught.value.problems[0].startswith(f"{path}:52: ")
 
 
 def test_good_edit_is_swapped_in(catalogue_file: Path) -> None:
@@ -104,10 +104,10 @@ def test_broken_edit_keeps_the_old_catalogue_and_names_file_and_line(
 
     assert (outcome.ok, outcome.changed) == (False, False)
     assert holder.current is before
-    assert any(p.startswith(f"{catalogue_file}:62: ") for p in outcome.problems)
+    assert any(p.startswith(f"{catalogue_file}:63: ") for p in outcome.problems)
     message = outcome.staff_message()
     assert message.startswith("⚠️ Danh mục mới có lỗi, bot vẫn dùng bản cũ (cập nhật lúc ")
-    assert f"{catalogue_file}:62: " in message
+    assert f"{catalogue_file}:63: " in message
 
 
 def test_staff_message_is_safe_telegram_html(catalogue_file: Path) -> None:
@@ -268,8 +268,8 @@ async def test_watcher_reports_a_failure_once_per_content(catalogue_file: Path) 
     finally:
         task.cancel()
     assert [(o.ok, o.changed) for o in seen] == [(False, False), (False, False)]
-    assert any(":51: " in p for p in seen[0].problems)
-    assert any(":44: " in p for p in seen[1].problems)
+    assert any(":52: " in p for p in seen[0].problems)
+    assert any(":45: " in p for p in seen[1].problems)
 
 
 async def test_watcher_survives_a_failing_notify(catalogue_file: Path) -> None:

@@ -115,3 +115,28 @@ def test_verbose_logs_hold_neither_the_token_nor_what_citizens_wrote(
     token = proc.fake.token
     assert token not in logged and token.split(":")[1] not in logged
     assert "Nguyễn Văn Bê" not in logged
+
+
+@pytest.mark.parametrize("fault", ["folder", "damaged", "not-sqlite"])
+def test_an_unusable_database_stops_the_bot_at_once_naming_the_file(
+    fault: str, fake_tg: FakeTelegram, tmp_path: Path
+) -> None:
+    path = tmp_path / "data" / "bot.sqlite3"
+    path.parent.mkdir()
+    if fault == "folder":
+        path.mkdir()
+    elif fault == "not-sqlite":
+        path.write_bytes(b"this is a text file, not a database\n" * 200)
+    else:  # an SQLite header followed by garbage
+        path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 8192)
+    env = {
+        "TELEGRAM_BOT_TOKEN": fake_tg.token,
+        "TELEGRAM_API_URL": fake_tg.base_url,
+        "BOT_DATABASE": str(path),
+    }
+    code, printed, took = run_bot(env, tmp_path, timeout=60)
+    assert code == 1
+    assert took < 30
+    assert str(path) in printed
+    assert "Traceback" not in printed
+    assert ("thư mục" in printed) if fault == "folder" else ("hỏng" in printed)

@@ -214,7 +214,7 @@ def test_old_verified_date_is_a_warning_and_the_check_passes() -> None:
     assert report.errors == []
     messages = [str(p) for p in report.warnings]
     assert any(
-        m.startswith("procedures.yaml:56: cảnh báo: ") and "180 ngày" in m for m in messages
+        m.startswith("procedures.yaml:57: cảnh báo: ") and "180 ngày" in m for m in messages
     )
     assert report.data is not None
 
@@ -222,7 +222,7 @@ def test_old_verified_date_is_a_warning_and_the_check_passes() -> None:
 def test_passed_fee_until_is_a_warning() -> None:
     report = check(BASE, today=dt.date(2027, 1, 2))
     assert report.errors == []
-    assert [p.line for p in report.warnings if "mức phí" in p.message] == [49]
+    assert [p.line for p in report.warnings if "mức phí" in p.message] == [50]
 
 
 def test_run_check_exits_0_on_warnings_only(tmp_path: Path) -> None:
@@ -266,20 +266,20 @@ def test_byte_order_mark_is_accepted() -> None:
 def test_decomposed_alias_still_counts_as_the_same_alias() -> None:
     decomposed = unicodedata.normalize("NFD", "làm giấy khai sinh")
     text = BASE.replace("[đăng ký kết hôn, làm giấy đăng ký kết hôn]", f"[{decomposed}]")
-    assert [p.line for p in check(text).errors if "cách gọi" in p.message] == [60]
+    assert [p.line for p in check(text).errors if "cách gọi" in p.message] == [61]
 
 
 def test_required_id_in_the_wrong_section_is_reported() -> None:
     required = {**REQUIRED, "dang-ky-ket-hon": "guide"}
     report = check_text(BASE, today=TODAY, required=required)
-    assert [p.line for p in report.errors] == [57]
+    assert [p.line for p in report.errors] == [58]
     assert "phải là một hướng dẫn" in report.errors[0].message
 
 
 def test_guide_without_a_field_needs_the_default_field() -> None:
     text = BASE.replace("  - id: truc-tuyen\n    name: Dịch vụ công trực tuyến\n", "")
     report = check(text)
-    assert [p.line for p in report.errors] == [68]
+    assert [p.line for p in report.errors] == [69]
     assert "'truc-tuyen'" in report.errors[0].message
 
 
@@ -288,7 +288,7 @@ def test_load_raises_with_file_line_problems(tmp_path: Path) -> None:
     path.write_text(BASE.replace("level: full", "level: all"), encoding="utf-8")
     with pytest.raises(CatalogueError) as caught:
         load(path)
-    assert any(p.startswith(f"{path}:51: ") for p in caught.value.problems)
+    assert any(p.startswith(f"{path}:52: ") for p in caught.value.problems)
 
 
 # --- never a traceback ------------------------------------------------------------------------

@@ -77,6 +77,7 @@ async def test_ask_press_tick_reload_and_continue(browser: Browser, web: Running
     await expect(card).to_be_visible()
     await expect(page.get_by_label("Câu hỏi của bạn")).to_have_value("")
     await expect(page.get_by_label("Câu hỏi của bạn")).to_be_focused()
+    await expect(page.locator("#announce")).to_contain_text("Đăng ký khai sinh")
     shots = _shots()
     if shots is not None:
         shots.mkdir(parents=True, exist_ok=True)

@@ -103,6 +103,7 @@ def check_provenance(
 ) -> None:
     """Check sources, replaced law and national codes of a parsed catalogue document."""
     names = bundled_national_names() if national is None else national
+    _agencies(c, data.get("agencies"))
     replaced = _replaced_laws(c, data.get("replaced_laws"))
     known = dict(names) | _extra_codes(c, data.get("extra_codes"), names)
     seen: dict[str, tuple[str, Loc]] = {}
@@ -124,6 +125,20 @@ def check_provenance(
 
 def _items(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def _agencies(c: Checker, value: Any) -> None:
+    # "Where do I go" must never dead-end: no address means saying how to find it out.
+    for key, agency in (value or {}).items() if isinstance(value, dict) else ():
+        if isinstance(agency, dict) and not any(
+            agency.get(k) for k in ("address", "phone", "notes")
+        ):
+            c.warn(
+                ("agencies", key),
+                f"cơ quan '{key}': chưa có địa chỉ, số điện thoại, cũng chưa có 'notes' chỉ "
+                "cách hỏi; hãy ghi địa chỉ (khi có nguồn) hoặc ghi người dân hỏi ở đâu (tổng đài "
+                "1800 1096, Trung tâm Phục vụ hành chính công xã, phường...).",
+            )
 
 
 def _replaced_laws(c: Checker, value: Any) -> dict[str, tuple[str, str]]:

@@ -21,7 +21,8 @@ from bot.core import cards, events
 from bot.core.assistant import Assistant, Turn
 from bot.core.replies import Button, Keyboard, Reply, esc, rows
 from bot.matching.matcher import Match
-from bot.matching.places import Place, PlaceIndex, route
+from bot.matching.places import Place, PlaceIndex, Routed, route
+from bot.text import fold
 
 PREFIX = "xa"
 CHATS = 20_000
@@ -43,6 +44,8 @@ class CommuneLookup:
         self.holder = holder
         self._index: PlaceIndex | None = None
         self._homes: OrderedDict[Address, Home] = OrderedDict()
+        # The old units of one name the bot just asked a chat to choose among.
+        self._choices: OrderedDict[Address, tuple[OldUnit, ...]] = OrderedDict()
 
     def index(self) -> PlaceIndex | None:
         """The name index of the communes in service (rebuilt when the file was reloaded)."""
@@ -72,10 +75,23 @@ class CommuneLookup:
         text = turn.incoming.text.strip()[:MAX_QUESTION_CHARS]
         if index is None or not text:
             return None
+        chat = turn.incoming.chat
+        choices = self._choices.pop(chat, ())
         routed = route(index, turn.matcher, text)
+        picked = _pick(choices, text) if choices else None
+        if picked is not None and (routed is None or routed.place.kind == "district"):
+            # "Phù Cừ" typed instead of pressing a button after "which district?".
+            routed = Routed(Place("old", old=(picked,), old_said=True))
         if routed is None:
             return None
         place, communes = routed.place, index.communes
+        if place.kind == "ambiguous":
+            self._choices[chat] = place.old
+            if len(self._choices) > CHATS:
+                self._choices.popitem(last=False)
+        if place.kind == "unknown":
+            # Staff see the names the list lacks among the week's unanswered questions.
+            await events.record_unanswered(turn.db, turn.user, text, "unknown-commune")
         home = _home(communes, place)
         if home is not None:
             self.remember(turn.incoming.chat, home)
@@ -163,6 +179,15 @@ class CommuneLookup:
         lines.append(pm.REMEMBERED)
         lines.append(_basis(communes))
         return Reply("\n".join(lines), _buttons(catalogue))
+
+
+def _pick(choices: tuple[OldUnit, ...], text: str) -> OldUnit | None:
+    """The one old unit whose district a short answer names ("phu cu", "huyện Kiến Xương")."""
+    said = f" {fold(text)} "
+    if len(said.split()) > 6:
+        return None
+    found = [u for u in choices if f" {fold(u.district)} " in said]
+    return found[0] if len(found) == 1 else None
 
 
 def _home(communes: Communes, place: Place) -> Home | None:

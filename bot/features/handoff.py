@@ -19,6 +19,7 @@ from bot.addresses import Address
 from bot.core import events
 from bot.core.assistant import Assistant, Turn
 from bot.core.replies import Button, Reply, esc, rows
+from bot.privacy import user_hash
 from bot.report.weeks import local_zone
 from bot.storage import handoffs
 from bot.storage.database import Database
@@ -85,6 +86,16 @@ async def recent_count(db: Database, user: str, hours: int = 24) -> int:
     return await handoffs.count_handoffs_since(db, user, since)
 
 
+async def take_quota(turn: Turn) -> bool:
+    """Count a hand-off against the citizen's daily limit; False once it is reached.
+
+    The count is kept under its own key (not the user hash), so /xoadulieu leaves it.
+    """
+    key = user_hash(f"handoff-quota:{turn.user}", turn.settings.salt)
+    day = dt.datetime.now(local_zone(turn.settings.timezone)).date().isoformat()
+    return await handoffs.take_quota(turn.db, key, day, MAX_PER_DAY)
+
+
 async def mark_answered(db: Database, handoff_id: int) -> Address | None:
     """Mark a hand-off answered; return the citizen's chat address, or None if unknown."""
     return await handoffs.mark_answered(db, handoff_id)
@@ -148,7 +159,7 @@ async def send(turn: Turn, question: str, edit: bool = False) -> list[Reply]:
     if staff_chat is None:
         return _unavailable(turn)
     catalogue = turn.catalogue
-    if await recent_count(turn.db, turn.user) >= MAX_PER_DAY:
+    if not await take_quota(turn):
         text = m.HANDOFF_TOO_MANY.format(
             hotline=esc(catalogue.hotline), hotline_note=esc(catalogue.hotline_note)
         )
@@ -198,6 +209,8 @@ async def staff_reply(turn: Turn) -> list[Reply] | None:
     chat = await mark_answered(turn.db, number)
     if chat is None:
         return [Reply(m.HANDOFF_UNKNOWN.format(id=number), reply_to_message_id=here)]
+    if not chat:
+        return [Reply(m.HANDOFF_ALREADY_ANSWERED.format(id=number), reply_to_message_id=here)]
     more = rows(Button(m.BUTTON_HANDOFF_MORE, data=PREFIX))
     return [
         Reply(m.HANDOFF_ANSWER.format(id=number, answer=esc(answer)), more, chat=chat),

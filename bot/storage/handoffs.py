@@ -7,14 +7,45 @@ from bot.storage.backend import Database, utcnow
 
 
 async def create_handoff(db: Database, user: str, chat: Address, question: str) -> int:
-    """Store an open hand-off with the citizen's chat address; return its number."""
+    """Store an open hand-off with the citizen's chat address; return its number.
+
+    The number comes from a counter that deletions never lower: no number is given twice.
+    """
     async with db.write() as tx:
         row = await tx.fetch_one(
-            "INSERT INTO handoffs (at, user_hash, chat_id, question) VALUES (?, ?, ?, ?)"
-            " RETURNING id",
-            (utcnow(), user, chat, question),
+            "UPDATE counters SET value = value + 1 WHERE name = 'handoff' RETURNING value"
         )
-        return int(row[0]) if row else 0
+        if row is None:  # a counter row lost somehow: continue after every number in sight
+            row = await tx.fetch_one(
+                "INSERT INTO counters (name, value)"
+                " SELECT 'handoff', COALESCE(MAX(id), 0) + 1 FROM handoffs RETURNING value"
+            )
+        number = int(row[0]) if row else 0
+        await tx.execute(
+            "INSERT INTO handoffs (id, at, user_hash, chat_id, question) VALUES (?, ?, ?, ?, ?)",
+            (number, utcnow(), user, chat, question),
+        )
+        return number
+
+
+async def take_quota(db: Database, key: str, day: str, limit: int) -> bool:
+    """Count one hand-off for `key` on `day`; False (nothing counted) once `limit` is reached.
+
+    Rows of earlier days are deleted on the way: the quota is kept for one day only.
+    """
+    async with db.write() as tx:
+        await tx.execute("DELETE FROM handoff_quota WHERE day < ?", (day,))
+        row = await tx.fetch_one(
+            "SELECT count FROM handoff_quota WHERE key = ? AND day = ?", (key, day)
+        )
+        if row is not None and int(row[0]) >= limit:
+            return False
+        await tx.execute(
+            "INSERT INTO handoff_quota (key, day, count) VALUES (?, ?, 1)"
+            " ON CONFLICT (key, day) DO UPDATE SET count = count + 1",
+            (key, day),
+        )
+        return True
 
 
 async def count_handoffs_since(db: Database, user: str, since: str) -> int:
@@ -31,13 +62,19 @@ def _chat(stored: object) -> Address:
 
 
 async def mark_answered(db: Database, handoff_id: int) -> Address | None:
-    """Mark a hand-off answered; return the citizen's chat address, or None if unknown."""
+    """Mark a hand-off answered; return the citizen's chat address, None if unknown, "" if it
+    was answered already.
+
+    The chat address is kept only while the hand-off is open: it is cleared with the answer.
+    """
     async with db.write() as tx:
         row = await tx.fetch_one("SELECT chat_id FROM handoffs WHERE id = ?", (handoff_id,))
         if row is None:
             return None
+        if row[0] in ("", None):
+            return ""
         await tx.execute(
-            "UPDATE handoffs SET status = 'answered', answered_at = ? WHERE id = ?",
+            "UPDATE handoffs SET status = 'answered', answered_at = ?, chat_id = '' WHERE id = ?",
             (utcnow(), handoff_id),
         )
         return _chat(row[0])

@@ -156,6 +156,30 @@ async def m005_indexes_for_erasure_and_retention(tx: Transaction) -> None:
     )
 
 
+@migration
+async def m006_handoff_numbers_and_quota(tx: Transaction) -> None:
+    """Hand-off numbers never given twice, and the daily hand-off quota apart from the user.
+
+    `counters` holds the last hand-off number ever given (deleting hand-offs, by /xoadulieu or
+    retention, never lowers it, so a staff answer can never reach another citizen by an old
+    number). `handoff_quota` counts hand-offs per day under a key of its own, not the user
+    hash, so that erasing one's data does not reset the limit; rows older than a day go.
+    """
+    await _script(
+        tx,
+        """
+        CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        INSERT INTO counters (name, value) SELECT 'handoff', COALESCE(MAX(id), 0) FROM handoffs;
+        CREATE TABLE handoff_quota (
+            key TEXT NOT NULL,
+            day TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (key, day)
+        );
+        """,
+    )
+
+
 _RECORD = "INSERT INTO _migrations (name, applied_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING"
 
 

@@ -17,7 +17,11 @@ RAW_TABLES = {"questions": "at", "unanswered": "at", "feedback": "at", "handoffs
 # Progress kept for a citizen to continue later is personal too; it goes after the same time.
 PROGRESS_TABLES = {"flow_progress": "updated_at", "checklists": "updated_at"}
 # Tables never emptied by a citizen's request: figures without anyone in them, bookkeeping.
-KEPT_TABLES = frozenset({"weekly_aggregates", "schema_migrations", "_migrations"})
+# The hand-off counter and quota hold no user hash: erasure must not lower the one (numbers would
+# be given again) nor reset the other (one account could flood the staff chat).
+KEPT_TABLES = frozenset(
+    {"weekly_aggregates", "schema_migrations", "_migrations", "counters", "handoff_quota"}
+)
 
 
 async def local_days_before(db: Database, cutoff: str, offset_minutes: int) -> set[str]:

@@ -32,6 +32,7 @@ import aiosqlite
 
 from bot.storage.migrations import apply
 from bot.storage.url import MEMORY
+from bot.storage.usable import check_usable
 
 BUSY_TIMEOUT_MS = 5000
 BUSY_RETRIES = 5
@@ -85,19 +86,19 @@ class SQLiteDatabase:
         """Open (creating if needed) and migrate the database file at `path` (or `:memory:`)."""
         path = Path(path)
         if str(path) != MEMORY:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            check_usable(path)  # DatabaseUnusable, in plain words, before any thread starts
         conn = await aiosqlite.connect(str(path), isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA journal_mode = WAL")
-        # FULL: a reply confirmed to a citizen must survive a power cut or SIGKILL (see above).
-        await conn.execute("PRAGMA synchronous = FULL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        db = cls(conn, path)
         try:
+            conn.row_factory = aiosqlite.Row
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            # FULL: a reply confirmed to a citizen must survive a power cut or SIGKILL (above).
+            await conn.execute("PRAGMA synchronous = FULL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            db = cls(conn, path)
             await apply(db)
         except BaseException:
-            await conn.close()
+            await conn.close()  # else its thread would keep the process alive
             raise
         if str(path) != MEMORY:  # another connection to :memory: would be another database
             # Never waits for a lock (timeout 0): `peek` falls back to `read` instead.

@@ -350,6 +350,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="max runs per bot (median kept)")
     parser.add_argument("--burst", type=int, default=150, help="citizens in the burst test")
     parser.add_argument("--catalogue", default="procedures.yaml", help="catalogue for our bot")
+    parser.add_argument(
+        "--scenario",
+        choices=("compare",),
+        default="compare",
+        help="compare: ours against a bare PTB echo bot; handoffs: see bot/tools/bench_storm.py",
+    )
     args = parser.parse_args(argv)
     args.rates = [int(r) for r in str(args.rates).split(",") if r.strip()]
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:

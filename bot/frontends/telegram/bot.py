@@ -173,8 +173,15 @@ class TelegramFrontEnd(Delivery):
         self.runtime = await open_runtime(self.settings)
         if self.settings.salt == Settings().salt:
             # With the public default, anyone holding the database can hash every possible
-            # Telegram id and find whose rows are whose.
+            # Telegram id and find whose rows are whose: the staff should know, not only a log.
             log.warning("BOT_SALT is the default; set it to a long random secret")
+            if self.settings.staff_chat:
+                try:
+                    await self.send(
+                        application, Reply(m.SALT_IS_DEFAULT, chat=self.settings.staff_chat)
+                    )
+                except TelegramError as exc:
+                    log.warning("could not tell the staff chat about BOT_SALT: %s", exc)
         assistant = self.runtime.assistant
         try:
             commands = [BotCommand(c, d) for c, d in m.MENU_COMMANDS]

@@ -77,6 +77,13 @@ def keyboard_markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     )
 
 
+# The same cards and menus go out again and again: their rendering is kept (a few MB at most).
+@functools.lru_cache(maxsize=1024)
+def telegram_text(text: str) -> str:
+    """A reply's text in the core's markup as Telegram HTML."""
+    return to_telegram_html(text)
+
+
 def _seconds(exc: RetryAfter) -> float:
     """How long Telegram asks to wait (an int or a timedelta, depending on PTB's settings)."""
     with warnings.catch_warnings():
@@ -190,7 +197,7 @@ class Delivery:
 
     async def edit(self, message: Message, reply: Reply) -> bool:
         """Replace a message's text and buttons; False when a new message is needed instead."""
-        parts = split_text(to_telegram_html(reply.text))
+        parts = split_text(telegram_text(reply.text))
         if len(parts) > 1:
             return False
         try:
@@ -232,7 +239,7 @@ class Delivery:
         if target is None:
             log.warning("a reply for a chat of another channel cannot be sent on Telegram")
             return []
-        parts = split_text(to_telegram_html(reply.text))
+        parts = split_text(telegram_text(reply.text))
         sent: list[Message] = []
         for i, part in enumerate(parts):
             last = i == len(parts) - 1

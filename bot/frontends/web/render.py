@@ -16,7 +16,7 @@ from bot.frontends.web import messages as w
 from bot.frontends.web.sessions import Message, Session
 
 # Bumped when chat.css or chat.js change, so browsers fetch the new ones despite caching.
-ASSET_VERSION = "2"
+ASSET_VERSION = "3"
 SEND_PATH = "/gui"
 
 
@@ -119,6 +119,7 @@ def chat_page(session: Session) -> str:
         + f'<p class="intro">{w.INTRO}</p>\n'
         + log_html(session)
         + "\n</main>\n"
+        + '<div id="announce" class="visually-hidden" aria-live="polite"></div>\n'
         + f'<footer class="bottom">{ask_form()}</footer>\n'
         + f'<script src="/static/chat.js?v={ASSET_VERSION}" defer></script>\n'
         + "</body>\n</html>\n"

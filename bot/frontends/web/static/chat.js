@@ -54,6 +54,9 @@
       if (first) {
         var item = document.getElementById(first);
         item.classList.add("fresh");
+        // A screen reader reads the new answer while focus stays in the question box.
+        var announce = document.getElementById("announce");
+        if (announce) { announce.textContent = item.querySelector(".text").textContent; }
         item.scrollIntoView({ block: "start" });
         if (form.id === "ask") { input.focus({ preventScroll: true }); }
         else { item.setAttribute("tabindex", "-1"); item.focus({ preventScroll: true }); }
