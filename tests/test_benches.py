@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.catalogue.validation import check_path
-from bot.tools import bench_match, bench_start
+from bot.tools import bench_load, bench_match, bench_start
 from bot.tools.bench_catalogue import realistic_catalogue, write_catalogue
 
 
@@ -46,3 +46,14 @@ def test_bench_start_prints_chat_check_and_bare_python(tmp_path: Path) -> None:
     assert "start-up of `python -m bot chat`" in text
     assert "start-up of `python -m bot check` on the shipped file" in text
     assert "baseline, a bare `python -c pass`" in text
+
+
+def test_bench_load_prints_both_ceilings(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--rounds", "1", "--seconds", "0.5", "--rates", "10", "--burst", "3"]
+    assert bench_load.main([*args, "--in-flight", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "typical reply of ours:" in out
+    for bot in ("echo", "reply", "ours"):
+        assert f"\n{bot:6} max, 4 in flight" in out
+    assert "ours / echo throughput:" in out
+    assert "ours / same-size-reply bot throughput:" in out
