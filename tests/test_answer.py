@@ -69,6 +69,8 @@ def test_telegram_addresses_convert_both_ways() -> None:
     assert telegram_id("tg:-100123") == -100123
     assert telegram_id("web:12345") is None
     assert telegram_id("tg:abc") is None
+    assert text("xin chào", user="web:3f9a").channel == "web"
+    assert text("xin chào", user=4242).channel == "tg"
 
 
 def test_a_telegram_user_keeps_the_hash_stored_before_addresses_had_a_channel() -> None:

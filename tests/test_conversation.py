@@ -18,7 +18,7 @@ from bot.core.markup import to_plain as plain
 from bot.core.smalltalk import address_form, classify
 from bot.frontends.console import chat
 from bot.matching.aspects import detect_aspect
-from tests.core_fixtures import make_assistant
+from tests.core_fixtures import make_assistant, text
 from tests.harness import BotHarness
 
 NOTES = m.SECTION_TITLES["notes"]
@@ -140,3 +140,15 @@ def test_follow_ups_read_the_part_of_the_card_asked_for() -> None:
     assert detect_aspect("lưu ý gì") == "notes"
     assert detect_aspect("thứ 7 có làm việc không") == "place"
     assert detect_aspect("ủy quyền được không") == "notes"
+
+
+async def test_a_link_and_a_guide_never_share_an_icon(tmp_path: Path) -> None:
+    assistant = await make_assistant(tmp_path)
+    try:
+        card = (await assistant.handle(text("lam giay khai sinh cho con"))).replies
+    finally:
+        await assistant.db.close()
+    buttons = [b for r in card for row in r.buttons for b in row]
+    links = {b.label.split()[0] for b in buttons if b.url}
+    others = {b.label.split()[0] for b in buttons if not b.url}
+    assert links and not links & others

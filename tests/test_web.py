@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bot import messages as m
 from bot.core import ratelimit
@@ -15,6 +16,7 @@ from bot.core.replies import Button, Reply
 from bot.frontends.web import messages as w
 from bot.frontends.web.render import buttons_html
 from bot.frontends.web.sessions import COOKIE, SessionStore
+from bot.settings import SettingsError, load_settings
 from tests.web_fixtures import RunningWeb, start_web, web
 
 __all__ = ["web"]
@@ -276,3 +278,21 @@ def test_link_buttons_only_lead_to_web_or_mail_addresses() -> None:
     rendered = buttons_html(7, keyboard)
     assert 'href="https://dichvucong.gov.vn"' in rendered
     assert "javascript:" not in rendered
+
+
+def test_web_settings_are_read_from_the_environment() -> None:
+    unset = load_settings({})
+    set_ = load_settings(
+        {
+            "WEB_PORT": "0",
+            "WEB_HOST": "0.0.0.0",
+            "BOT_USERNAME": "@hy_bot",
+            "WEB_PUBLIC_URL": "https://tthc.example.vn/",
+        }
+    )
+    assert unset.web_port is None and unset.web_host == "127.0.0.1"
+    assert (set_.web_port, set_.web_host) == (0, "0.0.0.0")
+    assert set_.bot_username == "hy_bot"
+    assert set_.web_public_url == "https://tthc.example.vn"
+    with pytest.raises(SettingsError):
+        load_settings({"WEB_PORT": "70000"})

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.addresses import Address
+from bot.addresses import Address, channel
 from bot.core.markup import esc
 
 __all__ = ["Answer", "Button", "Decision", "Incoming", "Keyboard", "Reply", "esc", "rows"]
@@ -44,6 +44,11 @@ class Incoming:
     group: bool = False
     # Whether the message replied to is one of the bot's own (a hand-off post, for staff).
     reply_to_bot: bool = False
+
+    @property
+    def channel(self) -> str:
+        """The channel the citizen wrote on ("tg", "web", "console"), from their address."""
+        return channel(self.user)
 
 
 @dataclass(frozen=True)

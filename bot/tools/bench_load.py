@@ -1,11 +1,12 @@
 """Load benchmark: the real bot process against the fake Bot API server on 127.0.0.1.
 
-`python -m bot bench-load` starts two fake servers (`bot.tools.fakebotapi`) and two child
-processes: our bot (`python -m bot run`) and a bare
-python-telegram-bot echo bot with the same concurrency, connection pool and poll interval (the
-ceiling of what the framework allows). Both run without the Bot API rate limiter for the
-throughput figures (BOT_SEND_RATE=0), since the limiter caps sends at 30 a second by design.
-Their phases alternate, so that both see the same machine (other work on it shows as noise):
+`python -m bot bench-load` starts three fake servers (`bot.tools.fakebotapi`) and three child
+processes: our bot (`python -m bot run`), a bare python-telegram-bot echo bot, and a bare
+python-telegram-bot bot that answers every message with a reply the size of ours (our typical
+reply's text and inline buttons, see `bench_reply`), both with the same concurrency, connection
+pool and poll interval (the ceilings of what the framework allows). All run without the Bot API
+rate limiter for the throughput figures (BOT_SEND_RATE=0), since it caps sends at 30 a second.
+Their phases alternate, so that all see the same machine (other work on it shows as noise):
 
 - max: `--in-flight` citizens writing at once, each writing again as soon as answered, for
   `--seconds`, `--rounds` times each (the median run is kept);
@@ -265,14 +266,28 @@ def median_phase(phases: list[Phase]) -> Phase:
 
 
 def compare(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> list[Phase]:
-    """Both bots up at once; phases alternate between them, so both see the same machine."""
-    benches = [
-        Bench("echo", [sys.executable, "-m", "bot.tools.bench_load", "--echo-bot"], env, workdir),
-        Bench("ours", [sys.executable, "-m", "bot", "run"], env, workdir),
-    ]
-    results: dict[str, list[Phase]] = {b.name: [] for b in benches}
+    """The three bots up at once; phases alternate between them, so all see the same machine.
+
+    Ours starts first: its warm-up replies give the typical reply the same-size bot then sends.
+    """
+    from bot.tools.bench_reply import REPLY_FILE, write_reply
+
+    ours = Bench("ours", [sys.executable, "-m", "bot", "run"], env, workdir)
+    benches = [ours]
+    results: dict[str, list[Phase]] = {"echo": [], "reply": [], "ours": []}
     try:
-        for bench in benches:
+        ours.ready()
+        reply = write_reply(ours.fake.outgoing(), workdir / "reply.json")
+        print(
+            f"typical reply of ours: {len(reply['text'])} characters (median "
+            f"{reply.get('median_text_chars', 0):.0f}), {reply.get('buttons', 0)} buttons"
+        )
+        reply_env = {**env, REPLY_FILE: str(workdir / "reply.json")}
+        reply_bot = [sys.executable, "-m", "bot.tools.bench_reply"]
+        benches.insert(0, Bench("reply", reply_bot, reply_env, workdir))
+        echo_bot = [sys.executable, "-m", "bot.tools.bench_load", "--echo-bot"]
+        benches.insert(0, Bench("echo", echo_bot, env, workdir))
+        for bench in benches[:2]:
             bench.ready()
         runs: dict[str, list[Phase]] = {b.name: [] for b in benches}
         for _ in range(args.rounds):
@@ -289,7 +304,7 @@ def compare(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> lis
     for bench in benches:
         for phase in results[bench.name]:
             phase.peak_rss_mb = bench.peak_rss_mb
-    return results["echo"] + results["ours"]
+    return results["echo"] + results["reply"] + results["ours"]
 
 
 def burst(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> str:
@@ -367,12 +382,18 @@ def main(argv: list[str] | None = None) -> int:
             "BOT_CATALOGUE": str(Path(args.catalogue).resolve()),
             "BOT_RELOAD_INTERVAL": "3600",
         }
-        print("the PTB echo bot and ours, phases alternating (no rate limiter in either)...")
+        print(
+            "a bare PTB echo bot, a bare PTB bot sending a reply the size of ours, and ours,"
+            " phases alternating (no rate limiter in any)..."
+        )
         phases = compare(env, args, workdir)
-        echo, ours = phases[: len(phases) // 2], phases[len(phases) // 2 :]
+        third = len(phases) // 3
+        echo, reply, ours = phases[:third], phases[third : 2 * third], phases[2 * third :]
         print(table(phases))
         share = ours[0].rate / echo[0].rate if echo[0].rate else float("nan")
         print(f"ours / echo throughput: {share:.0%} (goal at least 70%)")
+        same = ours[0].rate / reply[0].rate if reply[0].rate else float("nan")
+        print(f"ours / same-size-reply bot throughput: {same:.2f} (goal at least 0.85)")
         for phase in ours[1:]:
             print(f"ours, p99 at {phase.mode.split()[1]}: {phase.quantile(99):.1f} ms"
                   f" (goal under 100 ms at 200/s)")  # fmt: skip
@@ -380,33 +401,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run_echo_bot() -> None:
-    """A bare PTB echo bot with our concurrency and connection pool (the framework's ceiling)."""
-    from telegram import Update
-    from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
-
-    from bot.frontends.telegram.bot import CONCURRENT_UPDATES, POLL_INTERVAL, POOL_TIMEOUT
-    from bot.frontends.telegram.delivery import CONNECTIONS
-
-    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.message is not None and update.message.text is not None:
-            await update.message.reply_text(update.message.text)
-
-    application = (
-        ApplicationBuilder()
-        .token(os.environ["TELEGRAM_BOT_TOKEN"])
-        .base_url(os.environ["TELEGRAM_API_URL"])
-        .concurrent_updates(CONCURRENT_UPDATES)
-        .connection_pool_size(CONNECTIONS)
-        .pool_timeout(POOL_TIMEOUT)
-        .build()
-    )
-    application.add_handler(MessageHandler(filters.TEXT, echo))
-    application.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=POLL_INTERVAL)
-
-
 if __name__ == "__main__":
     if sys.argv[1:] == ["--echo-bot"]:
+        from bot.tools.bench_reply import run_echo_bot
+
         run_echo_bot()
     else:
         raise SystemExit(main(sys.argv[1:]))

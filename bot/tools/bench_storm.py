@@ -131,8 +131,9 @@ def run_storm(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> s
 
         storm = driver.run(Phase("ours", "storm"), args.seconds, start)
         stop.set()
-        posts = len(fake.outgoing(STAFF_CHAT)) - before_posts
         storming.join(60.0)
+        time.sleep(2.0)  # the first twenty posts go at once; the rest wait for the group's pace
+        posts = len(fake.outgoing(STAFF_CHAT)) - before_posts
         group_lines = sum(len(fake.outgoing(GROUP_CHAT - g)) for g in range(args.groups))
         driver.drain()
     finally:
@@ -151,7 +152,8 @@ def run_storm(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> s
     lines.append(
         f"storm: {args.handoffs} hand-offs at once: {len(waits)} confirmed, confirmation p50 "
         f"{quantile_ms(waits, 0.5):.0f} ms, p99 {quantile_ms(waits, 0.99):.0f} ms; "
-        f"{posts} posts reached the staff group in {args.seconds:.0f} s (Telegram: 20 a minute);"
+        f"{posts} posts reached the staff group by 2 s after the last confirmation (Telegram: 20 "
+        "a minute);"
         f" {args.groups} noisy groups at 2 messages/s each got {group_lines} messages"
     )
     verdict = "yes" if quantile_ms(storm.latencies, 0.99) < 1000 else "NO"

@@ -1,0 +1,59 @@
+"""The benchmark commands run on a tiny configuration and print their figure lines.
+
+No timing is asserted: the figures depend on the machine; these only show the commands work.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.catalogue.validation import check_path
+from bot.tools import bench_load, bench_match, bench_start
+from bot.tools.bench_catalogue import realistic_catalogue, write_catalogue
+
+
+def test_generated_catalogue_is_valid_and_its_entries_differ(tmp_path: Path) -> None:
+    path = write_catalogue(80, tmp_path)
+    report = check_path(path)
+    assert not report.errors, report.errors[:3]
+    data = realistic_catalogue(80)
+    names = [p["name"] for p in data["procedures"]]
+    ids = [p["id"] for p in data["procedures"]]
+    assert len(names) == len(set(names)) == 80
+    assert len(set(ids)) == 80
+    assert data["vocabulary"], "the shipped vocabulary is kept"
+    assert all(p.get("documents") for p in data["procedures"][70:]), "entries stay detailed"
+
+
+def test_bench_match_prints_check_ready_and_baseline_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--config", "file", "--sizes", "70", "--rounds", "1", "--starts", "0"]
+    assert bench_match.main([*args, "--questions", str(tmp_path / "none.jsonl")]) == 0
+    out = capsys.readouterr().out
+    assert "file-70     matcher" in out
+    assert "file-70     baseline" in out
+    assert "file-70: check CPU:" in out
+    assert "file-70: ready (load + build) CPU:" in out
+    assert "file-70: naive baseline in the same run" in out
+    assert "hợp lệ — 70 thủ tục" in out
+
+
+def test_bench_start_prints_chat_check_and_bare_python(tmp_path: Path) -> None:
+    text = bench_start.format_starts(bench_start.measure_starts(1))
+    assert "start-up of `python -m bot chat`" in text
+    assert "start-up of `python -m bot check` on the shipped file" in text
+    assert "baseline, a bare `python -c pass`" in text
+
+
+def test_bench_load_prints_both_ceilings(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--rounds", "1", "--seconds", "0.5", "--rates", "10", "--burst", "3"]
+    assert bench_load.main([*args, "--in-flight", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "typical reply of ours:" in out
+    for bot in ("echo", "reply", "ours"):
+        assert f"\n{bot:6} max, 4 in flight" in out
+    assert "ours / echo throughput:" in out
+    assert "ours / same-size-reply bot throughput:" in out
