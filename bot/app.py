@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from bot.catalogue.model import Catalogue
 from bot.catalogue.national import NationalProcedure, load_national
-from bot.catalogue.reload import CatalogueHolder
+from bot.catalogue.reload import LAST_GOOD_NAME, CatalogueHolder
 from bot.core.assistant import Assistant
 from bot.features import communes, feedback, handoff, retention, staff, walkthrough
 from bot.matching.matcher import Matcher
 from bot.settings import Settings
-from bot.storage.database import Database, open_database
+from bot.storage.database import Database, database_file, open_database
 
 
 class Feature(Protocol):
@@ -50,6 +51,13 @@ class Runtime:
         await self.db.close()
 
 
+def last_good_path(database: str) -> Path | None:
+    """Where the last good catalogue is kept: beside the database file (None for a server or
+    in-memory database, which have no folder of their own)."""
+    file = database_file(database)
+    return file.parent / LAST_GOOD_NAME if file is not None else None
+
+
 def open_holder(
     settings: Settings, national: dict[str, NationalProcedure]
 ) -> CatalogueHolder[Matcher]:
@@ -58,7 +66,11 @@ def open_holder(
     def make_index(catalogue: Catalogue) -> Matcher:
         return Matcher(catalogue, national or None)
 
-    return CatalogueHolder(settings.catalogue, make_index)
+    # The last good catalogue is kept next to the database: a restart with a broken file
+    # serves it (and the watcher tells the staff chat) instead of taking the bot down.
+    return CatalogueHolder(
+        settings.catalogue, make_index, last_good=last_good_path(settings.database)
+    )
 
 
 async def open_runtime(settings: Settings) -> Runtime:

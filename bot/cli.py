@@ -174,13 +174,43 @@ def cmd_match(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(match.to_json(), ensure_ascii=False), flush=True)
             continue
-        print(f"{question!r}: {match.decision}" + (f" ({match.aspect})" if match.aspect else ""))
+        aspect = m.MATCH_ASPECT.format(aspect=match.aspect) if match.aspect else ""
+        decision = m.MATCH_DECISIONS.get(match.decision, match.decision)
+        print(m.MATCH_LINE.format(question=question, decision=decision, aspect=aspect))
         for candidate in match.candidates:
             entry = catalogue.get(candidate.id)
             name = entry.name if entry else (national or {}).get(candidate.id, None)
             label = name if isinstance(name, str) else getattr(name, "name", "")
-            print(f"  {candidate.score:6.3f}  {candidate.id}  {label}  {candidate.why}")
+            print(
+                m.MATCH_CANDIDATE.format(
+                    score=candidate.score, id=candidate.id, name=label, why=candidate.why
+                )
+            )
     return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    """Print an entry's card as a citizen sees it (from a draft file with --catalogue)."""
+    import dataclasses
+
+    from bot.tools.preview import run
+
+    settings = _settings()
+    if args.catalogue:
+        settings = dataclasses.replace(settings, catalogue=Path(args.catalogue))
+    return run(settings, args.id)
+
+
+def cmd_reached(args: argparse.Namespace) -> int:
+    """Questions that reached an entry lately, and those an edit would turn away."""
+    import dataclasses
+
+    from bot.tools.reached import run
+
+    settings = _settings()
+    if args.catalogue:
+        settings = dataclasses.replace(settings, catalogue=Path(args.catalogue))
+    return run(settings, args.id, args.days)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -223,6 +253,11 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "poster": (cmd_poster, "in áp phích A4 có mã QR mở thủ tục trên Telegram và trên web"),
     "check": (cmd_check, "kiểm tra tệp danh mục thủ tục"),
     "match": (cmd_match, "xem bot hiểu câu hỏi thế nào"),
+    "xem": (cmd_preview, "xem trước thẻ của một thủ tục đúng như người dân sẽ thấy"),
+    "cau-hoi": (
+        cmd_reached,
+        "câu hỏi đã tới một thủ tục tuần qua, và câu nào không còn tới sau khi sửa cách gọi",
+    ),
     "evaluate": (cmd_evaluate, "đo độ chính xác trên bộ câu hỏi có nhãn"),
     "bench-match": (cmd_bench_match, "đo tốc độ, bộ nhớ của phần tìm thủ tục"),
     "bench-load": (cmd_bench_load, "đo sức chịu tải của bot Telegram (máy chủ Bot API giả)"),
@@ -242,8 +277,25 @@ def build_parser() -> argparse.ArgumentParser:
         elif name == "match":
             command.add_argument("question", nargs="?", help="câu hỏi; bỏ trống để đọc từ stdin")
             command.add_argument("--top", type=int, default=3, help="số thủ tục gợi ý")
-            command.add_argument("--json", action="store_true", help="mỗi dòng một đối tượng JSON")
-            command.add_argument("--no-national", action="store_true", help="bỏ tầng quốc gia")
+            command.add_argument(
+                "--json", action="store_true", help="mỗi câu hỏi một dòng JSON (cho công cụ khác)"
+            )
+            command.add_argument(
+                "--no-national", action="store_true", help="bỏ tầng thủ tục quốc gia"
+            )
+        elif name == "cau-hoi":
+            command.add_argument("id", help="id thủ tục hoặc hướng dẫn, ví dụ cap-so-do-lan-dau")
+            command.add_argument(
+                "--days", type=int, default=7, help="số ngày nhìn lại (mặc định 7)"
+            )
+            command.add_argument(
+                "--catalogue", help="tệp danh mục đang soạn (mặc định BOT_CATALOGUE)"
+            )
+        elif name == "xem":
+            command.add_argument("id", help="id thủ tục hoặc hướng dẫn, ví dụ dang-ky-khai-sinh")
+            command.add_argument(
+                "--catalogue", help="tệp danh mục đang soạn (mặc định BOT_CATALOGUE)"
+            )
         elif name == "poster":
             command.add_argument("id", nargs="?", help="mã thủ tục, ví dụ dang-ky-khai-sinh")
             command.add_argument("--all", action="store_true", help="mọi thủ tục, vào một thư mục")

@@ -463,7 +463,8 @@ HANDOFF_STAFF = (
     "{context}"
     "<i>Trả lời (reply) tin nhắn này, bot sẽ chuyển câu trả lời tới người dân.</i>"
 )
-HANDOFF_STAFF_CONTEXT = "<b>Thủ tục đang xem:</b> {entry}\n"
+HANDOFF_STAFF_CONTEXT = "<b>Thủ tục đang xem:</b> {entry}{origin}\n"
+HANDOFF_STAFF_CARD_QUESTION = " (thẻ mở từ câu hỏi: “{question}”)"
 HANDOFF_ANSWER = "💬 <b>Cán bộ trả lời câu hỏi của bạn</b> (mã #HS{id}):\n\n{answer}"
 BUTTON_HANDOFF_MORE = "🙋 Hỏi thêm cán bộ"
 HANDOFF_DELIVERED = "✅ Đã gửi câu trả lời tới người dân (#HS{id})."
@@ -589,6 +590,18 @@ RELOAD_INDEX_FAILED = (
 )
 RELOAD_SUMMARY = "{path}: {procedures} thủ tục, {guides} hướng dẫn, {agencies} cơ quan."
 RELOAD_NOT_LOADED = "{path}: chưa nạp được; bot vẫn dùng bản cũ."
+RELOAD_STARTED_ON_LAST_GOOD = (
+    "⚠️ Bot vừa khởi động nhưng tệp danh mục có lỗi; bot đang dùng bản tốt gần nhất đã lưu "
+    "({backup}, lưu lúc {at}). Người dân vẫn được trả lời bình thường."
+)
+RELOAD_TRUNCATED = (
+    "{path}: tệp có vẻ bị cắt cụt (thiếu phần cuối: đang lưu dở, ổ đĩa đầy hoặc chép chưa "
+    "xong); hãy mở tệp kiểm tra phần cuối rồi lưu lại."
+)
+RELOAD_DIFF_ADDED = "➕ Thêm:"
+RELOAD_DIFF_REMOVED = "➖ Bỏ:"
+RELOAD_DIFF_CHANGED = "✏️ Sửa:"
+RELOAD_SESSION = "<i>Tin này được sửa mỗi lần lưu ({count} lần lưu, lần cuối lúc {at}).</i>"
 
 # --- command line ----------------------------------------------------------------------------
 
@@ -610,5 +623,24 @@ DATABASE_UNSUPPORTED = (
     "sqlite:////đường/dẫn/tuyệt/đối/bot.sqlite3, hoặc chỉ đường dẫn tệp (data/bot.sqlite3)."
 )
 CATALOGUE_FIX_THEN = "Sửa xong, chạy lại: python -m bot check"
+PREVIEW_HEAD = "Thẻ '{id}' người dân sẽ thấy (danh mục {path}):\n"
+PREVIEW_UNKNOWN = "Không có thủ tục hay hướng dẫn '{id}' trong {path}."
+PREVIEW_GUESS = " Có phải ý bạn là '{guess}'?"
+REACHED_HEAD = "Câu hỏi đã tới '{id}' trong {days} ngày qua ({count} câu):"
+REACHED_LOST = "Với danh mục hiện tại, các câu này KHÔNG còn tới '{id}' ({count} câu):"
+REACHED_GAINED = "Với danh mục hiện tại, các câu này nay sẽ tới '{id}' ({count} câu):"
+REACHED_NONE = "(không có)"
+REACHED_NO_DATABASE = (
+    "Chưa có cơ sở dữ liệu {path}: chưa có câu hỏi nào được ghi lại. Hãy kiểm tra BOT_DATABASE."
+)
+MATCH_DECISIONS = {
+    "answer": "trả lời ngay",
+    "clarify": "hỏi lại để người dân chọn",
+    "none": "không tìm thấy, xin lỗi và gợi ý",
+}
+MATCH_LINE = "{question!r} → {decision}{aspect}"
+MATCH_ASPECT = " (mở phần: {aspect})"
+MATCH_CANDIDATE = "  {score:6.3f}  {id}  {name}  {why}"
 CONSOLE_PROMPT = "Bạn: "
+CONSOLE_ATTACHMENT = "📎 Tệp đính kèm: {name} ({kb} KB)"
 STAFF_RELOAD_STATIC = "danh mục cố định, không nạp lại"

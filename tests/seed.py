@@ -18,6 +18,7 @@ from bot.core import events
 from bot.features import feedback
 from bot.matching.matcher import Candidate, Match
 from bot.report.weeks import VIETNAM, Week
+from bot.storage import handoffs
 from bot.storage.database import Database, open_database
 
 WEEK = Week(2026, 47)  # 16-22/11/2026
@@ -49,6 +50,9 @@ DECLINED: list[tuple[str, int]] = [
     ("đăng ký xe điện cho học sinh", 2),
     ("mất ví thì báo ai", 1),
     ("sdt tôi 0912345678, cccd 034190001234, gọi lại giúp về chế độ người có công", 1),
+    ("xin chào bot", 3),
+    ("thời tiết hôm nay thế nào", 2),
+    ("bot ngu thế", 1),
 ]
 # (entry id, rating, reason, comment, saved trip)
 RATINGS: list[tuple[str, int, str | None, str, bool | None]] = [
@@ -70,10 +74,22 @@ RATINGS: list[tuple[str, int, str | None, str, bool | None]] = [
     ("tai-khoan-dich-vu-cong", 1, None, "", True),
     ("tai-khoan-dich-vu-cong", -1, "other", "Ứng dụng VNeID báo lỗi khi quét mã QR", None),
 ]
-HANDOFFS: list[tuple[str, bool]] = [
-    ("con tôi sinh ở Hà Nội, về Hưng Yên đăng ký khai sinh được không", True),
-    ("sổ đỏ của bố mẹ tôi ghi sai tên, sđt 0912 345 678", True),
-    ("xin hỏi hồ sơ 000.00.20.H31-251117-0042 đến đâu rồi", False),
+# (question, answered, the card it was about, the question that produced that card)
+HANDOFFS: list[tuple[str, bool, str | None, str | None]] = [
+    (
+        "con tôi sinh ở Hà Nội, về Hưng Yên đăng ký khai sinh được không",
+        True,
+        "dang-ky-khai-sinh",
+        "làm giấy khai sinh cho con cần gì",
+    ),
+    ("sổ đỏ của bố mẹ tôi ghi sai tên, sđt 0912 345 678", True, None, None),
+    ("xin hỏi hồ sơ 000.00.20.H31-251117-0042 đến đâu rồi", False, None, None),
+    (
+        "lệ phí đổi căn cước có được giảm không",
+        False,
+        "cap-doi-cap-lai-can-cuoc",
+        "đổi cccd hết bao nhiêu tiền",
+    ),
 ]
 
 
@@ -145,15 +161,14 @@ async def seed_week(
             await feedback.set_saved_trip(db, user, number, trip)
         up, down, saved = up + (rating > 0), down + (rating < 0), saved + (trip is True)
     answered = 0
-    for text, done in HANDOFFS:
+    for text, done, entry, card_question in HANDOFFS:
         user, at = rng.choice(users), _moment(rng, week)
         seen.add(user)
-        status = "answered" if done else "open"
-        await db.execute(
-            "INSERT INTO handoffs (at, user_hash, chat_id, question, status, answered_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (at, user, 1000, events.clean(text), status, at if done else None),
+        number = await handoffs.create_handoff(
+            db, user, "tg:1000", events.clean(text), entry, card_question, at=at
         )
+        if done:
+            await handoffs.mark_answered(db, number)
         answered += done
     return Seeded(
         users=len(seen),

@@ -152,3 +152,20 @@ async def test_pending_input_of_another_kind_is_left_alone(bot: Assistant) -> No
     await events.set_pending(bot.db, bot.user_key("tg:4242"), "something-else", "x")
     assert await events.pending(bot.db, bot.user_key("tg:4242"), ("feedback-comment",)) is None
     assert not await events.clear_pending(bot.db, bot.user_key("tg:4242"), ("feedback-comment",))
+
+
+async def test_a_rating_is_linked_to_the_question_that_produced_the_card(
+    bot: Assistant,
+) -> None:
+    await bot.handle(text("đăng ký kết hôn cần gì"))  # the card rated below
+    await bot.handle(text("tiền điện tháng này sao cao thế"))  # asked since, no card
+    await bot.handle(press("r:d:dang-ky-ket-hon"))
+    assert [r[5] for r in await rows(bot)] == ["đăng ký kết hôn cần gì"]
+
+
+async def test_opening_a_section_keeps_the_question_behind_the_card(bot: Assistant) -> None:
+    await bot.handle(text("đăng ký kết hôn cần gì"))
+    await bot.handle(text("lam giay khai sinh cho con"))
+    await bot.handle(press("s:dang-ky-ket-hon:documents"))  # a section of the first card
+    await bot.handle(press("r:u:dang-ky-ket-hon"))
+    assert [r[5] for r in await rows(bot)] == ["đăng ký kết hôn cần gì"]

@@ -121,6 +121,9 @@ async def test_staff_commands_are_unknown_to_citizens_and_work_for_staff(
         staffed_bot.fake.push_command(STAFF_CHAT, "baocao", "", STAFF_MEMBER)
     )
     assert report[0].text.startswith("📊")
+    # The full report follows the summary as an HTML file (sendDocument).
+    files = [s for s in report if s.method == "sendDocument"]
+    assert [f.params.get("document_name", "").endswith(".html") for f in files] == [True]
     reload = await staff.turn(
         staffed_bot.fake.push_command(STAFF_CHAT, "reload", "", STAFF_MEMBER)
     )

@@ -184,3 +184,19 @@ def test_after_hours_note_says_when_to_expect_an_answer() -> None:
     evening = dt.datetime(2026, 11, 24, 18, 0, tzinfo=VIETNAM)
     assert "7:30 ngày mai (25/11)" in handoff.after_hours_note(evening, "1")
     assert handoff.after_hours_note(dt.datetime(2026, 11, 24, 8, 0, tzinfo=VIETNAM), "1") == ""
+
+
+async def test_a_handoff_names_the_card_and_the_question_that_produced_it(
+    bot: Assistant,
+) -> None:
+    await bot.handle(text("đăng ký kết hôn cần gì"))
+    await bot.handle(text("tiền điện tháng này sao cao thế"))
+    await bot.handle(press("h"))
+    replies = (await bot.handle(press("h:ok"))).replies
+    staff = replies[-1]
+    assert "Đăng ký kết hôn" in staff.text
+    assert "thẻ mở từ câu hỏi: “đăng ký kết hôn cần gì”" in staff.text
+    stored = await bot.db.read("SELECT question, entry_id, card_question FROM handoffs")
+    assert [tuple(r) for r in stored] == [
+        ("tiền điện tháng này sao cao thế", "dang-ky-ket-hon", "đăng ký kết hôn cần gì")
+    ]

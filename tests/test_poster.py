@@ -61,9 +61,20 @@ def test_a_poster_names_the_procedure_and_the_first_three_documents() -> None:
     assert 'width="210mm" height="297mm"' in svg
     text = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
     assert procedure.name.upper().split()[0] in text
-    for doc in procedure.documents[:3]:
+    for doc in sorted(procedure.documents, key=lambda doc: doc.conditional)[:3]:
         assert doc.name.split()[0] in text
     assert "1." in text and "3." in text and "4." not in text
+
+
+def test_a_poster_puts_what_everybody_brings_before_papers_needed_only_sometimes() -> None:
+    catalogue = shipped_catalogue()
+    procedure = catalogue.procedures["dang-ky-khai-sinh"]
+    assert any(doc.when for doc in procedure.documents[:3])  # the case this test is about
+    svg = poster.poster_svg(catalogue, procedure, poster.codes_for(procedure.id, BOT, WEB))
+    text = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+    for doc in procedure.documents:
+        if doc.when and "bỏ rơi" in doc.name:
+            assert doc.name.split(" (")[0] not in text
 
 
 def test_national_ids_travel_as_underscores_in_the_deep_link() -> None:

@@ -226,7 +226,7 @@ def test_snapshots_stay_consistent_under_constant_reloads(catalogue_file: Path) 
 
 
 async def test_watcher_notices_a_change_and_notifies_once(catalogue_file: Path) -> None:
-    holder = CatalogueHolder(catalogue_file, ids)
+    holder = CatalogueHolder(catalogue_file, ids, settle=0.1)
     seen: list[ReloadOutcome] = []
     notified = asyncio.Event()
 
@@ -248,7 +248,7 @@ async def test_watcher_notices_a_change_and_notifies_once(catalogue_file: Path) 
 
 
 async def test_watcher_reports_a_failure_once_per_content(catalogue_file: Path) -> None:
-    holder = CatalogueHolder(catalogue_file, ids)
+    holder = CatalogueHolder(catalogue_file, ids, settle=0.1)
     seen: list[ReloadOutcome] = []
 
     async def notify(outcome: ReloadOutcome) -> None:
@@ -258,22 +258,22 @@ async def test_watcher_reports_a_failure_once_per_content(catalogue_file: Path) 
     task = asyncio.create_task(holder.watch(notify, interval=0.01))
     try:
         write(catalogue_file, broken)
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.6)
         write(catalogue_file, broken)  # saved again, same content: no second message
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.6)
         write(catalogue_file, broken.replace("count: 1", "count: 0"))  # a new mistake
-        await asyncio.sleep(0.3)
-        write(catalogue_file, BASE)  # fixed: same as the catalogue in service
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.6)
+        write(catalogue_file, BASE)  # fixed: same as the catalogue in service, staff are told
+        await asyncio.sleep(0.6)
     finally:
         task.cancel()
-    assert [(o.ok, o.changed) for o in seen] == [(False, False), (False, False)]
+    assert [(o.ok, o.changed) for o in seen] == [(False, False), (False, False), (True, False)]
     assert any(":52: " in p for p in seen[0].problems)
     assert any(":45: " in p for p in seen[1].problems)
 
 
 async def test_watcher_survives_a_failing_notify(catalogue_file: Path) -> None:
-    holder = CatalogueHolder(catalogue_file, ids)
+    holder = CatalogueHolder(catalogue_file, ids, settle=0.1)
     calls: list[bool] = []
 
     async def notify(outcome: ReloadOutcome) -> None:
@@ -283,10 +283,102 @@ async def test_watcher_survives_a_failing_notify(catalogue_file: Path) -> None:
     task = asyncio.create_task(holder.watch(notify, interval=0.01))
     try:
         write(catalogue_file, BASE.replace("level: full", "level: all"))
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.6)
         write(catalogue_file, BASE.replace("name: Đăng ký kết hôn", f"name: {NEW_NAME}"))
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.6)
         assert not task.done()
     finally:
         task.cancel()
     assert calls == [False, True]
+
+
+# --- the last good copy on disk, debounce, diff, truncation ---------------------------------
+
+
+def test_a_good_load_is_kept_on_disk_and_serves_a_broken_start(tmp_path: Path) -> None:
+    path = tmp_path / "procedures.yaml"
+    path.write_text(BASE, encoding="utf-8")
+    keep = tmp_path / "data" / "procedures.last-good.yaml"
+    CatalogueHolder(path, ids, last_good=keep)
+    assert keep.read_text(encoding="utf-8") == BASE
+
+    path.write_text(BASE.replace("level: full", "level: all"), encoding="utf-8")
+    holder = CatalogueHolder(path, ids, last_good=keep)  # a restart with a broken file
+    assert "dang-ky-ket-hon" in holder.current.catalogue.procedures
+    failure = holder.startup_failure
+    assert failure is not None and not failure.ok
+    assert any(p.startswith(f"{path}:52: ") for p in failure.problems)
+    text = failure.staff_message()
+    assert "bản tốt gần nhất" in text and f"{path}:52:" in text
+    assert keep.read_text(encoding="utf-8") == BASE  # the broken file never overwrites it
+
+
+def test_a_broken_start_without_a_last_good_copy_still_fails(tmp_path: Path) -> None:
+    path = tmp_path / "procedures.yaml"
+    path.write_text(BASE.replace("level: full", "level: all"), encoding="utf-8")
+    with pytest.raises(CatalogueError):
+        CatalogueHolder(path, ids, last_good=tmp_path / "none.yaml")
+
+
+async def test_the_watcher_tells_a_broken_start_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "procedures.yaml"
+    keep = tmp_path / "last-good.yaml"
+    keep.write_text(BASE, encoding="utf-8")
+    path.write_text(BASE.replace("level: full", "level: all"), encoding="utf-8")
+    holder = CatalogueHolder(path, ids, last_good=keep)
+    seen: list[ReloadOutcome] = []
+
+    async def notify(outcome: ReloadOutcome) -> None:
+        seen.append(outcome)
+
+    task = asyncio.create_task(holder.watch(notify, interval=3600))
+    await asyncio.sleep(0.2)
+    task.cancel()
+    assert [o.ok for o in seen] == [False]
+    assert seen[0].last_good == keep
+
+
+async def test_a_burst_of_saves_is_read_once_after_the_file_is_still(
+    catalogue_file: Path,
+) -> None:
+    holder = CatalogueHolder(catalogue_file, ids, settle=0.5)
+    seen: list[ReloadOutcome] = []
+
+    async def notify(outcome: ReloadOutcome) -> None:
+        seen.append(outcome)
+
+    task = asyncio.create_task(holder.watch(notify, interval=0.02))
+    try:
+        for i in range(12):  # a save per typed character, the middle ones broken
+            text = BASE.replace("name: Đăng ký kết hôn", f"name: Đăng ký kết hôn{' ' * i}x{i}")
+            write(catalogue_file, text if i % 3 else text.replace("level: full", "level: a"))
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(1.0)
+    finally:
+        task.cancel()
+    assert [(o.ok, o.changed) for o in seen] == [(True, True)]
+    assert seen[0].diff.changed == ("dang-ky-ket-hon",)
+
+
+def test_the_outcome_says_which_entries_were_added_removed_and_changed(
+    catalogue_file: Path,
+) -> None:
+    holder = CatalogueHolder(catalogue_file, ids)
+    edited = BASE.replace("name: Đăng ký kết hôn", f"name: {NEW_NAME}")
+    write(catalogue_file, edited)
+    outcome = holder.reload()
+    assert (outcome.diff.added, outcome.diff.removed, outcome.diff.changed) == (
+        (),
+        (),
+        ("dang-ky-ket-hon",),
+    )
+
+
+def test_a_truncated_save_is_named_and_refused(catalogue_file: Path) -> None:
+    holder = CatalogueHolder(catalogue_file, ids)
+    cut = BASE[: BASE.index("    time: Trong ngày làm việc\n    fee: Miễn lệ phí\n    sources")]
+    write(catalogue_file, cut + "    time: Trong ng")
+    outcome = holder.reload()
+    assert not outcome.ok
+    assert "bị cắt cụt" in outcome.problems[0]
+    assert holder.current.catalogue.procedures["dang-ky-ket-hon"].time == "Trong ngày làm việc"

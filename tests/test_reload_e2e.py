@@ -3,6 +3,7 @@ last good catalogue on a broken one, and tells the staff chat either way."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
@@ -44,3 +45,34 @@ async def test_edited_catalogue_is_reloaded_and_staff_are_told(
         assert f"{path}:" in problems[0].text
         still = await bot.say("đăng ký kết hôn cần gì")
         assert "Đăng ký kết hôn" in still[0].text
+
+
+async def test_a_burst_of_saves_gives_one_staff_message_edited_in_place_with_links(
+    fake_tg: FakeTelegram, tmp_path: Path
+) -> None:
+    path = tmp_path / "procedures.yaml"
+    shutil.copy(CATALOGUE, path)
+    async with start_bot(
+        fake_tg,
+        tmp_path,
+        shared_catalogue=False,
+        catalogue=path,
+        national_tier=False,
+        reload_interval=0.2,
+        staff_chat_id=STAFF_CHAT,
+    ) as bot:
+        original = path.read_text(encoding="utf-8")
+        for i in range(10):  # a save per typed character
+            typed = "Miễn lệ phí khi đăng ký đúng hạn"[: 20 + i]
+            path.write_text(original.replace("Miễn lệ phí khi đăng ký đúng hạn", typed, 1))
+            await asyncio.sleep(0.2)
+        first = await bot.chat(STAFF_CHAT).next_messages(timeout=20)
+        await asyncio.sleep(1.0)
+        assert len(fake_tg.outgoing(STAFF_CHAT)) == 1
+        assert "t.me/tthc_bot?start=dang-ky-khai-sinh" in str(first[0].params)
+
+        path.write_text(original.replace("  - id: dang-ky-ket-hon", "  - id dang-ky-ket-hon"))
+        edited = await bot.chat(STAFF_CHAT).next_messages(timeout=20)
+        assert edited[0].method == "editMessageText"
+        assert edited[0].message_id == first[0].message_id
+        assert "bot vẫn dùng bản cũ" in edited[0].text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import dataclasses
 import datetime as dt
@@ -20,6 +21,7 @@ from bot.core.assistant import Assistant
 from bot.core.replies import MAX_TEXT
 from bot.features.retention import erase_user, purge
 from bot.privacy import ID_NUMBER, PHONE
+from bot.report import messages as rm
 from bot.report.output import render
 from bot.report.render import telegram_summary
 from bot.report.weekly import Volume, WeeklyReport, build_report, stale_entries, stored_aggregate
@@ -160,7 +162,7 @@ async def test_text_and_markdown_show_every_section(db: Database, catalogue: Cat
     _, report = await seeded_report(db, catalogue)
     for fmt in ("text", "markdown"):
         body = render(report, fmt)
-        for heading in (m.REPORT_ASKED, m.REPORT_UNANSWERED, m.REPORT_SATISFACTION):
+        for heading in (m.REPORT_ASKED, rm.GAPS, m.REPORT_SATISFACTION, rm.HANDOFFS):
             assert heading.upper() in body.upper()
         assert "Đăng ký khai sinh" in body
         assert "0912345678" not in body and "0987654321" not in body
@@ -170,11 +172,13 @@ async def test_csv_is_one_table_with_the_week_on_every_row(
     db: Database, catalogue: Catalogue
 ) -> None:
     seeded, report = await seeded_report(db, catalogue)
-    found = list(csv.DictReader(io.StringIO(render(report, "csv"))))
+    table = render(report, "csv")
+    assert table.startswith("\ufeff")  # Excel reads UTF-8 only with a BOM
+    found = list(csv.DictReader(io.StringIO(table.removeprefix("\ufeff"))))
     assert {row["week"] for row in found} == {"2026-W47"}
     questions = next(r for r in found if r["section"] == "volume" and r["item"] == "questions")
     assert int(questions["value"]) == seeded.questions
-    assert {"volume", "daily", "asked", "unanswered", "rating_up", "reason", "comment"} <= {
+    assert {"volume", "daily", "asked", "gap", "handoff_open", "rating_up", "reason"} <= {
         r["section"] for r in found
     }
 
@@ -312,20 +316,27 @@ async def test_erase_user_counts_what_it_deleted(db: Database) -> None:
 # --- the command line ------------------------------------------------------------------------
 
 
-def test_cli_report_works_without_a_database(
+def test_cli_report_without_a_database_says_so_and_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("BOT_DATABASE", str(tmp_path / "none.sqlite3"))
-    assert main(["report", "--week", "2026-W47", "--format", "markdown"]) == 0
-    assert capsys.readouterr().out.startswith("# Báo cáo tuần 2026-W47")
+    assert main(["report", "--week", "2026-W47", "--format", "markdown"]) == 1
+    said = capsys.readouterr()
+    assert said.out == ""
+    assert "Chưa có cơ sở dữ liệu" in said.err and "none.sqlite3" in said.err
     assert not (tmp_path / "none.sqlite3").exists()
 
 
 def test_cli_report_writes_html_to_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BOT_DATABASE", str(tmp_path / "none.sqlite3"))
+    asyncio.run(_create_database(tmp_path / "bot.sqlite3"))
+    monkeypatch.setenv("BOT_DATABASE", str(tmp_path / "bot.sqlite3"))
     out = tmp_path / "out" / "report.html"
     assert main(["report", "--week", "2026-W47", "--format", "html", "--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+async def _create_database(path: Path) -> None:
+    await (await open_database(path)).close()
 
 
 def test_cli_report_refuses_a_bad_week(capsys: pytest.CaptureFixture[str]) -> None:

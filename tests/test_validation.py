@@ -341,3 +341,76 @@ def test_any_input_gives_a_report_never_an_exception(raw: bytes | str) -> None:
 def test_any_one_character_edit_gives_a_report_never_an_exception(at: int, char: str) -> None:
     report = check_text(BASE[:at] + char + BASE[at + 1 :], today=TODAY, required=REQUIRED)
     assert report.errors or report.data is not None
+
+
+# --- the corpus of edits that must pass -------------------------------------------------------
+
+PASSING = yaml.safe_load(
+    (Path(__file__).resolve().parent / "passing" / "cases.yaml").read_text(encoding="utf-8")
+)
+
+
+def test_passing_corpus_has_cases_with_unique_names() -> None:
+    names = [case["name"] for case in PASSING["cases"]]
+    assert len(names) >= 15
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("case", PASSING["cases"], ids=lambda case: case["name"])
+def test_right_edit_passes(case: dict[str, Any], tmp_path: Path) -> None:
+    path = materialise(case, tmp_path)
+    out = io.StringIO()
+
+    code = run_check(path, out, today=TODAY, required=REQUIRED)
+
+    assert code == 0, out.getvalue()
+    assert out.getvalue().splitlines()[-1].startswith(f"{path}: hợp lệ")
+
+
+# --- a wrong type anywhere is a plain message, never a crash ---------------------------------
+
+WRONG_VALUES = ["có", "[a, b]", "{a: 1}", "1", "yes", "2026-01-01", "null", "1.5"]
+
+
+def _value_lines() -> list[int]:
+    """The lines of base.yaml that hold a `key: value` or `- value` to replace."""
+    return [
+        i
+        for i, line in enumerate(BASE.splitlines())
+        if not line.lstrip().startswith("#") and (": " in line or line.lstrip().startswith("- "))
+    ]
+
+
+@pytest.mark.parametrize("wrong", WRONG_VALUES)
+def test_a_wrong_type_anywhere_never_crashes_the_checker(wrong: str) -> None:
+    lines = BASE.splitlines()
+    for i in _value_lines():
+        line = lines[i]
+        head = line[: line.index(": ") + 2] if ": " in line else line[: line.index("- ") + 2]
+        edited = "\n".join([*lines[:i], head + wrong, *lines[i + 1 :]]) + "\n"
+        report = check(edited)
+        for problem in report.errors:
+            assert "nội bộ" not in problem.message and "kỹ thuật" not in problem.message, (
+                f"line {i + 1} as {head + wrong!r}: {problem}"
+            )
+
+
+def _schema_nodes(node: Any) -> list[dict[str, Any]]:
+    if isinstance(node, dict):
+        return [node] + [n for v in node.values() for n in _schema_nodes(v)]
+    if isinstance(node, list):
+        return [n for v in node for n in _schema_nodes(v)]
+    return []
+
+
+def test_the_editor_shows_vietnamese_messages_for_every_pattern_and_enum() -> None:
+    # VS Code's YAML extension (yaml-language-server) shows `patternErrorMessage` for a pattern
+    # and `errorMessage` for an enum instead of its English "String does not match ...".
+    nodes = _schema_nodes(SCHEMA)
+    patterns = [n for n in nodes if "pattern" in n]
+    enums = [n for n in nodes if "enum" in n]
+    assert patterns and enums
+    for node in patterns:
+        assert any(unicodedata.combining(c) or ord(c) > 127 for c in node["patternErrorMessage"])
+    for node in enums:
+        assert "Chỉ được chọn" in node["errorMessage"]

@@ -59,6 +59,15 @@ class Document:
     form: str = ""
     form_url: str = ""
 
+    @property
+    def conditional(self) -> bool:
+        """Whether only some citizens need it: its `when` names a case ("Chỉ khi …", "Khi …").
+
+        A `when` that only adds a note about the paper everybody brings ("Không có … thì nộp …",
+        "Nộp trực tuyến thì không cần") does not make it conditional.
+        """
+        return self.when.strip().casefold().startswith(("chỉ ", "khi ", "trường hợp "))
+
 
 @dataclass(frozen=True)
 class Source:

@@ -28,6 +28,12 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CODE = re.compile(r"\d+\.\d{6}")
 PHONE = re.compile(r"\+?[0-9][0-9 .()-]{2,}")
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# How a field that holds several lines is written, for a staff member who wrote `online: có`.
+OBJECT_EXAMPLES = {
+    "online": "viết 'online:' một dòng, dòng dưới lùi vào 'level: full' (hoặc partial, none), "
+    "rồi 'url: ...' nếu có",
+    "hotline": "viết 'hotline:' một dòng, dòng dưới lùi vào 'number: \"18001096\"'",
+}
 
 
 def slugify(text: str) -> str:
@@ -151,8 +157,17 @@ class Checker:
             )
         if kind == "list":
             return self.expect(isinstance(value, list), value, loc, what, "một danh sách")
-        if kind == "object":
-            return True  # its fields are checked by the section that owns it
+        if kind == "object":  # its fields are checked by the section that owns it
+            if isinstance(value, dict):
+                return True
+            example = OBJECT_EXAMPLES.get(str(loc[-1]) if loc else "", "")
+            hint = f" Cách viết: {example}." if example else ""
+            self.error(
+                loc,
+                f"{what} phải là các dòng 'tên: giá trị' viết lùi vào ở dưới, nhưng đang là "
+                f"{describe(value)}.{hint}",
+            )
+            return False
         if kind == "int":
             return self.count(value, loc, what)
         if kind == "date":
@@ -304,6 +319,12 @@ class Checker:
             return False
         return True
 
+
+UNCLOSED_QUOTE = (
+    "lỗi cú pháp YAML: dấu ngoặc kép (hoặc ngoặc đơn) mở ở dòng này chưa được đóng; hãy thêm "
+    "dấu đóng ở cuối giá trị. Nếu trong chữ có dấu ngoặc kép, hãy bọc cả giá trị bằng ngoặc "
+    "đơn '...'."
+)
 
 _YAML_MESSAGES = [
     (

@@ -20,7 +20,7 @@ from typing import Any, Literal, TextIO
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bot.catalogue import links, rules
+from bot.catalogue import links, rules, silent
 from bot.catalogue.model import build
 from bot.catalogue.rules import Lines, Loc
 
@@ -170,6 +170,14 @@ def _check(
         return
     except yaml.MarkedYAMLError as exc:
         line, message = rules.yaml_error(exc)
+        # An unclosed quote runs on to the next quote in the file, and YAML complains there,
+        # often tens of lines below: name the line that opened it instead.
+        opened = silent.unclosed_quote_line(text, line)
+        glued = silent.glued_dash_line(text, line)
+        if opened is not None and opened != line:
+            line, message = opened, rules.UNCLOSED_QUOTE
+        elif glued is not None:
+            line, message = glued, f"lỗi cú pháp YAML: {silent.GLUED_DASH}"
         report.errors.append(Problem(path, line, message))
         return
     except yaml.YAMLError as exc:
@@ -195,9 +203,10 @@ def _check(
     else:
         if required is None:
             required = load_required()
-        for line, message, severity in links.check_document(
-            data, builder.lines, today, required, builder.raw, national
-        ):
+        found = links.check_document(data, builder.lines, today, required, builder.raw, national)
+        found += silent.check_data(data, builder.lines)
+        found += silent.check_nodes(root, text)
+        for line, message, severity in found:
             problems.append(Problem(path, line, message, severity))
     report.errors.extend(p for p in problems if p.severity == "error")
     report.warnings.extend(p for p in problems if p.severity == "warning")

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 # Only the start of a very long message is read: a question fits in a few lines, and matching
 # cost grows with length.
 MAX_QUESTION_CHARS = 600
+CARD_QUESTIONS_KEPT = 10
 CONTEXT_CHATS = 20_000
 CARD_BUTTONS = 6  # the most buttons under a card; the rest wait behind "Thêm…"
 
@@ -73,6 +74,22 @@ class ChatContext:
     last_question: str = ""
     # How the citizen is addressed when they said it ("bác" ...); None: the default "bạn".
     address: str | None = None
+    # The question that produced each card shown lately (entry id -> question), so that a
+    # rating or a hand-off about a card is linked to it, not to whatever was asked since.
+    card_questions: dict[str, str] = field(default_factory=dict)
+
+    def card_question(self, entry_id: str | None) -> str:
+        """The question that produced the card of `entry_id` (the latest one if unknown)."""
+        if entry_id is None:
+            return self.last_question
+        return self.card_questions.get(entry_id, self.last_question)
+
+    def saw_card(self, entry_id: str, question: str) -> None:
+        """Remember the question behind a card (a few cards per chat, the newest kept)."""
+        self.card_questions.pop(entry_id, None)
+        self.card_questions[entry_id] = question
+        while len(self.card_questions) > CARD_QUESTIONS_KEPT:
+            del self.card_questions[next(iter(self.card_questions))]
 
 
 @dataclass
@@ -331,6 +348,12 @@ class Assistant:
     ) -> list[Reply]:
         """The card of a procedure, guide or national entry; empty if the id is unknown."""
         entry = turn.catalogue.get(entry_id)
+        if isinstance(entry, Procedure | Guide) and (
+            section is None or turn.incoming.kind == "text"
+        ):
+            # A new card (not a section of one already shown): note the question behind it.
+            asked = "" if turn.incoming.kind == "command" else turn.context.last_question
+            turn.context.saw_card(entry.id, asked)
         if isinstance(entry, Procedure):
             turn.context.last_entry = turn.shown = entry.id
             where = next(

@@ -70,6 +70,15 @@ Keyboard = tuple[tuple[Button, ...], ...]
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent after a reply's text (the weekly report as HTML)."""
+
+    filename: str
+    data: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message from the bot.
 
@@ -86,6 +95,7 @@ class Reply:
     chat: Address | None = None
     reply_to_message_id: int | None = None
     meta: dict[str, str] = field(default_factory=dict, compare=False)
+    document: Attachment | None = None  # sent as a file right after the text
 
 
 DecisionKind = Literal["answer", "clarify", "none", "other"]

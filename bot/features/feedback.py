@@ -114,7 +114,7 @@ async def _rated(turn: Turn, entry_id: str, up: bool) -> list[Reply]:
     if turn.catalogue.get(entry_id) is None:
         return turn.assistant.stale()
     feedback_id = await record_rating(
-        turn.db, turn.user, entry_id, 1 if up else -1, turn.context.last_question
+        turn.db, turn.user, entry_id, 1 if up else -1, turn.context.card_question(entry_id)
     )
     if up:
         buttons = rows(

@@ -75,9 +75,19 @@ def after_hours_note(now: dt.datetime, hotline: str) -> str:
 # --- storage ---------------------------------------------------------------------------------
 
 
-async def create(db: Database, user: str, chat: Address, question: str) -> int:
-    """Store an open hand-off (the question redacted, the citizen's chat address); its number."""
-    return await handoffs.create_handoff(db, user, chat, events.clean(question))
+async def create(
+    db: Database,
+    user: str,
+    chat: Address,
+    question: str,
+    entry_id: str | None = None,
+    card_question: str = "",
+) -> int:
+    """Store an open hand-off (texts redacted, the citizen's chat address) with the card it is
+    about and the question that produced that card; return its number."""
+    return await handoffs.create_handoff(
+        db, user, chat, events.clean(question), entry_id, events.clean(card_question) or None
+    )
 
 
 async def recent_count(db: Database, user: str, hours: int = 24) -> int:
@@ -164,14 +174,26 @@ async def send(turn: Turn, question: str, edit: bool = False) -> list[Reply]:
             hotline=esc(catalogue.hotline), hotline_note=esc(catalogue.hotline_note)
         )
         return [Reply(text)]
-    number = await create(turn.db, turn.user, turn.incoming.chat, question)
+    entry = catalogue.get(turn.context.last_entry or "")
+    card_question = turn.context.card_question(entry.id) if entry else ""
+    number = await create(
+        turn.db,
+        turn.user,
+        turn.incoming.chat,
+        question,
+        entry.id if entry else None,
+        card_question,
+    )
     now = dt.datetime.now(local_zone(turn.settings.timezone))
     citizen = m.HANDOFF_SENT.format(id=number)
     note = after_hours_note(now, catalogue.hotline)
     if note:
         citizen += "\n\n" + note
-    entry = catalogue.get(turn.context.last_entry or "")
-    context = m.HANDOFF_STAFF_CONTEXT.format(entry=esc(entry.name)) if entry else ""
+    context = ""
+    if entry:
+        asked = events.clean(card_question)
+        origin = m.HANDOFF_STAFF_CARD_QUESTION.format(question=esc(asked)) if asked else ""
+        context = m.HANDOFF_STAFF_CONTEXT.format(entry=esc(entry.name), origin=origin)
     staff = m.HANDOFF_STAFF.format(
         id=number, question=esc(events.clean(question)), context=context
     )

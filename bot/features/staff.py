@@ -7,6 +7,7 @@ exist (the bot answers as for an unknown command).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import inspect
 import logging
@@ -16,8 +17,11 @@ from bot import messages as m
 from bot.catalogue.model import Catalogue
 from bot.core.assistant import Assistant, Turn
 from bot.core.registry import Job
-from bot.core.replies import Reply, Sender, esc
+from bot.core.replies import MAX_TEXT, Attachment, Reply, Sender, esc
 from bot.features.retention import purge
+from bot.matching.matcher import Matcher
+from bot.report import messages as rm
+from bot.report.html import render_html
 from bot.report.render import telegram_summary
 from bot.report.weekly import Volume, build_report, store_aggregate, volume
 from bot.report.weeks import Week, local_zone
@@ -32,13 +36,35 @@ RETENTION_TIME = dt.time(3, 0)
 
 
 async def weekly_summary(
-    db: Database, catalogue: Catalogue, settings: Settings, week: Week | None = None
+    db: Database,
+    catalogue: Catalogue,
+    settings: Settings,
+    week: Week | None = None,
+    matcher: Matcher | None = None,
 ) -> str:
     """The Telegram summary of a week's report (by default the last complete week)."""
+    return (await weekly_reply(db, catalogue, settings, week, matcher)).text
+
+
+async def weekly_reply(
+    db: Database,
+    catalogue: Catalogue,
+    settings: Settings,
+    week: Week | None = None,
+    matcher: Matcher | None = None,
+    head: str = "",
+) -> Reply:
+    """The short summary as the message and the full HTML report as a file (sendDocument)."""
     tz = local_zone(settings.timezone)
     week = week or Week.last_complete(dt.datetime.now(tz), tz)
-    report = await build_report(db, week, catalogue, settings.retention_days)
-    return telegram_summary(report)
+    report = await build_report(db, week, catalogue, settings.retention_days, matcher=matcher)
+    summary = telegram_summary(report, limit=MAX_TEXT - len(head) - 1)
+    document = Attachment(
+        f"bao-cao-{week.label}.html",
+        render_html(report).encode("utf-8"),
+        rm.DOCUMENT_CAPTION.format(week=week.label),
+    )
+    return Reply(f"{head}\n{summary}" if head else summary, document=document)
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -53,7 +79,7 @@ async def report_command(turn: Turn) -> list[Reply]:
             week = Week.parse(turn.args[0], tz)
         except ValueError:
             return [Reply(m.REPORT_BAD_WEEK.format(week=esc(turn.args[0])))]
-    return [Reply(await weekly_summary(turn.db, turn.catalogue, turn.settings, week))]
+    return [await weekly_reply(turn.db, turn.catalogue, turn.settings, week, turn.matcher)]
 
 
 async def reload_command(turn: Turn) -> list[Reply]:
@@ -128,9 +154,12 @@ class Scheduler:
         await store_aggregate(self.assistant.db, week, replace=False)
         if settings.staff_chat is None:
             return
-        catalogue = self.assistant.source.current.catalogue
-        text = await weekly_summary(self.assistant.db, catalogue, settings, week)
-        await sender(Reply(f"{m.REPORT_WEEKLY_HEAD}\n{text}", chat=settings.staff_chat))
+        current = self.assistant.source.current
+        matcher = current.index if isinstance(current.index, Matcher) else None
+        reply = await weekly_reply(
+            self.assistant.db, current.catalogue, settings, week, matcher, m.REPORT_WEEKLY_HEAD
+        )
+        await sender(dataclasses.replace(reply, chat=settings.staff_chat))
 
     async def retention(self, sender: Sender | None = None) -> None:
         """Delete raw data past the retention time (aggregates are kept)."""

@@ -51,6 +51,9 @@ def render(replies: list[Reply], out: TextIO) -> list[Button]:
         if reply.notice and reply.notice != m.DONE_NOTICE:
             out.write(f"({reply.notice})\n")
         out.write(to_plain(reply.text).rstrip() + "\n")
+        if reply.document is not None:
+            size = max(1, len(reply.document.data) // 1024)
+            out.write(m.CONSOLE_ATTACHMENT.format(name=reply.document.filename, kb=size) + "\n")
         for row in reply.buttons:
             for button in row:
                 if button.url:

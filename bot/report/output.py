@@ -11,6 +11,8 @@ from pathlib import Path
 from bot import messages as m
 from bot.catalogue.loader import load
 from bot.catalogue.model import Catalogue, CatalogueError
+from bot.matching.matcher import Matcher
+from bot.report import messages as rm
 from bot.report.html import render_html
 from bot.report.render import render_csv, render_markdown, render_text
 from bot.report.weekly import WeeklyReport, build_report
@@ -34,19 +36,17 @@ def render(report: WeeklyReport, fmt: str) -> str:
 
 
 async def make_report(settings: Settings, week: Week, fmt: str) -> str:
-    """Build one week's report from the database (an absent file counts as empty) and render it."""
+    """Build one week's report from the database and render it (the caller checked it exists)."""
     try:
         catalogue: Catalogue | None = load(settings.catalogue)
     except (CatalogueError, OSError) as exc:
         print(m.REPORT_NO_CATALOGUE.format(path=settings.catalogue, error=exc), file=sys.stderr)
         catalogue = None
-    # Report on an absent database without creating the file.
-    file = database_file(settings.database)
-    db = await open_database(
-        ":memory:" if file is not None and not file.exists() else settings.database
-    )
+    # The closest procedure of each unanswered question comes from the current catalogue.
+    matcher = Matcher(catalogue) if catalogue is not None else None
+    db = await open_database(settings.database)
     try:
-        report = await build_report(db, week, catalogue, settings.retention_days)
+        report = await build_report(db, week, catalogue, settings.retention_days, matcher=matcher)
     finally:
         await db.close()
     return render(report, fmt)
@@ -62,10 +62,15 @@ def run(settings: Settings, week_text: str | None, fmt: str, out: str | None) ->
     except ValueError:
         print(m.REPORT_BAD_WEEK_CLI.format(week=week_text), file=sys.stderr)
         return 2
+    path = database_file(settings.database)  # None: a server database, nothing to look for
+    if path is not None and not path.is_file():
+        print(rm.NO_DATABASE.format(path=settings.database), file=sys.stderr)
+        return 1
     text = asyncio.run(make_report(settings, week, fmt))
     if out:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
-        Path(out).write_text(text, encoding="utf-8")
+        # utf-8-sig is not used: a CSV carries its own BOM, other formats need none.
+        Path(out).write_text(text, encoding="utf-8", newline="")
         print(m.REPORT_WRITTEN.format(path=out), file=sys.stderr)
     else:
         sys.stdout.write(text)

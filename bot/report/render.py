@@ -10,13 +10,14 @@ import io
 
 from bot import messages as m
 from bot.core.replies import MAX_TEXT
+from bot.report import messages as rm
 from bot.report.weekly import (
-    STALE_DAYS,
     VOLUME_FIELDS,
     Satisfaction,
     Volume,
     WeeklyReport,
 )
+from bot.report.work_render import partial_note, rate_lines, sections, summary_lines
 
 FORMATS = ("text", "markdown", "csv", "html")
 
@@ -87,11 +88,20 @@ def rated_line(item: Satisfaction) -> str:
 
 
 def render_text(report: WeeklyReport) -> str:
-    """The report as plain text."""
+    """The report as plain text: rates, the work list, then the figures and ratings."""
     out = [title(report).upper(), m.BOT_NAME, ""]
+    if partial_note(report):
+        out += [partial_note(report), ""]
     if report.from_aggregate:
         out += [m.REPORT_FROM_AGGREGATE, ""]
-    out.append(f"1. {m.REPORT_VOLUME.upper()} ({m.REPORT_VOLUME_NOTE})")
+    out.append(f"{rm.RATES.upper()}")
+    out += [f"   {line}" for line in rate_lines(report)]
+    out.append("")
+    for n, (heading, lines) in enumerate(sections(report), 1):
+        out.append(f"{n}. {heading.upper()}")
+        out += [f"   {i}. {line}" for i, line in enumerate(lines, 1)] or [f"   {m.REPORT_NONE}"]
+        out.append("")
+    out.append(f"{m.REPORT_VOLUME.upper()} ({m.REPORT_VOLUME_NOTE})")
     width = max(len(label) for _, label, _, _ in volume_rows(report))
     for _, label, value, before in volume_rows(report):
         change = delta(value, before)
@@ -101,16 +111,11 @@ def render_text(report: WeeklyReport) -> str:
         f"{d} {n}" for d, n in zip(m.REPORT_WEEKDAYS_SHORT, report.daily, strict=False)
     )
     out += [f"   {m.REPORT_DAILY}: {days}", ""]
-    out.append(f"2. {m.REPORT_ASKED.upper()}")
+    out.append(m.REPORT_ASKED.upper())
     out += [f"   {i}. {a.name} — {a.count}" for i, a in enumerate(report.asked, 1)] or [
         f"   {m.REPORT_NONE}"
     ]
-    out += ["", f"3. {m.REPORT_UNANSWERED.upper()}"]
-    out += [
-        f"   {i}. ({m.REPORT_TIMES.format(count=u.count)}) “{u.text}”"
-        for i, u in enumerate(report.unanswered, 1)
-    ] or [f"   {m.REPORT_NONE}"]
-    out += ["", f"4. {m.REPORT_SATISFACTION.upper()}"]
+    out += ["", m.REPORT_SATISFACTION.upper()]
     for item in report.satisfaction:
         out.append(f"   • {item.name}: {rated_line(item)}")
         if item.reasons:
@@ -119,14 +124,8 @@ def render_text(report: WeeklyReport) -> str:
             out.append(f"     - [{reason_label(d.reason)}] " + detail_text(d.question, d.comment))
     if not report.satisfaction:
         out.append(f"   {m.REPORT_NONE}")
-    out += ["", f"5. {m.REPORT_STALE.format(days=STALE_DAYS).upper()}"]
-    out += [
-        "   • "
-        + m.REPORT_STALE_LINE.format(name=s.name, id=s.entry_id, date=vn(s.verified), days=s.days)
-        for s in report.stale
-    ] or [f"   {m.REPORT_NONE}"]
     if report.trust:
-        out.append(f"   {trust_line(report)}")
+        out += ["", trust_line(report)]
     return "\n".join(out) + "\n"
 
 
@@ -157,11 +156,18 @@ def _md(text: str) -> str:
 
 
 def render_markdown(report: WeeklyReport) -> str:
-    """The report as markdown (tables for the figures)."""
+    """The report as markdown: rates, the work list, then tables for the figures."""
     out = [f"# {title(report)}", "", f"_{m.BOT_NAME}_", ""]
+    if partial_note(report):
+        out += [f"> {partial_note(report)}", ""]
     if report.from_aggregate:
         out += [f"> {m.REPORT_FROM_AGGREGATE}", ""]
-    out += [f"## 1. {m.REPORT_VOLUME}", ""]
+    out += [f"## {rm.RATES}", ""] + [f"- {_md(line)}" for line in rate_lines(report)] + [""]
+    for n, (heading, lines) in enumerate(sections(report), 1):
+        out += [f"## {n}. {heading}", ""]
+        out += [f"{i}. {_md(line)}" for i, line in enumerate(lines, 1)] or [m.REPORT_NONE]
+        out.append("")
+    out += [f"## {m.REPORT_VOLUME}", ""]
     out += [
         f"| {m.REPORT_ITEM} | {m.REPORT_THIS_WEEK} | {m.REPORT_PREVIOUS_WEEK} "
         f"| {m.REPORT_CHANGE} |",
@@ -177,18 +183,13 @@ def render_markdown(report: WeeklyReport) -> str:
             f"{d} {n}" for d, n in zip(m.REPORT_WEEKDAYS_SHORT, report.daily, strict=False)
         )
     )
-    out += ["", f"## 2. {m.REPORT_ASKED}", ""]
+    out += ["", f"## {m.REPORT_ASKED}", ""]
     if report.asked:
         out += [f"| # | {m.REPORT_PROCEDURE} | {m.REPORT_COUNT} |", "| ---: | --- | ---: |"]
         out += [f"| {i} | {_md(a.name)} | {a.count} |" for i, a in enumerate(report.asked, 1)]
     else:
         out.append(m.REPORT_NONE)
-    out += ["", f"## 3. {m.REPORT_UNANSWERED}", ""]
-    out += [
-        f"{i}. “{_md(u.text)}” — {m.REPORT_TIMES.format(count=u.count)}"
-        for i, u in enumerate(report.unanswered, 1)
-    ] or [m.REPORT_NONE]
-    out += ["", f"## 4. {m.REPORT_SATISFACTION}", ""]
+    out += ["", f"## {m.REPORT_SATISFACTION}", ""]
     for item in report.satisfaction:
         out.append(f"- **{_md(item.name)}**: {rated_line(item)}")
         if item.reasons:
@@ -199,14 +200,6 @@ def render_markdown(report: WeeklyReport) -> str:
             )
     if not report.satisfaction:
         out.append(m.REPORT_NONE)
-    out += ["", f"## 5. {m.REPORT_STALE.format(days=STALE_DAYS)}", ""]
-    out += [
-        "- "
-        + m.REPORT_STALE_LINE.format(
-            name=_md(s.name), id=f"`{s.entry_id}`", date=vn(s.verified), days=s.days
-        )
-        for s in report.stale
-    ] or [m.REPORT_NONE]
     if report.trust:
         out += ["", trust_line(report)]
     return "\n".join(out) + "\n"
@@ -218,7 +211,8 @@ def render_markdown(report: WeeklyReport) -> str:
 def render_csv(report: WeeklyReport) -> str:
     """The report as one long CSV table: section, item, label, value, previous, detail."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    buffer.write("\ufeff")  # a BOM, so that Excel reads the file as UTF-8
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["week", "section", "item", "label", "value", "previous", "detail"])
     week = report.week.label
 
@@ -243,6 +237,22 @@ def render_csv(report: WeeklyReport) -> str:
             row("comment", s.entry_id, d.comment, None, None, d.question)
     for st in report.stale:
         row("stale", st.entry_id, st.name, st.days, None, st.verified.isoformat())
+    work = report.work
+    for kind, groups in (("gap", work.gaps), ("not_these", work.not_these),
+                         ("clarified", work.clarified)):  # fmt: skip
+        for g in groups:
+            row(kind, g.closest or "", g.text, g.count, None, g.suggestion)
+    for text, n in work.chitchat:
+        row("chitchat", "", text, n, None, "")
+    for text, n in work.insults:
+        row("insult", "", text, n, None, "")
+    for h in work.handoffs:
+        hours = round(h.waited.total_seconds() / 3600, 1)
+        row("handoff_open", h.entry_id or "", h.question, hours, None, h.card_question)
+    for f in work.fees:
+        row("fee_until", f.entry_id, f.name, f.days, None, f"{f.until.isoformat()} {f.where}")
+    for c in work.confirms:
+        row("confirm", c.entry_id, c.text, None, None, c.where)
     if report.trust:
         t = report.trust
         row("unverified", "", "", t.unverified, None, str(t.procedures))
@@ -272,6 +282,8 @@ def _summary(report: WeeklyReport, top: int, comments: int) -> str:
         change = delta(value, before)
         out.append(f"• {e(label)}: <b>{value}</b>" + (f" ({change})" if change else ""))
     out.append(e(rate_line(report)))
+    out.append("")
+    out += summary_lines(report)
 
     def section(name: str, lines: list[str], total: int) -> None:
         out.extend(["", f"<b>{e(name)}</b>"])
@@ -284,11 +296,6 @@ def _summary(report: WeeklyReport, top: int, comments: int) -> str:
         [f"{i}. {e(a.name)} — {a.count}" for i, a in enumerate(report.asked, 1)],
         len(report.asked),
     )
-    section(
-        m.REPORT_UNANSWERED,
-        [f"{i}. “{e(u.text)}” ({u.count})" for i, u in enumerate(report.unanswered, 1)],
-        len(report.unanswered),
-    )
     rated = []
     for s in report.satisfaction:
         lines = [f"• {e(s.name)}: {e(rated_line(s))}"]
@@ -297,11 +304,6 @@ def _summary(report: WeeklyReport, top: int, comments: int) -> str:
         lines += [f"  – “{e(d.comment)}”" for d in s.details if d.comment][:comments]
         rated.append("\n".join(lines))
     section(m.REPORT_SATISFACTION, rated, len(rated))
-    section(
-        m.REPORT_STALE.format(days=STALE_DAYS),
-        [f"• {e(s.name)} ({vn(s.verified)})" for s in report.stale],
-        len(report.stale),
-    )
     if report.trust:
         out.append(e(trust_line(report)))
     out.extend(["", m.REPORT_FULL_HINT.format(week=report.week.label)])

@@ -11,11 +11,14 @@ import datetime as dt
 import json
 import logging
 from collections import Counter
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from bot.catalogue.lines import entry_lines
 from bot.catalogue.model import Catalogue
+from bot.matching.matcher import Matcher
 from bot.report.weeks import Week, iso_utc
+from bot.report.worklist import WorkList, build_worklist
 from bot.storage import report_queries as queries
 from bot.storage.database import Database
 from bot.text import fold
@@ -24,7 +27,7 @@ log = logging.getLogger(__name__)
 
 STALE_DAYS = 180
 TOP_ASKED = 10
-TOP_UNANSWERED = 15
+TREND_WEEKS = 8
 COMMENTS_PER_ENTRY = 8
 
 
@@ -131,6 +134,11 @@ class WeeklyReport:
     satisfaction: tuple[Satisfaction, ...]
     stale: tuple[Stale, ...]
     from_aggregate: bool = False
+    work: WorkList = field(default_factory=WorkList)
+    # The last TREND_WEEKS weeks, oldest first, ending with this one: (label, figures).
+    trend: tuple[tuple[str, Volume], ...] = ()
+    # Set when the week is not over yet: the figures run up to this moment.
+    partial_until: dt.datetime | None = None
     trust: Trust | None = None
 
 
@@ -166,7 +174,7 @@ async def _unanswered(db: Database, week: Week) -> list[Unanswered]:
         Unanswered(texts.most_common(1)[0][0], sum(texts.values())) for texts in groups.values()
     ]
     found.sort(key=lambda u: (-u.count, fold(u.text)))
-    return found[:TOP_UNANSWERED]
+    return found
 
 
 async def _ratings(db: Database, week: Week) -> list[dict[str, Any]]:
@@ -304,13 +312,44 @@ async def build_report(
     catalogue: Catalogue | None,
     retention_days: int = 180,
     now: dt.datetime | None = None,
+    matcher: Matcher | None = None,
 ) -> WeeklyReport:
-    """Assemble the report of one week (and the week before, for the change)."""
+    """Assemble the report of one week: figures, an 8-week trend and the work list.
+
+    `matcher` (the catalogue's, when the bot runs) finds the closest procedure of each
+    unanswered question; without it the questions are grouped by their words only.
+    """
     now = now or dt.datetime.now(dt.UTC)
     cutoff = now - dt.timedelta(days=retention_days)
     figures, from_aggregate = await _week_volume(db, week, cutoff)
     previous, _ = await _week_volume(db, week.previous(), cutoff)
-    stale = tuple(stale_entries(catalogue, min(week.sunday, now.astimezone(week.tz).date())))
+    today = min(week.sunday, now.astimezone(week.tz).date())
+    stale = tuple(stale_entries(catalogue, today))
+    weeks = [week]
+    while len(weeks) < TREND_WEEKS:
+        weeks.insert(0, weeks[0].previous())
+    trend = tuple([(w.label, (await _week_volume(db, w, cutoff))[0]) for w in weeks[:-2]])
+    trend += ((week.previous().label, previous), (week.label, figures))
+    partial = now if now < week.end() else None
+    lines = entry_lines(catalogue.source) if catalogue and catalogue.source else {}
+    start, end = iso_utc(week.start()), iso_utc(week.end())
+    work = build_worklist(
+        [] if from_aggregate else await queries.unanswered_with_reason(db, start, end),
+        [] if from_aggregate else await queries.clarified_questions(db, start, end),
+        await queries.open_handoffs(db, iso_utc(min(now, week.end()))),
+        catalogue,
+        matcher,
+        now,
+        now.astimezone(week.tz).date(),
+        lines,
+    )
+    common = {
+        "trend": trend,
+        "partial_until": partial,
+        "work": work,
+        "stale": stale,
+        "trust": catalogue_trust(catalogue),
+    }
     if from_aggregate:
         kept = await stored_aggregate(db, week) or {}
         ratings = [
@@ -327,9 +366,8 @@ async def build_report(
             ),
             unanswered=(),
             satisfaction=tuple(_satisfaction(ratings, catalogue)),
-            stale=stale,
             from_aggregate=True,
-            trust=catalogue_trust(catalogue),
+            **common,  # type: ignore[arg-type]
         )
     return WeeklyReport(
         week=week,
@@ -339,6 +377,5 @@ async def build_report(
         asked=tuple(Asked(i, entry_name(catalogue, i), n) for i, n in await _asked(db, week)),
         unanswered=tuple(await _unanswered(db, week)),
         satisfaction=tuple(_satisfaction(await _ratings(db, week), catalogue)),
-        stale=stale,
-        trust=catalogue_trust(catalogue),
+        **common,  # type: ignore[arg-type]
     )

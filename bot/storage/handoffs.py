@@ -6,8 +6,17 @@ from bot.addresses import Address, telegram
 from bot.storage.backend import Database, utcnow
 
 
-async def create_handoff(db: Database, user: str, chat: Address, question: str) -> int:
-    """Store an open hand-off with the citizen's chat address; return its number.
+async def create_handoff(
+    db: Database,
+    user: str,
+    chat: Address,
+    question: str,
+    entry_id: str | None = None,
+    card_question: str | None = None,
+    at: str | None = None,
+) -> int:
+    """Store an open hand-off with the citizen's chat address, the card it is about and the
+    question behind that card; return its number.
 
     The number comes from a counter that deletions never lower: no number is given twice.
     """
@@ -22,8 +31,9 @@ async def create_handoff(db: Database, user: str, chat: Address, question: str) 
             )
         number = int(row[0]) if row else 0
         await tx.execute(
-            "INSERT INTO handoffs (id, at, user_hash, chat_id, question) VALUES (?, ?, ?, ?, ?)",
-            (number, utcnow(), user, chat, question),
+            "INSERT INTO handoffs (id, at, user_hash, chat_id, question, entry_id, card_question)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (number, at or utcnow(), user, chat, question, entry_id, card_question),
         )
         return number
 

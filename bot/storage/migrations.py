@@ -180,6 +180,18 @@ async def m006_handoff_numbers_and_quota(tx: Transaction) -> None:
     )
 
 
+@migration
+async def m007_handoffs_remember_the_card(tx: Transaction) -> None:
+    """Hand-offs keep the card they were about and the question that produced that card."""
+    await _script(
+        tx,
+        """
+        ALTER TABLE handoffs ADD COLUMN entry_id TEXT;
+        ALTER TABLE handoffs ADD COLUMN card_question TEXT;
+        """,
+    )
+
+
 _RECORD = "INSERT INTO _migrations (name, applied_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING"
 
 

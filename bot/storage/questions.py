@@ -36,3 +36,14 @@ def log_unanswered(
 ) -> None:
     """Queue a (redacted) question the bot declined, or whose suggestions were refused."""
     db.later(_UNANSWERED, (at or utcnow(), user, text, normalized, reason))
+
+
+async def questions_between(
+    db: Database, start: str, end: str
+) -> list[tuple[str, str, str | None]]:
+    """Every (redacted) question asked between two moments: (text, decision, entry id shown)."""
+    rows = await db.read(
+        "SELECT text, decision, entry_id FROM questions WHERE at >= ? AND at < ? ORDER BY at",
+        (start, end),
+    )
+    return [(row[0], row[1], row[2]) for row in rows]

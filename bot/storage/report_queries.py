@@ -140,3 +140,36 @@ async def load_aggregate(db: Database, week: str) -> str | None:
     """The aggregate (JSON text) kept for a week, if any."""
     row = await db.read_one("SELECT data FROM weekly_aggregates WHERE week = ?", (week,))
     return str(row[0]) if row else None
+
+
+async def unanswered_with_reason(db: Database, start: str, end: str) -> list[tuple[str, str]]:
+    """The (redacted) text and reason ('declined', 'none-of-these') of each question not
+    answered between two moments, oldest first."""
+    rows = await db.read(
+        "SELECT text, reason FROM unanswered WHERE at >= ? AND at < ? ORDER BY at",
+        (start, end),
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+async def clarified_questions(db: Database, start: str, end: str) -> list[tuple[str, str | None]]:
+    """The text and first candidate of each question the bot asked the citizen to choose for."""
+    rows = await db.read(
+        "SELECT text, entry_id FROM questions WHERE at >= ? AND at < ? AND decision = 'clarify'"
+        " ORDER BY at",
+        (start, end),
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+async def open_handoffs(
+    db: Database, before: str
+) -> list[tuple[int, str, str, str | None, str | None]]:
+    """Hand-offs still open that were asked before a moment: (number, at, question, entry id,
+    the question that produced that entry's card), oldest first."""
+    rows = await db.read(
+        "SELECT id, at, question, entry_id, card_question FROM handoffs"
+        " WHERE status = 'open' AND at < ? ORDER BY at",
+        (before,),
+    )
+    return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]

@@ -116,7 +116,9 @@ def poster_svg(catalogue: Catalogue, procedure: Procedure, codes: list[Code]) ->
     y += 4
     heading, y = _text(MARGIN, y, 7, [p.BRING_FIRST], "700")
     body.append(heading)
-    documents = procedure.documents[:3]
+    # What everybody must bring comes first; papers needed only in some cases ("chỉ khi ...")
+    # would send most readers off to find something they do not need.
+    documents = sorted(procedure.documents, key=lambda doc: doc.conditional)[:3]
     if not documents:
         lines, y = _text(MARGIN + 4, y, 6, _lines(p.NO_DOCUMENTS, 48))
         body.append(lines)

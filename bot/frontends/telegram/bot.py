@@ -37,10 +37,12 @@ from telegram.ext import (
 from bot import messages as m
 from bot.addresses import telegram
 from bot.app import Runtime, open_runtime
+from bot.catalogue.reload import ReloadOutcome
 from bot.core.registry import Job
 from bot.core.replies import Answer, Button, Decision, Incoming, Reply, Sender
 from bot.frontends.telegram.delivery import CONNECTIONS, Delivery, with_retries
 from bot.frontends.telegram.jobs import schedule
+from bot.frontends.telegram.reload_notices import ReloadNotices
 from bot.frontends.telegram.startup import check_bot_api, protect_logs
 from bot.frontends.web.server import WebChat
 from bot.frontends.web.service import WebService
@@ -189,13 +191,15 @@ class TelegramFrontEnd(Delivery):
         except TelegramError as exc:  # the menu is a convenience; never fail start-up on it
             log.warning("could not set the command menu: %s", exc)
 
-        async def notify(outcome: object) -> None:
-            text = getattr(outcome, "staff_message", lambda: str(outcome))()
-            log.info("catalogue reload: %s", text.splitlines()[0] if text else "")
-            if self.settings.staff_chat:
-                await self.send(application, Reply(text, chat=self.settings.staff_chat))
-
         holder = self.runtime.holder
+        # One staff message per editing session, edited in place, with the entries changed.
+        notices = ReloadNotices(holder, self.settings.staff_chat_id)  # type: ignore[arg-type]
+
+        async def notify(outcome: ReloadOutcome) -> None:
+            await notices.notify(application, outcome)
+
+        # Started on the last good copy because the file is broken: staff hear it now.
+        await holder.tell_startup_failure(notify)
 
         async def watch(sender: Sender) -> None:
             await holder.poll(notify)

@@ -24,6 +24,7 @@ from typing import TypeVar
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     LinkPreviewOptions,
     Message,
     Update,
@@ -35,7 +36,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.addresses import Address, telegram_id
 from bot.core.markup import to_telegram_html
-from bot.core.replies import Incoming, Keyboard, Reply, split_text
+from bot.core.replies import Attachment, Incoming, Keyboard, Reply, split_text
 from bot.frontends.telegram.queues import BACKGROUND_SLOTS, ChatQueues, is_group
 
 log = logging.getLogger("bot.frontends.telegram.bot")
@@ -248,7 +249,29 @@ class Delivery:
             )
             if message is not None:
                 sent.append(message)
+        if reply.document is not None:
+            document = await self._send_document(application, target, reply.document)
+            if document is not None:
+                sent.append(document)
         return sent
+
+    async def _send_document(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        chat_id: int,
+        attachment: Attachment,
+    ) -> Message | None:
+        file = InputFile(attachment.data, filename=attachment.filename)
+        try:
+            return await self.call_api(
+                lambda: application.bot.send_document(
+                    chat_id, file, caption=attachment.caption or None
+                ),
+                "document",
+            )
+        except TelegramError as exc:
+            log.error("could not send the file %s: %s", attachment.filename, exc)
+            return None
 
     async def _send_part(
         self,

@@ -1,0 +1,299 @@
+"""Mistakes that YAML accepts and that change what citizens see without a word.
+
+Each rule here caught a real edit that passed the older checker with 0 warnings: an alias that
+another entry already claims once the marks are folded, text after " #" dropped as a comment,
+"-alias" without a space glued onto the item above, an editor snippet's placeholder left in,
+a national code copied from the entry above, a level that contradicts the agency, a fee written
+as "50k" or with no amount at all, and an unclosed quote reported far below where it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from bot.catalogue.links import alias_key
+from bot.catalogue.rules import Found, Lines, Loc
+from bot.text import fold
+
+# The placeholders of the schema's snippets (procedures.schema.json, defaultSnippets), by field:
+# a value still equal to one of them was never filled in.
+PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "id": ("ma-thu-tuc",),
+    "code": ("1.000000",),
+    "name": ("Tên thủ tục",),
+    "summary": ("Tóm tắt",),
+    "aliases": ("cách người dân hay gọi",),
+    "documents.name": ("Tờ khai",),
+    "time": ("Thời hạn giải quyết",),
+    "fee": ("Lệ phí",),
+    "legal_basis": ("Văn bản pháp lý",),
+}
+_ZERO_CODE = re.compile(r"\d+\.0{6}")
+_SHORT_MONEY = re.compile(r"\b\d+(?:[.,]\d+)?\s*(k|K|tr|triệu|nghìn|ngàn)\b")
+_AMOUNT = re.compile(r"\d[\d.,]*\s*(?:đồng|đ\b|vnđ|vnd|%)", re.IGNORECASE)
+# A fee with no amount must say it is free, or where its amount is set.
+_FEE_WORDS = ("miễn", "không mất phí", "không thu", "không ghi mức", "quy định", "thông tư",
+              "tính theo", "theo mức", "nghị định", "nghị quyết", "hđnd", "hội đồng nhân dân",
+              "hỏi", "xác nhận")  # fmt: skip
+_QUOTED_START = re.compile(r"""^\s*(?:-\s+)?(?:[^\s"'#][^:#"']*:\s+)?(["'])(.*)$""")
+
+
+def _what(entry: dict[str, Any], index: int) -> str:
+    entry_id = entry.get("id")
+    return f"thủ tục '{entry_id}'" if isinstance(entry_id, str) else f"thủ tục thứ {index + 1}"
+
+
+def _texts(value: Any) -> list[tuple[int | None, str]]:
+    if isinstance(value, str):
+        return [(None, value)]
+    if isinstance(value, list):
+        return [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
+    return []
+
+
+def check_data(data: dict[str, Any], lines: Lines) -> list[Found]:
+    """Return the silent mistakes found in the parsed document (every value type tolerated)."""
+    found: list[Found] = []
+
+    def line(loc: Loc) -> int:
+        while loc not in lines and loc:
+            loc = loc[:-1]
+        return lines.get(loc, 1)
+
+    def error(loc: Loc, message: str) -> None:
+        found.append((line(loc), message, "error"))
+
+    entries: list[tuple[str, dict[str, Any], Loc, str]] = []
+    for section, word in (("procedures", "thủ tục"), ("guides", "hướng dẫn")):
+        items = data.get(section)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                entry_id = item.get("id")
+                what = f"{word} '{entry_id}'" if isinstance(entry_id, str) else f"{word} {i + 1}"
+                entries.append((section, item, (section, i), what))
+    _aliases(entries, error, line)
+    raw_agencies = data.get("agencies")
+    agencies: dict[str, Any] = raw_agencies if isinstance(raw_agencies, dict) else {}
+    codes: dict[str, tuple[Loc, Any]] = {}  # code -> (where, the entry's id)
+    procedures = data.get("procedures")
+    for i, item in enumerate(procedures if isinstance(procedures, list) else []):
+        if not isinstance(item, dict):
+            continue
+        loc: Loc = ("procedures", i)
+        what = _what(item, i)
+        _placeholders(item, loc, what, error)
+        code = item.get("code")
+        if isinstance(code, str) and code.strip():
+            first = codes.get(code)
+            if first is not None and not _related(item, first[1], procedures):
+                error(
+                    (*loc, "code"),
+                    f"{what}: mã thủ tục '{code}' trùng với thủ tục ở dòng {line(first[0])}; "
+                    "có lẽ được chép từ mục trên. Hãy tra lại mã đúng trên Cổng Dịch vụ công, "
+                    "hoặc bỏ trường 'code' nếu chưa chắc. (Nếu hai mục thật sự là một thủ tục "
+                    "quốc gia, hãy ghi id của nhau trong 'related'.)",
+                )
+            codes.setdefault(code, ((*loc, "code"), item.get("id")))
+        agency_id = item.get("agency")
+        agency = agencies.get(agency_id) if isinstance(agency_id, str) else None
+        level = item.get("level")
+        agency_level = agency.get("level") if isinstance(agency, dict) else None
+        if (
+            isinstance(agency, dict)
+            and isinstance(level, str)
+            and isinstance(agency_level, str)
+            and level != agency_level
+        ):
+            error(
+                (*loc, "level"),
+                f"{what}: cấp giải quyết '{level}' không khớp với cơ quan '{item['agency']}' "
+                f"(cơ quan này là '{agency_level}'); hãy sửa 'level' hoặc chọn đúng cơ quan.",
+            )
+        if isinstance(item.get("fee"), str):
+            _fee(item["fee"], (*loc, "fee"), what, error)
+    return found
+
+
+def _related(item: dict[str, Any], other_id: Any, procedures: Any) -> bool:
+    """Whether two entries name each other in `related` (a national code shared on purpose)."""
+
+    def ids(value: Any) -> list[Any]:
+        return [value] if isinstance(value, str) else value if isinstance(value, list) else []
+
+    if other_id in ids(item.get("related")):
+        return True
+    for other in procedures if isinstance(procedures, list) else []:
+        if isinstance(other, dict) and other.get("id") == other_id:
+            return item.get("id") in ids(other.get("related"))
+    return False
+
+
+def _aliases(entries: list[tuple[str, dict[str, Any], Loc, str]], error: Any, line: Any) -> None:
+    """An alias must not be another entry's alias or name once marks and case are folded."""
+    # folded -> (what, where, "tên" or "cách gọi", as written)
+    owners: dict[str, tuple[str, Loc, str, str]] = {}
+    for _, item, loc, what in entries:
+        if isinstance(item.get("name"), str) and item["name"].strip():
+            owners.setdefault(fold(item["name"]), (what, (*loc, "name"), "tên", ""))
+    for _, item, loc, what in entries:
+        for j, alias in _texts(item.get("aliases")):
+            key = fold(alias)
+            where: Loc = (*loc, "aliases") if j is None else (*loc, "aliases", j)
+            owner = owners.get(key)
+            if not key:
+                continue
+            if owner is None:
+                owners[key] = (what, where, "cách gọi", alias)
+                continue
+            if owner[0] == what or (owner[2] == "cách gọi" and _same(alias, owner[3])):
+                continue  # its own name, or the same words and marks (links.py reports that)
+            error(
+                where,
+                f"{what}: cách gọi '{alias}' trùng với {owner[2]} của {owner[0]} (dòng "
+                f"{line(owner[1])}) khi bỏ dấu, mà người dân hay gõ không dấu; bot sẽ không "
+                "biết chọn mục nào. Hãy xoá hoặc sửa ở một trong hai nơi.",
+            )
+
+
+def _same(one: str, other: str) -> bool:
+    return alias_key(one) == alias_key(other)
+
+
+def _placeholders(item: dict[str, Any], loc: Loc, what: str, error: Any) -> None:
+    for name, values in PLACEHOLDERS.items():
+        if name == "documents.name":
+            docs = item.get("documents")
+            pairs = [
+                ((*loc, "documents", j, "name"), d.get("name"))
+                for j, d in enumerate(docs if isinstance(docs, list) else [])
+                if isinstance(d, dict)
+            ]
+        else:
+            pairs = [
+                ((*loc, name) if j is None else (*loc, name, j), text)
+                for j, text in _texts(item.get(name))
+            ]
+        for where, text in pairs:
+            if not isinstance(text, str):
+                continue
+            plain = text.strip().rstrip(".").casefold()
+            if plain in (v.casefold() for v in values) or (
+                name == "code" and _ZERO_CODE.fullmatch(text.strip())
+            ):
+                error(
+                    where,
+                    f"{what}: '{name.split('.')[-1]}' vẫn là chữ mẫu '{text.strip()}' của khung "
+                    "soạn sẵn; hãy điền nội dung thật (hoặc xoá dòng nếu không bắt buộc).",
+                )
+
+
+def _fee(fee: str, loc: Loc, what: str, error: Any) -> None:
+    short = _SHORT_MONEY.search(fee)
+    if short:
+        error(
+            loc,
+            f"{what}: lệ phí '{short.group(0)}' viết tắt; hãy ghi đủ số tiền bằng chữ số và "
+            "đơn vị, ví dụ 50.000 đồng, để người dân không hiểu nhầm.",
+        )
+        return
+    lowered = fee.casefold()
+    if _AMOUNT.search(fee) or any(word in lowered for word in _FEE_WORDS):
+        return
+    error(
+        loc,
+        f"{what}: phần lệ phí '{fee.strip()}' không có số tiền, cũng không nói là miễn phí; hãy "
+        "ghi số tiền (ví dụ 50.000 đồng), 'Miễn phí', hoặc nơi quy định mức phí.",
+    )
+
+
+def _scalars(node: Node) -> Iterator[tuple[ScalarNode, bool]]:
+    """Every scalar in the tree, with whether it is a mapping key."""
+    if isinstance(node, ScalarNode):
+        yield node, False
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            yield from _scalars(item)
+    elif isinstance(node, MappingNode):
+        for key, value in node.value:
+            if isinstance(key, ScalarNode):
+                yield key, True
+            yield from _scalars(value)
+
+
+def check_nodes(root: Node, text: str) -> list[Found]:
+    """Text cut by ' #' and list items glued by '-' without a space, at their own line."""
+    found: list[Found] = []
+    source = text.split("\n")
+    for node, is_key in _scalars(root):
+        # A plain (unquoted) scalar: style None from PyYAML, '' from the C loader.
+        if is_key or node.style or node.tag != "tag:yaml.org,2002:str":
+            continue
+        value = str(node.value)
+        end = node.end_mark
+        rest = source[end.line][end.column :] if end.line < len(source) else ""
+        cut = re.match(r"\s+#\s*(\S.*)$", rest)
+        if cut and (" " in value.strip() or not value.isascii()):
+            found.append(
+                (
+                    end.line + 1,
+                    f"phần '#{cut.group(1)}' sau '{_short(value)}' bị YAML coi là chú thích và "
+                    "bị bỏ đi, người dân sẽ không thấy. Nếu đó là nội dung, hãy đặt cả giá trị "
+                    'trong ngoặc kép ("..."); nếu là chú thích, hãy chuyển nó lên một dòng riêng.',
+                    "error",
+                )
+            )
+        for number in range(node.start_mark.line + 1, min(end.line, len(source) - 1) + 1):
+            stripped = source[number].strip()
+            if stripped.startswith("-") and not stripped.startswith("- "):
+                found.append(
+                    (
+                        number + 1,
+                        f"dòng '{_short(stripped)}' thiếu dấu cách sau '-', nên YAML nối nó vào "
+                        "mục ở dòng trên thành một mục. Hãy viết '- ' (gạch ngang rồi dấu cách).",
+                        "error",
+                    )
+                )
+                break
+    return found
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+GLUED_DASH = (
+    "dòng này thiếu dấu cách sau '-', nên YAML nối nó vào mục ở dòng trên (hoặc không đọc "
+    "được). Hãy viết '- ' (gạch ngang rồi dấu cách)."
+)
+
+
+def glued_dash_line(text: str, near: int) -> int | None:
+    """A line just above a syntax error (1-based `near`) that starts with '-' and no space."""
+    lines = text.split("\n")
+    for number in range(near, max(near - 3, 0), -1):
+        if number - 1 < len(lines):
+            stripped = lines[number - 1].strip()
+            if re.match(r"-[^\s-]", stripped):
+                return number
+    return None
+
+
+def unclosed_quote_line(text: str, before: int) -> int | None:
+    """The first line up to `before` (1-based) whose value opens a quote it never closes."""
+    for number, raw in enumerate(text.split("\n")[:before], start=1):
+        match = _QUOTED_START.match(raw)
+        if not match:
+            continue
+        quote, rest = match.group(1), match.group(2)
+        if quote == '"':
+            closed = re.search(r'(?<!\\)(?:\\\\)*"', rest) is not None
+        else:
+            closed = "'" in rest.replace("''", "")
+        if not closed:
+            return number
+    return None
