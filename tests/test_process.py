@@ -108,7 +108,13 @@ def test_sigkill_under_load_keeps_everything_confirmed(
     ]
     for thread in threads:
         thread.start()
-    time.sleep(0.8)  # in the middle of it
+    # In the middle of it: once each kind of confirmation has come back at least once (the
+    # machine may be slow; a fixed pause would kill before anything was confirmed).
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not all(
+        any(getattr(c, kind) for c in confirmed.values()) for kind in ("ticks", "rated", "step")
+    ):
+        time.sleep(0.05)
     assert proc.kill(signal.SIGKILL) == -signal.SIGKILL
     stop.set()
     for thread in threads:

@@ -70,7 +70,17 @@ class Check:
 
 
 def peak_rss_mb() -> float:
-    """The peak resident memory of this process, in MB."""
+    """The peak resident memory of this process, in MB.
+
+    VmHWM, not `getrusage`'s ru_maxrss: Linux carries ru_maxrss over `exec` from the parent, so
+    a child would show the peak of the parent that generated the big files.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -151,7 +161,8 @@ def run_one(
     try:
         holder = CatalogueHolder(path, make_index)
     except CatalogueError as exc:
-        first = exc.args[0][0] if exc.args and exc.args[0] else str(exc)
+        first = exc.problems[0] if exc.problems else str(exc)
+        first = first.replace(str(path), path.name)
         nan = float("nan")
         return Run(config, engine, 0, nan, nan, nan, nan, nan, peak_rss_mb(), None, str(first))
     build_s, build_wall_s = built
@@ -189,9 +200,11 @@ def check_one(config: str, path: Path) -> Check:
 
     out = io.StringIO()
     cpu, wall = time.process_time(), time.perf_counter()
-    run_check(path, out)
+    code = run_check(path, out)
     cpu_s, wall_s = time.process_time() - cpu, time.perf_counter() - wall
-    summary = out.getvalue().strip().splitlines()[-1] if out.getvalue().strip() else ""
+    lines = out.getvalue().strip().splitlines() or [""]
+    # The summary, and the first problem when there are errors (the reason it was refused).
+    summary = lines[-1] + (f" First: {lines[0]}" if len(lines) > 1 and code else "")
     return Check(config, cpu_s, wall_s, peak_rss_mb(), summary.replace(str(path), path.name))
 
 
@@ -227,7 +240,7 @@ def format_table(runs: Sequence[Run]) -> str:
     lines = [header, "-" * len(header)]
     for r in runs:
         if r.error:
-            lines.append(f"{r.config:<11} {r.engine:<9} refused: {r.error[:150]}")
+            lines.append(f"{r.config:<11} {r.engine:<9} refused: {r.error[:200]}")
             continue
         top1 = f"{r.top1:5.1f}%" if r.top1 is not None else "     -"
         lines.append(
@@ -243,7 +256,7 @@ def format_checks(checks: Sequence[Check]) -> str:
     lines = [header, "-" * len(header)]
     for c in checks:
         lines.append(
-            f"{c.config:<11} {c.cpu_s:>7.2f} {c.wall_s:>7.2f} {c.rss_mb:>8.1f}  {c.summary[:150]}"
+            f"{c.config:<11} {c.cpu_s:>7.2f} {c.wall_s:>7.2f} {c.rss_mb:>8.1f}  {c.summary[:300]}"
         )
     return "\n".join(lines)
 
