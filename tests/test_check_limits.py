@@ -1,4 +1,4 @@
-"""The checker's bounds: an oversized file, alias and nesting bombs give a line, real files pass."""
+"""The checker's bounds: oversized files, alias and nesting bombs give a line; real files pass."""
 
 from __future__ import annotations
 
