@@ -201,7 +201,8 @@ CARD_WHERE = "🏛 <b>Nơi nộp:</b> {where}"
 CARD_TIME = "⏱ <b>Thời hạn:</b> {time}"
 CARD_FEE = "💰 <b>Lệ phí:</b> {fee}"
 CARD_ONLINE = "💻 <b>Trực tuyến:</b> {online}"
-CARD_DOCS_COUNT = "📎 <b>Hồ sơ:</b> {count} loại giấy tờ, bấm “Giấy tờ cần mang” để xem chi tiết."
+CARD_DOCS_TITLE = "📎 <b>Giấy tờ cần mang:</b>"
+CARD_DOCS_IF = "<b>Chỉ cần trong một số trường hợp:</b>"
 CARD_VERIFIED = "🗓 <i>Thông tin được đối chiếu với nguồn lần cuối ngày {date}.</i>"
 CARD_UNVERIFIED = (
     "🗓 <i>Thông tin này chưa được đối chiếu với nguồn; bạn vui lòng hỏi lại nơi nộp hồ sơ "
@@ -241,6 +242,8 @@ STEPS_EMPTY = "Bạn chuẩn bị giấy tờ ở mục “Giấy tờ cần man
 # A link opens a page (🔗); a guide walks the citizen through it (🧭): never the same icon.
 BUTTON_SUBMIT_ONLINE = "🔗 Mở Cổng Dịch vụ công"
 BUTTON_SUMMARY = "📋 Tóm tắt"
+BUTTON_MORE = "➕ Thêm…"
+BUTTON_LESS = "⬅️ Thu gọn"
 
 # --- guides (before a walkthrough starts) ----------------------------------------------------
 

@@ -18,7 +18,7 @@ from bot.core.markup import to_plain as plain
 from bot.core.smalltalk import address_form, classify
 from bot.frontends.console import chat
 from bot.matching.aspects import detect_aspect
-from tests.core_fixtures import make_assistant, text
+from tests.core_fixtures import make_assistant, press, text
 from tests.harness import BotHarness
 
 NOTES = m.SECTION_TITLES["notes"]
@@ -146,6 +146,7 @@ async def test_a_link_and_a_guide_never_share_an_icon(tmp_path: Path) -> None:
     assistant = await make_assistant(tmp_path)
     try:
         card = (await assistant.handle(text("lam giay khai sinh cho con"))).replies
+        card += (await assistant.handle(press("v:dang-ky-khai-sinh"))).replies
     finally:
         await assistant.db.close()
     buttons = [b for r in card for row in r.buttons for b in row]

@@ -162,7 +162,7 @@ async def test_id_and_phone_numbers_leave_no_trace_in_the_database_files(
         )
         # A question it asks to clarify, a card, a comment on a 👎, a hand-off.
         await bot.say("đổi cccd 034 190 001 234 hết bao nhiêu tiền, sđt 0912345678")
-        await bot.press("p:cap-doi-cap-lai-can-cuoc")
+        await bot.press("v:cap-doi-cap-lai-can-cuoc:0")
         await bot.press(m.BUTTON_NOT_USEFUL)
         await bot.press(m.FEEDBACK_REASONS["other"])
         await bot.say("số của tôi 0912345678, cccd 034190001234")

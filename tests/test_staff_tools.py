@@ -30,7 +30,8 @@ def test_xem_prints_the_card_a_citizen_sees_with_its_buttons(
     out = capsys.readouterr().out
     assert "📋 Đăng ký khai sinh" in out
     assert "💰 Lệ phí:" in out
-    assert "[1] 📑 Giấy tờ cần mang" in out
+    assert "📎 Giấy tờ cần mang:" in out  # the documents, on the card itself
+    assert "] ➕ Thêm…" in out and "[7]" not in out  # at most six buttons
     assert "<b>" not in out  # plain text, as the terminal chat shows it
 
 

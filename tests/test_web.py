@@ -71,7 +71,8 @@ async def test_a_question_without_diacritics_opens_the_card_with_its_buttons(
         await client.get("/")
         page = await say(client, "lam giay khai sinh cho con")
     assert "Đăng ký khai sinh" in page
-    assert button(page, "s:dang-ky-khai-sinh:documents")
+    assert "Giấy chứng sinh" in page
+    assert button(page, "s:dang-ky-khai-sinh:place")
     assert button(page, "c:dang-ky-khai-sinh")
 
 

@@ -83,10 +83,11 @@ async def test_ask_press_tick_reload_and_continue(browser: Browser, web: Running
         shots.mkdir(parents=True, exist_ok=True)
         await page.screenshot(path=str(shots / "web-phone-card.png"))
 
-    # A button: the section with the documents to bring.
-    await card.get_by_role("button", name="Giấy tờ cần mang").click()
-    documents = page.locator("#log .msg.bot").last
-    await expect(documents).to_contain_text("Giấy tờ cần mang")
+    # The documents to bring are on the card; a button opens where to submit.
+    await expect(card).to_contain_text("Giấy tờ cần mang")
+    await card.get_by_role("button", name="Nơi nộp").click()
+    place = page.locator("#log .msg.bot").last
+    await expect(place).to_contain_text("Cơ quan giải quyết")
 
     # The checklist: tick the first document; the same message changes, focus stays on it.
     await (

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 600
 CARD_QUESTIONS_KEPT = 10
 CONTEXT_CHATS = 20_000
+CARD_BUTTONS = 6  # the most buttons under a card; the rest wait behind "Thêm…"
 
 
 class Snapshot(Protocol):
@@ -182,6 +183,7 @@ class Assistant:
         button("G", self._guides, owner="core")  # the list of guides
         button("p", self._entry, owner="core")  # a card
         button("s", self._section, owner="core")  # a section of a card
+        button("v", self._more, owner="core")  # a card's other buttons ("Thêm…"), or back
         button("x", self._none_of_these, owner="core")  # "none of these" after a choice
         button(
             conversation.CANCEL_PREFIX, conversation.cancel_button, owner="core"
@@ -361,10 +363,8 @@ class Assistant:
                 text = cards.section_text(turn.catalogue, entry, section, where=where)
             else:
                 text = cards.card_text(turn.catalogue, entry, where=where)
-            keyboard = list(cards.section_buttons(entry, section))
-            for hook in self.registry.card_hooks:
-                keyboard.extend(hook(turn, entry))
-            return [Reply(text, tuple(keyboard), edit=edit)]
+            keyboard = self.card_keyboard(turn, entry, section)
+            return [Reply(text, keyboard, edit=edit)]
         if isinstance(entry, Guide):
             turn.context.last_entry = turn.shown = entry.id
             start = rows(
@@ -381,6 +381,33 @@ class Assistant:
             buttons.append((Button(m.BUTTON_FIELDS, data="F"),))
             return [Reply(cards.national_text(national), tuple(buttons), edit=edit)]
         return []
+
+    def card_keyboard(
+        self, turn: Turn, procedure: Procedure, section: str | None = None, more: bool = False
+    ) -> Keyboard:
+        """At most CARD_BUTTONS buttons: the features' first row, sections, then the rest."""
+        rows_: list[tuple[Button, ...]] = []
+        for hook in self.registry.card_hooks:
+            rows_.extend(row for row in hook(turn, procedure) if row)
+        room = CARD_BUTTONS - sum(len(row) for row in rows_)
+        if more:
+            return cards.more_keyboard(procedure, room)
+        if section:
+            mine = list(cards.section_buttons(procedure))
+        else:
+            buttons = cards.first_buttons(procedure, room)
+            mine = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+        return tuple(rows_[:1] + mine + rows_[1:])
+
+    async def _more(self, turn: Turn) -> list[Reply]:
+        entry = turn.catalogue.get(turn.args[0]) if turn.args else None
+        if not isinstance(entry, Procedure):
+            return self.stale()
+        turn.context.last_entry = turn.shown = entry.id
+        where = next((w for hook in self.registry.place_hooks if (w := hook(turn, entry))), None)
+        text = cards.card_text(turn.catalogue, entry, where=where)
+        more = turn.args[1:] != ["0"]
+        return [Reply(text, self.card_keyboard(turn, entry, more=more), edit=True)]
 
     def fields_keyboard(self, catalogue: Catalogue) -> Keyboard:
         """Two buttons a row, one per field that has entries."""

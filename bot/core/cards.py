@@ -64,11 +64,12 @@ def card_text(catalogue: Catalogue, procedure: Procedure, where: str | None = No
     if procedure.summary:
         lines.append(f"<i>{esc(procedure.summary)}</i>")
     lines.append("")
+    lines.extend(card_documents(procedure))
+    lines.append("")
     lines.append(m.CARD_WHERE.format(where=esc(where or where_text(catalogue, procedure))))
     lines.append(m.CARD_TIME.format(time=esc(procedure.time)))
     lines.append(m.CARD_FEE.format(fee=esc(fee_text(procedure))))
     lines.append(m.CARD_ONLINE.format(online=m.ONLINE[procedure.online.level]))
-    lines.append(m.CARD_DOCS_COUNT.format(count=len(procedure.documents)))
     lines.extend(confirm_lines(procedure))
     lines.append("")
     lines.append(verified_line(procedure))
@@ -122,6 +123,30 @@ def _documents(catalogue: Catalogue, procedure: Procedure) -> list[str]:
             if doc.form_url:
                 form = link(doc.form, doc.form_url)
             lines.append(m.DOC_FORM.format(form=form))
+    return lines
+
+
+def conditional(doc: Document) -> bool:
+    """Whether only some citizens need this document (its note starts with "Chỉ khi")."""
+    return doc.when.strip().lower().startswith("chỉ khi")
+
+
+def card_documents(procedure: Procedure) -> list[str]:
+    """The documents on the card: those everybody brings, then those only some need."""
+    if not procedure.documents:
+        return [m.CARD_DOCS_TITLE, m.NO_DOCUMENTS]
+    lines = [m.CARD_DOCS_TITLE]
+    always = [d for d in procedure.documents if not conditional(d)]
+    some = [d for d in procedure.documents if conditional(d)]
+    for n, doc in enumerate(always, 1):
+        lines.append(m.DOC_LINE.format(n=n, name=esc(doc.name), kind=document_kind(doc)))
+        if doc.when:
+            lines.append(m.DOC_WHEN.format(when=esc(doc.when)))
+    if some:
+        lines.append(m.CARD_DOCS_IF)
+        for doc in some:
+            lines.append(f"• {esc(doc.name)} — {document_kind(doc)}")
+            lines.append(m.DOC_WHEN.format(when=esc(doc.when)))
     return lines
 
 
@@ -203,17 +228,47 @@ _SECTION_BODIES = {
 }
 
 
-def section_buttons(procedure: Procedure, current: Section | None = None) -> Keyboard:
-    """Buttons that open each section of a card (the one on screen is left out)."""
-    has_notes = bool(procedure.notes or procedure.confirm)
-    sections = [s for s in SECTIONS if s != current and (s != "notes" or has_notes)]
-    buttons = [Button(m.SECTION_TITLES[s], data=f"s:{procedure.id}:{s}") for s in sections]
-    if current is not None:
-        buttons.insert(0, Button(m.BUTTON_SUMMARY, data=f"p:{procedure.id}"))
+# Sections offered on the card itself, most useful first; the rest wait behind "Thêm…".
+FIRST_SECTIONS: tuple[Section, ...] = ("place", "steps")
+# The card's own text already holds time, fee and the documents' list.
+_ON_CARD: tuple[Section, ...] = ("time",)
+
+
+def first_buttons(procedure: Procedure, room: int) -> list[Button]:
+    """Up to `room` section buttons for the card, then "Thêm…" (room counts it)."""
+    shown = [s for s in FIRST_SECTIONS if s in _offered(procedure)][: max(room - 1, 0)]
+    buttons = [Button(m.SECTION_TITLES[s], data=f"s:{procedure.id}:{s}") for s in shown]
+    return [*buttons, Button(m.BUTTON_MORE, data=f"v:{procedure.id}")]
+
+
+def more_keyboard(procedure: Procedure, room: int) -> Keyboard:
+    """What "Thêm…" reveals: the sections not on the card, the portal link, and a way back."""
+    first = {b.data for b in first_buttons(procedure, room)}
+    buttons = [
+        Button(m.SECTION_TITLES[s], data=f"s:{procedure.id}:{s}")
+        for s in _offered(procedure)
+        if s not in _ON_CARD and f"s:{procedure.id}:{s}" not in first
+    ]
     keyboard = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
     if procedure.online.level != "none" and procedure.online.url:
         keyboard.append((Button(m.BUTTON_SUBMIT_ONLINE, url=procedure.online.url),))
+    keyboard.append((Button(m.BUTTON_LESS, data=f"v:{procedure.id}:0"),))
     return tuple(keyboard)
+
+
+def section_buttons(procedure: Procedure) -> Keyboard:
+    """Under one section: back to the card's summary, or the other sections."""
+    return (
+        (
+            Button(m.BUTTON_SUMMARY, data=f"v:{procedure.id}:0"),
+            Button(m.BUTTON_MORE, data=f"v:{procedure.id}"),
+        ),
+    )
+
+
+def _offered(procedure: Procedure) -> list[Section]:
+    has_notes = bool(procedure.notes or procedure.confirm)
+    return [s for s in SECTIONS if s != "notes" or has_notes]
 
 
 def guide_text(guide: Guide) -> str:
