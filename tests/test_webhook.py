@@ -99,3 +99,56 @@ def test_webhook_without_a_configured_secret_still_requires_one(
     body = json.dumps(update(901, 9003, "xin chao"))
     refused = httpx.post(url, content=body, headers={"Content-Type": "application/json"})
     assert refused.status_code == 403
+
+
+def _raw_post(port: int, path: str, secret: str, length: int, sent: bytes) -> tuple[int, float]:
+    """Announce a body of `length` bytes, send only `sent`, and read the status line."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"X-Telegram-Bot-Api-Secret-Token: {secret}\r\nContent-Length: {length}\r\n\r\n"
+        )
+        sock.sendall(head.encode() + sent)
+        reply = sock.recv(4096).decode(errors="replace")
+    return int(reply.split()[1]), time.monotonic() - started
+
+
+def test_webhook_refuses_forged_and_oversized_posts_before_reading_them(
+    fake_tg: FakeTelegram, bot_process: Callable[..., BotProcess]
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/hook"
+    env = {
+        "WEBHOOK_URL": url,
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+        "WEBHOOK_SECRET": SECRET,
+    }
+    proc = bot_process(env=env)
+    proc.start()
+    proc.wait_ready("setWebhook")
+    # 50 MB announced, 64 kB sent: the answer comes at once, without waiting for the rest.
+    status, took = _raw_post(port, "/hook", "guess", 50_000_000, b"x" * 65536)
+    assert status == 403 and took < 5
+    # The right secret but a body far larger than any update: 413, again before reading it.
+    status, took = _raw_post(port, "/hook", SECRET, 50_000_000, b"x" * 65536)
+    assert status == 413 and took < 5
+    # A body just over the cap, sent in full with the right secret, is refused too.
+    big = httpx.post(
+        url,
+        content=b"{" + b" " * (2 * 1024 * 1024) + b"}",
+        headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET},
+        timeout=10,
+    )
+    assert big.status_code == 413
+    # A normal update is still answered.
+    right = httpx.post(
+        url,
+        content=json.dumps(update(902, 9004, "xin chao")),
+        headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET},
+        timeout=10,
+    )
+    assert right.status_code == 200
+    assert [o.method for o in fake_tg.wait_outgoing(9004, 1, timeout=10)] == ["sendMessage"]
+    assert fake_tg.outgoing(9001) == []

@@ -40,6 +40,7 @@ from bot.app import Runtime, open_runtime
 from bot.catalogue.reload import ReloadOutcome
 from bot.core.registry import Job
 from bot.core.replies import Answer, Button, Decision, Incoming, Reply, Sender
+from bot.frontends.telegram import webhook
 from bot.frontends.telegram.delivery import CONNECTIONS, Delivery, with_retries
 from bot.frontends.telegram.jobs import schedule
 from bot.frontends.telegram.reload_notices import ReloadNotices
@@ -410,6 +411,7 @@ def run(settings: Settings) -> None:
     asyncio.run(check_bot_api(settings))  # StartupError, in plain words, if it cannot
     application = build_application(settings)
     if settings.webhook_url:
+        webhook.install()  # the secret is checked before the body is read; bodies capped
         path = urlparse(settings.webhook_url).path.strip("/")
         application.run_webhook(
             listen=settings.webhook_listen,

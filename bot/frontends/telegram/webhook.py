@@ -1,0 +1,85 @@
+"""The webhook's HTTP handler: the secret is checked before a byte of the body is read.
+
+python-telegram-bot's own handler reads the whole body (tornado allows 100 MB) and only then
+checks the `X-Telegram-Bot-Api-Secret-Token` header, so anyone who knows the URL can make the
+bot read 100 MB per request. Here the handler streams the body: `prepare()` runs as soon as the
+headers arrive, refuses a wrong or missing secret with 403 and an announced body over
+`MAX_UPDATE_BYTES` with 413, and caps what tornado will read for the rest. The library builds
+its tornado application in `telegram.ext._updater` without a hook, so `install()` swaps in this
+small subclass there; tests/test_webhook.py runs the real bot to prove it is still in place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from http import HTTPStatus
+
+import tornado.web
+from telegram import Bot
+from telegram.ext import _updater
+from telegram.ext._utils.webhookhandler import TelegramHandler, WebhookAppClass
+
+# Telegram's updates are a few kilobytes (a message holds at most 4096 characters).
+MAX_UPDATE_BYTES = 1024 * 1024
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+@tornado.web.stream_request_body
+class GuardedTelegramHandler(TelegramHandler):
+    """PTB's handler, refusing forged or oversized posts before their body is read."""
+
+    def prepare(self) -> None:
+        """Check the secret, then the announced length, as soon as the headers are in."""
+        if self.secret_token is not None:
+            given = self.request.headers.get(SECRET_HEADER, "")
+            if not hmac.compare_digest(given.encode(), self.secret_token.encode()):
+                raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
+        announced = self.request.headers.get("Content-Length", "0")
+        try:
+            length = int(announced)
+        except ValueError:
+            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
+        if length > MAX_UPDATE_BYTES:
+            raise tornado.web.HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        # A chunked body announces no length: tornado drops the connection past the cap.
+        connection = self.request.connection
+        if connection is not None and hasattr(connection, "set_max_body_size"):
+            connection.set_max_body_size(MAX_UPDATE_BYTES)
+        self._received = bytearray()
+
+    def data_received(self, chunk: bytes) -> None:
+        """Collect the body (already known to be within the cap)."""
+        self._received += chunk
+
+    async def post(self) -> None:
+        """Hand the collected body to the library's own update processing."""
+        self.request.body = bytes(self._received)
+        await super().post()
+
+
+class GuardedWebhookApp(WebhookAppClass):
+    """PTB's webhook application, serving `GuardedTelegramHandler` instead of its own."""
+
+    def __init__(
+        self,
+        webhook_path: str,
+        bot: Bot,
+        update_queue: asyncio.Queue[object],
+        secret_token: str | None = None,
+    ) -> None:
+        self.shared_objects = {
+            "bot": bot,
+            "update_queue": update_queue,
+            "secret_token": secret_token,
+        }
+        handlers = [(rf"{webhook_path}/?", GuardedTelegramHandler, self.shared_objects)]
+        tornado.web.Application.__init__(self, handlers)
+
+
+def install() -> None:
+    """Make `Application.run_webhook` serve the guarded handler."""
+    setattr(_updater, "WebhookAppClass", GuardedWebhookApp)  # noqa: B010
+
+
+__all__ = ["MAX_UPDATE_BYTES", "GuardedTelegramHandler", "GuardedWebhookApp", "install"]
