@@ -20,13 +20,19 @@ from typing import Any, Literal, TextIO
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bot.catalogue import links, rules, silent
+from bot.catalogue import limits, links, rules, silent
+from bot.catalogue.limits import (
+    MAX_ALIAS_NODES,
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_NODES,
+    LimitExceeded,
+)
 from bot.catalogue.model import build
 from bot.catalogue.rules import Lines, Loc
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
 REQUIRED_FILE = Path(__file__).resolve().parent.parent / "data" / "required.yaml"
-MAX_NODES = 200_000  # guards against alias bombs ("billion laughs")
 
 
 @dataclass(frozen=True)
@@ -156,6 +162,10 @@ def _check(
     national: Mapping[str, str] | None = None,
 ) -> None:
     path = report.path
+    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "replace"))
+    if size > MAX_BYTES:  # before parsing: a 50 MB file takes minutes and gigabytes
+        report.errors.append(Problem(path, 0, limits.too_big(size)))
+        return
     if isinstance(text, bytes):
         decoded = _decode(text, report)
         if decoded is None:
@@ -167,6 +177,9 @@ def _check(
     except yaml.reader.ReaderError as exc:  # a character YAML refuses, before any parsing
         line = text[: exc.position].count("\n") + 1
         report.errors.append(Problem(path, line, rules.yaml_error(exc)[1]))
+        return
+    except RecursionError:  # thousands of nested brackets
+        report.errors.append(Problem(path, limits.deep_line(text), limits.TOO_DEEP))
         return
     except yaml.MarkedYAMLError as exc:
         line, message = rules.yaml_error(exc)
@@ -191,7 +204,14 @@ def _check(
         report.errors.append(Problem(path, 1, message))
         return
     builder = _Builder(path, text)
-    data = builder.build(root)
+    try:
+        data = builder.build(root)
+    except LimitExceeded as exc:
+        report.errors.append(Problem(path, exc.line, exc.message))
+        return
+    except RecursionError:
+        report.errors.append(Problem(path, limits.deep_line(text), limits.TOO_DEEP))
+        return
     problems = builder.problems
     if not isinstance(data, dict):
         shape = "một danh sách" if isinstance(data, list) else "một giá trị đơn"
@@ -277,20 +297,43 @@ class _Builder:
         self.problems: list[Problem] = []
         self._constructor = yaml.SafeLoader("")
         self._nodes = 0
+        self._seen: set[int] = set()  # nodes already built: a second visit is a '*' alias
+        self._alias_line = 0  # the line of the outermost '*' being expanded, 0 when none
+        self._expanded = 0  # nodes built again through a '*'
 
     def build(self, node: Node) -> Any:
-        """Build the value of the root node."""
-        return self._value(node, ())
+        """Build the value of the root node; LimitExceeded names the line of a bomb."""
+        return self._value(node, (), node.start_mark.line + 1)
 
-    def _value(self, node: Node, loc: Loc) -> Any:
+    def _value(self, node: Node, loc: Loc, where: int) -> Any:
+        """Build one node; `where` is the line that refers to it (its key, or its list)."""
         self._nodes += 1
-        if self._nodes > MAX_NODES or len(loc) > 50:
-            raise ValueError("tệp quá lớn hoặc lồng nhau quá sâu (có thể do dùng '*' và '&')")
+        outer = self._alias_line
+        if id(node) in self._seen and not outer:
+            self._alias_line = where
+        self._seen.add(id(node))
+        self._expanded += 1 if self._alias_line else 0
+        try:
+            if self._expanded > MAX_ALIAS_NODES:
+                raise LimitExceeded(self._alias_line, limits.ALIAS_BOMB)
+            if self._nodes > MAX_NODES:
+                bomb = self._alias_line
+                raise LimitExceeded(
+                    bomb or where, limits.ALIAS_BOMB if bomb else limits.TOO_MANY_NODES
+                )
+            if len(loc) > MAX_DEPTH:
+                raise LimitExceeded(node.start_mark.line + 1, limits.TOO_DEEP)
+            return self._node_value(node, loc)
+        finally:
+            self._alias_line = outer
+
+    def _node_value(self, node: Node, loc: Loc) -> Any:
         self.lines.setdefault(loc, node.start_mark.line + 1)
         if isinstance(node, MappingNode):
             return self._mapping(node, loc)
         if isinstance(node, SequenceNode):
-            return [self._value(item, (*loc, i)) for i, item in enumerate(node.value)]
+            line = node.start_mark.line + 1
+            return [self._value(item, (*loc, i), line) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
         value = self._scalar(node)
         if not isinstance(value, str):
@@ -321,7 +364,7 @@ class _Builder:
                 self._error(key_node, message)
             seen[key] = line
             self.lines[(*loc, "#key", key)] = line
-            result[key] = self._value(value_node, (*loc, key))
+            result[key] = self._value(value_node, (*loc, key), line)
         return result
 
     def _comma_orphans(self, node: MappingNode) -> set[int]:
