@@ -43,17 +43,20 @@ async def test_opening_lists_every_document_unticked_in_a_new_message(bot: Assis
     assert "☐ 3. Văn bản ủy quyền — 2 bản sao có chứng thực" in text
     assert "Chỉ khi nhờ người khác đi làm" in text
     assert "☐ 4. Thẻ căn cước — mang bản chính để xuất trình" in text
-    assert "Đã có 0/4 giấy tờ." in text
+    # Counted: what everybody needs; the authorisation ("Chỉ khi …") is listed apart.
+    assert "Đã có 0/3 giấy tờ." in text
+    assert text.index(m.CARD_DOCS_IF) < text.index("☐ 3. Văn bản ủy quyền")
+    assert text.index("☐ 4. Thẻ căn cước") < text.index(m.CARD_DOCS_IF)
 
 
 async def test_ticking_and_unticking_edit_the_list_in_place(bot: Assistant) -> None:
     ticked = (await bot.handle(press("c:khai-sinh:t1"))).replies
     assert ticked[0].edit
     assert toggles(ticked)[1] == "☑ 2. Giấy chứng sinh"
-    assert "Đã có 1/4 giấy tờ." in ticked[0].text
+    assert "Đã có 1/3 giấy tờ." in ticked[0].text
     unticked = (await bot.handle(press("c:khai-sinh:t1"))).replies
     assert toggles(unticked)[1] == "☐ 2. Giấy chứng sinh"
-    assert "Đã có 0/4 giấy tờ." in unticked[0].text
+    assert "Đã có 0/3 giấy tờ." in unticked[0].text
 
 
 async def test_missing_lists_only_what_is_not_ticked(bot: Assistant) -> None:
@@ -64,11 +67,11 @@ async def test_missing_lists_only_what_is_not_ticked(bot: Assistant) -> None:
     assert replies[0].edit
     assert "Giấy chứng sinh" in text and "Văn bản ủy quyền" in text
     assert "Tờ khai" not in text and "Thẻ căn cước" not in text
-    assert m.MISSING_WHEN_NOTE in text
+    assert "Văn bản ủy quyền" in text.split(m.CARD_DOCS_IF, 1)[1]  # apart, "Chỉ khi …"
     assert payloads(replies) == ["c:khai-sinh:l", "c:khai-sinh:d"]
     back = (await bot.handle(press("c:khai-sinh:l"))).replies
     assert back[0].edit
-    assert "Đã có 2/4 giấy tờ." in back[0].text
+    assert "Đã có 2/3 giấy tờ." in back[0].text
 
 
 async def test_missing_when_everything_is_ticked_congratulates(bot: Assistant) -> None:
@@ -90,7 +93,7 @@ async def test_done_gives_one_summary_to_keep(bot: Assistant) -> None:
         "☐ 2. Giấy chứng sinh — 1 bản chính",
         "☐ 3. Văn bản ủy quyền — 2 bản sao có chứng thực",
         "☐ 4. Thẻ căn cước — mang bản chính để xuất trình",
-        "⚠️ Bạn còn thiếu 3 giấy tờ (đánh dấu ☐), nhớ chuẩn bị trước khi đi.",
+        "⚠️ Bạn còn thiếu 2 giấy tờ (đánh dấu ☐), nhớ chuẩn bị trước khi đi.",
         "🏛 <b>Nơi nộp:</b> Bộ phận Một cửa xã, phường",
         "<b>Địa chỉ:</b> Số 1 đường Chùa Chuông",
         "<b>Điện thoại:</b> 0221 000 000",
@@ -103,6 +106,16 @@ async def test_done_gives_one_summary_to_keep(bot: Assistant) -> None:
     lines = summary.text.split("\n")
     assert [line for line in lines if line in expected_lines] == expected_lines
     assert m.ONLINE["full"] in summary.text
+
+
+async def test_the_papers_everybody_needs_are_enough_to_be_ready(bot: Assistant) -> None:
+    for i in (0, 1, 3):  # not the authorisation, needed only when someone else goes
+        await bot.handle(press(f"c:khai-sinh:t{i}"))
+    missing = (await bot.handle(press("c:khai-sinh:m"))).replies[0].text
+    assert missing.startswith(m.MISSING_NONE.format(name="Đăng ký khai sinh"))
+    assert "Văn bản ủy quyền" in missing.split(m.CARD_DOCS_IF, 1)[1]
+    summary = (await bot.handle(press("c:khai-sinh:d"))).replies[0].text
+    assert m.SUMMARY_ALL_READY in summary
 
 
 async def test_done_with_everything_ticked_says_all_ready(bot: Assistant) -> None:

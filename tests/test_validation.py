@@ -199,6 +199,9 @@ def test_schema_accepts_the_corpus_base() -> None:
         "date-written-day-first",
         "choice-goes-nowhere",
         "comma-inside-braces",
+        "procedure-id-too-long-for-a-button",
+        "html-in-a-field-icon",
+        "double-quote-in-a-form-url",
     ],
 )
 def test_schema_underlines_the_same_mistakes(name: str) -> None:

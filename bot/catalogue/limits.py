@@ -65,3 +65,36 @@ def deep_line(text: str, limit: int = MAX_DEPTH) -> int:
     lines = text.split("\n")
     indents = [len(s) - len(s.lstrip(" -")) for s in lines]
     return indents.index(max(indents)) + 1 if indents else 1
+
+
+MAX_ID_CHARS = 40  # "s:<id>:documents" and the t.me/<bot>?start=<id> link must fit 64 bytes
+UNSAFE_IN_URL = {'"': "dấu ngoặc kép", "<": "dấu '<'", ">": "dấu '>'"}
+UNSAFE_IN_MARKUP = "<>&"
+
+
+def unsendable(kind: str, key: str, value: str, what: str) -> str | None:
+    """Why a value cannot reach a citizen through the front ends, or None when it can."""
+    if kind == "id" and len(value) > MAX_ID_CHARS:
+        short = value[: MAX_ID_CHARS + 1].rsplit("-", 1)[0]  # whole words only
+        return (
+            f"{what} '{value}' dài {len(value)} ký tự, quá {MAX_ID_CHARS} ký tự: mã này đi vào "
+            "dữ liệu của nút bấm Telegram (tối đa 64 byte) và vào đường dẫn mở bot từ áp phích. "
+            f"Hãy rút ngắn, ví dụ '{short}'."
+        )
+    if key == "icon":
+        bad = next((c for c in value if c in UNSAFE_IN_MARKUP), None)
+        if bad:
+            return (
+                f"{what} '{value}' có ký tự '{bad}'; biểu tượng được chèn thẳng vào tin nhắn "
+                "nên không được có '<', '>' hay '&'. Hãy chỉ để một biểu tượng cảm xúc, ví dụ 👶."
+            )
+    if kind == "url":
+        bad = next((c for c in value if c in UNSAFE_IN_URL), None)
+        if bad:
+            return (
+                f"{what} '{value}' có {UNSAFE_IN_URL[bad]}; đường dẫn không được chứa dấu ngoặc "
+                "kép, dấu cách hay dấu '<', '>' vì nút bấm và trang web sẽ hỏng. Nếu địa chỉ "
+                'thật có các ký tự này, hãy viết chúng thành %22 ("), %20 (dấu cách), '
+                "%3C (<), %3E (>)."
+            )
+    return None

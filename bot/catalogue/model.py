@@ -61,12 +61,12 @@ class Document:
 
     @property
     def conditional(self) -> bool:
-        """Whether only some citizens need it: its `when` names a case ("Chỉ khi …", "Khi …").
+        """Whether only some citizens need it: its `when` starts with "Chỉ khi …".
 
-        A `when` that only adds a note about the paper everybody brings ("Không có … thì nộp …",
-        "Nộp trực tuyến thì không cần") does not make it conditional.
+        Any other `when` is a note on a paper everybody brings ("Không có … thì nộp …", "Nộp
+        trực tuyến thì không cần"), and the staff guide asks for "Chỉ khi" on the other kind.
         """
-        return self.when.strip().casefold().startswith(("chỉ ", "khi ", "trường hợp "))
+        return self.when.strip().casefold().startswith("chỉ khi")
 
 
 @dataclass(frozen=True)

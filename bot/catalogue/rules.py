@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from bot.catalogue import limits
 from bot.catalogue.spec import CHOICE_LABELS, CHOICE_WORDS, Spec
 
 Loc = tuple[str | int, ...]
@@ -261,6 +262,10 @@ class Checker:
     def text(self, value: str, loc: Loc, spec: Spec, what: str) -> bool:
         """Check the string kinds: ids, codes, phones, links, allowed values."""
         kind = spec.kind
+        unsendable = limits.unsendable(kind, str(loc[-1]) if loc else "", value, what)
+        if unsendable:
+            self.error(loc, unsendable)
+            return False
         if kind == "id" and not SLUG.fullmatch(value):
             hint = slugify(value)
             example = f", ví dụ '{hint}'" if hint else ""

@@ -126,18 +126,13 @@ def _documents(catalogue: Catalogue, procedure: Procedure) -> list[str]:
     return lines
 
 
-def conditional(doc: Document) -> bool:
-    """Whether only some citizens need this document (its note starts with "Chỉ khi")."""
-    return doc.when.strip().lower().startswith("chỉ khi")
-
-
 def card_documents(procedure: Procedure) -> list[str]:
     """The documents on the card: those everybody brings, then those only some need."""
     if not procedure.documents:
         return [m.CARD_DOCS_TITLE, m.NO_DOCUMENTS]
     lines = [m.CARD_DOCS_TITLE]
-    always = [d for d in procedure.documents if not conditional(d)]
-    some = [d for d in procedure.documents if conditional(d)]
+    always = [d for d in procedure.documents if not d.conditional]
+    some = [d for d in procedure.documents if d.conditional]
     for n, doc in enumerate(always, 1):
         lines.append(m.DOC_LINE.format(n=n, name=esc(doc.name), kind=document_kind(doc)))
         if doc.when:

@@ -30,16 +30,28 @@ def _document_lines(
     return lines
 
 
+def _split(
+    documents: Sequence[tuple[int, Document]],
+) -> tuple[list[tuple[int, Document]], list[tuple[int, Document]]]:
+    """Numbered documents everybody needs, and those needed only in some cases ("Chỉ khi")."""
+    needed = [(n, d) for n, d in documents if not d.conditional]
+    return needed, [(n, d) for n, d in documents if d.conditional]
+
+
 def checklist_reply(
     turn: Turn, procedure: Procedure, ticked: frozenset[str], edit: bool, notice: str = ""
 ) -> Reply:
     """The checklist: every document as a ☐/☑ toggle, then "Còn thiếu" and "Xong"."""
     docs = list(enumerate(procedure.documents, 1))
+    needed, some = _split(docs)
     lines = [m.CHECKLIST_TITLE.format(name=esc(procedure.name), on=m.CHECK_ON), ""]
     if docs:
-        lines += _document_lines(docs, ticked)
-        have = sum(1 for _, d in docs if d.name in ticked)
-        lines += ["", m.CHECKLIST_COUNT.format(have=have, total=len(docs))]
+        lines += _document_lines(needed, ticked)
+        if some:
+            lines += ["", m.CARD_DOCS_IF, *_document_lines(some, ticked)]
+        # Only what everybody needs is counted: papers for some cases do not hold anyone back.
+        have = sum(1 for _, d in needed if d.name in ticked)
+        lines += ["", m.CHECKLIST_COUNT.format(have=have, total=len(needed))]
     else:
         lines.append(m.NO_DOCUMENTS)
     keyboard: list[tuple[Button, ...]] = []
@@ -60,7 +72,8 @@ def checklist_reply(
 
 def missing_reply(turn: Turn, procedure: Procedure, ticked: frozenset[str]) -> Reply:
     """What the citizen still lacks, with a way back to the list and to the summary."""
-    missing = [(n, d) for n, d in enumerate(procedure.documents, 1) if d.name not in ticked]
+    needed, some = _split(list(enumerate(procedure.documents, 1)))
+    missing = [(n, d) for n, d in needed if d.name not in ticked]
     if missing:
         lines = [m.MISSING_TITLE.format(name=esc(procedure.name)), ""]
         lines += _document_lines(missing, ticked)
@@ -68,6 +81,9 @@ def missing_reply(turn: Turn, procedure: Procedure, ticked: frozenset[str]) -> R
             lines += ["", m.MISSING_WHEN_NOTE]
     else:
         lines = [m.MISSING_NONE.format(name=esc(procedure.name))]
+    unticked = [(n, d) for n, d in some if d.name not in ticked]
+    if unticked:
+        lines += ["", m.CARD_DOCS_IF, *_document_lines(unticked, ticked)]
     keyboard: Keyboard = (
         (
             Button(
@@ -87,7 +103,7 @@ def summary_text(catalogue: Catalogue, procedure: Procedure, ticked: frozenset[s
     docs = list(enumerate(procedure.documents, 1))
     if docs:
         lines += [m.SUMMARY_DOCUMENTS, *_document_lines(docs, ticked)]
-        lacking = sum(1 for _, d in docs if d.name not in ticked)
+        lacking = sum(1 for _, d in _split(docs)[0] if d.name not in ticked)
         if lacking:
             lines.append(m.SUMMARY_MISSING.format(count=lacking, off=m.CHECK_OFF))
         else:
