@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+
+from bot.bounded import BoundedMemo
 
 # Old-style tone placement ("hòa", "thủy", "ủy") is what most official names use for "uy"
 # and what the catalogue uses for "Ủy ban"; we map the new style onto it, in open syllables only
@@ -49,19 +50,16 @@ def _lone_y(match: re.Match[str]) -> str:
     return match.group(1) + match.group(2).translate(_Y_TO_I)
 
 
-class _Spellings(dict[str, str]):
-    """The canonical spelling of each word seen, worked out on first sight."""
-
-    def __missing__(self, word: str) -> str:
-        canonical = _LONE_Y.sub(_lone_y, _UY.sub(_uy_old_style, _OA.sub(_old_style, word)))
-        if len(self) < 200_000:
-            self[word] = canonical
-        return canonical
+def _canonical(word: str) -> str:
+    return _LONE_Y.sub(_lone_y, _UY.sub(_uy_old_style, _OA.sub(_old_style, word)))
 
 
 # A language has a few thousand syllables: spelling each once and remembering it is far faster
 # than running the rules over every text (and a look-up per word runs without Python code).
-_WORDS = _Spellings()
+# Unique long "words" typed by citizens would fill it: it is bounded by bytes (each memo here
+# starts afresh past its budget, a few MB).
+CACHE_BYTES = 8 * 1024 * 1024
+_WORDS: BoundedMemo[str, str] = BoundedMemo(CACHE_BYTES, _canonical)
 
 
 def typed_words(text: str) -> list[str]:
@@ -82,10 +80,16 @@ def normal_words(text: str) -> list[str]:
     return list(map(_WORDS.__getitem__, typed_words(text)))
 
 
-@lru_cache(maxsize=8192)
+def _normalized(text: str) -> str:
+    return " ".join(normal_words(text))
+
+
+_NORMALIZED: BoundedMemo[str, str] = BoundedMemo(CACHE_BYTES, _normalized)
+
+
 def normalize(text: str) -> str:
     """Return the canonical spelling: NFC, one tone placement, casefolded, words only."""
-    return " ".join(normal_words(text))
+    return _NORMALIZED[text]
 
 
 def _bare_letters() -> dict[int, str]:
@@ -100,15 +104,22 @@ def _bare_letters() -> dict[int, str]:
 _BARE = _bare_letters()
 
 
-@lru_cache(maxsize=65536)
 def strip_marks(text: str) -> str:
     """Return the text without Vietnamese diacritics (đ becomes d); nothing else changes."""
+    return _STRIPPED[text]
+
+
+def strip_marks_uncached(text: str) -> str:
+    """`strip_marks` without remembering the result (for texts seen once)."""
     bare = text.translate(_BARE)
     if bare.isascii():
         return bare
     # Combining marks left over (decomposed input): the slow, complete way.
     decomposed = unicodedata.normalize("NFD", bare)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_BARE)
+
+
+_STRIPPED: BoundedMemo[str, str] = BoundedMemo(CACHE_BYTES, strip_marks_uncached)
 
 
 def fold(text: str) -> str:

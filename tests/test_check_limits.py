@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.catalogue import limits
+from bot.catalogue import communes_check, limits
 from bot.catalogue.validation import _Builder, _compose, check_path, check_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,3 +64,15 @@ def test_a_few_shared_values_through_aliases_still_pass() -> None:
     text = base.replace("    verified: 2026-11-20\n", "    verified: &day 2026-11-20\n", 1)
     report = check_text(text, required={})
     assert not [p for p in report.errors if "'*'" in p.message]
+
+
+def test_oversized_communes_file_is_refused_with_its_size() -> None:
+    report = communes_check.check_text(b"updated: 2026-11-20\n" + b"#" * limits.MAX_BYTES)
+    assert report.errors and "MB" in report.errors[0].message
+    assert "lỗi nội bộ" not in report.errors[0].message
+
+
+def test_deeply_nested_communes_file_is_a_problem_not_an_exception() -> None:
+    text = "communes: " + "[" * 5000 + "]" * 5000 + "\n"
+    report = communes_check.check_text(text)
+    assert report.errors and report.data is None

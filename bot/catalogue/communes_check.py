@@ -16,6 +16,7 @@ from typing import Any, TextIO
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from bot.catalogue import limits
 from bot.catalogue.validation import Problem
 from bot.text import fold
 
@@ -81,6 +82,9 @@ def _single(path: str, message: str, line: int = 0) -> CommunesReport:
 
 def check_text(raw: bytes | str, path: str = "communes.yaml") -> CommunesReport:
     """Check the text of a communes file and return every problem found."""
+    size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "replace"))
+    if size > limits.MAX_BYTES:  # before parsing, as for the catalogue
+        return _single(path, limits.too_big(size))
     if isinstance(raw, bytes):
         try:
             text = raw.decode("utf-8")
@@ -98,12 +102,16 @@ def check_text(raw: bytes | str, path: str = "communes.yaml") -> CommunesReport:
         return _single(path, f"lỗi cú pháp YAML: {exc.problem or exc}.", line)
     except yaml.YAMLError as exc:
         return _single(path, f"lỗi cú pháp YAML: {exc}.")
+    except RecursionError:
+        return _single(path, limits.TOO_DEEP, limits.deep_line(text))
     report = CommunesReport(path)
     reader = _Reader(path, report)
     try:
         data = reader.value(root, ()) if root is not None else None
     except ValueError as exc:
         return _single(path, str(exc))
+    except RecursionError:
+        return _single(path, limits.TOO_DEEP, limits.deep_line(text))
     if not isinstance(data, dict):
         return _single(path, "tệp phải bắt đầu bằng các trường 'updated:', 'communes:'...", 1)
     _Rules(reader, report).check(data)

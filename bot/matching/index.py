@@ -25,8 +25,17 @@ from operator import getitem
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.bounded import BoundedMemo
 from bot.matching.words import EVERYDAY, GENERIC, national_syllables
-from bot.text import expand_shorthand, has_marks, normalize, spelling, strip_marks, typed_words
+from bot.text import (
+    expand_shorthand,
+    has_marks,
+    normalize,
+    spelling,
+    strip_marks,
+    strip_marks_uncached,
+    typed_words,
+)
 
 # How much a phrase of each kind counts. A summary is a description, not how people ask: its
 # words only tell which entry explains more of a question (measured: as phrases they never
@@ -38,6 +47,7 @@ BAG_ONLY = frozenset({"summary"})
 OTHER_MARKS = 0.5
 # A fuzzy (typo) match counts this much of an exact one, times the similarity.
 FUZZY = 0.85
+FUZZY_CACHE_BYTES = 8 * 1024 * 1024  # nearest syllables of unknown words, kept per word
 # Generic words weigh this share of their catalogue weight.
 GENERIC_WEIGHT = 0.2
 
@@ -248,15 +258,18 @@ class Index:
             scale=[p.kind_weight / (p.weight or 1.0) for p in phrases],
         )
 
-    fuzzy_cache: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    # Keyed by the unknown words citizens type: bounded by bytes, not by count.
+    fuzzy_cache: BoundedMemo[str, list[tuple[str, float]]] = field(
+        default_factory=lambda: BoundedMemo(FUZZY_CACHE_BYTES)
+    )
 
     def near(self, word: str) -> list[tuple[str, float]]:
         """Return the indexed syllables close to an unknown folded word, with similarities."""
-        if word not in self.fuzzy_cache:
-            if len(self.fuzzy_cache) > 50_000:
-                self.fuzzy_cache.clear()
-            self.fuzzy_cache[word] = _nearest(self.vocab_by_length, word)
-        return self.fuzzy_cache[word]
+        found = self.fuzzy_cache.get(word)
+        if found is None:
+            found = _nearest(self.vocab_by_length, word)
+            self.fuzzy_cache.put(word, found)
+        return found
 
     def correct(self, word: str, before: str = "", after: str = "") -> tuple[str, float, bool]:
         """Return the likeliest repair of a typo, its similarity, and whether its neighbours
@@ -369,7 +382,7 @@ def _known_words(
     # Tone placement does not matter once the marks are gone: fold without normalising.
     words = set(EVERYDAY) | national_syllables()
     for text in texts:
-        words.update(_LETTERS.findall(strip_marks.__wrapped__(text.casefold())))
+        words.update(_LETTERS.findall(strip_marks_uncached(text.casefold())))
     for key, expansions in vocabulary.items():
         for text in (key, *expansions):
             words.update(_LETTERS.findall(strip_marks(text.casefold())))

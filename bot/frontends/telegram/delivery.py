@@ -35,6 +35,7 @@ from telegram.ext import Application
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.addresses import Address, telegram_id
+from bot.bounded import BoundedMemo
 from bot.core.markup import to_telegram_html
 from bot.core.replies import Attachment, Incoming, Keyboard, Reply, split_text
 from bot.frontends.telegram.queues import BACKGROUND_SLOTS, ChatQueues, is_group
@@ -78,11 +79,14 @@ def keyboard_markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     )
 
 
-# The same cards and menus go out again and again: their rendering is kept (a few MB at most).
-@functools.lru_cache(maxsize=1024)
+# The same cards and menus go out again and again: their rendering is kept, within a few MB
+# (replies may quote what a citizen typed, so the bound is in bytes).
+_RENDERED: BoundedMemo[str, str] = BoundedMemo(4 * 1024 * 1024, to_telegram_html)
+
+
 def telegram_text(text: str) -> str:
     """A reply's text in the core's markup as Telegram HTML."""
-    return to_telegram_html(text)
+    return _RENDERED[text]
 
 
 def _seconds(exc: RetryAfter) -> float:
