@@ -287,6 +287,7 @@ CATALOGUE_BROKEN = "Không dùng được danh mục {path}:"
 
 GUIDE_STEP_HEAD = "🧭 <b>{name}</b>"
 GUIDE_FOR_PROCEDURE = "📋 Thủ tục của bạn: <b>{name}</b>"
+GUIDE_PROCEDURE_AGENCY = "🏛 Cơ quan giải quyết: {agency}"
 GUIDE_STEP_TITLE = "<b>Bước {i}/{n}: {title}</b>"
 GUIDE_STEP_NUMBER = "<b>Bước {i}/{n}</b>"
 GUIDE_PORTAL_LINE = "🔗 Trang nộp hồ sơ thủ tục này: {url}"

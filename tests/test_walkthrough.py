@@ -283,6 +283,10 @@ async def test_submit_online_walks_the_submission_guide_with_the_procedure_link(
         urls = [b.url for row in step[0].buttons for b in row if b.url]
         assert urls == ["https://dichvucong.gov.vn/khai-sinh"]
     assert not replies[0][0].edit  # the card stays on screen above the walk
+    first = replies[0][0].text
+    assert "Cơ quan giải quyết:" in first  # the generic guide, said for this procedure
+    assert m.ONLINE["full"] in first
+    assert "Xin chào" not in first  # no second greeting in the middle of a conversation
     assert "c:khai-sinh" in payloads(replies[0])
     assert "c:khai-sinh" in payloads(replies[3])
 

@@ -55,6 +55,11 @@ def step_reply(
     lines = [m.GUIDE_STEP_HEAD.format(name=esc(guide.name))]
     if procedure is not None:
         lines.append(m.GUIDE_FOR_PROCEDURE.format(name=esc(procedure.name)))
+        # The guide is generic; these two lines say what it means for this procedure.
+        agency = turn.catalogue.agencies.get(procedure.agency)
+        if agency is not None:
+            lines.append(m.GUIDE_PROCEDURE_AGENCY.format(agency=esc(agency.name)))
+        lines.append(m.CARD_ONLINE.format(online=m.ONLINE[procedure.online.level]))
     lines.append("")
     if step.title:
         lines.append(m.GUIDE_STEP_TITLE.format(i=number, n=total, title=esc(step.title)))
