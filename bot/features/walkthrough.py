@@ -78,13 +78,19 @@ def step_reply(
 def _step_keyboard(
     turn: Turn, guide: Guide, state: State, procedure: Procedure | None
 ) -> list[tuple[Button, ...]]:
-    """Choices first, then links, then back/next, "I am stuck" and "pause"."""
+    """ "Tiếp theo" always on top, then choices, links, "back", "I am stuck" and "pause"."""
     step = flows.current(guide, state)
 
     def data(action: str) -> str:
         return step_data(turn.catalogue, guide, step.id, action)
 
     keyboard: list[tuple[Button, ...]] = []
+    # "Tiếp theo" keeps one place on every step (the first row), so a thumb finds it without
+    # reading; steps that branch have no "next", their choices come first instead.
+    after = flows.following(guide, step)
+    if after is not None:
+        label = m.BUTTON_GUIDE_FINISH if after == "" else m.BUTTON_GUIDE_NEXT
+        keyboard.append((Button(label, data=data("n")),))
     for i, choice in enumerate(step.choices):
         if choice.next:
             keyboard.append((Button(short(choice.label), data=data(f"c{i}")),))
@@ -105,13 +111,8 @@ def _step_keyboard(
             m.BUTTON_CHECKLIST, data=checklist_data(turn.catalogue, procedure.id)
         )
         keyboard.append((checklist_button,))
-    moves = [Button(m.BUTTON_GUIDE_BACK, data=data("b"))] if state.history else []
-    after = flows.following(guide, step)
-    if after is not None:
-        label = m.BUTTON_GUIDE_FINISH if after == "" else m.BUTTON_GUIDE_NEXT
-        moves.append(Button(label, data=data("n")))
-    if moves:
-        keyboard.append(tuple(moves))
+    if state.history:
+        keyboard.append((Button(m.BUTTON_GUIDE_BACK, data=data("b")),))
     keyboard.append((Button(m.BUTTON_GUIDE_STUCK, data=data("v")),))
     keyboard.append((Button(m.BUTTON_GUIDE_LEAVE, data=data("x")),))
     return keyboard
