@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.catalogue.model import to_date, to_strings
+
 log = logging.getLogger(__name__)
 
 
@@ -119,22 +121,6 @@ class Communes:
         return found
 
 
-def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
-
-
-def _strings(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    return tuple(str(v) for v in value)
-
-
 def build(data: Mapping[str, Any], source: str = "") -> Communes:
     """Build the communes from an already checked YAML document."""
     districts = {
@@ -149,7 +135,7 @@ def build(data: Mapping[str, Any], source: str = "") -> Communes:
                 kind=str(u["kind"]),
                 district=str(u["district"]),
                 code=str(u.get("code", "")),
-                aka=_strings(u.get("aka")),
+                aka=to_strings(u.get("aka")),
                 split=bool(u.get("split", False)),
                 note=str(u.get("note", "")),
             )
@@ -172,9 +158,9 @@ def build(data: Mapping[str, Any], source: str = "") -> Communes:
         for unit in commune.old:
             successors[unit.key] = (*successors.get(unit.key, ()), commune)
     return Communes(
-        updated=_date(data["updated"]),
+        updated=to_date(data["updated"]),
         resolution=str(data.get("resolution", "")),
-        effective=_date(data.get("effective") or data["updated"]),
+        effective=to_date(data.get("effective") or data["updated"]),
         districts=districts,
         communes=tuple(communes),
         source=source,

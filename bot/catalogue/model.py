@@ -204,7 +204,8 @@ class CatalogueError(Exception):
         self.problems = problems
 
 
-def _date(value: Any) -> dt.date:
+def to_date(value: Any) -> dt.date:
+    """A YAML date, datetime or ISO string as a date."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -212,7 +213,8 @@ def _date(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value))
 
 
-def _strings(value: Any) -> tuple[str, ...]:
+def to_strings(value: Any) -> tuple[str, ...]:
+    """None, one string or a list of values as a tuple of strings."""
     if value is None:
         return ()
     if isinstance(value, str):
@@ -225,7 +227,7 @@ def _sources(raw: Any) -> tuple[Source, ...]:
         Source(
             title=str(s["title"]),
             kind=s["kind"],
-            read=_date(s["read"]),
+            read=to_date(s["read"]),
             url=str(s.get("url", "")),
         )
         for s in raw or ()
@@ -261,16 +263,16 @@ def _procedure(raw: Mapping[str, Any]) -> Procedure:
             url=str(online.get("url", "")),
             note=str(online.get("note", "")),
         ),
-        legal_basis=_strings(raw.get("legal_basis")),
-        verified=_date(raw["verified"]) if raw.get("verified") else None,
+        legal_basis=to_strings(raw.get("legal_basis")),
+        verified=to_date(raw["verified"]) if raw.get("verified") else None,
         sources=_sources(raw.get("sources")),
-        aliases=_strings(raw.get("aliases")),
+        aliases=to_strings(raw.get("aliases")),
         where=str(raw.get("where", "")),
-        steps=_strings(raw.get("steps")),
-        notes=_strings(raw.get("notes")),
-        confirm=_strings(raw.get("confirm")),
-        fee_until=_date(raw["fee_until"]) if raw.get("fee_until") else None,
-        related=_strings(raw.get("related")),
+        steps=to_strings(raw.get("steps")),
+        notes=to_strings(raw.get("notes")),
+        confirm=to_strings(raw.get("confirm")),
+        fee_until=to_date(raw["fee_until"]) if raw.get("fee_until") else None,
+        related=to_strings(raw.get("related")),
     )
 
 
@@ -301,9 +303,9 @@ def _guide(raw: Mapping[str, Any]) -> Guide:
         name=str(raw["name"]),
         summary=str(raw.get("summary", "")),
         steps=tuple(steps),
-        verified=_date(raw["verified"]) if raw.get("verified") else None,
+        verified=to_date(raw["verified"]) if raw.get("verified") else None,
         sources=_sources(raw.get("sources")),
-        aliases=_strings(raw.get("aliases")),
+        aliases=to_strings(raw.get("aliases")),
         field=str(raw.get("field", "truc-tuyen")),
     )
 
@@ -331,14 +333,14 @@ def build(data: Mapping[str, Any], source: str = "") -> Catalogue:
         Field(id=str(f["id"]), name=str(f["name"]), icon=str(f.get("icon", "")))
         for f in data.get("fields") or ()
     )
-    vocabulary = {str(k): _strings(v) for k, v in (data.get("vocabulary") or {}).items()}
+    vocabulary = {str(k): to_strings(v) for k, v in (data.get("vocabulary") or {}).items()}
     procedures = {p.id: p for p in (_procedure(r) for r in data.get("procedures") or ())}
     guides = {g.id: g for g in (_guide(r) for r in data.get("guides") or ())}
     hotline = data.get("hotline") or {}
     entries: dict[str, Entry] = {**procedures, **guides}
     return Catalogue(
         version=int(data.get("version", 1)),
-        updated=_date(data["updated"]),
+        updated=to_date(data["updated"]),
         province=str(data.get("province", "")),
         portals=portals,
         hotline=str(hotline.get("number", "")),
