@@ -80,6 +80,18 @@ def ask(fake: FakeTelegram, chat: int, push: Callable[[int], int]) -> list:
     return sent
 
 
+def settle(fake: FakeTelegram, quiet: float = 1.0, limit: float = 30.0) -> None:
+    """Wait until the bot has answered what was left pending and has gone quiet."""
+    deadline = time.monotonic() + limit
+    last, since = fake.last_seq, time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        if fake.last_seq != last or fake.pending_updates():
+            last, since = fake.last_seq, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+
+
 def integrity(path: Path) -> str:
     """PRAGMA integrity_check of the database file."""
     with sqlite3.connect(path) as conn:
@@ -128,6 +140,8 @@ def test_sigkill_under_load_keeps_everything_confirmed(
 
     proc.start()
     proc.wait_ready()
+    # Updates pushed just before the kill are answered first after the restart; ask after.
+    settle(fake_tg)
     for chat, done in confirmed.items():
         if done.ticks:
             reopened = ask(fake_tg, chat, lambda c: fake_tg.push_callback(c, f"c:{PROCEDURE}"))
