@@ -254,17 +254,24 @@ async def test_watcher_reports_a_failure_once_per_content(catalogue_file: Path) 
     async def notify(outcome: ReloadOutcome) -> None:
         seen.append(outcome)
 
+    async def told(count: int) -> None:  # waits on what happened, not on the clock
+        for _ in range(500):
+            if len(seen) >= count:
+                return
+            await asyncio.sleep(0.02)
+
     broken = BASE.replace("level: full", "level: all")
     task = asyncio.create_task(holder.watch(notify, interval=0.01))
     try:
         write(catalogue_file, broken)
-        await asyncio.sleep(0.6)
+        await told(1)
         write(catalogue_file, broken)  # saved again, same content: no second message
         await asyncio.sleep(0.6)
         write(catalogue_file, broken.replace("count: 1", "count: 0"))  # a new mistake
-        await asyncio.sleep(0.6)
+        await told(2)
         write(catalogue_file, BASE)  # fixed: same as the catalogue in service, staff are told
-        await asyncio.sleep(0.6)
+        await told(3)
+        await asyncio.sleep(0.3)
     finally:
         task.cancel()
     assert [(o.ok, o.changed) for o in seen] == [(False, False), (False, False), (True, False)]
