@@ -1,7 +1,8 @@
 """Load scenario `handoffs` of `python -m bot bench-load --scenario handoffs`: do slow chats
 delay private replies?
 
-Our bot runs with the production rate limiter (30 messages a second) and a staff chat that is a
+Our bot runs with the production rate limiter (30 messages a second), against a fake server
+that answers 429 above `--flood` sends a second (30, like Telegram), and a staff chat that is a
 group (Telegram takes 20 messages a minute there). Two phases of `--seconds` each, with new
 citizens asking in private at `--rate` a second throughout:
 
@@ -99,14 +100,17 @@ def run_storm(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> s
         "BOT_STAFF_CHAT_ID": str(STAFF_CHAT),
     }
     env.pop("BOT_SEND_RATE", None)  # the production rate limiter
+    command = [sys.executable, "-m", "bot", "run"]
     if args.bot_path:
         env["PYTHONPATH"] = str(Path(args.bot_path).resolve())
-    child = Child([sys.executable, "-m", "bot", "run"], env, workdir / "storm.log")
+        command.insert(1, "-P")  # the bot from PYTHONPATH, not from the current directory
+    child = Child(command, env, workdir / "storm.log")
     driver = Driver(fake, load_questions())
     driver.next_chat = FIRST_CHAT
     lines: list[str] = []
     try:
         child.wait_ready(fake)
+        fake.set_flood_limit(args.flood)  # like Telegram: 429 above 30 sends a second
         driver.run(Phase("ours", "warm-up"), 1.0, paced(driver, 20, 1.0))
         driver.drain()
         base = driver.run(
@@ -135,6 +139,7 @@ def run_storm(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> s
         time.sleep(2.0)  # the first twenty posts go at once; the rest wait for the group's pace
         posts = len(fake.outgoing(STAFF_CHAT)) - before_posts
         group_lines = sum(len(fake.outgoing(GROUP_CHAT - g)) for g in range(args.groups))
+        floods = sum(1 for call in fake.calls() if call.status == 429)
         driver.drain()
     finally:
         child.stop()
@@ -154,7 +159,8 @@ def run_storm(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> s
         f"{quantile_ms(waits, 0.5):.0f} ms, p99 {quantile_ms(waits, 0.99):.0f} ms; "
         f"{posts} posts reached the staff group by 2 s after the last confirmation (Telegram: 20 "
         "a minute);"
-        f" {args.groups} noisy groups at 2 messages/s each got {group_lines} messages"
+        f" {args.groups} noisy groups at 2 messages/s each got {group_lines} messages;"
+        f" the fake answered 429 (above {args.flood} sends/s) {floods} times"
     )
     verdict = "yes" if quantile_ms(storm.latencies, 0.99) < 1000 else "NO"
     lines.append(f"private reply p99 under 1 s during the storm: {verdict}")
@@ -171,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=int, default=20, help="private questions a second")
     parser.add_argument("--handoffs", type=int, default=40, help="hand-offs at once")
     parser.add_argument("--groups", type=int, default=16, help="noisy groups")
+    parser.add_argument(
+        "--flood", type=int, default=30, help="the fake answers 429 above this many sends/s"
+    )
     parser.add_argument("--catalogue", default="procedures.yaml", help="catalogue for the bot")
     parser.add_argument("--bot-path", default="", help="run the bot from this checkout")
     args = parser.parse_args(argv)

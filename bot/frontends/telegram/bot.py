@@ -24,7 +24,6 @@ from urllib.parse import urlparse
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseUpdateProcessor,
@@ -44,6 +43,7 @@ from bot.frontends.telegram import webhook
 from bot.frontends.telegram.delivery import CONNECTIONS, Delivery, with_retries
 from bot.frontends.telegram.jobs import schedule
 from bot.frontends.telegram.reload_notices import ReloadNotices
+from bot.frontends.telegram.sendrate import Priority, SendRate
 from bot.frontends.telegram.startup import check_bot_api, protect_logs
 from bot.frontends.web.server import WebChat
 from bot.frontends.web.service import WebService
@@ -194,7 +194,11 @@ class TelegramFrontEnd(Delivery):
 
         holder = self.runtime.holder
         # One staff message per editing session, edited in place, with the entries changed.
-        notices = ReloadNotices(holder, self.settings.staff_chat_id)  # type: ignore[arg-type]
+        notices = ReloadNotices(
+            holder,  # type: ignore[arg-type]
+            self.settings.staff_chat_id,
+            lambda: self.rate.turn(Priority.BACKGROUND),
+        )
 
         async def notify(outcome: ReloadOutcome) -> None:
             await notices.notify(application, outcome)
@@ -374,13 +378,11 @@ def build_application(settings: Settings, front: TelegramFrontEnd | None = None)
         .post_stop(front.post_stop)
         .post_shutdown(front.post_shutdown)
     )
-    rate = send_rate()
-    if rate > 0:
-        # Queue bursts instead of failing: Telegram allows about 30 messages a second.
-        # The 20-a-minute limit of each group is kept by the chat queues (queues.py), which
-        # wait for a group's turn without holding a send slot; PTB's limiter would hold one.
-        limiter = AIORateLimiter(overall_max_rate=rate, group_max_rate=0, max_retries=3)
-        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+    # Bursts queue instead of failing: Telegram allows about 30 messages a second in all, shared
+    # out by priority (sendrate.py: a citizen's answer first); the 20-a-minute limit of each
+    # group is kept by the chat queues (queues.py). Both wait without holding a connection,
+    # which PTB's own rate limiter would hold.
+    front.rate = SendRate(send_rate())
     application = builder.build()
     # 1. Button presses: every one is answered, also forged or outdated ones.
     application.add_handler(CallbackQueryHandler(front.on_update))

@@ -39,6 +39,7 @@ from bot.bounded import BoundedMemo
 from bot.core.markup import to_telegram_html
 from bot.core.replies import Attachment, Incoming, Keyboard, Reply, split_text
 from bot.frontends.telegram.queues import BACKGROUND_SLOTS, ChatQueues, is_group
+from bot.frontends.telegram.sendrate import Priority, SendRate
 
 log = logging.getLogger("bot.frontends.telegram.bot")
 T = TypeVar("T")
@@ -98,19 +99,28 @@ def _seconds(exc: RetryAfter) -> float:
     return float(total()) if callable(total) else float(delay)  # type: ignore[arg-type]
 
 
-async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T:
+async def with_retries(
+    call: Callable[[], Awaitable[T]],
+    what: str,
+    on_flood: Callable[[float], None] | None = None,
+) -> T:
     """Run a Bot API call, retrying flood control, 5xx answers and dropped connections.
 
     A refusal (BadRequest, Forbidden) is raised at once; the last failure after ATTEMPTS tries.
+    On flood control (429, which Telegram answers before taking the message, so that a retry
+    cannot make a duplicate) `on_flood` hears how long Telegram asked the bot to wait.
     """
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return await call()
         except RetryAfter as exc:
-            # The rate limiter has retried already; Telegram still says wait: wait.
             if attempt == ATTEMPTS:
                 raise
-            await asyncio.sleep(_seconds(exc))
+            seconds = _seconds(exc)
+            log.info("flood control: Telegram asks to wait %.1f s (%s)", seconds, what)
+            if on_flood is not None:
+                on_flood(seconds)
+            await asyncio.sleep(seconds)
         except BadRequest:
             raise
         except NetworkError as exc:  # 5xx, a dropped connection, a time-out
@@ -125,6 +135,8 @@ class Delivery:
     """Sends core replies through an application's bot."""
 
     def __init__(self) -> None:
+        # Telegram's overall limit, shared out by priority (build_application sets the rate).
+        self.rate = SendRate(0)
         self._slots: asyncio.Semaphore | None = None
         self._background: asyncio.Semaphore | None = None
         # Messages for groups and for other chats than the update's go through these queues.
@@ -144,14 +156,20 @@ class Delivery:
         query = update.callback_query
         notice = next((r.notice for r in replies if r.notice), "")
         if query is not None:
-            try:
+            try:  # outside Telegram's overall limit: the button stops spinning at once
                 await self.call_api(lambda: query.answer(text=notice[:200] or None), "answer")
             except TelegramError as exc:  # an old query can no longer be answered
                 log.info("could not answer a callback query: %s", exc)
         delivered = 0
+        # A citizen's typed question is answered before anything else the bot has to send.
+        priority = Priority.ANSWER if incoming.kind == "text" else Priority.FOLLOW_UP
         for reply in replies:
             pressed = query.message if query is not None else None
-            if reply.edit and isinstance(pressed, Message) and await self.edit(pressed, reply):
+            if (
+                reply.edit
+                and isinstance(pressed, Message)
+                and await self.edit(pressed, reply, priority)
+            ):
                 delivered += 1
                 continue
             target = reply.chat or incoming.chat
@@ -160,7 +178,7 @@ class Delivery:
                 # A group's pace or another chat's queue must not hold this turn.
                 self.enqueue(application, reply, target, update.update_id)
                 continue
-            delivered += len(await self.send(application, reply, target))
+            delivered += len(await self.send(application, reply, target, priority))
         return delivered
 
     def enqueue(
@@ -173,7 +191,7 @@ class Delivery:
         """Send a reply from the target chat's queue, in the background."""
 
         async def job() -> list[Message]:
-            return await self.send(application, reply, target, background=True)
+            return await self.send(application, reply, target)
 
         done = self.queues.put(target, job)
         if self.track_queued and update_id is not None:
@@ -181,26 +199,35 @@ class Delivery:
         return done
 
     async def call_api(
-        self, call: Callable[[], Awaitable[T]], what: str, background: bool = False
+        self, call: Callable[[], Awaitable[T]], what: str, priority: Priority | None = None
     ) -> T:
         """A Bot API call with retries, at most SEND_SLOTS at a time.
 
-        Waiting here is cheap; waiting inside httpcore's connection pool costs CPU for every
-        request queued there, each time a connection frees up. Background sends (the chat
-        queues) have slots of their own, so that they never hold up a citizen's reply.
+        A message or an edit (`priority` given) first waits for its turn within Telegram's
+        overall limit (`SendRate`), holding nothing; a button press's answer does not count
+        towards that limit and goes at once. Waiting here is cheap; waiting inside httpcore's
+        connection pool costs CPU for every request queued there, each time a connection frees
+        up. Background sends (the chat queues) have slots of their own, so that they never hold
+        up a citizen's reply.
         """
         if self._slots is None:
             self._slots = asyncio.Semaphore(SEND_SLOTS)
             self._background = asyncio.Semaphore(BACKGROUND_SLOTS)
+        background = priority == Priority.BACKGROUND and self._background is not None
         slots = self._background if background and self._background else self._slots
+        rate = self.rate if priority is not None and self.rate.enabled else None
 
         async def one_at_a_slot() -> T:
+            if rate is not None and priority is not None:
+                await rate.turn(priority)
             async with slots:
                 return await call()
 
-        return await with_retries(one_at_a_slot, what)
+        return await with_retries(one_at_a_slot, what, self.rate.pause)
 
-    async def edit(self, message: Message, reply: Reply) -> bool:
+    async def edit(
+        self, message: Message, reply: Reply, priority: Priority = Priority.FOLLOW_UP
+    ) -> bool:
         """Replace a message's text and buttons; False when a new message is needed instead."""
         parts = split_text(telegram_text(reply.text))
         if len(parts) > 1:
@@ -214,6 +241,7 @@ class Delivery:
                     link_preview_options=NO_PREVIEW,
                 ),
                 "edit",
+                priority,
             )
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
@@ -230,12 +258,13 @@ class Delivery:
         application: Application,  # type: ignore[type-arg]
         reply: Reply,
         chat: Address | None = None,
-        background: bool = False,
+        priority: Priority = Priority.BACKGROUND,
     ) -> list[Message]:
         """Send a reply, split on line boundaries; the buttons go with the last part.
 
-        A reply addressed to a chat of another channel (a web visitor) cannot go through
-        Telegram; it is logged and dropped.
+        `priority` places it within Telegram's overall limit (a citizen's answer first; by
+        default it waits behind them). A reply addressed to a chat of another channel (a web
+        visitor) cannot go through Telegram; it is logged and dropped.
         """
         address = chat or reply.chat
         if address is None:
@@ -249,12 +278,12 @@ class Delivery:
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
             message = await self._send_part(
-                application, target, part, reply if last else None, background
+                application, target, part, reply if last else None, priority
             )
             if message is not None:
                 sent.append(message)
         if reply.document is not None:
-            document = await self._send_document(application, target, reply.document)
+            document = await self._send_document(application, target, reply.document, priority)
             if document is not None:
                 sent.append(document)
         return sent
@@ -264,6 +293,7 @@ class Delivery:
         application: Application,  # type: ignore[type-arg]
         chat_id: int,
         attachment: Attachment,
+        priority: Priority,
     ) -> Message | None:
         file = InputFile(attachment.data, filename=attachment.filename)
         try:
@@ -272,6 +302,7 @@ class Delivery:
                     chat_id, file, caption=attachment.caption or None
                 ),
                 "document",
+                priority,
             )
         except TelegramError as exc:
             log.error("could not send the file %s: %s", attachment.filename, exc)
@@ -283,7 +314,7 @@ class Delivery:
         chat_id: int,
         text: str,
         reply: Reply | None,
-        background: bool = False,
+        priority: Priority,
     ) -> Message | None:
         markup = keyboard_markup(reply.buttons) if reply else None
         quote = reply.reply_to_message_id if reply else None
@@ -302,7 +333,7 @@ class Delivery:
         for quoted in (quote, None) if quote is not None else (None,):
             try:
                 await self.queues.pace(chat_id)  # a group's turn is awaited without a slot
-                return await self.call_api(call(quoted), "send", background)
+                return await self.call_api(call(quoted), "send", priority)
             except Forbidden as exc:
                 log.info("a chat blocked the bot: %s", exc)
                 return None

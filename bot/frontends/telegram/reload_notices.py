@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
@@ -29,9 +30,16 @@ SESSION = dt.timedelta(minutes=15)  # saves closer together than this edit the s
 class ReloadNotices:
     """Sends the first notice of a session and edits it on each later save."""
 
-    def __init__(self, holder: CatalogueHolder[object], chat_id: int | None) -> None:
+    def __init__(
+        self,
+        holder: CatalogueHolder[object],
+        chat_id: int | None,
+        turn: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self.holder = holder
         self.chat_id = chat_id
+        # Awaited before each message or edit: its turn within Telegram's overall limit.
+        self.turn = turn
         self.message_id: int | None = None
         self.last: dt.datetime | None = None
         self.saves = 0
@@ -55,6 +63,8 @@ class ReloadNotices:
         bot = application.bot
         if self.message_id is not None:
             try:
+                if self.turn is not None:
+                    await self.turn()
                 await bot.edit_message_text(
                     body, self.chat_id, self.message_id, parse_mode=ParseMode.HTML,
                     disable_web_page_preview=True,
@@ -67,6 +77,8 @@ class ReloadNotices:
             except TelegramError as exc:
                 log.warning("could not edit the reload notice: %s", exc)
                 return
+        if self.turn is not None:
+            await self.turn()
         sent = await bot.send_message(
             self.chat_id, body, parse_mode=ParseMode.HTML, disable_web_page_preview=True
         )

@@ -1,0 +1,139 @@
+"""Telegram's overall limit (about 30 messages a second), shared out by priority.
+
+Every message and edit the bot sends takes a turn here before it takes a connection. A turn is
+given when fewer than `rate` turns were given within the last `window` seconds (a little over
+one second: Telegram counts arrivals, and a request sent now may arrive a few milliseconds after
+one sent later). When turns are short, the waiting sends are served in this order:
+
+- ANSWER: a reply to a question a citizen typed in their private chat;
+- FOLLOW_UP: other replies in the private chat of the update being handled (a command, a
+  button's edit: the press itself is acknowledged at once, since answering a button press does
+  not count towards the limit);
+- BACKGROUND: everything else (hand-off posts, messages to groups, staff answers to citizens,
+  scheduled messages, notices), from the chat queues.
+
+Lower priorities never take the last `reserve` turns of a window and are spaced evenly (no
+bursts), so that an answer finds a free turn at once, or within a few milliseconds. So that
+nothing waits for ever while answers alone use up the limit, every `SHARE`-th turn in a row goes
+to the oldest lower-priority send waiting. When Telegram still answers 429, every send waits
+the time it asked for (`pause`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import enum
+import time
+
+
+class Priority(enum.IntEnum):
+    """Which sends go first when the turns are short (lower goes first)."""
+
+    ANSWER = 0
+    FOLLOW_UP = 1
+    BACKGROUND = 2
+
+
+# Telegram counts a message when it arrives; ours may arrive a little apart from when they left.
+WINDOW_SECONDS = 1.05
+# Turns of each window that only answers may take (a quarter of Telegram's 30 a second).
+RESERVE_SHARE = 0.25
+# With lower-priority sends waiting, at most this many answers in a row.
+SHARE = 4
+
+
+class SendRate:
+    """At most `rate` turns per `window` seconds, answers first; rate 0 gives every turn."""
+
+    def __init__(self, rate: float, window: float = WINDOW_SECONDS) -> None:
+        self.rate = int(rate)
+        self.window = window
+        self.reserve = int(self.rate * RESERVE_SHARE)
+        self._spacing = window / self.rate if self.rate > 0 else 0.0
+        self._given: collections.deque[float] = collections.deque()
+        self._last_low = float("-inf")  # when a lower-priority send last had its turn
+        self._answers_in_a_row = 0
+        self._paused_until = 0.0
+        self._waiting: dict[Priority, collections.deque[asyncio.Future[None]]] = {
+            p: collections.deque() for p in Priority
+        }
+        self._timer: asyncio.TimerHandle | None = None
+
+    @property
+    def enabled(self) -> bool:
+        """Whether sends are limited at all."""
+        return self.rate > 0
+
+    def waiting(self) -> int:
+        """Sends waiting for a turn."""
+        return sum(1 for q in self._waiting.values() for f in q if not f.done())
+
+    async def turn(self, priority: Priority) -> None:
+        """Wait until this send may go (at once when a turn is free and nobody waits)."""
+        if not self.enabled:
+            return
+        if not any(self._waiting.values()) and self._ready_at(priority, time.monotonic()) <= 0:
+            self._give(priority, time.monotonic())
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting[priority].append(future)
+        self._dispatch()
+        await future  # cancelled while waiting: the future is cancelled and skipped
+
+    def pause(self, seconds: float) -> None:
+        """Telegram said to wait: no send goes for `seconds` (from now)."""
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+        self._dispatch()
+
+    def _ready_at(self, priority: Priority, now: float) -> float:
+        """How long until a send of this priority could go (0 or less: now)."""
+        given = self._given
+        while given and given[0] <= now - self.window:
+            given.popleft()
+        limit = self.rate if priority == Priority.ANSWER else max(1, self.rate - self.reserve)
+        at = self._paused_until
+        if len(given) >= limit:
+            at = max(at, given[len(given) - limit] + self.window)
+        if priority != Priority.ANSWER:
+            at = max(at, self._last_low + self._spacing)
+        return at - now
+
+    def _give(self, priority: Priority, now: float) -> None:
+        self._given.append(now)
+        if priority == Priority.ANSWER:
+            self._answers_in_a_row += 1
+        else:
+            self._answers_in_a_row = 0
+            self._last_low = now
+
+    def _candidates(self) -> list[tuple[Priority, asyncio.Future[None]]]:
+        """The first send waiting at each priority, in the order they are preferred."""
+        for queue in self._waiting.values():
+            while queue and queue[0].done():  # cancelled while waiting
+                queue.popleft()
+        heads = [(p, q[0]) for p, q in self._waiting.items() if q]
+        if len(heads) > 1 and heads[0][0] == Priority.ANSWER and self._answers_in_a_row >= SHARE:
+            heads.append(heads.pop(0))  # a lower-priority send's share
+        return heads
+
+    def _dispatch(self) -> None:
+        """Give the turns that are free now; come back when the next one will be."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        while True:
+            heads = self._candidates()
+            if not heads:
+                return
+            now = time.monotonic()
+            waits = [(self._ready_at(p, now), p, f) for p, f in heads]
+            ready = next(((p, f) for wait, p, f in waits if wait <= 0), None)
+            if ready is None:
+                delay = min(wait for wait, _, _ in waits)
+                self._timer = asyncio.get_running_loop().call_later(delay, self._dispatch)
+                return
+            priority, future = ready
+            self._waiting[priority].popleft()
+            self._give(priority, now)
+            future.set_result(None)
