@@ -14,9 +14,9 @@ one sent later). When turns are short, the waiting sends are served in this orde
 
 Lower priorities never take the last `reserve` turns of a window and are spaced evenly (no
 bursts), so that an answer finds a free turn at once, or within a few milliseconds. So that
-nothing waits for ever while answers alone use up the limit, every `SHARE`-th turn in a row goes
-to the oldest lower-priority send waiting. When Telegram still answers 429, every send waits
-the time it asked for (`pause`).
+nothing waits for ever while answers alone use up the limit, after `SHARE` answers in a row
+given while others waited, the next turn goes to the first lower-priority send waiting. When
+Telegram still answers 429, every send waits the time it asked for (`pause`).
 """
 
 from __future__ import annotations
@@ -102,7 +102,8 @@ class SendRate:
     def _give(self, priority: Priority, now: float) -> None:
         self._given.append(now)
         if priority == Priority.ANSWER:
-            self._answers_in_a_row += 1
+            others = any(q for p, q in self._waiting.items() if p != Priority.ANSWER)
+            self._answers_in_a_row = self._answers_in_a_row + 1 if others else 0
         else:
             self._answers_in_a_row = 0
             self._last_low = now
