@@ -6,6 +6,9 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
+from bot.frontends.telegram.queues import ChatQueues
 from bot.frontends.telegram.sendrate import SHARE, Priority, SendRate
 
 WINDOW = 0.2  # a short window keeps these tests quick; Telegram's is a second
@@ -58,10 +61,11 @@ async def test_follow_ups_go_before_background_and_after_answers() -> None:
     ]
 
 
-async def test_background_sends_get_a_share_while_answers_keep_coming() -> None:
+@pytest.mark.parametrize("busy", [Priority.ANSWER, Priority.FOLLOW_UP])
+async def test_background_sends_get_a_share_while_others_keep_coming(busy: Priority) -> None:
     rate = SendRate(10, WINDOW)
     await take_turns(rate, [Priority.ANSWER] * 10)
-    order = [p for _, p in await take_turns(rate, [Priority.ANSWER] * 30 + [Priority.BACKGROUND])]
+    order = [p for _, p in await take_turns(rate, [busy] * 20 + [Priority.BACKGROUND])]
     assert Priority.BACKGROUND in order[: SHARE + 1]
 
 
@@ -89,3 +93,15 @@ async def test_no_limit_at_rate_zero() -> None:
     began = time.monotonic()
     await take_turns(rate, [Priority.BACKGROUND] * 500)
     assert time.monotonic() - began < 0.5
+
+
+async def test_a_group_gets_its_messages_a_period_apart_not_a_second_burst() -> None:
+    queues = ChatQueues(group_messages=3, group_period=WINDOW)
+    began = time.monotonic()
+    paced = []
+    for _ in range(7):
+        await queues.pace(-100)
+        paced.append(time.monotonic() - began)
+    await queues.pace(100)  # a private chat is not paced
+    assert paced[2] < WINDOW / 2  # the first three at once
+    assert paced[3] >= WINDOW * 0.95 and paced[6] >= 2 * WINDOW * 0.95

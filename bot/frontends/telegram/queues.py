@@ -15,9 +15,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiolimiter import AsyncLimiter
-
 from bot.addresses import Address
+from bot.frontends.telegram.sendrate import SendRate
 
 log = logging.getLogger("bot.frontends.telegram.bot")
 
@@ -52,7 +51,7 @@ class ChatQueues:
         self._limit = limit
         self._queues: dict[Address, asyncio.Queue[tuple[Job, asyncio.Future[Any]]]] = {}
         self._workers: dict[Address, asyncio.Task[None]] = {}
-        self._pacers: dict[int, AsyncLimiter] = {}
+        self._pacers: dict[int, SendRate] = {}
         self.slots: asyncio.Semaphore | None = None
 
     def pending(self, chat: Address | None = None) -> int:
@@ -77,17 +76,19 @@ class ChatQueues:
         return done
 
     async def pace(self, chat_id: int) -> None:
-        """Wait for a group's turn (at most GROUP_MESSAGES a GROUP_PERIOD); others pass."""
+        """Wait for a group's turn (at most GROUP_MESSAGES within any GROUP_PERIOD, not a burst
+        of that many more once the first are out); other chats pass."""
         if not is_group(chat_id) or self._group_messages <= 0:
             return
         pacer = self._pacers.get(chat_id)
         if pacer is None:
             if len(self._pacers) > 1024:  # forget the groups that are idle
                 for key, idle in list(self._pacers.items()):
-                    if idle.has_capacity(idle.max_rate):
+                    if idle.idle():
                         del self._pacers[key]
-            pacer = self._pacers[chat_id] = AsyncLimiter(self._group_messages, self._group_period)
-        await pacer.acquire()
+            pacer = SendRate(self._group_messages, self._group_period)
+            self._pacers[chat_id] = pacer
+        await pacer.turn()
 
     async def _work(
         self, chat: Address, queue: asyncio.Queue[tuple[Job, asyncio.Future[Any]]]

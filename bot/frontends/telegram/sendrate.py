@@ -14,8 +14,9 @@ one sent later). When turns are short, the waiting sends are served in this orde
 
 Lower priorities never take the last `reserve` turns of a window and are spaced evenly (no
 bursts), so that an answer finds a free turn at once, or within a few milliseconds. So that
-nothing waits for ever while answers alone use up the limit, after `SHARE` answers in a row
-given while others waited, the next turn goes to the first lower-priority send waiting. When
+nothing waits for ever while higher priorities use up the limit, after `SHARE` turns in a row
+given to the highest priority waiting while others waited, the next turn goes to the
+lower-priority send that has waited longest. When
 Telegram still answers 429, every send waits the time it asked for (`pause`).
 """
 
@@ -53,9 +54,10 @@ class SendRate:
         self._spacing = window / self.rate if self.rate > 0 else 0.0
         self._given: collections.deque[float] = collections.deque()
         self._last_low = float("-inf")  # when a lower-priority send last had its turn
-        self._answers_in_a_row = 0
+        self._in_a_row = 0  # turns given to the first priority waiting while others waited
         self._paused_until = 0.0
-        self._waiting: dict[Priority, collections.deque[asyncio.Future[None]]] = {
+        # For each priority, the sends waiting: when each began to wait, and its future.
+        self._waiting: dict[Priority, collections.deque[tuple[float, asyncio.Future[None]]]] = {
             p: collections.deque() for p in Priority
         }
         self._timer: asyncio.TimerHandle | None = None
@@ -67,17 +69,26 @@ class SendRate:
 
     def waiting(self) -> int:
         """Sends waiting for a turn."""
-        return sum(1 for q in self._waiting.values() for f in q if not f.done())
+        return sum(1 for q in self._waiting.values() for _, f in q if not f.done())
 
-    async def turn(self, priority: Priority) -> None:
-        """Wait until this send may go (at once when a turn is free and nobody waits)."""
+    def idle(self) -> bool:
+        """Whether nobody waits and no turn was given within the last window."""
+        now = time.monotonic()
+        return not self.waiting() and (not self._given or self._given[-1] <= now - self.window)
+
+    async def turn(self, priority: Priority = Priority.ANSWER) -> None:
+        """Wait until this send may go (at once when a turn is free and nobody waits).
+
+        With one priority only (the default), turns go first come, first served: a plain
+        sliding window, as the chat queues use for each group's 20 messages a minute.
+        """
         if not self.enabled:
             return
         if not any(self._waiting.values()) and self._ready_at(priority, time.monotonic()) <= 0:
             self._give(priority, time.monotonic())
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiting[priority].append(future)
+        self._waiting[priority].append((time.monotonic(), future))
         self._dispatch()
         await future  # cancelled while waiting: the future is cancelled and skipped
 
@@ -101,22 +112,23 @@ class SendRate:
 
     def _give(self, priority: Priority, now: float) -> None:
         self._given.append(now)
-        if priority == Priority.ANSWER:
-            others = any(q for p, q in self._waiting.items() if p != Priority.ANSWER)
-            self._answers_in_a_row = self._answers_in_a_row + 1 if others else 0
-        else:
-            self._answers_in_a_row = 0
+        if priority != Priority.ANSWER:
             self._last_low = now
+        higher = any(q for p, q in self._waiting.items() if p < priority)
+        lower = any(q for p, q in self._waiting.items() if p > priority)
+        self._in_a_row = 0 if higher or not lower else self._in_a_row + 1
 
     def _candidates(self) -> list[tuple[Priority, asyncio.Future[None]]]:
         """The first send waiting at each priority, in the order they are preferred."""
         for queue in self._waiting.values():
-            while queue and queue[0].done():  # cancelled while waiting
+            while queue and queue[0][1].done():  # cancelled while waiting
                 queue.popleft()
         heads = [(p, q[0]) for p, q in self._waiting.items() if q]
-        if len(heads) > 1 and heads[0][0] == Priority.ANSWER and self._answers_in_a_row >= SHARE:
-            heads.append(heads.pop(0))  # a lower-priority send's share
-        return heads
+        if len(heads) > 1 and self._in_a_row >= SHARE:
+            share = min(heads[1:], key=lambda head: head[1][0])  # lower, waiting longest
+            heads.remove(share)
+            heads.insert(0, share)
+        return [(p, future) for p, (_, future) in heads]
 
     def _dispatch(self) -> None:
         """Give the turns that are free now; come back when the next one will be."""
