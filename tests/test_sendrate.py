@@ -19,8 +19,8 @@ async def take_turns(rate: SendRate, priorities: list[Priority]) -> list[tuple[f
     given: list[tuple[float, Priority]] = []
 
     async def one(priority: Priority) -> None:
-        await rate.turn(priority)
-        given.append((time.monotonic(), priority))
+        async with rate.sending(priority):
+            given.append((time.monotonic(), priority))
 
     await asyncio.gather(*(one(p) for p in priorities))
     return given
@@ -73,18 +73,18 @@ async def test_telegrams_wait_holds_every_send() -> None:
     rate = SendRate(30, 1.0)
     rate.pause(0.3)
     began = time.monotonic()
-    await rate.turn(Priority.ANSWER)
+    await take_turns(rate, [Priority.ANSWER])
     assert time.monotonic() - began >= 0.29
 
 
 async def test_a_send_cancelled_while_waiting_does_not_hold_the_others() -> None:
     rate = SendRate(2, WINDOW)
     await take_turns(rate, [Priority.ANSWER] * 2)
-    cancelled = asyncio.ensure_future(rate.turn(Priority.ANSWER))
+    cancelled = asyncio.ensure_future(take_turns(rate, [Priority.ANSWER]))
     await asyncio.sleep(0)
     cancelled.cancel()
     began = time.monotonic()
-    await asyncio.wait_for(rate.turn(Priority.ANSWER), 5 * WINDOW)
+    await asyncio.wait_for(take_turns(rate, [Priority.ANSWER]), 5 * WINDOW)
     assert time.monotonic() - began < 2 * WINDOW
 
 
@@ -100,8 +100,31 @@ async def test_a_group_gets_its_messages_a_period_apart_not_a_second_burst() -> 
     began = time.monotonic()
     paced = []
     for _ in range(7):
-        await queues.pace(-100)
-        paced.append(time.monotonic() - began)
-    await queues.pace(100)  # a private chat is not paced
+        async with queues.paced(-100):
+            paced.append(time.monotonic() - began)
+    async with queues.paced(100):  # a private chat is not paced
+        assert time.monotonic() - began - paced[-1] < WINDOW / 2
     assert paced[2] < WINDOW / 2  # the first three at once
     assert paced[3] >= WINDOW * 0.95 and paced[6] >= 2 * WINDOW * 0.95
+
+
+async def test_a_send_counts_until_a_window_after_its_answer() -> None:
+    # A machine too busy to send at once must not crowd a window's sends into less: a send
+    # still under way, or answered less than a window ago, holds its turn.
+    rate = SendRate(1, WINDOW)
+    slow = asyncio.Event()
+
+    async def under_way() -> None:
+        async with rate.sending(Priority.ANSWER):
+            await slow.wait()
+
+    first = asyncio.ensure_future(under_way())
+    await asyncio.sleep(0)
+    waiting = asyncio.ensure_future(take_turns(rate, [Priority.ANSWER]))
+    await asyncio.sleep(2 * WINDOW)
+    assert not waiting.done()  # the first send has no answer yet
+    answered = time.monotonic()
+    slow.set()
+    await first
+    await waiting
+    assert time.monotonic() - answered >= WINDOW * 0.95

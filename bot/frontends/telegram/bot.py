@@ -197,7 +197,7 @@ class TelegramFrontEnd(Delivery):
         notices = ReloadNotices(
             holder,  # type: ignore[arg-type]
             self.settings.staff_chat_id,
-            lambda: self.rate.turn(Priority.BACKGROUND),
+            lambda: self.rate.sending(Priority.BACKGROUND),
         )
 
         async def notify(outcome: ReloadOutcome) -> None:

@@ -215,12 +215,13 @@ class Delivery:
             self._background = asyncio.Semaphore(BACKGROUND_SLOTS)
         background = priority == Priority.BACKGROUND and self._background is not None
         slots = self._background if background and self._background else self._slots
-        rate = self.rate if priority is not None and self.rate.enabled else None
+        paced = priority is not None and self.rate.enabled
 
         async def one_at_a_slot() -> T:
-            if rate is not None and priority is not None:
-                await rate.turn(priority)
-            async with slots:
+            if not paced or priority is None:
+                async with slots:
+                    return await call()
+            async with self.rate.sending(priority), slots:
                 return await call()
 
         return await with_retries(one_at_a_slot, what, self.rate.pause)
@@ -332,8 +333,8 @@ class Delivery:
         # If the message to quote is gone, send without the quote rather than not at all.
         for quoted in (quote, None) if quote is not None else (None,):
             try:
-                await self.queues.pace(chat_id)  # a group's turn is awaited without a slot
-                return await self.call_api(call(quoted), "send", priority)
+                async with self.queues.paced(chat_id):  # a group's turn, awaited without a slot
+                    return await self.call_api(call(quoted), "send", priority)
             except Forbidden as exc:
                 log.info("a chat blocked the bot: %s", exc)
                 return None

@@ -11,8 +11,10 @@ their private chats are never held by a message waiting for a group's turn.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from bot.addresses import Address
@@ -75,11 +77,12 @@ class ChatQueues:
         queue.put_nowait((job, done))
         return done
 
-    async def pace(self, chat_id: int) -> None:
-        """Wait for a group's turn (at most GROUP_MESSAGES within any GROUP_PERIOD, not a burst
-        of that many more once the first are out); other chats pass."""
+    def paced(self, chat_id: int) -> AbstractAsyncContextManager[None]:
+        """Send to a group inside this block: it waits for the group's turn (at most
+        GROUP_MESSAGES within any GROUP_PERIOD, counted from the turn to the answer); other
+        chats pass at once."""
         if not is_group(chat_id) or self._group_messages <= 0:
-            return
+            return contextlib.nullcontext()
         pacer = self._pacers.get(chat_id)
         if pacer is None:
             if len(self._pacers) > 1024:  # forget the groups that are idle
@@ -88,7 +91,7 @@ class ChatQueues:
                         del self._pacers[key]
             pacer = SendRate(self._group_messages, self._group_period)
             self._pacers[chat_id] = pacer
-        await pacer.turn()
+        return pacer.sending()
 
     async def _work(
         self, chat: Address, queue: asyncio.Queue[tuple[Job, asyncio.Future[Any]]]

@@ -7,9 +7,11 @@ deep link to preview its card), not ten messages.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
@@ -34,12 +36,12 @@ class ReloadNotices:
         self,
         holder: CatalogueHolder[object],
         chat_id: int | None,
-        turn: Callable[[], Awaitable[None]] | None = None,
+        sending: Callable[[], AbstractAsyncContextManager[None]] | None = None,
     ) -> None:
         self.holder = holder
         self.chat_id = chat_id
-        # Awaited before each message or edit: its turn within Telegram's overall limit.
-        self.turn = turn
+        # Each message or edit is sent inside this: its turn within Telegram's overall limit.
+        self.sending = sending or contextlib.nullcontext
         self.message_id: int | None = None
         self.last: dt.datetime | None = None
         self.saves = 0
@@ -63,12 +65,11 @@ class ReloadNotices:
         bot = application.bot
         if self.message_id is not None:
             try:
-                if self.turn is not None:
-                    await self.turn()
-                await bot.edit_message_text(
-                    body, self.chat_id, self.message_id, parse_mode=ParseMode.HTML,
-                    disable_web_page_preview=True,
-                )  # fmt: skip
+                async with self.sending():
+                    await bot.edit_message_text(
+                        body, self.chat_id, self.message_id, parse_mode=ParseMode.HTML,
+                        disable_web_page_preview=True,
+                    )  # fmt: skip
                 return
             except BadRequest as exc:
                 if "not modified" in str(exc).lower():
@@ -77,11 +78,10 @@ class ReloadNotices:
             except TelegramError as exc:
                 log.warning("could not edit the reload notice: %s", exc)
                 return
-        if self.turn is not None:
-            await self.turn()
-        sent = await bot.send_message(
-            self.chat_id, body, parse_mode=ParseMode.HTML, disable_web_page_preview=True
-        )
+        async with self.sending():
+            sent = await bot.send_message(
+                self.chat_id, body, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+            )
         self.message_id = sent.message_id
 
     def compose(self, username: str, outcome: ReloadOutcome, now: dt.datetime) -> str:
