@@ -266,6 +266,12 @@ class Matcher:
             return None
         entry = self._numbers[first.id]
         card = {w for w in words if self.index.holds(entry, w)}
+        # What a national procedure can explain beyond the card is at most the telling words
+        # the card lacks: when they weigh too little, no search can find one (most answers).
+        # (A hair of slack, so that no rounding in the sums below can tell otherwise.)
+        lacked = sum(words[w] for w in words if w not in card)
+        if lacked < EXPLAINS_MORE * sum(words.values()) - 1e-9:
+            return None
         for s in score_query(self.national, national, limit=3):
             score = s.score * t.national_factor
             if score < t.national_clarify:
