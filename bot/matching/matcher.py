@@ -266,6 +266,12 @@ class Matcher:
             return None
         entry = self._numbers[first.id]
         card = {w for w in words if self.index.holds(entry, w)}
+        # What a national procedure can explain beyond the card is at most the weight of the
+        # telling words the card lacks: when that is too little, none can (most questions a card
+        # answers), and the national list is not searched at all.
+        total = sum(words.values())
+        if sum(words[w] for w in words if w not in card) < EXPLAINS_MORE * total - 1e-9:
+            return None
         for s in score_query(self.national, national, limit=3):
             score = s.score * t.national_factor
             if score < t.national_clarify:
