@@ -526,6 +526,15 @@ HANDOFF_ALREADY_ANSWERED = (
     "thêm sẽ bấm “Hỏi thêm cán bộ” để mở yêu cầu mới."
 )
 HANDOFF_UNKNOWN = "Không tìm thấy yêu cầu #HS{id}; câu trả lời chưa được gửi."
+# The staff post of an open hand-off, edited when its data goes (nothing personal left in it).
+HANDOFF_WITHDRAWN = (
+    "🚫 Yêu cầu #HS{id}: người dân đã rút lại yêu cầu và xóa dữ liệu của mình. "
+    "Câu hỏi không còn được lưu; cán bộ không cần trả lời."
+)
+HANDOFF_EXPIRED = (
+    "🗄 Yêu cầu #HS{id} đã quá thời hạn lưu trữ nên được đóng lại, câu hỏi đã được xóa; "
+    "cán bộ không cần trả lời nữa."
+)
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 WHEN_TODAY = "{time} hôm nay"
 WHEN_TOMORROW = "{time} ngày mai ({date})"
