@@ -13,15 +13,17 @@ from pathlib import Path
 import pytest
 
 from bot.storage import questions
-from bot.storage.database import open_database
+from bot.storage.database import Database, open_database
 from bot.storage.faults import DatabaseGone, StorageFault, classify
 
-QUESTION = "INSERT INTO unanswered (at, user_hash, text, normalized, reason) VALUES (?, ?, ?, ?, ?)"
+QUESTION = (
+    "INSERT INTO unanswered (at, user_hash, text, normalized, reason) VALUES (?, ?, ?, ?, ?)"
+)
 
 
-def queue(db: object, text: str) -> None:
+def queue(db: Database, text: str) -> None:
     """Queue one unanswered question (an analytics row) with `text`."""
-    db.later(QUESTION, ("2026-12-01T08:00:00+00:00", "u1", text, text, "none"))  # type: ignore[attr-defined]
+    db.later(QUESTION, ("2026-12-01T08:00:00+00:00", "u1", text, text, "none"))
 
 
 def stored(path: Path) -> list[str]:
