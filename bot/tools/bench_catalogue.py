@@ -58,7 +58,7 @@ def realistic_catalogue(size: int, seed: int = 7, shipped: Path = SHIPPED) -> di
         entry = copy.deepcopy(curated[number % len(curated)])
         source = national[number % len(national)]
         name = source.name
-        while name.lower() in names:
+        while name.lower() in names or fold(name) in taken:
             name = _vary(source.name, words, rng)
         names.add(name.lower())
         entry["id"] = f"{entry['id']}-{number}"
