@@ -98,7 +98,14 @@ def write_catalogue(size: int, folder: Path, seed: int = 7) -> Path:
 
 # --- the benchmark: `python -m bot.tools.bench_catalogue` -------------------------------------
 
-GOALS = {"shipped": 0.15, 3000: 1.0, 10_000: 4.0}  # CPU seconds, process start to exit
+# Issue 14's goals, CPU seconds from process start to exit: `check` on the shipped file, `check`
+# on 3,000 entries, and loading (and checking) 10,000 entries. The bot's ready time at 3,000
+# entries (load and matcher index together) is `bench-match`'s figure.
+GOALS: dict[object, tuple[float, tuple[str, ...]]] = {
+    "shipped": (0.15, ("check",)),
+    3000: (1.0, ("check",)),
+    10_000: (4.0, ("check", "load")),
+}
 _HWM = (
     "import atexit, sys\n"
     "def _hwm():\n"
@@ -211,10 +218,9 @@ def main(argv: list[str] | None = None) -> int:
                         f"{label:<16} {name:<7} {step:<10} {cpu:>7.2f} {wall:>7.2f} "
                         f"{peak:>8.0f}{flag}{refused}"
                     )
-                    if name == "now" and step in ("check", "load") and size in GOALS:
-                        verdicts.append(
-                            (f"{label} ({megabytes:.0f} MB): {step}", cpu, GOALS[size])
-                        )
+                    goal, steps = GOALS.get(size, (0.0, ()))
+                    if name == "now" and step in steps:
+                        verdicts.append((f"{label} ({megabytes:.0f} MB): {step}", cpu, goal))
         for name, code in codes:
             starts = _starts(code, args.starts)
             print(
@@ -222,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"   (median of {args.starts}; a bare python: {starts['bare']:.2f})"
             )
             if name == "now":
-                verdicts.append(("shipped file: check", starts["check"], GOALS["shipped"]))
+                verdicts.append(("shipped file: check", starts["check"], GOALS["shipped"][0]))
     for what, value, goal in verdicts:
         mark = "met" if value <= goal else "NOT met"
         print(f"goal {what} <= {goal:g} s CPU: {value:.2f} s, {mark}")
