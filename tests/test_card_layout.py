@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import count as numbers
 
 from bot import messages as m
 from bot.catalogue.model import Procedure
+from bot.core import cards
 from bot.core.assistant import Assistant
 from bot.core.replies import Incoming, Reply
 from tests.core_fixtures import payloads, press, text
@@ -78,3 +80,20 @@ async def test_more_reveals_the_other_sections_and_every_revealed_button_works(
             assert replies[0].edit is True, data
         back = (await bot.handle(tap(f"v:{procedure.id}:0"))).replies[0]
         assert payloads([back]) == payloads(first), procedure.id
+
+
+def test_cards_rendered_once_are_those_of_the_catalogue_in_service(bot: Assistant) -> None:
+    catalogue = bot.snapshot()[0]
+    birth = catalogue.procedures["dang-ky-khai-sinh"]
+    texts = cards.CardTexts()
+    assert texts.text(catalogue, birth) == cards.card_text(catalogue, birth)
+    assert texts.text(catalogue, birth, "time") == cards.section_text(catalogue, birth, "time")
+    assert texts.text(catalogue, birth, where="UBND xã A") == cards.card_text(
+        catalogue, birth, where="UBND xã A"
+    )
+    # A reloaded catalogue with another fee: its card, not the one rendered before.
+    dearer = replace(birth, fee="Lệ phí mới 99.000 đồng")
+    edited = replace(catalogue, procedures={**catalogue.procedures, birth.id: dearer})
+    assert "99.000" in texts.text(edited, dearer)
+    assert "99.000" in texts.text(edited, dearer, "time")
+    assert "99.000" not in texts.text(catalogue, birth)

@@ -164,6 +164,7 @@ class Assistant:
         self.national = national or {}
         self.registry: Registry[Turn] = Registry()
         self._contexts: OrderedDict[Address, ChatContext] = OrderedDict()
+        self._cards = cards.CardTexts()
         self._register_core()
 
     # --- registration ----------------------------------------------------------------------
@@ -359,10 +360,7 @@ class Assistant:
             where = next(
                 (w for hook in self.registry.place_hooks if (w := hook(turn, entry))), None
             )
-            if section:
-                text = cards.section_text(turn.catalogue, entry, section, where=where)
-            else:
-                text = cards.card_text(turn.catalogue, entry, where=where)
+            text = self._cards.text(turn.catalogue, entry, section, where)
             keyboard = self.card_keyboard(turn, entry, section)
             return [Reply(text, keyboard, edit=edit)]
         if isinstance(entry, Guide):
@@ -405,7 +403,7 @@ class Assistant:
             return self.stale()
         turn.context.last_entry = turn.shown = entry.id
         where = next((w for hook in self.registry.place_hooks if (w := hook(turn, entry))), None)
-        text = cards.card_text(turn.catalogue, entry, where=where)
+        text = self._cards.text(turn.catalogue, entry, where=where)
         more = turn.args[1:] != ["0"]
         return [Reply(text, self.card_keyboard(turn, entry, more=more), edit=True)]
 

@@ -77,6 +77,39 @@ def card_text(catalogue: Catalogue, procedure: Procedure, where: str | None = No
     return "\n".join(lines)
 
 
+class CardTexts:
+    """The cards and sections of the catalogue in service, each rendered once: the same few
+    cards go out again and again. Another catalogue (a reload) starts afresh."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self._limit = limit
+        self._catalogue: Catalogue | None = None
+        self._texts: dict[tuple[str, Section | None, str | None], str] = {}
+
+    def text(
+        self,
+        catalogue: Catalogue,
+        procedure: Procedure,
+        section: Section | None = None,
+        where: str | None = None,
+    ) -> str:
+        """`card_text`, or `section_text` when a section is given, of a catalogue's entry."""
+        if catalogue is not self._catalogue:
+            self._catalogue = catalogue
+            self._texts.clear()
+        key = (procedure.id, section, where)
+        found = self._texts.get(key)
+        if found is None:
+            if section:
+                found = section_text(catalogue, procedure, section, where=where)
+            else:
+                found = card_text(catalogue, procedure, where=where)
+            if len(self._texts) >= self._limit:  # `where` names a commune: a few thousand
+                self._texts.clear()
+            self._texts[key] = found
+        return found
+
+
 def verified_line(procedure: Procedure) -> str:
     """When the entry was last compared with its sources, or that it never was."""
     if procedure.verified is None:

@@ -1,0 +1,115 @@
+"""How the bot's Bot API calls reach Telegram: PTB's HTTPXRequest, one layer lighter.
+
+PTB sends each call through an `httpx.AsyncClient`, whose per-request work (merging the
+client's URL, headers and cookies, the auth and redirect flows, storing the cookies of every
+answer) is none of it needed for the Bot API, which sets no cookie; it costs the bot about as
+much CPU per reply as building the card. `BotApiRequest` hands the calls that carry no file
+straight to an httpx transport (the connection pool and TLS settings the client would use)
+with the very request the client would build: same URL, headers and body. Uploads (the weekly
+report's file), and every call when an HTTP proxy is set in the environment (which the client
+honours), go through PTB's own path. Errors become PTB's exactly as PTB turns them.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import httpx
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
+
+# The environment variables by which httpx routes requests through a proxy (any case).
+PROXY_VARIABLES = frozenset({"http_proxy", "https_proxy", "all_proxy"})
+POOL_TIMEOUT_MESSAGE = (
+    "Pool timeout: All connections in the connection pool are occupied. "
+    "Request was *not* sent to Telegram. Consider adjusting the connection "
+    "pool size or the pool timeout."
+)
+
+
+def proxy_in_environment(env: dict[str, str] | None = None) -> bool:
+    """Whether httpx would send requests through a proxy set in the environment."""
+    source = os.environ if env is None else env
+    return any(key.lower() in PROXY_VARIABLES and value for key, value in source.items())
+
+
+class BotApiRequest(HTTPXRequest):
+    """PTB's HTTPXRequest whose calls without a file skip the httpx client's own layers."""
+
+    def __init__(self, connection_pool_size: int, pool_timeout: float) -> None:
+        super().__init__(connection_pool_size=connection_pool_size, pool_timeout=pool_timeout)
+        self._size = connection_pool_size
+        self._direct: httpx.AsyncHTTPTransport | None = None
+        self._headers: httpx.Headers | None = None
+
+    def _transport(self) -> httpx.AsyncHTTPTransport | None:
+        """The transport for direct calls (None: every call goes through the client)."""
+        if self._direct is None and not proxy_in_environment():
+            # What httpx.AsyncClient builds for PTB's settings: HTTP/1.1, the pool's size.
+            self._direct = httpx.AsyncHTTPTransport(
+                http1=True, http2=False, limits=httpx.Limits(max_connections=self._size)
+            )
+            # The client's default headers (Accept, Accept-Encoding, Connection) and PTB's.
+            headers = httpx.Headers(self._client.headers)
+            headers["User-Agent"] = self.USER_AGENT
+            self._headers = headers
+        return self._direct
+
+    async def shutdown(self) -> None:
+        """Close the direct transport's connections, then PTB's client."""
+        direct, self._direct = self._direct, None
+        if direct is not None:
+            await direct.aclose()
+        await super().shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Send one call: straight to the transport, or through PTB's client for a file."""
+        files = request_data.multipart_data if request_data else None
+        transport = None if files or self._client.is_closed else self._transport()
+        if transport is None:
+            return await super().do_request(
+                url, method, request_data, read_timeout, write_timeout, connect_timeout,
+                pool_timeout,
+            )  # fmt: skip
+        defaults = self._client.timeout
+        timeout = {
+            "connect": defaults.connect if _unset(connect_timeout) else connect_timeout,
+            "read": defaults.read if _unset(read_timeout) else read_timeout,
+            "write": defaults.write if _unset(write_timeout) else write_timeout,
+            "pool": defaults.pool if _unset(pool_timeout) else pool_timeout,
+        }
+        request = httpx.Request(
+            method,
+            url,
+            headers=self._headers,
+            data=request_data.json_parameters if request_data else None,
+            extensions={"timeout": timeout},
+        )
+        try:
+            response = await transport.handle_async_request(request)
+            try:
+                content = await response.aread()
+            finally:
+                await response.aclose()
+        except httpx.TimeoutException as err:
+            if isinstance(err, httpx.PoolTimeout):
+                raise TimedOut(message=POOL_TIMEOUT_MESSAGE) from err
+            raise TimedOut from err
+        except httpx.HTTPError as err:
+            raise NetworkError(f"httpx.{err.__class__.__name__}: {err}") from err
+        return response.status_code, content
+
+
+def _unset(value: object) -> bool:
+    """Whether a timeout was left to the default (PTB's DEFAULT_NONE)."""
+    return isinstance(value, type(BaseRequest.DEFAULT_NONE))
