@@ -8,6 +8,8 @@ returns a catalogue, e.g. `flow_fixtures.tiny`; the shipped catalogue by default
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,23 @@ from tests.core_fixtures import make_assistant
 from tests.harness import BotHarness, BotProcess, start_bot
 
 MakeBot = Callable[..., Awaitable[Assistant]]
+
+
+def _database_threads() -> set[threading.Thread]:
+    """The live worker threads of aiosqlite connections (each keeps the process alive)."""
+    return {t for t in threading.enumerate() if "_connection_worker_thread" in t.name}
+
+
+@pytest.fixture(autouse=True)
+def _no_database_left_open() -> Iterator[None]:
+    """Fail a test that leaves a database connection open: its thread would keep the test
+    run (or, in the bot, the process) alive after the end, so that nothing restarts it."""
+    before = _database_threads()
+    yield
+    deadline = time.monotonic() + 5.0
+    while (left := _database_threads() - before) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not left, f"{len(left)} database connection(s) left open by this test"
 
 
 @pytest.fixture

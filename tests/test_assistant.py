@@ -9,6 +9,7 @@ from bot import messages as m
 from bot.catalogue.model import build
 from bot.core.assistant import Assistant
 from bot.core.replies import Incoming
+from tests.conftest import MakeBot
 from tests.core_fixtures import (
     command,
     labels,
@@ -32,10 +33,10 @@ async def test_start_greets_and_offers_fields_and_guides(bot: Assistant) -> None
     assert len(guides) == 1
 
 
-async def test_guides_outside_every_field_keep_their_own_button(tmp_path: Path) -> None:
+async def test_guides_outside_every_field_keep_their_own_button(make_bot: MakeBot) -> None:
     catalogue = shipped_catalogue()
-    kept = [f for f in catalogue.fields if f.id != "truc-tuyen"]
-    assistant = await make_assistant(tmp_path, dataclasses.replace(catalogue, fields=kept))
+    kept = tuple(f for f in catalogue.fields if f.id != "truc-tuyen")
+    assistant = await make_bot(dataclasses.replace(catalogue, fields=kept))
     replies = (await assistant.handle(command("start"))).replies
     assert "G" in payloads(replies)
 
