@@ -8,7 +8,7 @@ from itertools import repeat
 from operator import add, mul
 
 from bot.matching.index import FUZZY, GENERIC_WEIGHT, OTHER_MARKS, Index, Phrase
-from bot.matching.words import GENERIC, GENERIC_WORDS
+from bot.matching.words import GENERIC, GENERIC_WORDS, national_syllables
 from bot.text import expand_shorthand, has_marks, normalize, strip_marks, word_set
 
 # In a large index, a feature found in more phrases than this (or than 1% of them) is too common
@@ -172,7 +172,12 @@ def analyse(index: Index, text: str) -> Query:
     flat_quality: list[float] = []
     for position, word in enumerate(typed):
         folded = folded_typed[position]
-        if folded in index.idf or folded in index.known or not folded.isalpha():
+        if (
+            folded in index.idf
+            or folded in index.known
+            or not folded.isalpha()
+            or folded in national_syllables()
+        ):
             flat.append(word)
             flat_quality.append(1.0)
             continue
