@@ -26,7 +26,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.bounded import BoundedMemo
-from bot.matching.words import EVERYDAY, GENERIC, national_syllables
+from bot.matching.words import EVERYDAY, GENERIC
 from bot.text import (
     expand_shorthand,
     has_marks,
@@ -407,8 +407,10 @@ class _Marks(dict[str, str]):
 def _known_words(
     texts: Iterable[str], vocabulary: Mapping[str, tuple[str, ...]]
 ) -> frozenset[str]:
-    # Tone placement does not matter once the marks are gone: fold without normalising.
-    words = set(EVERYDAY) | national_syllables()
+    # Tone placement does not matter once the marks are gone: fold without normalising. (The
+    # national names' syllables are real words too: `analyse` asks `national_syllables` for
+    # them on the first question, not every start.)
+    words = set(EVERYDAY)
     # A large catalogue repeats most of these texts (the same papers, steps and notes).
     for text in set(texts):
         words.update(_LETTERS.findall(strip_marks_uncached(text.casefold())))

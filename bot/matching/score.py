@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import add, mul
 
 from bot.matching.index import FUZZY, GENERIC_WEIGHT, OTHER_MARKS, Index, Phrase
-from bot.matching.words import GENERIC, GENERIC_WORDS
+from bot.matching.words import GENERIC, GENERIC_WORDS, national_syllables
 from bot.text import expand_shorthand, has_marks, normalize, strip_marks, word_set
 
 # In a large index, a feature found in more phrases than this (or than 1% of them) is too common
@@ -170,7 +172,12 @@ def analyse(index: Index, text: str) -> Query:
     flat_quality: list[float] = []
     for position, word in enumerate(typed):
         folded = folded_typed[position]
-        if folded in index.idf or folded in index.known or not folded.isalpha():
+        if (
+            folded in index.idf
+            or folded in index.known
+            or not folded.isalpha()
+            or folded in national_syllables()
+        ):
             flat.append(word)
             flat_quality.append(1.0)
             continue
@@ -250,26 +257,29 @@ def _candidates(index: Index, query: Query) -> list[int]:
     hits: dict[int, float] = {}
     hit = hits.get
     postings = index.postings
+    zeros = repeat(0.0)
     for feature in query.features:
         posting = postings.get(feature)
         if posting is None or len(posting) > common:
             continue
-        weight = index.idf[feature]
-        for phrase_id in posting:
-            hits[phrase_id] = hit(phrase_id, 0.0) + weight
+        # hits[p] = hits.get(p, 0.0) + weight for each phrase p of the posting (each once), in
+        # the posting's order, without running Python code per phrase.
+        weights = map(add, map(hit, posting, zeros), repeat(index.idf[feature]))
+        hits.update(zip(posting, weights, strict=True))
     if not hits:
         # Only very common words: fall back to them, so "đăng ký" still lists something.
         for feature in query.features:
             for phrase_id in index.postings.get(feature, ())[:POOL]:
                 hits[phrase_id] = hits.get(phrase_id, 0.0) + index.idf[feature]
     # The first POOL by promise, ties in the order found: what heapq.nlargest returns, by one
-    # sort in C rather than a heap kept in Python (a question reaches a few hundred phrases).
+    # sort in C rather than a heap kept in Python (a question reaches a few thousand phrases).
     if index.long_names:
         # Long names: what counts is how much of the question a name reaches.
         return sorted(hits, key=hits.__getitem__, reverse=True)[:POOL]
-    scale = index.scale
-    promise = {p: h * scale[p] for p, h in hits.items()}
-    return sorted(promise, key=promise.__getitem__, reverse=True)[:POOL]
+    found = list(hits)
+    promise = list(map(mul, hits.values(), map(index.scale.__getitem__, found)))
+    best = sorted(range(len(found)), key=promise.__getitem__, reverse=True)[:POOL]
+    return list(map(found.__getitem__, best))
 
 
 def score_query(index: Index, query: Query, limit: int = 6) -> list[Scored]:
