@@ -16,7 +16,7 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -33,15 +33,17 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot import messages as m
-from bot.addresses import telegram
+from bot.addresses import Address, telegram
 from bot.app import Runtime, open_runtime
 from bot.catalogue.reload import ReloadOutcome
 from bot.core.registry import Job
 from bot.core.replies import Answer, Button, Decision, Incoming, Reply, Sender
 from bot.frontends.telegram import webhook
 from bot.frontends.telegram.delivery import CONNECTIONS, Delivery, with_retries
+from bot.frontends.telegram.inbox import Inbox, InboxBot, UpdatesRequest, from_stored
 from bot.frontends.telegram.jobs import schedule
 from bot.frontends.telegram.reload_notices import ReloadNotices
 from bot.frontends.telegram.startup import check_bot_api, protect_logs
@@ -70,6 +72,8 @@ POLL_INTERVAL = 0.02
 HEARTBEAT_SECONDS = 30.0  # the container's health check reads the heartbeat file's age
 # A group the bot is in is told at most this often that it answers in private chats only.
 GROUP_NOTICE_SECONDS = 600.0
+# How often the ids of answered updates older than a day are deleted.
+INBOX_PURGE_SECONDS = 3600.0
 
 
 def to_incoming(update: Update, bot_username: str = "", bot_id: int = 0) -> Incoming | None:
@@ -132,25 +136,44 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     step is never handled on top of the one before it.
     """
 
-    def __init__(self, max_concurrent_updates: int = CONCURRENT_UPDATES) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = CONCURRENT_UPDATES,
+        finished: Callable[[object], None] | None = None,
+    ) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}
+        self._finished = finished  # told of each update gone through every handler
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Wait for the chat's earlier updates, then handle this one."""
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            await self._handle(update, coroutine)
             return
         lock, users = self._locks.setdefault(chat.id, (asyncio.Lock(), [0]))
         users[0] += 1
         try:
             async with lock:
-                await coroutine
+                await self._handle(update, coroutine)
         finally:
             users[0] -= 1
             if not users[0]:
                 del self._locks[chat.id]
+
+    async def _handle(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Run the handlers; then the update is done with (also when they failed for good),
+        unless the bot is stopping (cancelled: it is answered after the restart)."""
+        try:
+            await coroutine
+        except asyncio.CancelledError:
+            raise
+        except BaseException:
+            if self._finished is not None:
+                self._finished(update)
+            raise
+        if self._finished is not None:
+            self._finished(update)
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -168,12 +191,17 @@ class TelegramFrontEnd(Delivery):
         self.runtime: Runtime | None = None
         self.web: WebService | None = None
         self._group_notices: dict[str, float] = {}  # group chat id -> when last told
+        # Updates are stored until answered (see bot.frontends.telegram.inbox); the messages
+        # queued for other chats by each update being handled, by update id.
+        self.inbox: Inbox | None = None
+        self._sends: dict[int, list[asyncio.Future[object]]] = {}
 
     # --- lifecycle -------------------------------------------------------------------------
 
     async def post_init(self, application: Application) -> None:  # type: ignore[type-arg]
         """Open the catalogue and the database, publish the command menu, schedule the jobs."""
         self.runtime = await open_runtime(self.settings)
+        await self._open_inbox(application)
         if self.settings.salt == Settings().salt:
             # With the public default, anyone holding the database can hash every possible
             # Telegram id and find whose rows are whose: the staff should know, not only a log.
@@ -209,10 +237,15 @@ class TelegramFrontEnd(Delivery):
             self._touch_heartbeat()
 
         # Every piece of background work is a job on PTB's JobQueue, its one owner.
+        async def purge_inbox(sender: Sender) -> None:
+            if self.inbox is not None:
+                await self.inbox.purge()
+
         jobs = [
             *assistant.registry.jobs,
             Job("catalogue-watch", watch, "telegram", every=self.settings.reload_interval),
             Job("heartbeat", heartbeat, "telegram", every=HEARTBEAT_SECONDS),
+            Job("inbox-purge", purge_inbox, "telegram", every=INBOX_PURGE_SECONDS, at_start=True),
         ]
         self._touch_heartbeat()  # alive from now on, for the health check
         if application.job_queue is None:
@@ -243,10 +276,64 @@ class TelegramFrontEnd(Delivery):
             await self.web.close()
             self.web = None
         await self.queues.close(timeout=0)  # post_stop had its chance to send them
+        if self.inbox is not None:
+            self.inbox.closed = True  # what was not answered by now is answered after a restart
         if self.runtime is not None:
             await self.runtime.close()
             self.runtime = None
             log.info("database closed, bot stopped")
+
+    async def _open_inbox(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Store received updates from now on; queue those the last run left unanswered."""
+        bot = application.bot
+        if self.runtime is None or not isinstance(bot, InboxBot):
+            return
+        staff = set(self.settings.staff_ids)
+        if self.settings.staff_chat_id is not None:
+            staff.add(self.settings.staff_chat_id)
+        self.inbox = Inbox(self.runtime.db, self.settings.salt, staff)
+        left = from_stored(await self.inbox.take_unanswered(), bot)
+        for update in left:  # handled before any update received from now on, in order
+            application.update_queue.put_nowait(update)
+        bot.attach(self.inbox)
+
+    def enqueue(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        reply: Reply,
+        target: Address,
+        update_id: int | None = None,
+    ) -> asyncio.Future[object]:
+        """Send a reply from the target chat's queue; its update is answered once it is sent."""
+        done = super().enqueue(application, reply, target, update_id)
+        if update_id is not None and self.inbox is not None:
+            self._sends.setdefault(update_id, []).append(done)
+        return done
+
+    def finished(self, update: object) -> None:
+        """An update went through the handlers: answered once the messages it queued are sent
+        (a message dropped for good counts as sent; one cancelled by a stop does not)."""
+        if not isinstance(update, Update):
+            return
+        update_id = update.update_id
+        sends = self._sends.pop(update_id, [])
+        inbox = self.inbox
+        if inbox is None:
+            return
+        waiting = [send for send in sends if not send.done()]
+        if not waiting:
+            if not any(send.cancelled() for send in sends):
+                inbox.answered(update_id)
+            return
+        left = [len(waiting)]
+
+        def sent(send: asyncio.Future[object]) -> None:
+            left[0] -= 1
+            if not left[0] and not any(s.cancelled() for s in sends):
+                inbox.answered(update_id)
+
+        for send in waiting:
+            send.add_done_callback(sent)
 
     def _touch_heartbeat(self) -> None:
         """Touch the heartbeat file (the container's health check reads its age)."""
@@ -362,25 +449,33 @@ def build_application(settings: Settings, front: TelegramFrontEnd | None = None)
     front = front or TelegramFrontEnd(settings)
     # Opt in to PTB 23's timedelta `retry_after` now (silences a warning on every 429).
     os.environ.setdefault("PTB_TIMEDELTA", "1")
+    rate = send_rate()
+    # Queue bursts instead of failing: Telegram allows about 30 messages a second.
+    # The 20-a-minute limit of each group is kept by the chat queues (queues.py), which
+    # wait for a group's turn without holding a send slot; PTB's limiter would hold one.
+    limiter = (
+        AIORateLimiter(overall_max_rate=rate, group_max_rate=0, max_retries=3)
+        if rate > 0
+        else None
+    )
+    # PTB's bot, storing each batch of updates before Telegram is told it was received.
+    bot = InboxBot(
+        settings.token,
+        base_url=settings.api_url,
+        request=HTTPXRequest(connection_pool_size=CONNECTIONS, pool_timeout=POOL_TIMEOUT),
+        get_updates_request=UpdatesRequest(),
+        rate_limiter=limiter,
+    )
     builder = (
         ApplicationBuilder()
-        .token(settings.token)
-        .base_url(settings.api_url)
-        # Updates of different chats at once, of one chat in order.
-        .concurrent_updates(ChatOrderedProcessor())
-        .connection_pool_size(CONNECTIONS)
-        .pool_timeout(POOL_TIMEOUT)
+        .bot(bot)
+        # Updates of different chats at once, of one chat in order; each one done with is
+        # marked answered.
+        .concurrent_updates(ChatOrderedProcessor(finished=front.finished))
         .post_init(front.post_init)
         .post_stop(front.post_stop)
         .post_shutdown(front.post_shutdown)
     )
-    rate = send_rate()
-    if rate > 0:
-        # Queue bursts instead of failing: Telegram allows about 30 messages a second.
-        # The 20-a-minute limit of each group is kept by the chat queues (queues.py), which
-        # wait for a group's turn without holding a send slot; PTB's limiter would hold one.
-        limiter = AIORateLimiter(overall_max_rate=rate, group_max_rate=0, max_retries=3)
-        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     application = builder.build()
     # 1. Button presses: every one is answered, also forged or outdated ones.
     application.add_handler(CallbackQueryHandler(front.on_update))

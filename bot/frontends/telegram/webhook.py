@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
+import logging
+import sqlite3
 from http import HTTPStatus
 
 import tornado.web
@@ -23,6 +26,8 @@ from telegram.ext._utils.webhookhandler import TelegramHandler, WebhookAppClass
 # Telegram's updates are a few kilobytes (a message holds at most 4096 characters).
 MAX_UPDATE_BYTES = 1024 * 1024
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+log = logging.getLogger("bot.frontends.telegram.bot")
 
 
 @tornado.web.stream_request_body
@@ -53,8 +58,28 @@ class GuardedTelegramHandler(TelegramHandler):
         self._received += chunk
 
     async def post(self) -> None:
-        """Hand the collected body to the library's own update processing."""
+        """Store the update (see `bot.frontends.telegram.inbox`), then hand it to the library's
+        own processing; 200 tells Telegram it was received, so it comes only after storing.
+
+        One stored before (Telegram delivers again what it was not told about) is answered 200
+        and not handled again; one the database cannot store gets 503: Telegram tries again.
+        """
         self.request.body = bytes(self._received)
+        inbox = getattr(self.bot, "inbox", None)
+        if inbox is not None and not inbox.closed:
+            try:
+                raw = json.loads(self.request.body)
+                update_id = int(raw["update_id"])
+            except (ValueError, KeyError, TypeError):
+                raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
+            try:
+                fresh = await inbox.record([raw])
+            except (sqlite3.Error, OSError) as exc:
+                log.warning("could not store an update (%s); Telegram will retry", exc)
+                raise tornado.web.HTTPError(HTTPStatus.SERVICE_UNAVAILABLE) from None
+            if update_id not in fresh:
+                self.set_status(HTTPStatus.OK)
+                return
         await super().post()
 
 

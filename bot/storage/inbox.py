@@ -1,0 +1,98 @@
+"""Updates received from Telegram and not answered yet, so that a crash loses none of them.
+
+A front end records each batch of updates (one transaction, synced to disk) before it tells
+Telegram they were received, marks each one answered once its replies were sent, and at start
+answers those the last run left unanswered. An update's body (its JSON, holding what a citizen
+typed and their name) is kept only until the update is answered; then only its id is kept, for
+`KEEP_IDS`, so that an update Telegram delivers again after a crash is recognised and not
+answered twice. A citizen's erasure (`retention.erase_user`) deletes their unanswered updates
+with the rest, by `user_hash`; `purge` deletes every row older than `KEEP_IDS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.storage.backend import Database, utcnow
+
+# Telegram keeps an update it could not deliver for 24 hours; ids are kept a little longer.
+KEEP_IDS = dt.timedelta(hours=26)
+# An update left unanswered by this many runs (each ending in a crash) is given up: it may be
+# what crashes the bot.
+MAX_ATTEMPTS = 3
+
+_INSERT = (
+    "INSERT INTO inbox (update_id, received_at, user_hash, body, attempts) VALUES (?, ?, ?, ?, 0)"
+    " ON CONFLICT(update_id) DO NOTHING"
+)
+_ANSWERED = "UPDATE inbox SET body = NULL, user_hash = NULL WHERE update_id = ?"
+
+
+@dataclass(frozen=True)
+class Received:
+    """One update as it is stored: its id, the sender's hash (if any), its JSON."""
+
+    update_id: int
+    user_hash: str | None
+    body: str
+
+
+async def record(db: Database, updates: Sequence[Received]) -> list[int]:
+    """Store a batch of updates in one transaction (committed and synced when this returns);
+    return the ids of those not stored before, in the order given."""
+    fresh: list[int] = []
+    if not updates:
+        return fresh
+    now = utcnow()
+    async with db.write() as tx:
+        for update in updates:
+            params = (update.update_id, now, update.user_hash, update.body)
+            if await tx.execute(_INSERT, params) > 0:
+                fresh.append(update.update_id)
+    return fresh
+
+
+def mark_answered(db: Database, update_id: int) -> None:
+    """Forget an update's body (keeping its id); written with the next write, within a second.
+
+    Until it is written, a crash makes the update be answered again after the restart: this is
+    a risk of a duplicate answer only, never of a lost one.
+    """
+    db.later(_ANSWERED, (update_id,))
+
+
+async def take_unanswered(db: Database) -> tuple[list[tuple[int, str]], int]:
+    """The unanswered updates (id, JSON) in the order received, counting this as one more
+    attempt; those tried `MAX_ATTEMPTS` times are forgotten instead. Return both."""
+    async with db.write(secure=True) as tx:
+        await tx.execute("UPDATE inbox SET attempts = attempts + 1 WHERE body IS NOT NULL")
+        given_up = await tx.execute(
+            "UPDATE inbox SET body = NULL, user_hash = NULL"
+            " WHERE body IS NOT NULL AND attempts > ?",
+            (MAX_ATTEMPTS,),
+        )
+    rows = await db.read(
+        "SELECT update_id, body FROM inbox WHERE body IS NOT NULL ORDER BY update_id"
+    )
+    return [(int(row[0]), str(row[1])) for row in rows], max(given_up, 0)
+
+
+async def purge(db: Database, now: dt.datetime | None = None) -> int:
+    """Delete every row received more than `KEEP_IDS` ago (answered or not); return how many."""
+    cutoff = ((now or dt.datetime.now(dt.UTC)) - KEEP_IDS).isoformat(timespec="seconds")
+    async with db.write(secure=True) as tx:
+        old_bodies = await tx.fetch_one(
+            "SELECT count(*) FROM inbox WHERE received_at < ? AND body IS NOT NULL", (cutoff,)
+        )
+        deleted = await tx.execute("DELETE FROM inbox WHERE received_at < ?", (cutoff,))
+    if old_bodies is not None and old_bodies[0]:
+        await db.scrub()  # what a citizen typed must not linger in the write-ahead log
+    return max(deleted, 0)
+
+
+async def count(db: Database) -> tuple[int, int]:
+    """How many updates are stored, and how many of them still have a body (for tests, logs)."""
+    row = await db.read_one("SELECT count(*), count(body) FROM inbox")
+    return (int(row[0]), int(row[1])) if row is not None else (0, 0)
