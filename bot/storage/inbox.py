@@ -24,10 +24,10 @@ KEEP_IDS = dt.timedelta(hours=26)
 MAX_ATTEMPTS = 3
 
 _INSERT = (
-    "INSERT INTO inbox (update_id, received_at, user_hash, body, attempts) VALUES (?, ?, ?, ?, 0)"
-    " ON CONFLICT(update_id) DO NOTHING"
+    "INSERT INTO inbox (bot_id, update_id, received_at, user_hash, body, attempts)"
+    " VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT(bot_id, update_id) DO NOTHING"
 )
-_ANSWERED = "UPDATE inbox SET body = NULL, user_hash = NULL WHERE update_id = ?"
+_ANSWERED = "UPDATE inbox SET body = NULL, user_hash = NULL WHERE bot_id = ? AND update_id = ?"
 
 
 @dataclass(frozen=True)
@@ -39,42 +39,50 @@ class Received:
     body: str
 
 
-async def record(db: Database, updates: Sequence[Received]) -> list[int]:
-    """Store a batch of updates in one transaction (committed and synced when this returns);
-    return the ids of those not stored before, in the order given."""
+async def record(db: Database, bot_id: int, updates: Sequence[Received]) -> list[int]:
+    """Store a batch of updates of a bot in one transaction (committed and synced when this
+    returns); return the ids of those not stored before, in the order given.
+
+    Update ids are a bot's own: another bot (a new token) on the same database has its own.
+    """
     fresh: list[int] = []
     if not updates:
         return fresh
     now = utcnow()
     async with db.write() as tx:
         for update in updates:
-            params = (update.update_id, now, update.user_hash, update.body)
+            params = (bot_id, update.update_id, now, update.user_hash, update.body)
             if await tx.execute(_INSERT, params) > 0:
                 fresh.append(update.update_id)
     return fresh
 
 
-def mark_answered(db: Database, update_id: int) -> None:
+def mark_answered(db: Database, bot_id: int, update_id: int) -> None:
     """Forget an update's body (keeping its id); written with the next write, within a second.
 
     Until it is written, a crash makes the update be answered again after the restart: this is
     a risk of a duplicate answer only, never of a lost one.
     """
-    db.later(_ANSWERED, (update_id,))
+    db.later(_ANSWERED, (bot_id, update_id))
 
 
-async def take_unanswered(db: Database) -> tuple[list[tuple[int, str]], int]:
-    """The unanswered updates (id, JSON) in the order received, counting this as one more
+async def take_unanswered(db: Database, bot_id: int) -> tuple[list[tuple[int, str]], int]:
+    """A bot's unanswered updates (id, JSON) in the order received, counting this as one more
     attempt; those tried `MAX_ATTEMPTS` times are forgotten instead. Return both."""
     async with db.write(secure=True) as tx:
-        await tx.execute("UPDATE inbox SET attempts = attempts + 1 WHERE body IS NOT NULL")
+        await tx.execute(
+            "UPDATE inbox SET attempts = attempts + 1 WHERE bot_id = ? AND body IS NOT NULL",
+            (bot_id,),
+        )
         given_up = await tx.execute(
             "UPDATE inbox SET body = NULL, user_hash = NULL"
-            " WHERE body IS NOT NULL AND attempts > ?",
-            (MAX_ATTEMPTS,),
+            " WHERE bot_id = ? AND body IS NOT NULL AND attempts > ?",
+            (bot_id, MAX_ATTEMPTS),
         )
     rows = await db.read(
-        "SELECT update_id, body FROM inbox WHERE body IS NOT NULL ORDER BY update_id"
+        "SELECT update_id, body FROM inbox WHERE bot_id = ? AND body IS NOT NULL"
+        " ORDER BY update_id",
+        (bot_id,),
     )
     return [(int(row[0]), str(row[1])) for row in rows], max(given_up, 0)
 

@@ -203,11 +203,13 @@ async def m008_inbox(tx: Transaction) -> None:
         tx,
         """
         CREATE TABLE inbox (
-            update_id INTEGER PRIMARY KEY,
+            bot_id INTEGER NOT NULL,
+            update_id INTEGER NOT NULL,
             received_at TEXT NOT NULL,
             user_hash TEXT,
             body TEXT,
-            attempts INTEGER NOT NULL DEFAULT 0
+            attempts INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (bot_id, update_id)
         );
         CREATE INDEX inbox_received_at ON inbox(received_at);
         CREATE INDEX inbox_user ON inbox(user_hash);

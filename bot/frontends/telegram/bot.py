@@ -291,7 +291,7 @@ class TelegramFrontEnd(Delivery):
         staff = set(self.settings.staff_ids)
         if self.settings.staff_chat_id is not None:
             staff.add(self.settings.staff_chat_id)
-        self.inbox = Inbox(self.runtime.db, self.settings.salt, staff)
+        self.inbox = Inbox(self.runtime.db, bot.id, self.settings.salt, staff)
         left = from_stored(await self.inbox.take_unanswered(), bot)
         for update in left:  # handled before any update received from now on, in order
             application.update_queue.put_nowait(update)

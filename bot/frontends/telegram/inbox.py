@@ -78,8 +78,9 @@ class UpdatesRequest(HTTPXRequest):
 class Inbox:
     """The front end's side of `bot.storage.inbox`: what to store, and when it was answered."""
 
-    def __init__(self, db: Database, salt: str, staff: Iterable[int] = ()) -> None:
+    def __init__(self, db: Database, bot_id: int, salt: str, staff: Iterable[int] = ()) -> None:
         self.db = db
+        self.bot_id = bot_id
         self.salt = salt
         self.staff = frozenset(staff)  # ids (users, the staff chat) whose texts stay as typed
         self.closed = False
@@ -101,17 +102,17 @@ class Inbox:
     async def record(self, raws: Sequence[JSONDict]) -> set[int]:
         """Store a batch (synced to disk); return the ids not stored before. Raises when the
         database cannot store it."""
-        fresh = await stored.record(self.db, [self.entry(raw) for raw in raws])
+        fresh = await stored.record(self.db, self.bot_id, [self.entry(raw) for raw in raws])
         return set(fresh)
 
     def answered(self, update_id: int) -> None:
         """The bot is done with an update: forget its body (written in a batch, soon)."""
         if not self.closed:
-            stored.mark_answered(self.db, update_id)
+            stored.mark_answered(self.db, self.bot_id, update_id)
 
     async def take_unanswered(self) -> list[JSONDict]:
         """The updates the last run left unanswered, in the order received (logged)."""
-        rows, given_up = await stored.take_unanswered(self.db)
+        rows, given_up = await stored.take_unanswered(self.db, self.bot_id)
         if given_up:
             log.warning(
                 "gave up %d updates left unanswered by %d runs in a row", given_up,
