@@ -3,6 +3,7 @@ and none is answered twice; what a citizen typed is kept only until it is answer
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 import sqlite3
@@ -10,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot import messages as m
@@ -21,6 +23,7 @@ from bot.storage.database import open_database
 from bot.storage.retention import erase_user
 from bot.tools.fakebotapi.server import FakeTelegram
 from tests.harness import BotHarness, BotProcess
+from tests.test_webhook import SECRET, free_port, update
 
 HELLO = "xin chao"  # one reply
 
@@ -86,17 +89,18 @@ def test_an_update_delivered_again_after_a_crash_is_not_answered_twice(
     proc.start()
     proc.wait_ready()
     assert len(proc.say(31000, HELLO)) == 1  # the bot now waits in a fresh long poll
-    # The call that would tell Telegram the next batch was received is slow: the kill comes
-    # before it, so Telegram delivers that batch again after the restart.
-    fake_tg.fault("getUpdates", "delay", delay_ms=6000)
+    # The call that would tell Telegram the next batch was received never gets through: the
+    # kill comes first, so Telegram delivers that batch again after the restart.
+    fake_tg.hold("getUpdates")
     chats = list(range(31001, 31011))
     for chat in chats:
         fake_tg.push_text(chat, HELLO)
-    wait_for(lambda: any(replies(fake_tg, chat) for chat in chats), timeout=5)
+    wait_for(lambda: any(replies(fake_tg, chat) for chat in chats), timeout=15)
     time.sleep(1.0)
     assert fake_tg.pending_updates() == len(chats)  # none acknowledged
     first = [chat for chat in chats if replies(fake_tg, chat)]
     assert proc.kill(signal.SIGKILL) == -signal.SIGKILL
+    fake_tg.release(drop=True)
 
     proc.start()
     proc.wait_ready()
@@ -124,7 +128,7 @@ async def test_an_update_the_database_cannot_store_is_not_acknowledged(
     async def busy(db: object, bot_id: int, updates: object) -> list[int]:
         calls.append(updates)
         if len(calls) == 1:
-            raise sqlite3.OperationalError("database is locked")
+            raise stored.NotStored("OperationalError: database is locked")
         return await real(db, bot_id, updates)  # type: ignore[arg-type]
 
     monkeypatch.setattr(front_inbox.stored, "record", busy)
@@ -189,3 +193,36 @@ async def test_unanswered_updates_are_given_up_after_repeated_crashes(tmp_path: 
         assert await stored.count(db) == (2, 1)  # another bot's update 9 is its own
     finally:
         await db.close()
+
+
+def test_a_webhook_update_answered_200_survives_a_sigkill_and_comes_once(
+    fake_tg: FakeTelegram, bot_process: Callable[..., BotProcess]
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram/hook"
+    env = {
+        "WEBHOOK_URL": url,
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+        "WEBHOOK_SECRET": SECRET,
+        "BOT_SEND_RATE": "0",
+    }
+    headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
+    body = json.dumps(update(950, 9501, HELLO))
+    proc = bot_process(env=env)
+    proc.start()
+    proc.wait_ready("setWebhook")
+    fake_tg.hold("sendMessage")
+    assert httpx.post(url, content=body, headers=headers, timeout=10).status_code == 200
+    wait_for(lambda: fake_tg.held() > 0, timeout=15)
+    assert proc.kill(signal.SIGKILL) == -signal.SIGKILL
+    fake_tg.release(drop=True)
+    assert replies(fake_tg, 9501) == 0
+
+    proc.start()
+    proc.wait_ready("setWebhook")
+    wait_for(lambda: replies(fake_tg, 9501) == 1)  # from the store: Telegram had its 200
+    # Telegram posting it again (it had no 200 for it, say) is answered 200 and not handled.
+    assert httpx.post(url, content=body, headers=headers, timeout=10).status_code == 200
+    time.sleep(1.5)
+    assert replies(fake_tg, 9501) == 1

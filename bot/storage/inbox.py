@@ -30,6 +30,10 @@ _INSERT = (
 _ANSWERED = "UPDATE inbox SET body = NULL, user_hash = NULL WHERE bot_id = ? AND update_id = ?"
 
 
+class NotStored(Exception):
+    """The database could not store a batch (busy, full, failing): do not acknowledge it."""
+
+
 @dataclass(frozen=True)
 class Received:
     """One update as it is stored: its id, the sender's hash (if any), its JSON."""
@@ -49,11 +53,14 @@ async def record(db: Database, bot_id: int, updates: Sequence[Received]) -> list
     if not updates:
         return fresh
     now = utcnow()
-    async with db.write() as tx:
-        for update in updates:
-            params = (bot_id, update.update_id, now, update.user_hash, update.body)
-            if await tx.execute(_INSERT, params) > 0:
-                fresh.append(update.update_id)
+    try:
+        async with db.write() as tx:
+            for update in updates:
+                params = (bot_id, update.update_id, now, update.user_hash, update.body)
+                if await tx.execute(_INSERT, params) > 0:
+                    fresh.append(update.update_id)
+    except Exception as exc:  # whatever the backend raises, nothing was stored
+        raise NotStored(f"{type(exc).__name__}: {exc}") from exc
     return fresh
 
 

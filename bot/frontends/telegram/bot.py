@@ -36,14 +36,14 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot import messages as m
-from bot.addresses import Address, telegram
+from bot.addresses import telegram
 from bot.app import Runtime, open_runtime
 from bot.catalogue.reload import ReloadOutcome
 from bot.core.registry import Job
 from bot.core.replies import Answer, Button, Decision, Incoming, Reply, Sender
 from bot.frontends.telegram import webhook
-from bot.frontends.telegram.delivery import CONNECTIONS, Delivery, with_retries
-from bot.frontends.telegram.inbox import Inbox, InboxBot, UpdatesRequest, from_stored
+from bot.frontends.telegram.delivery import CONNECTIONS, with_retries
+from bot.frontends.telegram.inbox import AnsweredDelivery, InboxBot, UpdatesRequest
 from bot.frontends.telegram.jobs import schedule
 from bot.frontends.telegram.reload_notices import ReloadNotices
 from bot.frontends.telegram.startup import check_bot_api, protect_logs
@@ -182,7 +182,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         """Nothing to release."""
 
 
-class TelegramFrontEnd(Delivery):
+class TelegramFrontEnd(AnsweredDelivery):
     """Holds the runtime and turns updates into replies."""
 
     def __init__(self, settings: Settings) -> None:
@@ -191,17 +191,17 @@ class TelegramFrontEnd(Delivery):
         self.runtime: Runtime | None = None
         self.web: WebService | None = None
         self._group_notices: dict[str, float] = {}  # group chat id -> when last told
-        # Updates are stored until answered (see bot.frontends.telegram.inbox); the messages
-        # queued for other chats by each update being handled, by update id.
-        self.inbox: Inbox | None = None
-        self._sends: dict[int, list[asyncio.Future[object]]] = {}
 
     # --- lifecycle -------------------------------------------------------------------------
 
     async def post_init(self, application: Application) -> None:  # type: ignore[type-arg]
         """Open the catalogue and the database, publish the command menu, schedule the jobs."""
         self.runtime = await open_runtime(self.settings)
-        await self._open_inbox(application)
+        staff = set(self.settings.staff_ids)
+        if self.settings.staff_chat_id is not None:
+            staff.add(self.settings.staff_chat_id)
+        # Updates are stored until answered; those the last run left unanswered come first.
+        await self.open_inbox(application, self.runtime.db, self.settings.salt, staff)
         if self.settings.salt == Settings().salt:
             # With the public default, anyone holding the database can hash every possible
             # Telegram id and find whose rows are whose: the staff should know, not only a log.
@@ -282,58 +282,6 @@ class TelegramFrontEnd(Delivery):
             await self.runtime.close()
             self.runtime = None
             log.info("database closed, bot stopped")
-
-    async def _open_inbox(self, application: Application) -> None:  # type: ignore[type-arg]
-        """Store received updates from now on; queue those the last run left unanswered."""
-        bot = application.bot
-        if self.runtime is None or not isinstance(bot, InboxBot):
-            return
-        staff = set(self.settings.staff_ids)
-        if self.settings.staff_chat_id is not None:
-            staff.add(self.settings.staff_chat_id)
-        self.inbox = Inbox(self.runtime.db, bot.id, self.settings.salt, staff)
-        left = from_stored(await self.inbox.take_unanswered(), bot)
-        for update in left:  # handled before any update received from now on, in order
-            application.update_queue.put_nowait(update)
-        bot.attach(self.inbox)
-
-    def enqueue(
-        self,
-        application: Application,  # type: ignore[type-arg]
-        reply: Reply,
-        target: Address,
-        update_id: int | None = None,
-    ) -> asyncio.Future[object]:
-        """Send a reply from the target chat's queue; its update is answered once it is sent."""
-        done = super().enqueue(application, reply, target, update_id)
-        if update_id is not None and self.inbox is not None:
-            self._sends.setdefault(update_id, []).append(done)
-        return done
-
-    def finished(self, update: object) -> None:
-        """An update went through the handlers: answered once the messages it queued are sent
-        (a message dropped for good counts as sent; one cancelled by a stop does not)."""
-        if not isinstance(update, Update):
-            return
-        update_id = update.update_id
-        sends = self._sends.pop(update_id, [])
-        inbox = self.inbox
-        if inbox is None:
-            return
-        waiting = [send for send in sends if not send.done()]
-        if not waiting:
-            if not any(send.cancelled() for send in sends):
-                inbox.answered(update_id)
-            return
-        left = [len(waiting)]
-
-        def sent(send: asyncio.Future[object]) -> None:
-            left[0] -= 1
-            if not left[0] and not any(s.cancelled() for s in sends):
-                inbox.answered(update_id)
-
-        for send in waiting:
-            send.add_done_callback(sent)
 
     def _touch_heartbeat(self) -> None:
         """Touch the heartbeat file (the container's health check reads its age)."""

@@ -32,16 +32,17 @@ import asyncio
 import json
 import logging
 import re
-import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from telegram import Update
 from telegram._utils.types import JSONDict
-from telegram.ext import ExtBot
+from telegram.ext import Application, ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.addresses import telegram
+from bot.addresses import Address, telegram
+from bot.core.replies import Reply
+from bot.frontends.telegram.delivery import Delivery
 from bot.privacy import redact, user_hash
 from bot.storage import inbox as stored
 from bot.storage.backend import Database
@@ -187,10 +188,10 @@ class InboxBot(ExtBot[None]):
             raws = [u.to_dict() for u in updates]  # never expected: PTB parsed another answer
         try:
             fresh = await inbox.record(raws)
-        except (sqlite3.Error, OSError) as exc:
+        except stored.NotStored as exc:
             log.warning(
                 "could not store %d updates (%s); Telegram will deliver them again",
-                len(updates), type(exc).__name__,
+                len(updates), exc,
             )  # fmt: skip
             await asyncio.sleep(RETRY_SECONDS)
             return ()
@@ -214,4 +215,69 @@ def from_stored(raws: Sequence[JSONDict], bot: ExtBot[Any]) -> list[Update]:
     return updates
 
 
-__all__ = ["Inbox", "InboxBot", "UpdatesRequest", "from_stored"]
+class AnsweredDelivery(Delivery):
+    """Delivery that marks each update answered once every reply it made was sent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inbox: Inbox | None = None
+        # The messages queued for other chats by each update being handled, by update id.
+        self._sends: dict[int, list[asyncio.Future[object]]] = {}
+
+    async def open_inbox(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        db: Database,
+        salt: str,
+        staff: Iterable[int] = (),
+    ) -> None:
+        """Store received updates from now on; queue those the last run left unanswered, to be
+        handled before any received from now on, in the order received."""
+        bot = application.bot
+        if not isinstance(bot, InboxBot):
+            return
+        self.inbox = Inbox(db, bot.id, salt, staff)
+        for update in from_stored(await self.inbox.take_unanswered(), bot):
+            application.update_queue.put_nowait(update)
+        bot.attach(self.inbox)
+
+    def enqueue(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        reply: Reply,
+        target: Address,
+        update_id: int | None = None,
+    ) -> asyncio.Future[object]:
+        """Send a reply from the target chat's queue; its update is answered once it is sent."""
+        done = super().enqueue(application, reply, target, update_id)
+        if update_id is not None and self.inbox is not None:
+            self._sends.setdefault(update_id, []).append(done)
+        return done
+
+    def finished(self, update: object) -> None:
+        """An update went through the handlers: answered once the messages it queued are sent
+        (a message dropped for good counts as sent; one cancelled by a stop does not)."""
+        if not isinstance(update, Update):
+            return
+        update_id = update.update_id
+        sends = self._sends.pop(update_id, [])
+        inbox = self.inbox
+        if inbox is None:
+            return
+        waiting = [send for send in sends if not send.done()]
+        if not waiting:
+            if not any(send.cancelled() for send in sends):
+                inbox.answered(update_id)
+            return
+        left = [len(waiting)]
+
+        def sent(send: asyncio.Future[object]) -> None:
+            left[0] -= 1
+            if not left[0] and not any(s.cancelled() for s in sends):
+                inbox.answered(update_id)
+
+        for send in waiting:
+            send.add_done_callback(sent)
+
+
+__all__ = ["AnsweredDelivery", "Inbox", "InboxBot", "UpdatesRequest", "from_stored"]

@@ -15,13 +15,14 @@ import asyncio
 import hmac
 import json
 import logging
-import sqlite3
 from http import HTTPStatus
 
 import tornado.web
 from telegram import Bot
 from telegram.ext import _updater
 from telegram.ext._utils.webhookhandler import TelegramHandler, WebhookAppClass
+
+from bot.storage.inbox import NotStored
 
 # Telegram's updates are a few kilobytes (a message holds at most 4096 characters).
 MAX_UPDATE_BYTES = 1024 * 1024
@@ -74,7 +75,7 @@ class GuardedTelegramHandler(TelegramHandler):
                 raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
             try:
                 fresh = await inbox.record([raw])
-            except (sqlite3.Error, OSError) as exc:
+            except NotStored as exc:
                 log.warning("could not store an update (%s); Telegram will retry", exc)
                 raise tornado.web.HTTPError(HTTPStatus.SERVICE_UNAVAILABLE) from None
             if update_id not in fresh:
