@@ -63,8 +63,16 @@ def open_holder(
 ) -> CatalogueHolder[Matcher]:
     """Load the catalogue (raising CatalogueError if it is broken) with its index."""
 
+    built: list[Matcher] = []
+
     def make_index(catalogue: Catalogue) -> Matcher:
-        return Matcher(catalogue, national or None)
+        matcher = Matcher(catalogue, national or None)
+        # The first index leaves the national list for the first question that needs it (the
+        # bot is ready sooner); a reload, in a worker thread, gets it ready before it serves.
+        if built:
+            matcher.warm()
+        built[:] = [matcher]
+        return matcher
 
     # The last good catalogue is kept next to the database: a restart with a broken file
     # serves it (and the watcher tells the staff chat) instead of taking the bot down.

@@ -234,6 +234,26 @@ def test_the_national_list_names_what_the_catalogue_lacks() -> None:
     assert match.decision != "none"
 
 
+def _one_card(code: str, vocabulary: dict[str, list[str]]) -> Catalogue:
+    card = _procedure("dang-ky-khai-sinh", "Đăng ký khai sinh", ["làm giấy khai sinh"], code)
+    return build({"updated": "2026-11-27", "vocabulary": vocabulary, "procedures": [card]})
+
+
+def test_a_reload_reads_the_national_list_with_its_own_codes_and_vocabulary() -> None:
+    # The national list is indexed on first need and shared by reloads that change neither
+    # the curated codes nor the vocabulary: a reload that does change them must be obeyed.
+    plain = Matcher(_one_card("", {}), NATIONAL)
+    assert plain.national is not None and "tthc:1.001193" in plain.national.ids
+    again = Matcher(_one_card("", {}), NATIONAL)
+    assert again.national is plain.national  # same inputs: not indexed twice
+    coded = Matcher(_one_card("1.001193", {}), NATIONAL)
+    assert coded.national is not None and "tthc:1.001193" not in coded.national.ids
+    worded = Matcher(_one_card("", {"ngoại kiều": ["yếu tố nước ngoài"]}), NATIONAL)
+    match = worded.match("ngoại kiều")
+    assert match.candidates[0].id == "tthc:2.000001"
+    assert plain.match("ngoại kiều").decision == "none"
+
+
 def test_load_national_keys_by_id() -> None:
     national = load_national()
     assert len(national) > 2000

@@ -96,6 +96,8 @@ class Rewriter:
             for keys in table.values():
                 # Longest keys first, so "sổ đỏ" wins over "sổ".
                 keys.sort(key=lambda k: -len(k[0]))
+        self._short_spans = _spans(self.short)
+        self._long_spans = _spans(self.long)
 
     def rewrite(self, words: list[str], chat: bool) -> tuple[list[str], list[int], list[str]]:
         """Return the rewritten words, the original word each comes from, and notes for `why`.
@@ -106,41 +108,63 @@ class Rewriter:
         if chat:
             words = expand_shorthand(words)
         notes: list[str] = []
-        first, first_origin = self._pass(words, self.short, notes)
-        second, second_origin = self._pass(first, self.long, notes)
+        first, first_origin = self._pass(words, self._short_spans, notes)
+        second, second_origin = self._pass(first, self._long_spans, notes)
         return second, [first_origin[i] for i in second_origin], notes
 
     @staticmethod
     def _pass(
-        words: list[str], table: dict[str, list[Key]], notes: list[str]
+        words: list[str], table: dict[str, Spans], notes: list[str]
     ) -> tuple[list[str], list[int]]:
-        if not table or table.keys().isdisjoint(words):
+        # Only the words that can start a key are tried; the words between them are copied.
+        starts = [i for i, word in enumerate(words) if word in table] if table else []
+        if not starts:
             return words, list(range(len(words)))
         out: list[str] = []
         origin: list[int] = []
-        i = 0
-        while i < len(words):
-            word = words[i]
-            # A loose key is filed under its folded first word too, which is what an unmarked
-            # word looks like: one look-up finds every key that can start here.
-            for key, loose, target in table.get(word, ()):
-                n = len(key)
+        done = 0  # the words before this one are in `out`
+        for i in starts:
+            if i < done:
+                continue  # inside a key already rewritten
+            for n, spans in table[words[i]]:
+                key = spans.get(tuple(words[i : i + n]))
+                if key is None:
+                    continue
+                target = key[2]
+                out.extend(words[done:i])
+                origin.extend(range(done, i))
+                out.extend(target)
+                origin.extend([i] * len(target))
                 span = words[i : i + n]
-                if len(span) == n and all(
-                    w == k or (not has_marks(w) and w == f)
-                    for w, k, f in zip(span, key, loose, strict=True)
-                ):
-                    out.extend(target)
-                    origin.extend([i] * len(target))
-                    if list(target) != span:
-                        notes.append(f"{' '.join(span)}→{' '.join(target)}")
-                    i += n
-                    break
-            else:
-                out.append(word)
-                origin.append(i)
-                i += 1
+                if list(target) != span:
+                    notes.append(f"{' '.join(span)}→{' '.join(target)}")
+                done = i + n
+                break
+        if not done:
+            return words, list(range(len(words)))
+        out.extend(words[done:])
+        origin.extend(range(done, len(words)))
         return out, origin
+
+
+# The word runs that start with one word and that a key matches, longest keys first: each
+# word of a run is the key's word or, for a loose key, its folded form (an unmarked word).
+Spans = list[tuple[int, dict[tuple[str, ...], Key]]]
+
+
+def _spans(table: dict[str, list[Key]]) -> dict[str, Spans]:
+    """Index a table of keys by the exact word runs each matches: a look-up per length."""
+    spans: dict[str, Spans] = {}
+    for first, keys in table.items():
+        by_length: dict[int, dict[tuple[str, ...], Key]] = {}
+        for key in keys:  # longest first, then in the vocabulary's order: the first one wins
+            words, loose, _ = key
+            choices = [tuple(dict.fromkeys((w, f))) for w, f in zip(words, loose, strict=True)]
+            for run in itertools.product(*choices):
+                if run[0] == first:
+                    by_length.setdefault(len(words), {}).setdefault(run, key)
+        spans[first] = sorted(by_length.items(), key=lambda item: -item[0])
+    return spans
 
 
 @dataclass
@@ -196,8 +220,12 @@ class Index:
                 folded = list(map(typed_folds.__getitem__, typed))
                 words = None
                 if not rewritable.isdisjoint(typed):
-                    words = rewriter.rewrite(list(map(spelling, typed)), chat=False)[0]
-                    folded = list(map(folds.__getitem__, words))
+                    spelled = list(map(spelling, typed))
+                    rewritten = rewriter.rewrite(spelled, chat=False)[0]
+                    # Most phrases hold a word that starts a key but no whole key.
+                    if rewritten != spelled:
+                        words = rewritten
+                        folded = list(map(folds.__getitem__, words))
                 if not folded:
                     continue
                 pairs = list(map(getitem, map(pairs_of.__getitem__, folded), folded[1:]))
@@ -381,7 +409,8 @@ def _known_words(
 ) -> frozenset[str]:
     # Tone placement does not matter once the marks are gone: fold without normalising.
     words = set(EVERYDAY) | national_syllables()
-    for text in texts:
+    # A large catalogue repeats most of these texts (the same papers, steps and notes).
+    for text in set(texts):
         words.update(_LETTERS.findall(strip_marks_uncached(text.casefold())))
     for key, expansions in vocabulary.items():
         for text in (key, *expansions):

@@ -18,6 +18,7 @@ from bot.catalogue.national import NationalProcedure
 from bot.matching import qualifiers
 from bot.matching.aspects import Aspect, detect_aspect, is_small_talk, pure_followup_words
 from bot.matching.index import Index
+from bot.matching.national_index import SHARED, NationalIndex
 from bot.matching.score import Query, Scored, Thresholds, analyse, score_query
 from bot.matching.words import GENERIC
 
@@ -98,12 +99,6 @@ def _catalogue_words(catalogue: Catalogue) -> list[str]:
     return texts
 
 
-def _national_name(name: str) -> str:
-    # "Thủ tục ..." prefixes a few hundred names and tells nothing.
-    lowered = name.casefold()
-    return name[len("thủ tục ") :] if lowered.startswith("thủ tục ") else name
-
-
 class Matcher:
     """Ranks catalogue entries (and optionally national procedures) for a free-text question."""
 
@@ -121,20 +116,30 @@ class Matcher:
             vocabulary,
             _catalogue_words(catalogue),
         )
-        self.national: Index | None = None
-        if national:
-            curated_codes = {p.code for p in catalogue.procedures.values() if p.code}
-            rows = [
-                (n.id, [("name", _national_name(n.name))])
-                for n in national.values()
-                if n.code not in curated_codes
-            ]
-            self.national = Index.build(rows, vocabulary)
-            self.national.long_names = True
+        # The national list is indexed when a question first needs it (see `national_index`).
+        self._national_list = national or None
+        self._curated_codes = frozenset(p.code for p in catalogue.procedures.values() if p.code)
+        self._vocabulary = vocabulary
+        self._national: NationalIndex | None = None
         self._numbers = {entry_id: n for n, entry_id in enumerate(self.index.ids)}
-        self._national_numbers = (
-            {entry_id: n for n, entry_id in enumerate(self.national.ids)} if self.national else {}
-        )
+
+    @property
+    def national(self) -> Index | None:
+        """The national list's index (None without the list), built on first use."""
+        return self._national_tier().index if self._national_list else None
+
+    def _national_tier(self) -> NationalIndex:
+        tier = self._national
+        if tier is None:
+            assert self._national_list is not None
+            tier = SHARED.get(self._national_list, self._curated_codes, self._vocabulary)
+            self._national = tier
+        return tier
+
+    def warm(self) -> None:
+        """Build the national list's index now, if there is one, rather than on first need."""
+        if self._national_list:
+            self._national_tier()
 
     def match(self, text: str, top: int = 3, context: str | None = None) -> Match:
         """Read one question; `context` is the id of the card the citizen saw last."""
@@ -154,8 +159,9 @@ class Matcher:
         curated = [Candidate(s.id, s.score, "catalogue", s.why, s.coverage) for s in scored]
         fits = [c for c in curated if c.score >= t.clarify]
         others: list[Candidate] = [c for c in curated if c.score < t.clarify]
-        if self.national is not None and (not fits or fits[0].score < t.curated_fits):
-            extra = score_query(self.national, analyse(self.national, text))
+        if self._national_list and (not fits or fits[0].score < t.curated_fits):
+            national = self._national_tier().index
+            extra = score_query(national, analyse(national, text))
             others.extend(
                 Candidate(s.id, s.score * t.national_factor, "national", s.why, s.coverage)
                 for s in extra
@@ -218,20 +224,22 @@ class Matcher:
         does not name ("thi bằng lái" → "Cấp giấy phép lái xe", not its reissue). Of those, the
         one that holds most of the telling words: the thing asked about, not only the qualifier.
         """
-        if self.national is None:
+        if not self._national_list:
             return None
+        tier = self._national_tier()
+        index, numbers = tier.index, tier.numbers
         t = self.thresholds
-        national = analyse(self.national, text)
+        national = analyse(index, text)
         # The way official names say each qualifier comes first in its class.
         said = " ".join(qualifiers.QUALIFIERS[q][0] for q in lacking)
         about = f"{text} {self.catalogue.entries[first.id].name}"
-        subject = analyse(self.national, f"{about} {said}")
-        words = _telling(self.national, analyse(self.national, about).folded)
+        subject = analyse(index, f"{about} {said}")
+        words = _telling(index, analyse(index, about).folded)
         card = sum(w for f, w in words.items() if self.index.holds(self._numbers[first.id], f))
         found: dict[str, Scored] = {}
         for s in (
-            *score_query(self.national, national, limit=12),
-            *score_query(self.national, subject, limit=12),
+            *score_query(index, national, limit=12),
+            *score_query(index, subject, limit=12),
         ):
             if s.id not in found or s.score > found[s.id].score:
                 found[s.id] = s
@@ -239,17 +247,15 @@ class Matcher:
         plain: list[tuple[float, Candidate]] = []
         others = [q for q in qualifiers.QUALIFIERS if q not in named]
         for s in found.values():
-            number = self._national_numbers[s.id]
+            number = numbers[s.id]
             score = s.score * t.national_factor
             if score < t.national_min:
                 continue
-            held = sum(w for f, w in words.items() if self.national.holds(number, f))
+            held = sum(w for f, w in words.items() if index.holds(number, f))
             candidate = Candidate(s.id, score, "national", s.why, s.coverage)
-            if all(qualifiers.holds(self.national, number, q) for q in lacking):
+            if all(qualifiers.holds(index, number, q) for q in lacking):
                 holding.append((held + score, candidate))
-            elif held >= card / 2 and not any(
-                qualifiers.holds(self.national, number, q) for q in others
-            ):
+            elif held >= card / 2 and not any(qualifiers.holds(index, number, q) for q in others):
                 plain.append((held + score, candidate))
         best = holding or plain
         return max(best, key=lambda pair: pair[0])[1] if best else None
@@ -257,21 +263,29 @@ class Matcher:
     def _explains_more(self, text: str, first: Candidate) -> Candidate | None:
         """Return the national procedure that explains clearly more of the question's telling
         words than the curated card about to be answered, if one does."""
-        if self.national is None:
+        if not self._national_list:
             return None
+        tier = self._national_tier()
+        index, numbers = tier.index, tier.numbers
         t = self.thresholds
-        national = analyse(self.national, text)
-        words = _telling(self.national, national.folded)
+        national = analyse(index, text)
+        words = _telling(index, national.folded)
         if not words:
             return None
         entry = self._numbers[first.id]
         card = {w for w in words if self.index.holds(entry, w)}
-        for s in score_query(self.national, national, limit=3):
+        # What a national procedure can explain beyond the card is at most the telling words
+        # the card lacks: when they weigh too little, no search can find one (most answers).
+        # (A hair of slack, so that no rounding in the sums below can tell otherwise.)
+        lacked = sum(words[w] for w in words if w not in card)
+        if lacked < EXPLAINS_MORE * sum(words.values()) - 1e-9:
+            return None
+        for s in score_query(index, national, limit=3):
             score = s.score * t.national_factor
             if score < t.national_clarify:
                 break
-            number = self._national_numbers[s.id]
-            held = {w for w in words if self.national.holds(number, w)}
+            number = numbers[s.id]
+            held = {w for w in words if index.holds(number, w)}
             extra = sum(words[w] for w in held - card)
             lost = sum(words[w] for w in card - held)
             if extra >= EXPLAINS_MORE * sum(words.values()) and lost <= extra / 4:

@@ -6,10 +6,9 @@ citizens' names for them live in the catalogue (`aliases`, `vocabulary`).
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
-from pathlib import Path
 
+from bot.catalogue.national import DEFAULT_PATH, load_national
 from bot.text import normal_words, normalize, strip_marks, word_set
 
 # Words that glue a question together or ask about a part of a card: they weigh little
@@ -62,12 +61,10 @@ EVERYDAY = frozenset(
 @lru_cache(maxsize=1)
 def national_syllables() -> frozenset[str]:
     """Return the folded syllables of the national procedure names (real words, not typos)."""
-    path = Path(__file__).resolve().parent.parent / "data" / "national-procedures.jsonl"
     words: set[str] = set()
-    if path.exists():
-        with path.open(encoding="utf-8") as lines:
-            for line in lines:
-                if line.strip():
-                    words.update(normal_words(str(json.loads(line).get("name", ""))))
+    if DEFAULT_PATH.exists():
+        # The list the national tier reads too: parsed once per process.
+        for procedure in load_national().values():
+            words.update(normal_words(procedure.name))
     # Folding goes word by word: each of a few thousand words once, not every name.
     return frozenset(map(strip_marks, words))

@@ -116,6 +116,8 @@ def _matcher(catalogue: Any, national: Any) -> Callable[[str], list[str]]:
     from bot.matching.matcher import Matcher
 
     matcher = Matcher(catalogue, national)
+    # The bot indexes the national list on the first question that needs it: counted here.
+    matcher.warm()
 
     def read(text: str) -> list[str]:
         """Return the ids of the matcher's three candidates."""
