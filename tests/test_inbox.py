@@ -188,7 +188,7 @@ async def test_unanswered_updates_are_given_up_after_repeated_crashes(tmp_path: 
         await stored.record(db, 1, [stored.Received(9, None, '{"update_id": 9}')])
         await stored.record(db, 2, [stored.Received(9, None, '{"update_id": 9}')])
         for _ in range(stored.MAX_ATTEMPTS):
-            assert (await stored.take_unanswered(db, 1))[0] == [(9, '{"update_id": 9}')]
+            assert (await stored.take_unanswered(db, 1))[0] == [(9, '{"update_id": 9}', False)]
         assert await stored.take_unanswered(db, 1) == ([], 1)  # it may be what crashes the bot
         assert await stored.count(db) == (2, 1)  # another bot's update 9 is its own
     finally:
@@ -226,3 +226,26 @@ def test_a_webhook_update_answered_200_survives_a_sigkill_and_comes_once(
     assert httpx.post(url, content=body, headers=headers, timeout=10).status_code == 200
     time.sleep(1.5)
     assert replies(fake_tg, 9501) == 1
+
+
+async def test_a_press_begun_before_a_crash_is_not_repeated_but_a_message_is(
+    tmp_path: Path,
+) -> None:
+    db = await open_database(tmp_path / "inbox.sqlite3")
+    try:
+        inbox = Inbox(db, 1, "salt")
+        user = {"id": 42, "is_bot": False, "first_name": "A"}
+        text = {"message_id": 1, "date": 0, "chat": {"id": 42, "type": "private"}, "from": user}
+        press = {"id": "q1", "from": user, "chat_instance": "c", "data": "c:x:t0"}
+        updates = [
+            {"update_id": 1, "callback_query": press},  # begun: a box may be ticked already
+            {"update_id": 2, "message": {**text, "text": HELLO}},  # begun: answered again
+            {"update_id": 3, "callback_query": {**press, "id": "q2"}},  # never begun
+        ]
+        await inbox.record(updates)
+        inbox.started(1)
+        inbox.started(2)
+        await db.flush()
+        assert [u["update_id"] for u in await inbox.take_unanswered()] == [2, 3]
+    finally:
+        await db.close()

@@ -24,6 +24,7 @@ KEEP_IDS = dt.timedelta(hours=26)
 MAX_ATTEMPTS = 3
 
 _INSERT = "INSERT INTO inbox (bot_id, update_id, received_at, user_hash, body, attempts) VALUES "
+_STARTED = "UPDATE inbox SET started = 1 WHERE bot_id = ? AND update_id = ?"
 _ANSWERED = "UPDATE inbox SET body = NULL, user_hash = NULL WHERE bot_id = ? AND update_id = ?"
 
 
@@ -74,6 +75,12 @@ async def record(db: Database, bot_id: int, updates: Sequence[Received]) -> list
     return [row.update_id for row in rows]
 
 
+def mark_started(db: Database, bot_id: int, update_id: int) -> None:
+    """The bot begins handling an update. Written with the next write at the latest, so that it
+    is on disk before anything the handling changes (which is written after it, or with it)."""
+    db.later(_STARTED, (bot_id, update_id))
+
+
 def mark_answered(db: Database, bot_id: int, update_id: int) -> None:
     """Forget an update's body (keeping its id); written with the next write, within a second.
 
@@ -83,9 +90,10 @@ def mark_answered(db: Database, bot_id: int, update_id: int) -> None:
     db.later(_ANSWERED, (bot_id, update_id))
 
 
-async def take_unanswered(db: Database, bot_id: int) -> tuple[list[tuple[int, str]], int]:
-    """A bot's unanswered updates (id, JSON) in the order received, counting this as one more
-    attempt; those tried `MAX_ATTEMPTS` times are forgotten instead. Return both."""
+async def take_unanswered(db: Database, bot_id: int) -> tuple[list[tuple[int, str, bool]], int]:
+    """A bot's unanswered updates (id, JSON, whether its handling had begun) in the order
+    received, counting this as one more attempt; those tried `MAX_ATTEMPTS` times are forgotten
+    instead. Return both."""
     async with db.write(secure=True) as tx:
         await tx.execute(
             "UPDATE inbox SET attempts = attempts + 1 WHERE bot_id = ? AND body IS NOT NULL",
@@ -97,11 +105,11 @@ async def take_unanswered(db: Database, bot_id: int) -> tuple[list[tuple[int, st
             (bot_id, MAX_ATTEMPTS),
         )
     rows = await db.read(
-        "SELECT update_id, body FROM inbox WHERE bot_id = ? AND body IS NOT NULL"
+        "SELECT update_id, body, started FROM inbox WHERE bot_id = ? AND body IS NOT NULL"
         " ORDER BY update_id",
         (bot_id,),
     )
-    return [(int(row[0]), str(row[1])) for row in rows], max(given_up, 0)
+    return [(int(row[0]), str(row[1]), bool(row[2])) for row in rows], max(given_up, 0)
 
 
 async def purge(db: Database, now: dt.datetime | None = None) -> int:

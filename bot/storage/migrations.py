@@ -209,6 +209,7 @@ async def m008_inbox(tx: Transaction) -> None:
             user_hash TEXT,
             body TEXT,
             attempts INTEGER NOT NULL DEFAULT 0,
+            started INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (bot_id, update_id)
         );
         CREATE INDEX inbox_received_at ON inbox(received_at);

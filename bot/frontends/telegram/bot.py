@@ -139,10 +139,12 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     def __init__(
         self,
         max_concurrent_updates: int = CONCURRENT_UPDATES,
+        started: Callable[[object], None] | None = None,
         finished: Callable[[object], None] | None = None,
     ) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}
+        self._started = started  # told of each update about to go through the handlers
         self._finished = finished  # told of each update gone through every handler
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
@@ -164,6 +166,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     async def _handle(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Run the handlers; then the update is done with (also when they failed for good),
         unless the bot is stopping (cancelled: it is answered after the restart)."""
+        if self._started is not None:
+            self._started(update)
         try:
             await coroutine
         except asyncio.CancelledError:
@@ -419,7 +423,7 @@ def build_application(settings: Settings, front: TelegramFrontEnd | None = None)
         .bot(bot)
         # Updates of different chats at once, of one chat in order; each one done with is
         # marked answered.
-        .concurrent_updates(ChatOrderedProcessor(finished=front.finished))
+        .concurrent_updates(ChatOrderedProcessor(started=front.started, finished=front.finished))
         .post_init(front.post_init)
         .post_stop(front.post_stop)
         .post_shutdown(front.post_shutdown)

@@ -134,17 +134,38 @@ class Inbox:
             # The marks stay queued for the next write; a crash meanwhile only repeats answers.
             log.warning("could not write answered marks: %s", type(task.exception()).__name__)
 
+    def started(self, update_id: int) -> None:
+        """The bot begins handling an update (on disk before anything the handling writes)."""
+        if not self.closed:
+            stored.mark_started(self.db, self.bot_id, update_id)
+
     async def take_unanswered(self) -> list[JSONDict]:
-        """The updates the last run left unanswered, in the order received (logged)."""
+        """The updates the last run left unanswered, in the order received (logged).
+
+        A button press whose handling had begun is not handled again: what it changed (a box
+        ticked, a step taken, a rating, a hand-off sent) may be stored already, and pressing
+        twice would undo or repeat it; the citizen sees no answer and presses again. Messages
+        and commands are answered again (at worst a second answer).
+        """
         rows, given_up = await stored.take_unanswered(self.db, self.bot_id)
         if given_up:
             log.warning(
                 "gave up %d updates left unanswered by %d runs in a row", given_up,
                 stored.MAX_ATTEMPTS,
             )  # fmt: skip
-        if rows:
-            log.info("answering %d updates left unanswered by the last run", len(rows))
-        return [json.loads(body) for _, body in rows]
+        left, pressed = [], 0
+        for update_id, body, begun in rows:
+            raw = json.loads(body)
+            if begun and "callback_query" in raw:
+                pressed += 1
+                self.answered(update_id)
+            else:
+                left.append(raw)
+        if pressed:
+            log.info("not repeating %d button presses begun before the stop", pressed)
+        if left:
+            log.info("answering %d updates left unanswered by the last run", len(left))
+        return left
 
     async def purge(self) -> None:
         """Delete the ids (and any body) older than `bot.storage.inbox.KEEP_IDS`."""
@@ -276,6 +297,11 @@ class AnsweredDelivery(Delivery):
         if update_id is not None and self.inbox is not None:
             self._sends.setdefault(update_id, []).append(done)
         return done
+
+    def started(self, update: object) -> None:
+        """An update is about to go through the handlers."""
+        if self.inbox is not None and isinstance(update, Update):
+            self.inbox.started(update.update_id)
 
     def finished(self, update: object) -> None:
         """An update went through the handlers: answered once the messages it queued are sent
