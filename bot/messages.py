@@ -399,8 +399,9 @@ FEEDBACK_ASK_COMMENT = (
 BUTTON_SKIP_COMMENT = "Bỏ qua"
 FEEDBACK_COMMENT_THANKS = (
     "Xin cảm ơn góp ý của bạn! Cán bộ sẽ xem lại hằng tuần. 🌷\n"
-    "Nếu cần hỏi ngay, bạn gọi tổng đài <b>{hotline}</b> hoặc bấm “Gặp cán bộ”."
+    "Nếu cần hỏi ngay, bạn gọi tổng đài <b>{hotline}</b>{or_handoff}."
 )
+FEEDBACK_OR_HANDOFF = " hoặc bấm “Gặp cán bộ”"
 
 # /xoadulieu
 ERASE_CONFIRM = (

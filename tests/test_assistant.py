@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from bot import messages as m
@@ -24,6 +25,18 @@ async def test_start_greets_and_offers_fields_and_guides(bot: Assistant) -> None
     replies = (await bot.handle(command("start"))).replies
     assert "Xin chào" in replies[0].text
     assert "f:ho-tich" in payloads(replies)
+    # The guides are offered once: by their field, not again by a button of their own.
+    assert "f:truc-tuyen" in payloads(replies)
+    assert "G" not in payloads(replies)
+    guides = [label for label in labels(replies) if "Hướng dẫn" in label]
+    assert len(guides) == 1
+
+
+async def test_guides_outside_every_field_keep_their_own_button(tmp_path: Path) -> None:
+    catalogue = shipped_catalogue()
+    kept = [f for f in catalogue.fields if f.id != "truc-tuyen"]
+    assistant = await make_assistant(tmp_path, dataclasses.replace(catalogue, fields=kept))
+    replies = (await assistant.handle(command("start"))).replies
     assert "G" in payloads(replies)
 
 

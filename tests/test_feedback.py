@@ -9,6 +9,7 @@ from bot.core import events
 from bot.core.assistant import Assistant
 from bot.features import feedback
 from bot.privacy import PHONE
+from tests.conftest import MakeBot
 from tests.core_fixtures import command, payloads, press, text
 
 
@@ -66,7 +67,6 @@ async def test_thumbs_down_asks_a_reason_then_takes_a_redacted_comment(bot: Assi
 
     thanks = (await bot.handle(text("Lệ phí đã đổi rồi, gọi tôi 0912345678"))).replies
     assert "Xin cảm ơn góp ý" in thanks[0].text
-    assert "h" in payloads(thanks)
     assert await rows(bot) == [
         (
             "cap-doi-cap-lai-can-cuoc",
@@ -169,3 +169,16 @@ async def test_opening_a_section_keeps_the_question_behind_the_card(bot: Assista
     await bot.handle(press("s:dang-ky-ket-hon:documents"))  # a section of the first card
     await bot.handle(press("r:u:dang-ky-ket-hon"))
     assert [r[5] for r in await rows(bot)] == ["đăng ký kết hôn cần gì"]
+
+
+async def test_comment_thanks_names_gap_can_bo_only_where_staff_can_be_reached(
+    make_bot: MakeBot,
+) -> None:
+    for staff, offered in ((None, False), (-100, True)):
+        bot = await make_bot(staff_chat_id=staff)
+        await bot.handle(press("r:d:dang-ky-ket-hon"))
+        feedback_id = (await bot.db.read("SELECT id FROM feedback"))[0][0]
+        await bot.handle(press(f"r:w:{feedback_id}:other"))
+        thanks = (await bot.handle(text("chữ nhỏ quá, khó đọc"))).replies
+        assert ("Gặp cán bộ" in thanks[0].text) is offered
+        assert ("h" in payloads(thanks)) is offered

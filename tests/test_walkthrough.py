@@ -14,6 +14,7 @@ from bot.core.assistant import Assistant
 from bot.core.payloads import step_data
 from bot.core.replies import Reply, esc
 from bot.features import flows, handoff
+from tests.conftest import MakeBot
 from tests.core_fixtures import (
     command,
     labels,
@@ -97,11 +98,18 @@ async def test_stuck_offers_the_hotline_and_keeps_the_step(tmp_path: Path) -> No
     assert "Bước 1/2" in back[0].text
 
 
-async def test_stuck_offers_a_handoff_when_staff_can_be_reached(bot: Assistant) -> None:
+async def test_stuck_offers_a_handoff_when_staff_can_be_reached(make_bot: MakeBot) -> None:
+    bot = await make_bot(tiny(), staff_chat_id=-100)
     replies = (await bot.handle(press("g:tai-khoan:co-vneid:v"))).replies
     assert payloads(replies) == ["h", "g:tai-khoan:co-vneid"]
     assert m.BUTTON_HANDOFF in labels(replies)
     assert m.GUIDE_STUCK_HANDOFF in replies[0].text
+
+
+async def test_stuck_names_no_handoff_when_no_staff_chat_is_set(bot: Assistant) -> None:
+    replies = (await bot.handle(press("g:tai-khoan:co-vneid:v"))).replies
+    assert payloads(replies) == ["g:tai-khoan:co-vneid"]
+    assert "Gặp cán bộ" not in replies[0].text
 
 
 async def test_leaving_keeps_the_place_for_tieptuc_and_the_greeting(bot: Assistant) -> None:

@@ -429,7 +429,10 @@ class Assistant:
         keyboard = list(self.fields_keyboard(turn.catalogue))
         for hook in self.registry.menu_hooks:
             keyboard[:0] = await hook(turn)
-        keyboard.append((Button(m.BUTTON_GUIDES, data="G"),))
+        fields = {f.id for f in turn.catalogue.fields}
+        if any(g.field not in fields for g in turn.catalogue.guides.values()):
+            # Guides no field lists are reached by their own button (else a field holds them).
+            keyboard.append((Button(m.BUTTON_GUIDES, data="G"),))
         text = m.GREETING.format(bot_name=m.BOT_NAME)
         return [Reply(text, tuple(keyboard), edit=turn.incoming.kind == "button")]
 

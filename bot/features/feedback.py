@@ -16,6 +16,7 @@ from bot import messages as m
 from bot.catalogue.model import Procedure
 from bot.core import events
 from bot.core.assistant import Assistant, Turn
+from bot.core.conversation import can_hand_off
 from bot.core.replies import MAX_CALLBACK_BYTES, Button, Reply, esc, rows
 from bot.storage import feedback as stored
 from bot.storage.database import Database, utcnow
@@ -133,8 +134,10 @@ async def _rated(turn: Turn, entry_id: str, up: bool) -> list[Reply]:
 
 
 def _comment_thanks(turn: Turn, edit: bool = False) -> Reply:
-    text = m.FEEDBACK_COMMENT_THANKS.format(hotline=esc(turn.catalogue.hotline))
-    handoff = turn.assistant.registry.has_command("gapcanbo")
+    handoff = can_hand_off(turn.assistant)
+    text = m.FEEDBACK_COMMENT_THANKS.format(
+        hotline=esc(turn.catalogue.hotline), or_handoff=m.FEEDBACK_OR_HANDOFF if handoff else ""
+    )
     buttons = rows(Button(m.BUTTON_HANDOFF, data="h")) if handoff else ()
     return Reply(text, buttons, edit=edit)
 

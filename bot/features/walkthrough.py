@@ -16,6 +16,7 @@ from bot import messages as m
 from bot.catalogue.model import Catalogue, Guide, Procedure
 from bot.core import cards
 from bot.core.assistant import Assistant, Turn
+from bot.core.conversation import can_hand_off
 from bot.core.payloads import checklist_data, lookup, online_data, short, step_data
 from bot.core.replies import MAX_CALLBACK_BYTES, Button, Reply, esc
 from bot.features import checklist, feedback, flows, progress
@@ -222,7 +223,7 @@ def _stuck_reply(turn: Turn, guide: Guide, state: State) -> Reply:
         hotline_note=esc(catalogue.hotline_note),
     )
     keyboard = []
-    if turn.assistant.registry.has_command("gapcanbo"):
+    if can_hand_off(turn.assistant):
         text += "\n\n" + m.GUIDE_STUCK_HANDOFF
         keyboard.append((Button(m.BUTTON_HANDOFF, data="h"),))
     keyboard.append(

@@ -145,7 +145,9 @@ class Matcher:
         """Read one question; `context` is the id of the card the citizen saw last."""
         aspect = detect_aspect(text)
         query = analyse(self.index, text)
-        scored = score_query(self.index, query)
+        # Only the first `top` curated entries can be shown or weighed (`candidates` below):
+        # asking for no more lets the scoring stop sooner.
+        scored = score_query(self.index, query, limit=max(top, 1))
         if (
             context is not None
             and context in self.catalogue.entries

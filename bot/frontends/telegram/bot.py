@@ -385,7 +385,7 @@ def application_sender(
     """A function that sends a core Reply through this application (for scheduled jobs)."""
 
     async def send(reply: Reply) -> list[int]:
-        return [message.message_id for message in await front.send(application, reply)]
+        return await front.send(application, reply)
 
     return send
 

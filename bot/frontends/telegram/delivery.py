@@ -16,23 +16,26 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import logging
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import (
+    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
     LinkPreviewOptions,
     Message,
+    ReplyParameters,
     Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
-from telegram.warnings import PTBDeprecationWarning
+from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
 from bot.addresses import Address, telegram_id
 from bot.bounded import BoundedMemo
@@ -57,6 +60,15 @@ SEND_SLOTS = 8
 ATTEMPTS = 6
 RETRY_BASE_SECONDS = 0.25
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # a link in a card opens no preview box
+# Sends and edits go through `Bot.do_api_request`, which keeps Telegram's answer as JSON: the
+# framework's own methods build a full `Message` from every answer (with each button of its
+# keyboard), which nothing here reads and which cost more CPU than the rest of the call. PTB
+# advises, on each such call, to use its method instead; that advice is not for us.
+warnings.filterwarnings(
+    "ignore",
+    message=r"Please use 'Bot\.(send_message|edit_message_text)'",
+    category=PTBUserWarning,
+)
 
 
 # Built once per distinct keyboard: the same cards are sent again and again, and PTB's objects
@@ -77,6 +89,32 @@ def keyboard_markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
             for row in keyboard
         ]
     )
+
+
+@functools.lru_cache(maxsize=2048)
+def keyboard_json(keyboard: Keyboard) -> str | None:
+    """A reply's buttons as the Bot API's `reply_markup` parameter (the JSON that the framework
+    would write for `keyboard_markup(keyboard)`), made once per distinct keyboard."""
+    markup = keyboard_markup(keyboard)
+    return None if markup is None else json.dumps(markup.to_dict())
+
+
+# The Bot API parameters of every message and edit (the framework's JSON for NO_PREVIEW).
+_COMMON = {
+    "parse_mode": ParseMode.HTML.value,
+    "link_preview_options": json.dumps(NO_PREVIEW.to_dict()),
+}
+
+
+async def post(bot: Bot, method: str, params: dict[str, Any]) -> Any:
+    """Call a Bot API method and return Telegram's answer as JSON (see NO_PREVIEW's note)."""
+    return await bot.do_api_request(method, api_kwargs=params)
+
+
+def message_id(answer: object) -> int | None:
+    """The id of the message in a Bot API answer (None if the answer holds none)."""
+    found = answer.get("message_id") if isinstance(answer, dict) else None
+    return found if isinstance(found, int) else None
 
 
 # The same cards and menus go out again and again: their rendering is kept, within a few MB
@@ -172,7 +210,7 @@ class Delivery:
     ) -> asyncio.Future[object]:
         """Send a reply from the target chat's queue, in the background."""
 
-        async def job() -> list[Message]:
+        async def job() -> list[int]:
             return await self.send(application, reply, target, background=True)
 
         done = self.queues.put(target, job)
@@ -205,16 +243,16 @@ class Delivery:
         parts = split_text(telegram_text(reply.text))
         if len(parts) > 1:
             return False
+        params = {
+            "chat_id": message.chat_id,
+            "message_id": message.message_id,
+            "text": parts[0],
+            "reply_markup": keyboard_json(reply.buttons),
+            **_COMMON,
+        }
+        bot = message.get_bot()
         try:
-            await self.call_api(
-                lambda: message.edit_text(
-                    parts[0],
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard_markup(reply.buttons),
-                    link_preview_options=NO_PREVIEW,
-                ),
-                "edit",
-            )
+            await self.call_api(lambda: post(bot, "edit_message_text", params), "edit")
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
                 return True
@@ -231,8 +269,9 @@ class Delivery:
         reply: Reply,
         chat: Address | None = None,
         background: bool = False,
-    ) -> list[Message]:
-        """Send a reply, split on line boundaries; the buttons go with the last part.
+    ) -> list[int]:
+        """Send a reply, split on line boundaries (the buttons go with the last part); return
+        the ids of the messages sent.
 
         A reply addressed to a chat of another channel (a web visitor) cannot go through
         Telegram; it is logged and dropped.
@@ -245,7 +284,7 @@ class Delivery:
             log.warning("a reply for a chat of another channel cannot be sent on Telegram")
             return []
         parts = split_text(telegram_text(reply.text))
-        sent: list[Message] = []
+        sent: list[int] = []
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
             message = await self._send_part(
@@ -256,7 +295,7 @@ class Delivery:
         if reply.document is not None:
             document = await self._send_document(application, target, reply.document)
             if document is not None:
-                sent.append(document)
+                sent.append(document.message_id)
         return sent
 
     async def _send_document(
@@ -284,25 +323,23 @@ class Delivery:
         text: str,
         reply: Reply | None,
         background: bool = False,
-    ) -> Message | None:
-        markup = keyboard_markup(reply.buttons) if reply else None
+    ) -> int | None:
+        markup = keyboard_json(reply.buttons) if reply else None
         quote = reply.reply_to_message_id if reply else None
+        bot = application.bot
 
-        def call(quoted: int | None) -> Callable[[], Awaitable[Message]]:
-            return lambda: application.bot.send_message(
-                chat_id,
-                text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-                reply_to_message_id=quoted,
-                link_preview_options=NO_PREVIEW,
-            )
+        def call(quoted: int | None) -> Callable[[], Awaitable[Any]]:
+            params: dict[str, Any] = {"chat_id": chat_id, "text": text, "reply_markup": markup}
+            params.update(_COMMON)
+            if quoted is not None:
+                params["reply_parameters"] = ReplyParameters(message_id=quoted)
+            return lambda: post(bot, "send_message", params)
 
         # If the message to quote is gone, send without the quote rather than not at all.
         for quoted in (quote, None) if quote is not None else (None,):
             try:
                 await self.queues.pace(chat_id)  # a group's turn is awaited without a slot
-                return await self.call_api(call(quoted), "send", background)
+                return message_id(await self.call_api(call(quoted), "send", background))
             except Forbidden as exc:
                 log.info("a chat blocked the bot: %s", exc)
                 return None
