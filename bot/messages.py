@@ -485,6 +485,37 @@ DATABASE_DAMAGED = (
     "Bạn dừng bot, chuyển tệp này sang chỗ khác (giữ lại để khôi phục), rồi chép bản sao lưu "
     "gần nhất vào chỗ cũ, hoặc để trống cho bot tạo tệp mới, và chạy lại."
 )
+# To the staff chat, when the database cannot be used (escaped by the caller where needed).
+STAFF_DATABASE_UNUSABLE = "⚠️ <b>Bot không khởi động được</b>\n{problem}"
+DATABASE_GONE = (
+    "Tệp cơ sở dữ liệu {path} đã bị xóa hoặc bị thay bằng tệp khác trong lúc bot đang chạy.\n"
+    "Bot dừng lại để không ghi tiếp vào tệp đã bị xóa (ghi vào đó là mất). Khi được chạy lại "
+    "(tự động nếu có Docker hay systemd giám sát), bot mở tệp đang có ở đường dẫn này, hoặc "
+    "tạo tệp mới nếu không có. Muốn dùng bản sao lưu, bạn chép nó vào đúng đường dẫn này "
+    "trước khi chạy lại."
+)
+STAFF_DATABASE_GONE = "⚠️ <b>Bot tự dừng: tệp cơ sở dữ liệu không còn</b>\n{message}"
+STORAGE_FAULT = (
+    "⚠️ <b>Bot không ghi được vào cơ sở dữ liệu</b>\n"
+    "Tệp: {path}\n"
+    "Nguyên nhân: {reason} ({detail}).\n"
+    "Trong lúc này, những việc cần lưu lại (đánh giá, hướng dẫn từng bước, gửi câu hỏi cho "
+    "cán bộ...) chỉ nhận được lời xin lỗi “hệ thống đang bận”, và kiểm tra sức khỏe của bot "
+    "báo lỗi. Người quản trị vui lòng {todo} Bot sẽ báo lại ngay khi ghi được; tin này lặp lại "
+    "nhiều nhất mỗi giờ một lần."
+)
+STORAGE_REASONS = {
+    "read-only": "tệp hoặc ổ đĩa đang ở chế độ chỉ đọc",
+    "disk": "lỗi đọc ghi ổ đĩa",
+    "full": "ổ đĩa đã đầy",
+}
+STORAGE_TODO = {
+    "read-only": "kiểm tra quyền ghi của tệp và thư mục chứa nó, và xem ổ đĩa có bị gắn lại ở "
+    "chế độ chỉ đọc không (lệnh mount, dmesg).",
+    "disk": "kiểm tra ổ đĩa (lệnh dmesg) và sao lưu tệp sớm.",
+    "full": "giải phóng dung lượng trên ổ đĩa chứa tệp.",
+}
+STORAGE_RECOVERED = "✅ <b>Bot đã ghi được vào cơ sở dữ liệu trở lại</b>\nTệp: {path}"
 SALT_IS_DEFAULT = (
     "⚠️ <b>Cần đặt BOT_SALT</b>\n"
     "Bot đang dùng giá trị BOT_SALT mặc định, ai có tệp cơ sở dữ liệu cũng dò ra được dòng nào "
@@ -496,6 +527,15 @@ HANDOFF_ALREADY_ANSWERED = (
     "thêm sẽ bấm “Hỏi thêm cán bộ” để mở yêu cầu mới."
 )
 HANDOFF_UNKNOWN = "Không tìm thấy yêu cầu #HS{id}; câu trả lời chưa được gửi."
+# The staff post of an open hand-off, edited when its data goes (nothing personal left in it).
+HANDOFF_WITHDRAWN = (
+    "🚫 Yêu cầu #HS{id}: người dân đã rút lại yêu cầu và xóa dữ liệu của mình. "
+    "Câu hỏi không còn được lưu; cán bộ không cần trả lời."
+)
+HANDOFF_EXPIRED = (
+    "🗄 Yêu cầu #HS{id} đã quá thời hạn lưu trữ nên được đóng lại, câu hỏi đã được xóa; "
+    "cán bộ không cần trả lời nữa."
+)
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 WHEN_TODAY = "{time} hôm nay"
 WHEN_TOMORROW = "{time} ngày mai ({date})"

@@ -18,7 +18,8 @@ def test_oversized_file_is_refused_before_parsing_with_its_size(tmp_path: Path) 
     path.write_bytes(b"version: 1\n" + b"# " * (limits.MAX_BYTES // 2 + 10))
     report = check_path(path, required={})
     assert len(report.errors) == 1 and report.data is None
-    assert "16.0 MB" in report.errors[0].message and "16 MB" in report.errors[0].message
+    size = limits.MAX_BYTES // 1024 // 1024
+    assert f"{size}.0 MB" in report.errors[0].message and f"{size} MB" in report.errors[0].message
 
 
 def test_billion_laughs_is_named_at_a_line_that_uses_the_alias_and_refused() -> None:
@@ -56,7 +57,7 @@ def test_a_real_ten_thousand_entry_catalogue_stays_under_the_node_bound() -> Non
     per_entry = builder._nodes / entries
     assert per_entry * 10_000 * 2 < limits.MAX_NODES  # twice the margin
     per_entry_bytes = len(text.encode()) / entries
-    assert per_entry_bytes * 3_000 < limits.MAX_BYTES
+    assert per_entry_bytes * 10_000 < limits.MAX_BYTES
 
 
 def test_a_few_shared_values_through_aliases_still_pass() -> None:

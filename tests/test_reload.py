@@ -36,7 +36,11 @@ def ids(catalogue: Catalogue) -> frozenset[str]:
 def write(path: Path, text: str) -> None:
     """Write a new version with a later mtime, as an editor's save would."""
     before = path.stat().st_mtime_ns if path.exists() else 0
-    path.write_text(text, encoding="utf-8")
+    # Whole at once (a loaded machine could otherwise show the watcher a half-written file
+    # for longer than the settle time, a second failure the test would count).
+    part = path.with_suffix(".part")
+    part.write_text(text, encoding="utf-8")
+    os.replace(part, path)
     if path.stat().st_mtime_ns <= before:  # coarse clocks: make the change visible
         os.utime(path, ns=(before + 1_000_000, before + 1_000_000))
 

@@ -17,7 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.catalogue import limits
-from bot.catalogue.validation import Problem
+from bot.catalogue.tree import Problem
 from bot.text import fold
 
 Loc = tuple[str | int, ...]

@@ -9,14 +9,13 @@ are warnings: the file still loads.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
 from bot.catalogue import spec as spec
 from bot.catalogue.provenance import check_provenance
-from bot.catalogue.rules import Checker, Found, Lines, Loc, closest, parse_date, slugify
+from bot.catalogue.rules import SLUG, Checker, Found, Lines, Loc, closest, parse_date, slugify
 
 STALE_AFTER_DAYS = 180
 KIND_WORDS = {"procedure": "thủ tục", "guide": "hướng dẫn"}
@@ -25,7 +24,8 @@ SECTION = {"procedure": "procedures", "guide": "guides"}
 
 def alias_key(text: str) -> str:
     """Return the form two aliases are compared in: NFC, lowercase, single spaces."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).casefold()).strip()
+    # str.split() and the pattern \s split on the same (Unicode) spaces.
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def check_document(
@@ -82,7 +82,7 @@ class _Walk:
         if not isinstance(value, dict):
             return []
         for key in value:
-            if section != "vocabulary" and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", key):
+            if section != "vocabulary" and not SLUG.fullmatch(key):
                 self.c.error(
                     (section, key),
                     f"mã {word} '{key}' chỉ được gồm chữ thường không "

@@ -14,4 +14,6 @@ def load(path: str | Path) -> Catalogue:
     if report.errors:
         raise CatalogueError([str(p) for p in report.errors])
     assert report.data is not None
+    if report.catalogue is not None and report.catalogue.source == str(path):
+        return report.catalogue  # the checker built it already: the same data, the same source
     return build(report.data, source=str(path))

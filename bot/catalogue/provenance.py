@@ -9,6 +9,7 @@ Three checks, all warnings (the file still loads, but a citizen could be told so
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -16,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.catalogue import spec
-from bot.catalogue.national import load_national
+from bot.catalogue.national import DEFAULT_PATH
 from bot.catalogue.rules import Checker, Loc, parse_date
 
 # A document number as written in Vietnamese law: 55/2021/TT-BCA, 60/2014/QH13, 63/2024/NĐ-CP.
@@ -68,14 +69,37 @@ SAME_NAME_SHARE = 0.5  # below this share of telling words in common, the names 
 
 @lru_cache(maxsize=1)
 def bundled_national_names() -> Mapping[str, str]:
-    """Return code -> official name from the national list shipped with the bot."""
-    return {p.code: p.name for p in load_national().values()}
+    """Return code -> official name from the national list shipped with the bot.
+
+    Only two fields of each record are read (cleaned as `national.parse_line` cleans them):
+    `check` needs no more, and reading whole records was a third of its start-up.
+    """
+    names: dict[str, str] = {}
+    lines = [line for line in DEFAULT_PATH.read_text(encoding="utf-8").split("\n") if line.strip()]
+    for raw in json.loads("[" + ",".join(lines) + "]"):  # one parse for the whole list
+        code = _clean(raw["code"])
+        if code not in names:  # the first record of a code wins, as in load_national
+            names[code] = _clean(raw["name"])
+    return names
+
+
+def _clean(value: object) -> str:
+    text = unicodedata.normalize("NFC", str(value or ""))
+    return " ".join(text.split()).rstrip(".")
+
+
+# The combining marks Vietnamese letters decompose into (and their neighbours), dropped at once.
+MARKS = re.compile(
+    "[" + "".join(chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c))) + "]"
+)
 
 
 def fold_words(text: str) -> set[str]:
     """Return the telling words of a name: no marks, lowercase, common words dropped."""
     plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D")).lower()
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    bare = MARKS.sub("", plain)
+    # Anything left beyond ASCII may be a rarer combining mark: the complete, slower way.
+    plain = bare if bare.isascii() else "".join(c for c in plain if not unicodedata.combining(c))
     words: list[str] = []
     for word in re.findall(r"[a-z0-9]+", plain):
         words.extend(SHORT_FORMS.get(word, word).split())
@@ -201,10 +225,11 @@ def _legal_basis(
         if not isinstance(text, str):
             continue
         cited = {document_key(m.group(0)) for m in DOC_NUMBER.finditer(text)}
+        whole = _lazy_key(text)
         hits = [
             f"{replaced_by} (từ {since})"
             for key, (replaced_by, since) in replaced.items()
-            if (key in cited or (not DOC_NUMBER.match(key) and key in document_key(text)))
+            if (key in cited or (not DOC_NUMBER.match(key) and key in whole()))
             # A line that also names the new document only says what that one replaced.
             and document_key(replaced_by) not in cited
         ]
@@ -216,6 +241,18 @@ def _legal_basis(
                 f"{', '.join(dict.fromkeys(hits))} (xem 'replaced_laws'); hãy đối chiếu lại thủ "
                 "tục theo văn bản mới rồi sửa căn cứ pháp lý.",
             )
+
+
+def _lazy_key(text: str) -> Any:
+    """`document_key(text)`, worked out on the first call only (most lines never need it)."""
+    known: list[str] = []
+
+    def key() -> str:
+        if not known:
+            known.append(document_key(text))
+        return known[0]
+
+    return key
 
 
 def _code(

@@ -262,7 +262,7 @@ class CatalogueHolder(Generic[T]):
             log.error("the last good catalogue %s is not usable either", self.last_good)
             return False
         try:
-            catalogue = build(report.data, source=str(self.last_good))
+            catalogue = report.catalogue or build(report.data, source=str(self.last_good))
             index = self._make_index(catalogue)
         except Exception:
             log.exception("building the last good catalogue failed")
@@ -332,7 +332,8 @@ class CatalogueHolder(Generic[T]):
                 problems.insert(0, m.RELOAD_TRUNCATED.format(path=name))
             return self._failed(problems, warnings, report.summary(), digest)
         try:
-            catalogue = build(report.data, source=name)
+            # The checker built it already from the same data and name: used as it is.
+            catalogue = report.catalogue or build(report.data, source=name)
             index = self._make_index(catalogue)
         except Exception as exc:
             log.exception("building the catalogue or its index failed")

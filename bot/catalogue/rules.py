@@ -8,9 +8,7 @@ Shapes and values are checked here; ids, references and dates across entries in
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import difflib
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -21,7 +19,7 @@ from bot.catalogue import limits
 from bot.catalogue.spec import CHOICE_LABELS, CHOICE_WORDS, Spec
 
 Loc = tuple[str | int, ...]
-Lines = dict[Loc, int]
+Lines = Mapping[Loc, int]
 Severity = Literal["error", "warning"]
 Found = tuple[int, str, Severity]
 
@@ -46,6 +44,8 @@ def slugify(text: str) -> str:
 
 def closest(word: str, options: Any, cutoff: float = 0.6) -> str | None:
     """Return the option most like `word` (a likely typo), if any is close enough."""
+    import difflib  # only when a name is wrong: `check` on a good file never needs it
+
     names = [str(o) for o in options]
     lowered = {n.lower(): n for n in names}
     match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=cutoff)
@@ -83,13 +83,35 @@ def describe(value: Any) -> str:
     return f"chữ '{value}'"
 
 
+def _plainly_fine(value: Any, spec: Spec, name: str) -> bool:
+    """Whether `Checker.value` surely accepts a value silently (False: ask it, it decides)."""
+    kind = spec.kind
+    if kind == "text" or kind == "ref":
+        return isinstance(value, str) and name != "icon" and bool(value.strip())
+    if kind == "texts" or kind == "refs":
+        if isinstance(value, str):
+            return bool(value.strip())
+        return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+    if kind == "map" or kind == "object":
+        return isinstance(value, dict)
+    if kind == "list":
+        return isinstance(value, list)
+    if kind == "date":
+        return type(value) is dt.date
+    if kind == "int":
+        return type(value) is int and value >= 1
+    if kind == "enum":
+        return isinstance(value, str) and name != "icon" and value.strip() in spec.choices
+    return False
+
+
 class Checker:
     """Collect problems about one document, each at the line of the value concerned."""
 
     def __init__(self, lines: Lines, today: dt.date, raw: Mapping[Loc, str] | None = None) -> None:
         self.lines = lines
         self.today = today
-        self.raw = raw or {}  # non-string scalars as typed, to show in messages
+        self.raw = raw if raw is not None else {}  # non-string scalars as typed, for messages
         self.found: list[Found] = []
 
     def line(self, loc: Loc) -> int:
@@ -134,7 +156,10 @@ class Checker:
             self.error((*loc, key), f"{what}: không có trường '{key}'; {hint}", key=True)
         for name, spec in specs.items():
             if name in value:
-                self.value(value[name], (*loc, name), spec, f"{what}: '{name}' ({spec.label})")
+                field = value[name]
+                if _plainly_fine(field, spec, name):
+                    continue  # what `value` would accept without a word, checked cheaply
+                self.value(field, (*loc, name), spec, f"{what}: '{name}' ({spec.label})")
             elif spec.required and name not in guessed:
                 self.error(loc, f"{what}: thiếu trường bắt buộc '{name}' ({spec.label}).")
         return value
@@ -247,6 +272,8 @@ class Checker:
         if isinstance(value, dt.datetime):
             why = "chỉ ghi ngày, không ghi giờ, ví dụ 2026-11-27."
         elif m and 1 <= int(m[2]) <= 12:
+            import calendar  # only for a date that does not exist
+
             days = calendar.monthrange(int(m[1]), int(m[2]))[1]
             why = (
                 f"ngày '{text}' không có thật (tháng {int(m[2])} năm {m[1]} chỉ có {days} "

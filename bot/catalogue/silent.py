@@ -10,14 +10,16 @@ as "50k" or with no amount at all, and an unclosed quote reported far below wher
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.catalogue.links import alias_key
+from bot.catalogue.provenance import MARKS
 from bot.catalogue.rules import Found, Lines, Loc
-from bot.text import fold
+from bot.text import normal_words, strip_marks_uncached
 
 # The placeholders of the schema's snippets (procedures.schema.json, defaultSnippets), by field:
 # a value still equal to one of them was never filled in.
@@ -31,6 +33,9 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "time": ("Thời hạn giải quyết",),
     "fee": ("Lệ phí",),
     "legal_basis": ("Văn bản pháp lý",),
+}
+_FOLDED_PLACEHOLDERS = {
+    name: {v.casefold() for v in values} for name, values in PLACEHOLDERS.items()
 }
 _ZERO_CODE = re.compile(r"\d+\.0{6}")
 _SHORT_MONEY = re.compile(r"\b\d+(?:[.,]\d+)?\s*(k|K|tr|triệu|nghìn|ngàn)\b")
@@ -132,6 +137,16 @@ def _related(item: dict[str, Any], other_id: Any, procedures: Any) -> bool:
     return False
 
 
+def fold(text: str) -> str:
+    """`bot.text.fold` without filling its caches: each name and alias is folded once here."""
+    plain = " ".join(normal_words(text))
+    if plain.isascii():
+        return plain
+    bare = MARKS.sub("", unicodedata.normalize("NFD", plain)).replace("đ", "d").replace("Đ", "D")
+    # Left with more than ASCII: a letter outside Vietnamese, folded the complete way.
+    return bare if bare.isascii() else strip_marks_uncached(plain)
+
+
 def _aliases(entries: list[tuple[str, dict[str, Any], Loc, str]], error: Any, line: Any) -> None:
     """An alias must not be another entry's alias or name once marks and case are folded."""
     # folded -> (what, where, "tên" or "cách gọi", as written)
@@ -164,7 +179,7 @@ def _same(one: str, other: str) -> bool:
 
 
 def _placeholders(item: dict[str, Any], loc: Loc, what: str, error: Any) -> None:
-    for name, values in PLACEHOLDERS.items():
+    for name, values in _FOLDED_PLACEHOLDERS.items():
         if name == "documents.name":
             docs = item.get("documents")
             pairs = [
@@ -181,9 +196,7 @@ def _placeholders(item: dict[str, Any], loc: Loc, what: str, error: Any) -> None
             if not isinstance(text, str):
                 continue
             plain = text.strip().rstrip(".").casefold()
-            if plain in (v.casefold() for v in values) or (
-                name == "code" and _ZERO_CODE.fullmatch(text.strip())
-            ):
+            if plain in values or (name == "code" and _ZERO_CODE.fullmatch(text.strip())):
                 error(
                     where,
                     f"{what}: '{name.split('.')[-1]}' vẫn là chữ mẫu '{text.strip()}' của khung "
@@ -224,6 +237,9 @@ def _scalars(node: Node) -> Iterator[tuple[ScalarNode, bool]]:
             yield from _scalars(value)
 
 
+_COMMENT_CUT = re.compile(r"\s+#\s*(\S.*)$")
+
+
 def check_nodes(root: Node, text: str) -> list[Found]:
     """Text cut by ' #' and list items glued by '-' without a space, at their own line."""
     found: list[Found] = []
@@ -232,33 +248,69 @@ def check_nodes(root: Node, text: str) -> list[Found]:
         # A plain (unquoted) scalar: style None from PyYAML, '' from the C loader.
         if is_key or node.style or node.tag != "tag:yaml.org,2002:str":
             continue
-        value = str(node.value)
         end = node.end_mark
         rest = source[end.line][end.column :] if end.line < len(source) else ""
-        cut = re.match(r"\s+#\s*(\S.*)$", rest)
-        if cut and (" " in value.strip() or not value.isascii()):
+        last = min(end.line, len(source) - 1)
+        between = (source[n] for n in range(node.start_mark.line + 1, last + 1))
+        _plain(str(node.value), rest, end.line, node.start_mark.line + 1, between, found)
+    return found
+
+
+def plain_scalar(value: str, start: Any, end: Any, text: str, found: list[Found]) -> None:
+    """`check_nodes` for one plain string value, from its marks in `text` (only '\n' breaks)."""
+    stop = text.find("\n", end.index)
+    rest = text[end.index : stop] if stop >= 0 else text[end.index :]
+    if end.line == start.line:
+        if rest:
+            _plain(value, rest, end.line, start.line + 1, iter(()), found)
+        return
+    _plain(
+        value,
+        rest,
+        end.line,
+        start.line + 1,
+        _lines_after(text, start.index, end.line - start.line),
+        found,
+    )
+
+
+def _lines_after(text: str, index: int, count: int) -> Iterator[str]:
+    """The `count` lines after the one holding `index`."""
+    begin = text.find("\n", index) + 1
+    for _ in range(count):
+        stop = text.find("\n", begin)
+        yield text[begin:stop] if stop >= 0 else text[begin:]
+        begin = stop + 1
+
+
+def _plain(
+    value: str, rest: str, end_line: int, first: int, between: Iterator[str], found: list[Found]
+) -> None:
+    """Findings for one plain scalar: `rest` follows it on its last line (0-based `end_line`);
+    `between` gives the lines after its first one (0-based `first` onwards) up to its last."""
+    cut = _COMMENT_CUT.match(rest)
+    if cut and (" " in value.strip() or not value.isascii()):
+        found.append(
+            (
+                end_line + 1,
+                f"phần '#{cut.group(1)}' sau '{_short(value)}' bị YAML coi là chú thích và "
+                "bị bỏ đi, người dân sẽ không thấy. Nếu đó là nội dung, hãy đặt cả giá trị "
+                'trong ngoặc kép ("..."); nếu là chú thích, hãy chuyển nó lên một dòng riêng.',
+                "error",
+            )
+        )
+    for number, line in enumerate(between, start=first):
+        stripped = line.strip()
+        if stripped.startswith("-") and not stripped.startswith("- "):
             found.append(
                 (
-                    end.line + 1,
-                    f"phần '#{cut.group(1)}' sau '{_short(value)}' bị YAML coi là chú thích và "
-                    "bị bỏ đi, người dân sẽ không thấy. Nếu đó là nội dung, hãy đặt cả giá trị "
-                    'trong ngoặc kép ("..."); nếu là chú thích, hãy chuyển nó lên một dòng riêng.',
+                    number + 1,
+                    f"dòng '{_short(stripped)}' thiếu dấu cách sau '-', nên YAML nối nó vào "
+                    "mục ở dòng trên thành một mục. Hãy viết '- ' (gạch ngang rồi dấu cách).",
                     "error",
                 )
             )
-        for number in range(node.start_mark.line + 1, min(end.line, len(source) - 1) + 1):
-            stripped = source[number].strip()
-            if stripped.startswith("-") and not stripped.startswith("- "):
-                found.append(
-                    (
-                        number + 1,
-                        f"dòng '{_short(stripped)}' thiếu dấu cách sau '-', nên YAML nối nó vào "
-                        "mục ở dòng trên thành một mục. Hãy viết '- ' (gạch ngang rồi dấu cách).",
-                        "error",
-                    )
-                )
-                break
-    return found
+            break
 
 
 def _short(text: str, limit: int = 40) -> str:

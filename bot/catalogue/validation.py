@@ -1,53 +1,39 @@
 """Check a catalogue file and name every problem as `PATH:LINE: message`, in Vietnamese.
 
-The YAML is composed into a node tree first, so every key and value keeps the line it came
-from; the Python data is then built from that tree by hand, which lets an impossible date or a
-duplicate key become a problem at its line instead of an exception. The rules themselves live in
-`validation_rules`; this module reads the file, turns YAML errors into plain words, and reports.
+A clean file is read in one pass over libyaml's events (`stream`); anything unusual is composed
+into a node tree and built by hand (`tree`), so that an impossible date or a duplicate key
+becomes a problem at its line instead of an exception. The rules themselves live in `rules`,
+`links`, `provenance` and `silent`; this module reads the file, turns YAML errors into plain
+words, and reports.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import sys
-import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, TextIO
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bot.catalogue import limits, links, rules, silent
-from bot.catalogue.limits import (
-    MAX_ALIAS_NODES,
-    MAX_BYTES,
-    MAX_DEPTH,
-    MAX_NODES,
-    LimitExceeded,
-)
-from bot.catalogue.model import build
-from bot.catalogue.rules import Lines, Loc
+from bot.catalogue import limits, links, rules, silent, stream
+from bot.catalogue.limits import MAX_BYTES, LimitExceeded
+from bot.catalogue.model import Catalogue, build
+from bot.catalogue.rules import Found, Lines, Loc
+from bot.catalogue.tree import FAST_LOADER, Builder, compose
+from bot.catalogue.tree import Problem as Problem  # where callers have always found it
+
+_FAST_LOADER = FAST_LOADER  # the names the tests and older callers know
+_Builder = Builder
+_compose = compose
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
 REQUIRED_FILE = Path(__file__).resolve().parent.parent / "data" / "required.yaml"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem in a catalogue file, at a 1-based line (0 when about the whole file)."""
-
-    path: str
-    line: int
-    message: str
-    severity: Literal["error", "warning"] = "error"
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line > 0 else self.path
-        prefix = "cảnh báo: " if self.severity == "warning" else ""
-        return f"{where}: {prefix}{self.message}"
 
 
 @dataclass
@@ -58,6 +44,7 @@ class Report:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     data: dict[str, Any] | None = None
+    catalogue: Catalogue | None = None  # built from `data`, for the loader to use as it is
 
     def summary(self) -> str:
         """Return one Vietnamese line: valid with counts, or how many errors and warnings."""
@@ -137,7 +124,8 @@ def check_text(
     """Check catalogue text (bytes are decoded as UTF-8) and return every problem found."""
     report = Report(path)
     try:
-        _check(text, report, today or vietnam_today(), required, national)
+        with _collector_paused():
+            _check(text, report, today or vietnam_today(), required, national)
     except Exception as exc:  # a bug here must never take the bot or the checker down
         report.errors.append(
             Problem(
@@ -151,6 +139,7 @@ def check_text(
     report.warnings.sort(key=lambda p: p.line)
     if report.errors:
         report.data = None
+        report.catalogue = None
     return report
 
 
@@ -172,8 +161,14 @@ def _check(
             return
         text = decoded
     text = text.removeprefix("\ufeff")
+    streamed = stream.read(text)  # a clean file in one pass; None sends it the careful way
+    if streamed is not None:
+        data, lines = streamed.data, streamed.lines
+        found = _rules(data, lines, lines.raw, today, required, national) + streamed.found
+        _finish(report, data, [Problem(path, *f) for f in found])
+        return
     try:
-        root = _compose(text)
+        root = compose(text)
     except yaml.reader.ReaderError as exc:  # a character YAML refuses, before any parsing
         line = text[: exc.position].count("\n") + 1
         report.errors.append(Problem(path, line, rules.yaml_error(exc)[1]))
@@ -203,7 +198,7 @@ def _check(
         )
         report.errors.append(Problem(path, 1, message))
         return
-    builder = _Builder(path, text)
+    builder = Builder(path, text)
     try:
         data = builder.build(root)
     except LimitExceeded as exc:
@@ -221,46 +216,57 @@ def _check(
         )
         problems.append(Problem(path, root.start_mark.line + 1, message))
     else:
-        if required is None:
-            required = load_required()
-        found = links.check_document(data, builder.lines, today, required, builder.raw, national)
-        found += silent.check_data(data, builder.lines)
-        found += silent.check_nodes(root, text)
-        for line, message, severity in found:
+        nodes_found = silent.check_nodes(root, text)
+        del root  # the tree is ten times the file's size; the rules need only the data
+        rules_found = _rules(data, builder.lines, builder.raw, today, required, national)
+        for line, message, severity in rules_found + nodes_found:
             problems.append(Problem(path, line, message, severity))
+    _finish(report, data, problems)
+
+
+def _rules(
+    data: dict[str, Any],
+    lines: Lines,
+    raw: Mapping[Loc, str],
+    today: dt.date,
+    required: Mapping[str, str] | None,
+    national: Mapping[str, str] | None,
+) -> list[Found]:
+    """Every rule on a parsed document, in the order their findings are reported."""
+    if required is None:
+        required = load_required()
+    found = links.check_document(data, lines, today, required, raw, national)
+    found += silent.check_data(data, lines)
+    return found
+
+
+def _finish(report: Report, data: Any, problems: list[Problem]) -> None:
     report.errors.extend(p for p in problems if p.severity == "error")
     report.warnings.extend(p for p in problems if p.severity == "warning")
     if not report.errors and isinstance(data, dict):
         _build_catalogue(data, report)
 
 
-# libyaml's parser (shipped inside PyYAML's wheels) composes the same node tree, marks and line
-# numbers included, 10-15 times faster than the pure-Python one. A file it refuses is composed
-# again by the pure-Python parser, whose error wording the messages in `rules` translate.
-_FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a file is checked.
 
-
-def _compose(text: str) -> Node | None:
-    if _FAST_LOADER is not None:
-        try:
-            return _compose_with(_FAST_LOADER, text)
-        except yaml.YAMLError:
-            pass
-    return _compose_with(yaml.SafeLoader, text)
-
-
-def _compose_with(loader_type: type[yaml.SafeLoader], text: str) -> Node | None:
-    loader = loader_type(text)
+    Reading a province's catalogue makes millions of objects and no reference cycles; the
+    collector would otherwise walk them all again and again (half of the parse time).
+    """
+    was_on = gc.isenabled()
+    gc.disable()
     try:
-        return loader.get_single_node()
+        yield
     finally:
-        loader.dispose()
+        if was_on:
+            gc.enable()
 
 
 def _build_catalogue(data: dict[str, Any], report: Report) -> None:
     """Build the catalogue once, so that a file accepted here is one `catalogue.load` accepts."""
     try:
-        build(data, source=report.path)
+        catalogue = build(data, source=report.path)
     except Exception as exc:
         message = (
             f"tệp qua được các bước kiểm tra nhưng không dựng được danh mục "
@@ -269,6 +275,7 @@ def _build_catalogue(data: dict[str, Any], report: Report) -> None:
         report.errors.append(Problem(report.path, 0, message))
         return
     report.data = data
+    report.catalogue = catalogue
 
 
 def _decode(raw: bytes, report: Report) -> str | None:
@@ -284,140 +291,6 @@ def _decode(raw: bytes, report: Report) -> str | None:
         )
         report.errors.append(Problem(report.path, line, message))
         return None
-
-
-class _Builder:
-    """Turn a composed YAML node tree into plain data, recording the line of every value."""
-
-    def __init__(self, path: str, text: str = "") -> None:
-        self.path = path
-        self.text = text  # libyaml's marks carry positions but not the text itself
-        self.lines: Lines = {}
-        self.raw: dict[Loc, str] = {}
-        self.problems: list[Problem] = []
-        self._constructor = yaml.SafeLoader("")
-        self._nodes = 0
-        self._seen: set[int] = set()  # nodes already built: a second visit is a '*' alias
-        self._alias_line = 0  # the line of the outermost '*' being expanded, 0 when none
-        self._expanded = 0  # nodes built again through a '*'
-
-    def build(self, node: Node) -> Any:
-        """Build the value of the root node; LimitExceeded names the line of a bomb."""
-        return self._value(node, (), node.start_mark.line + 1)
-
-    def _value(self, node: Node, loc: Loc, where: int) -> Any:
-        """Build one node; `where` is the line that refers to it (its key, or its list)."""
-        self._nodes += 1
-        outer = self._alias_line
-        if id(node) in self._seen and not outer:
-            self._alias_line = where
-        self._seen.add(id(node))
-        self._expanded += 1 if self._alias_line else 0
-        try:
-            if self._expanded > MAX_ALIAS_NODES:
-                raise LimitExceeded(self._alias_line, limits.ALIAS_BOMB)
-            if self._nodes > MAX_NODES:
-                bomb = self._alias_line
-                raise LimitExceeded(
-                    bomb or where, limits.ALIAS_BOMB if bomb else limits.TOO_MANY_NODES
-                )
-            if len(loc) > MAX_DEPTH:
-                raise LimitExceeded(node.start_mark.line + 1, limits.TOO_DEEP)
-            return self._node_value(node, loc)
-        finally:
-            self._alias_line = outer
-
-    def _node_value(self, node: Node, loc: Loc) -> Any:
-        self.lines.setdefault(loc, node.start_mark.line + 1)
-        if isinstance(node, MappingNode):
-            return self._mapping(node, loc)
-        if isinstance(node, SequenceNode):
-            line = node.start_mark.line + 1
-            return [self._value(item, (*loc, i), line) for i, item in enumerate(node.value)]
-        assert isinstance(node, ScalarNode)
-        value = self._scalar(node)
-        if not isinstance(value, str):
-            self.raw[loc] = str(node.value)  # as typed: 1.001190, not the float 1.00119
-        return value
-
-    def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
-        try:
-            self._constructor.flatten_mapping(node)  # resolves '<<' merge keys
-        except yaml.YAMLError as exc:
-            self._error(node, f"dùng '<<' không đúng cách ({exc}).")
-        result: dict[str, Any] = {}
-        seen: dict[str, int] = {}
-        orphans = self._comma_orphans(node) if node.flow_style else set()
-        for index, (key_node, value_node) in enumerate(node.value):
-            if index in orphans:
-                continue
-            line = key_node.start_mark.line + 1
-            if not isinstance(key_node, ScalarNode):
-                self._error(key_node, "tên trường phải là một chữ đơn, không phải danh sách.")
-                continue
-            key = unicodedata.normalize("NFC", str(key_node.value))
-            if key in seen:
-                message = (
-                    f"trường '{key}' bị ghi hai lần trong cùng một mục (lần đầu ở dòng "
-                    f"{seen[key]}); YAML chỉ giữ lần sau. Hãy xoá một trong hai dòng."
-                )
-                self._error(key_node, message)
-            seen[key] = line
-            self.lines[(*loc, "#key", key)] = line
-            result[key] = self._value(value_node, (*loc, key), line)
-        return result
-
-    def _comma_orphans(self, node: MappingNode) -> set[int]:
-        """Find words split off a value by a comma inside { } (`name: Căn cước, định danh`)."""
-        orphans: set[int] = set()
-        pairs = node.value
-
-        def bare(i: int) -> bool:  # a word with no ':' after it, so YAML gave it no value
-            key_node, value_node = pairs[i]
-            return (
-                isinstance(value_node, ScalarNode)
-                and value_node.value == ""
-                and value_node.start_mark.index == key_node.end_mark.index
-            )
-
-        for i, (key_node, _) in enumerate(pairs):
-            if i == 0 or not bare(i):
-                continue
-            orphans.add(i)
-            if i - 1 in orphans:
-                continue  # one message for `a, b, c`
-            last = i
-            while last + 1 < len(pairs) and bare(last + 1):
-                last += 1
-            prev_key, prev_value = pairs[i - 1]
-            buffer = getattr(prev_value.start_mark, "buffer", None) or self.text
-            start, end = prev_value.start_mark.index, pairs[last][0].end_mark.index
-            whole = str(buffer[start:end]) if buffer else "..."
-            message = (
-                f"trong ngoặc nhọn {{ }}, dấu phẩy ngăn cách các trường, nên '{key_node.value}' "
-                "bị tách khỏi giá trị đứng trước. Nếu giá trị có dấu phẩy, hãy đặt cả giá trị "
-                f'trong ngoặc kép, ví dụ {prev_key.value}: "{whole}".'
-            )
-            self._error(key_node, message)
-        return orphans
-
-    def _scalar(self, node: ScalarNode) -> Any:
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            try:
-                return self._constructor.construct_object(node)
-            except ValueError:
-                return str(node.value)  # an impossible date: the rules report it
-        try:
-            value = self._constructor.construct_object(node)
-        except yaml.YAMLError:
-            self._error(node, f"kiểu dữ liệu '{node.tag}' không được hỗ trợ; hãy bỏ phần '!...'.")
-            return str(node.value)
-        if isinstance(value, str):
-            return unicodedata.normalize("NFC", value)
-        return value
-
-    def _error(self, node: Node, message: str) -> None:
-        self.problems.append(Problem(self.path, node.start_mark.line + 1, message))
 
 
 def run_check(

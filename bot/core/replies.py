@@ -96,6 +96,11 @@ class Reply:
     reply_to_message_id: int | None = None
     meta: dict[str, str] = field(default_factory=dict, compare=False)
     document: Attachment | None = None  # sent as a file right after the text
+    # The id of a message in `chat` that this reply replaces (edits), e.g. a staff post.
+    replaces: int | None = None
+    # Called by the front end with the id of the message it sent (the first part), so that
+    # the core can find the message again (a hand-off's post, to edit when it is withdrawn).
+    on_sent: Callable[[int], Awaitable[None]] | None = field(default=None, compare=False)
 
 
 DecisionKind = Literal["answer", "clarify", "none", "other"]

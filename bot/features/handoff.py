@@ -197,7 +197,23 @@ async def send(turn: Turn, question: str, edit: bool = False) -> list[Reply]:
     staff = m.HANDOFF_STAFF.format(
         id=number, question=esc(events.clean(question)), context=context
     )
-    return [Reply(citizen, edit=edit), Reply(staff, chat=staff_chat)]
+    db = turn.db
+
+    async def posted(message_id: int) -> None:
+        # Kept to edit the post should the citizen erase their data (see `withdrawn`).
+        await handoffs.remember_post(db, number, message_id)
+
+    return [Reply(citizen, edit=edit), Reply(staff, chat=staff_chat, on_sent=posted)]
+
+
+def withdrawn(posts: list[tuple[int, int]], staff_chat: Address | None, text: str) -> list[Reply]:
+    """Edits of hand-off posts in the staff chat to `text` (m.HANDOFF_WITHDRAWN or _EXPIRED):
+    the question leaves the staff chat with the citizen's data."""
+    if staff_chat is None:
+        return []
+    return [
+        Reply(text.format(id=number), chat=staff_chat, replaces=post) for number, post in posts
+    ]
 
 
 async def on_text(turn: Turn) -> list[Reply] | None:

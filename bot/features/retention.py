@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from bot import messages as m
 from bot.core.assistant import Assistant, Turn
 from bot.core.replies import Button, Reply, rows
+from bot.features.handoff import withdrawn
 from bot.report.weekly import store_aggregate, stored_aggregate
 from bot.report.weeks import VIETNAM, Week, iso_utc
+from bot.storage import handoffs
 from bot.storage import retention as stored
 from bot.storage.database import Database
 
@@ -36,6 +38,8 @@ class Purged:
 
     weeks: tuple[str, ...] = ()
     deleted: dict[str, int] = field(default_factory=dict)
+    # (number, staff post id) of the open hand-offs deleted: their posts are to be edited.
+    closed: tuple[tuple[int, int], ...] = ()
 
 
 async def purge(
@@ -55,10 +59,11 @@ async def purge(
         if await stored_aggregate(db, week) is None:
             await store_aggregate(db, week, replace=False)
             kept.append(week.label)
+    closed = await handoffs.open_posts_before(db, cutoff)
     deleted = await stored.delete_before(db, cutoff, iso_utc(now - PENDING_MAX))
     if any(deleted.values()) or kept:
         log.info("retention: aggregated %s, deleted %s", kept, deleted)
-    return Purged(tuple(kept), deleted)
+    return Purged(tuple(kept), deleted, tuple(closed))
 
 
 def _label(week: Week) -> str:
@@ -87,10 +92,13 @@ async def on_button(turn: Turn) -> list[Reply]:
     """Delete the citizen's data on `d:yes`; keep it on `d:no`."""
     action = turn.args[0] if turn.args else ""
     if action == "yes":
+        posts = await handoffs.open_posts(turn.db, turn.user)
         count = await erase_user(turn.db, turn.user)
         turn.context.last_question = ""
         turn.context.last_entry = None
-        return [Reply(m.ERASED.format(count=count), edit=True)]
+        # The open hand-offs' posts in the staff chat lose the question too.
+        edits = withdrawn(posts, turn.settings.staff_chat, m.HANDOFF_WITHDRAWN)
+        return [Reply(m.ERASED.format(count=count), edit=True), *edits]
     if action == "no":
         return [Reply(m.ERASE_KEPT, edit=True)]
     return turn.assistant.stale()

@@ -18,6 +18,7 @@ from bot.catalogue.model import Catalogue
 from bot.core.assistant import Assistant, Turn
 from bot.core.registry import Job
 from bot.core.replies import MAX_TEXT, Attachment, Reply, Sender, esc
+from bot.features.handoff import withdrawn
 from bot.features.retention import purge
 from bot.matching.matcher import Matcher
 from bot.report import messages as rm
@@ -164,7 +165,11 @@ class Scheduler:
     async def retention(self, sender: Sender | None = None) -> None:
         """Delete raw data past the retention time (aggregates are kept)."""
         settings = self.assistant.settings
-        await purge(self.assistant.db, settings.retention_days, tz=local_zone(settings.timezone))
+        tz = local_zone(settings.timezone)
+        purged = await purge(self.assistant.db, settings.retention_days, tz=tz)
+        if sender is not None:  # open hand-offs deleted: their staff posts lose the question
+            for edit in withdrawn(list(purged.closed), settings.staff_chat, m.HANDOFF_EXPIRED):
+                await sender(edit)
 
     def jobs(self) -> list[Job]:
         """The weekly report (Monday 08:00) and retention (daily 03:00, and at start-up)."""

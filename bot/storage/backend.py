@@ -16,15 +16,22 @@ What a new backend must honour:
 - `later()` queues an analytics row (the question log, confirmed to nobody): it is written in a
   batch with the next unit of work, before the next `read`, at `close`, or soon after.
 - `peek()` is a small read of committed rows for what every update asks (a look-up by key).
+- A unit of work that fails, its COMMIT included, leaves no transaction open, and the queued
+  rows wait for the next one; one queued row that cannot be written never blocks the others.
+- Faults that do not pass by themselves (the database read-only, disk I/O errors, a full disk,
+  the file deleted or replaced) are `bot.storage.faults.StorageFault`s: `fault` is the one in
+  force, `listen` hears them begin and end, `check` notices a deleted file without a write.
 - Timestamps are UTC ISO 8601 strings (`utcnow`), compared as text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import Any, Protocol
+
+from bot.storage.faults import StorageFault
 
 
 def utcnow() -> str:
@@ -98,3 +105,13 @@ class Database(Protocol):
 
     async def close(self) -> None:
         """Write what is queued and release the database."""
+
+    @property
+    def fault(self) -> StorageFault | None:
+        """What keeps the database from being written just now (None when all is well)."""
+
+    def listen(self, listener: Callable[[StorageFault | None], None]) -> None:
+        """Call `listener` when a storage fault begins, and with None when it is over."""
+
+    def check(self) -> StorageFault | None:
+        """Notice a fault that needs no write to be seen (a deleted file); the fault in force."""

@@ -14,13 +14,16 @@ from pathlib import Path
 from bot.storage.backend import Database, Row, Transaction, utcnow
 from bot.storage.sqlite import SQLiteDatabase
 from bot.storage.url import DatabaseURL, UnsupportedDatabase, database_file, parse_url
+from bot.storage.usable import DatabaseUnusable, check_usable
 
 __all__ = [
     "Database",
     "DatabaseURL",
+    "DatabaseUnusable",
     "Row",
     "Transaction",
     "UnsupportedDatabase",
+    "check_database",
     "database_file",
     "open_database",
     "parse_url",
@@ -39,3 +42,11 @@ async def open_database(url: str | Path) -> Database:
     """Open (creating and migrating if needed) the database a URL or file path names."""
     found = parse_url(url)
     return await OPENERS[found.scheme](found)
+
+
+def check_database(url: str | Path) -> None:
+    """Raise DatabaseUnusable (in plain words, naming the file) unless the database a URL names
+    can be opened, read and written; nothing is left running either way."""
+    file = database_file(url)
+    if file is not None:
+        check_usable(file)

@@ -88,3 +88,32 @@ async def mark_answered(db: Database, handoff_id: int) -> Address | None:
             (utcnow(), handoff_id),
         )
         return _chat(row[0])
+
+
+async def remember_post(db: Database, handoff_id: int, message_id: int) -> bool:
+    """Keep the id of a hand-off's post in the staff chat (to edit it if it is withdrawn);
+    False if the hand-off is gone already."""
+    sql = "UPDATE handoffs SET staff_message_id = ? WHERE id = ?"
+    return await db.execute(sql, (message_id, handoff_id)) > 0
+
+
+async def open_posts(db: Database, user: str) -> list[tuple[int, int]]:
+    """(number, staff post id) of a user's open hand-offs whose post is known."""
+    rows = await db.read(
+        "SELECT id, staff_message_id FROM handoffs"
+        " WHERE user_hash = ? AND status = 'open' AND staff_message_id IS NOT NULL ORDER BY id",
+        (user,),
+        queued=False,
+    )
+    return [(int(row[0]), int(row[1])) for row in rows]
+
+
+async def open_posts_before(db: Database, cutoff: str) -> list[tuple[int, int]]:
+    """(number, staff post id) of the open hand-offs made before `cutoff` whose post is known."""
+    rows = await db.read(
+        "SELECT id, staff_message_id FROM handoffs"
+        " WHERE at < ? AND status = 'open' AND staff_message_id IS NOT NULL ORDER BY id",
+        (cutoff,),
+        queued=False,
+    )
+    return [(int(row[0]), int(row[1])) for row in rows]

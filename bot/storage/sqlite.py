@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -30,6 +31,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.storage.faults import DatabaseGone, Health, Listener, StorageFault, classify
 from bot.storage.migrations import apply
 from bot.storage.url import MEMORY
 from bot.storage.usable import check_usable
@@ -39,6 +41,8 @@ BUSY_RETRIES = 5
 # Queued analytics rows are written at the latest this long after they were queued (see the
 # module's docstring): the most of the question log a SIGKILL can take.
 LATER_SECONDS = 0.25
+# Queued rows kept while the database cannot be written; past this the oldest are dropped.
+MAX_QUEUED = 10_000
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +79,10 @@ class SQLiteDatabase:
         self._timer: asyncio.TimerHandle | None = None
         self._flushing: set[asyncio.Task[None]] = set()
         self._reader: sqlite3.Connection | None = None  # see `peek`
+        self.health = Health(str(path))
+        # The file's (device, inode) when opened: a file deleted or replaced since is noticed.
+        self._identity: tuple[int, int] | None = None
+        self._dropped = 0  # queued rows dropped past MAX_QUEUED
 
     @property
     def location(self) -> str:
@@ -109,70 +117,139 @@ class SQLiteDatabase:
             reader.row_factory = sqlite3.Row
             reader.execute("PRAGMA query_only = ON")
             db._reader = reader
+            db._identity = _identity(path)
         return db
+
+    @property
+    def fault(self) -> StorageFault | None:
+        """What keeps the database from being written just now (None when all is well)."""
+        return self.health.fault
+
+    def listen(self, listener: Listener) -> None:
+        """Call `listener` when a storage fault begins, and with None when it is over."""
+        self.health.listen(listener)
+
+    def check(self) -> StorageFault | None:
+        """Notice a file deleted or replaced under the bot (one `stat`); the fault in force."""
+        if self._identity is not None and _identity(self.path) != self._identity:
+            self.health.failed(DatabaseGone(f"{self.path} was deleted or replaced"))
+        return self.health.fault
 
     async def close(self) -> None:
         """Close the connection after pending writes (queued rows too) finish."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        await self.flush()
-        if self._reader is not None:
-            self._reader.close()  # first: the last connection to close removes the WAL file
-            self._reader = None
-        async with self._lock:
-            await self._conn.close()
+        try:
+            await self.flush()
+        except Exception as exc:  # the connection is closed all the same, or its thread lingers
+            trace = None if classify(exc) else exc
+            log.error("closing with %d queued rows not written: %s", len(self._later), exc,
+                      exc_info=trace)  # fmt: skip
+            self._later = []
+        finally:
+            if self._reader is not None:
+                self._reader.close()  # first: the last connection to close removes the WAL
+                self._reader = None
+            async with self._lock:
+                await self._conn.close()
 
     @asynccontextmanager
     async def write(self, *, secure: bool = False) -> AsyncIterator[SQLiteTransaction]:
         """One unit of work: serialised, in a transaction, committed on success.
 
         Rows queued with `later()` are written first, in the same transaction, so that every
-        write (an erasure too) sees them. `secure` overwrites what the unit deletes.
+        write (an erasure too) sees them. `secure` overwrites what the unit deletes. When the
+        unit fails, its COMMIT included, it is rolled back and the queued rows wait for the next
+        write. A file deleted or replaced since it was opened is never written: `DatabaseGone`.
         """
         async with self._lock:
-            for attempt in range(BUSY_RETRIES):
-                try:
-                    await self._conn.execute("BEGIN IMMEDIATE")
-                    break
-                except sqlite3.OperationalError as exc:
-                    # Another process (a staff report, a backup) holds the file: wait and retry.
-                    if "locked" not in str(exc) and "busy" not in str(exc):
-                        raise
-                    await asyncio.sleep(0.05 * 2**attempt)
-            else:
-                raise sqlite3.OperationalError("database is locked")
+            fault = self.check()
+            if fault is not None and fault.kind == "gone":
+                raise DatabaseGone(fault.detail)
+            try:
+                await self._begin()
+            except sqlite3.Error as exc:
+                self.health.failed(exc)
+                raise
             queued, self._later = self._later, []
             try:
                 if secure:
                     await self._conn.execute("PRAGMA secure_delete = ON")
-                await self._write_queued(queued)
+                queued = await self._write_queued(queued)
                 yield SQLiteTransaction(self._conn)
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
+                await self._conn.execute("COMMIT")
+            except BaseException as exc:
+                await self._rollback()
                 # Rolled back with the caller's work, the queued rows wait for the next write.
                 self._later[:0] = queued
+                del self._later[:-MAX_QUEUED]  # while it cannot be written, the newest are kept
                 if self._later:
                     self._schedule()
+                self.health.failed(exc)
                 raise
-            await self._conn.execute("COMMIT")
+            self.health.worked()
 
-    async def _write_queued(self, queued: list[tuple[str, tuple[Any, ...]]]) -> None:
-        """Insert queued rows, one `executemany` per statement, in the order they came.
+    async def _begin(self) -> None:
+        for attempt in range(BUSY_RETRIES):
+            try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                # Another process (a staff report, a backup) holds the file: wait and retry.
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                await asyncio.sleep(0.05 * 2**attempt)
+        raise sqlite3.OperationalError("database is locked")
 
-        A row that cannot be written is dropped (and logged) rather than failing the unit of
-        work it was written with: a log of questions must never cost a citizen a confirmation.
+    async def _rollback(self) -> None:
+        """End a failed unit of work; a ROLLBACK that fails too is logged, never raised."""
+        try:
+            if self._conn.in_transaction:
+                await self._conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            log.exception("could not roll back a failed unit of work")
+
+    async def _write_queued(
+        self, queued: list[tuple[str, tuple[Any, ...]]]
+    ) -> list[tuple[str, tuple[Any, ...]]]:
+        """Insert queued rows, one `executemany` per statement; return the rows written.
+
+        A row that cannot be written (text that cannot be encoded, a constraint) is dropped and
+        logged, and the rest are written: a log of questions must never cost a citizen a
+        confirmation, nor block the writes after it. A failure that ends the transaction (disk
+        full, I/O) is raised, and every row waits for the next write.
         """
         batches: dict[str, list[tuple[Any, ...]]] = {}
         for sql, params in queued:
             batches.setdefault(sql, []).append(params)
-        try:
-            for sql, rows in batches.items():
+        written: list[tuple[str, tuple[Any, ...]]] = []
+        for sql, rows in batches.items():
+            await self._conn.execute("SAVEPOINT queued")
+            try:
                 await self._conn.executemany(sql, rows)
-        except sqlite3.Error:
-            if not self._conn.in_transaction:  # the transaction is gone (disk full, I/O)
-                raise
-            log.exception("dropped queued rows that could not be written")
+            except (sqlite3.Error, ValueError, OverflowError):
+                if not self._conn.in_transaction:  # the transaction is gone (disk full, I/O)
+                    raise
+                await self._conn.execute("ROLLBACK TO queued")
+                rows = await self._write_rows(sql, rows)
+            await self._conn.execute("RELEASE queued")
+            written.extend((sql, row) for row in rows)
+        return written
+
+    async def _write_rows(self, sql: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Insert rows one by one, dropping (and logging, without their content) bad ones."""
+        good = []
+        for row in rows:
+            try:
+                await self._conn.execute(sql, row)
+            except (sqlite3.Error, ValueError, OverflowError) as exc:
+                if not self._conn.in_transaction:
+                    raise
+                log.error("dropped a queued row that cannot be written: %s", type(exc).__name__)
+                continue
+            good.append(row)
+        return good
 
     def later(self, sql: str, params: Iterable[Any] = ()) -> None:
         """Queue an analytics row (never one confirmed to anybody), written in a batch soon.
@@ -181,6 +258,11 @@ class SQLiteDatabase:
         `LATER_SECONDS`; a SIGKILL in between loses it (see the module's docstring).
         """
         self._later.append((sql, tuple(params)))
+        if len(self._later) > MAX_QUEUED:  # the database cannot be written for a while now
+            del self._later[0]
+            self._dropped += 1
+            if self._dropped % 1000 == 1:
+                log.warning("dropped %d queued rows: the database is not written", self._dropped)
         self._schedule()
 
     def _schedule(self) -> None:
@@ -196,8 +278,11 @@ class SQLiteDatabase:
 
     def _flushed(self, task: asyncio.Task[None]) -> None:
         self._flushing.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("could not write the queued rows", exc_info=task.exception())
+        error = None if task.cancelled() else task.exception()
+        if error is not None:
+            # A storage fault was logged when it began (see `faults`): one line, no traceback.
+            trace = None if classify(error) else error
+            log.error("could not write the queued rows: %s", error, exc_info=trace)
 
     async def flush(self) -> None:
         """Write the rows queued with `later()` now."""
@@ -266,3 +351,12 @@ class SQLiteDatabase:
     def local_date(self, column: str, offset_minutes: int) -> str:
         """The SQL for the local date (ISO) of a UTC timestamp column, `offset_minutes` ahead."""
         return f"date({column}, '{int(offset_minutes):+d} minutes')"
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The (device, inode) of a file, None if there is none at `path`."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino)

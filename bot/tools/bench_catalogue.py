@@ -58,7 +58,7 @@ def realistic_catalogue(size: int, seed: int = 7, shipped: Path = SHIPPED) -> di
         entry = copy.deepcopy(curated[number % len(curated)])
         source = national[number % len(national)]
         name = source.name
-        while name.lower() in names:
+        while name.lower() in names or fold(name) in taken:
             name = _vary(source.name, words, rng)
         names.add(name.lower())
         entry["id"] = f"{entry['id']}-{number}"
@@ -94,3 +94,146 @@ def write_catalogue(size: int, folder: Path, seed: int = 7) -> Path:
     )
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# --- the benchmark: `python -m bot.tools.bench_catalogue` -------------------------------------
+
+# Issue 14's goals, CPU seconds from process start to exit: `check` on the shipped file, `check`
+# on 3,000 entries, and loading (and checking) 10,000 entries. The bot's ready time at 3,000
+# entries (load and matcher index together) is `bench-match`'s figure.
+GOALS: dict[object, tuple[float, tuple[str, ...]]] = {
+    "shipped": (0.15, ("check",)),
+    3000: (1.0, ("check",)),
+    10_000: (4.0, ("check", "load")),
+}
+_HWM = (
+    "import atexit, sys\n"
+    "def _hwm():\n"
+    "    for line in open('/proc/self/status'):\n"
+    "        if line.startswith('VmHWM'):\n"
+    "            sys.stderr.write('VmHWM ' + line.split()[1] + '\\n')\n"
+    "atexit.register(_hwm)\n"
+)
+_STEPS = {
+    # What staff run: the whole `check` command (with the communes file when one is beside).
+    "check": "import runpy; sys.argv = ['bot', 'check', sys.argv[1]]\n"
+    "runpy.run_module('bot', run_name='__main__', alter_sys=True)\n",
+    # What the bot does at start and on every reload: check, then the immutable model.
+    "load": "from bot.catalogue.loader import load; load(sys.argv[1])\n",
+    # The baseline: PyYAML's C loader making plain data of the same file, nothing checked.
+    "yaml.load": "import yaml; yaml.load(open(sys.argv[1], encoding='utf-8').read(), "
+    "Loader=yaml.CSafeLoader)\n",
+}
+
+
+def _measure(step: str, path: Path, code: Path) -> tuple[float, float, float, int]:
+    """Run one step in its own process; return (CPU s, wall s, peak MB, exit code)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    began = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-c", _HWM + _STEPS[step], str(path)],
+        cwd=code,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stderr is not None
+    err = child.stderr.read().decode()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - began
+    peak = [int(line.split()[1]) for line in err.splitlines() if line.startswith("VmHWM ")]
+    cpu = usage.ru_utime + usage.ru_stime
+    return cpu, wall, (peak[-1] / 1024 if peak else 0.0), child.returncode
+
+
+def _starts(code: Path, runs: int) -> dict[str, float]:
+    """Median CPU seconds of `check` on the shipped file and of a bare python, start to exit."""
+    import os
+    import statistics
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    plans = {"check": ["-m", "bot", "check", str(code / "procedures.yaml")], "bare": ["-c", "0"]}
+    result = {}
+    for name, arguments in plans.items():
+        times = []
+        for _ in range(runs):
+            child = subprocess.Popen(
+                [sys.executable, *arguments],
+                cwd=code,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            _, _, usage = os.wait4(child.pid, 0)
+            child.returncode = 0
+            times.append(usage.ru_utime + usage.ru_stime)
+        result[name] = statistics.median(times)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print `check` and load figures at each size beside the plain C-loader baseline."""
+    import argparse
+    import os
+    import tempfile
+
+    parser = argparse.ArgumentParser(prog="python -m bot.tools.bench_catalogue")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[3000, 10_000])
+    parser.add_argument(
+        "--starts", type=int, default=5, help="runs of `check` on the shipped file"
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another checkout (e.g. a worktree of an older commit) to "
+        "run the same steps on, in this same run",
+    )
+    args = parser.parse_args(argv)
+    codes = [("now", ROOT)] + ([("before", args.before.resolve())] if args.before else [])
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("CPU s = user + system of the child process, start to exit; peak = its VmHWM.")
+    header = f"{'file':<16} {'code':<7} {'step':<10} {'CPU s':>7} {'wall s':>7} {'peak MB':>8}"
+    with tempfile.TemporaryDirectory(prefix="bench-catalogue-") as tmp:
+        files = [
+            (f"{size} entries", size, write_catalogue(size, Path(tmp))) for size in args.sizes
+        ]
+        print(header)
+        verdicts = []
+        for label, size, path in files:
+            megabytes = path.stat().st_size / 1024 / 1024
+            for name, code in codes:
+                for step in ("yaml.load", "check", "load"):
+                    cpu, wall, peak, status = _measure(step, path, code)
+                    flag = "" if status == 0 or step == "check" else f"  (exit code {status})"
+                    refused = "  (refused)" if step == "check" and status else ""
+                    print(
+                        f"{label:<16} {name:<7} {step:<10} {cpu:>7.2f} {wall:>7.2f} "
+                        f"{peak:>8.0f}{flag}{refused}"
+                    )
+                    goal, steps = GOALS.get(size, (0.0, ()))
+                    if name == "now" and step in steps:
+                        verdicts.append((f"{label} ({megabytes:.0f} MB): {step}", cpu, goal))
+        for name, code in codes:
+            starts = _starts(code, args.starts)
+            print(
+                f"{'shipped':<16} {name:<7} {'check':<10} {starts['check']:>7.2f}"
+                f"   (median of {args.starts}; a bare python: {starts['bare']:.2f})"
+            )
+            if name == "now":
+                verdicts.append(("shipped file: check", starts["check"], GOALS["shipped"][0]))
+    for what, value, goal in verdicts:
+        mark = "met" if value <= goal else "NOT met"
+        print(f"goal {what} <= {goal:g} s CPU: {value:.2f} s, {mark}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

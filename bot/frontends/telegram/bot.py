@@ -46,7 +46,13 @@ from bot.frontends.telegram.delivery import CONNECTIONS, with_retries
 from bot.frontends.telegram.inbox import AnsweredDelivery, InboxBot, UpdatesRequest
 from bot.frontends.telegram.jobs import schedule
 from bot.frontends.telegram.reload_notices import ReloadNotices
-from bot.frontends.telegram.startup import check_bot_api, protect_logs
+from bot.frontends.telegram.startup import (
+    StartupError,
+    check_bot_api,
+    check_database_or_tell,
+    protect_logs,
+)
+from bot.frontends.telegram.storage_alerts import StorageAlerts
 from bot.frontends.web.server import WebChat
 from bot.frontends.web.service import WebService
 from bot.frontends.web.service import start as start_web
@@ -195,12 +201,20 @@ class TelegramFrontEnd(AnsweredDelivery):
         self.runtime: Runtime | None = None
         self.web: WebService | None = None
         self._group_notices: dict[str, float] = {}  # group chat id -> when last told
+        self.alerts: StorageAlerts | None = None  # database faults: staff, heartbeat, stop
 
     # --- lifecycle -------------------------------------------------------------------------
 
     async def post_init(self, application: Application) -> None:  # type: ignore[type-arg]
         """Open the catalogue and the database, publish the command menu, schedule the jobs."""
         self.runtime = await open_runtime(self.settings)
+        self.alerts = StorageAlerts(
+            self.runtime.db,
+            self.settings.staff_chat,
+            application_sender(self, application),
+            stop=lambda why: application.stop_running(),
+            heartbeat=heartbeat_path(self.settings),
+        )
         staff = set(self.settings.staff_ids)
         if self.settings.staff_chat_id is not None:
             staff.add(self.settings.staff_chat_id)
@@ -288,7 +302,11 @@ class TelegramFrontEnd(AnsweredDelivery):
             log.info("database closed, bot stopped")
 
     def _touch_heartbeat(self) -> None:
-        """Touch the heartbeat file (the container's health check reads its age)."""
+        """Touch the heartbeat file (the container's health check reads its age), unless the
+        database has a fault (see `storage_alerts`)."""
+        if self.alerts is not None:
+            self.alerts.beat()
+            return
         path = heartbeat_path(self.settings)
         if path is not None:
             try:
@@ -455,8 +473,11 @@ def run(settings: Settings) -> None:
     # every update in full at DEBUG: neither may reach the log, whatever the level.
     protect_logs(settings.token)
     send_rate()  # a bad BOT_SEND_RATE is named before anything else is tried
+    # An unusable database stops the bot before it says it is ready (the staff chat is told).
+    check_database_or_tell(settings)
     asyncio.run(check_bot_api(settings))  # StartupError, in plain words, if it cannot
-    application = build_application(settings)
+    front = TelegramFrontEnd(settings)
+    application = build_application(settings, front)
     if settings.webhook_url:
         webhook.install()  # the secret is checked before the body is read; bodies capped
         path = urlparse(settings.webhook_url).path.strip("/")
@@ -477,6 +498,8 @@ def run(settings: Settings) -> None:
             bootstrap_retries=3,
             poll_interval=POLL_INTERVAL,
         )
+    if front.alerts is not None and front.alerts.stopping:
+        raise StartupError(front.alerts.stopping)  # the database file went: exit non-zero
 
 
 __all__ = [

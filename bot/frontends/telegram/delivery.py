@@ -15,6 +15,7 @@ usually answers in well under one).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import json
 import logging
@@ -284,6 +285,11 @@ class Delivery:
             log.warning("a reply for a chat of another channel cannot be sent on Telegram")
             return []
         parts = split_text(telegram_text(reply.text))
+        if reply.replaces is not None:
+            if len(parts) == 1 and await self._replace(application, target, parts[0], reply):
+                return []
+            # Not editable (deleted, too long): a new message, quoting the old one if it is there.
+            reply = dataclasses.replace(reply, reply_to_message_id=reply.replaces, replaces=None)
         sent: list[int] = []
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
@@ -296,7 +302,40 @@ class Delivery:
             document = await self._send_document(application, target, reply.document)
             if document is not None:
                 sent.append(document.message_id)
+        if reply.on_sent is not None and sent:
+            try:
+                await reply.on_sent(sent[0])
+            except Exception:  # the message went; what the core notes of it is a bonus
+                log.exception("could not note a sent message")
         return sent
+
+    async def _replace(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        chat_id: int,
+        text: str,
+        reply: Reply,
+    ) -> bool:
+        """Edit the earlier message of the bot's that `reply.replaces`; False if it cannot."""
+        params = {
+            "chat_id": chat_id,
+            "message_id": reply.replaces,
+            "text": text,
+            "reply_markup": keyboard_json(reply.buttons),
+            **_COMMON,
+        }
+        bot = application.bot
+        try:
+            await self.call_api(lambda: post(bot, "edit_message_text", params), "edit", True)
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return True
+            log.info("could not edit an earlier message, sending a new one: %s", exc)
+            return False
+        except TelegramError as exc:
+            log.warning("could not edit an earlier message, sending a new one: %s", exc)
+            return False
+        return True
 
     async def _send_document(
         self,

@@ -17,11 +17,14 @@ import logging
 from urllib.parse import urlparse
 
 from telegram import Bot
-from telegram.error import InvalidToken, NetworkError
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.request import HTTPXRequest
 
 from bot import messages as m
+from bot.core.markup import esc
 from bot.settings import Settings
+from bot.storage.database import DatabaseUnusable, check_database
 
 log = logging.getLogger("bot.frontends.telegram.bot")
 
@@ -68,6 +71,29 @@ async def check_bot_api(settings: Settings) -> str:
         if attempt < ATTEMPTS:
             await asyncio.sleep(WAIT_SECONDS[min(attempt, len(WAIT_SECONDS)) - 1])
     raise StartupError(m.API_UNREACHABLE.format(host=host, attempts=ATTEMPTS))
+
+
+async def tell_staff(settings: Settings, text: str) -> bool:
+    """Send one message to the staff chat before the bot runs (one short try); True if sent."""
+    if settings.staff_chat_id is None or not settings.token:
+        return False
+    request = HTTPXRequest(connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT)
+    try:
+        async with Bot(settings.token, base_url=settings.api_url, request=request) as bot:
+            await bot.send_message(settings.staff_chat_id, text, parse_mode=ParseMode.HTML)
+    except TelegramError as exc:
+        log.warning("could not tell the staff chat: %s", type(exc).__name__)
+        return False
+    return True
+
+
+def check_database_or_tell(settings: Settings) -> None:
+    """Raise DatabaseUnusable if the database cannot be used, after telling the staff chat."""
+    try:
+        check_database(settings.database)
+    except DatabaseUnusable as exc:
+        asyncio.run(tell_staff(settings, m.STAFF_DATABASE_UNUSABLE.format(problem=esc(str(exc)))))
+        raise
 
 
 class _HideToken(logging.Filter):

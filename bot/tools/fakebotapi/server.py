@@ -177,7 +177,10 @@ class FakeTelegram(BotApi):
                     writer.transport.abort()
                     return
                 code, payload = answer
-                data = json.dumps(payload, ensure_ascii=False).encode()
+                try:
+                    data = json.dumps(payload, ensure_ascii=False).encode()
+                except UnicodeEncodeError:  # a lone surrogate: JSON's escape, as Telegram's
+                    data = json.dumps(payload).encode()
                 head = (
                     f"HTTP/1.1 {code} {HTTPStatus(code).phrase}\r\n"
                     f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"

@@ -1,0 +1,258 @@
+"""The fast way through a clean catalogue file: plain data straight from libyaml's events.
+
+Composing the whole node tree first (what `tree` does) costs about ten times the file's size in
+memory and most of `check`'s time at a province's size. A file with nothing unusual in it (no
+'&' / '*', no '<<', no '!tag', no key written twice, no word split off by a comma inside { }) is
+read here in one pass over the parser's events instead, keeping no tree. Anything unusual, or any
+syntax error, returns None and the file goes the careful way, so every message stays the same.
+The lines of each value (needed only to name a problem) are found by a second pass, on demand.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import yaml
+from yaml.events import (
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
+
+from bot.catalogue import silent
+from bot.catalogue.limits import MAX_DEPTH, MAX_NODES
+from bot.catalogue.rules import Found, Loc
+from bot.catalogue.tree import STR_TAG, scalar_value
+
+FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+# Line breaks libyaml counts besides '\n': with them, its line numbers and ours could differ.
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
+def _implicit_resolvers() -> dict[str, tuple[tuple[str, Any], ...]]:
+    """The resolver's patterns for a plain scalar, by its first character (as `resolve` does)."""
+    table = getattr(FAST_LOADER, "yaml_implicit_resolvers", {})
+    anywhere = list(table.get(None, []))
+    return {k: tuple(list(pairs) + anywhere) for k, pairs in table.items() if k is not None}
+
+
+_IMPLICIT = _implicit_resolvers()
+# A resolver with path rules, or patterns for any first character, is read the careful way.
+_SIMPLE = (
+    FAST_LOADER is not None
+    and not FAST_LOADER.yaml_path_resolvers
+    and None not in FAST_LOADER.yaml_implicit_resolvers
+)
+
+
+class _Unusual(Exception):
+    """Something only the careful path handles; the caller falls back to it."""
+
+
+class Streamed:
+    """What one pass made of a clean file: its data, the silent findings, lines on demand."""
+
+    def __init__(self, data: dict[str, Any], text: str, found: list[Found], nodes: int) -> None:
+        self.data = data
+        self.found = found
+        self.nodes = nodes
+        self.lines = LazyLines(text)
+
+
+def read(text: str) -> Streamed | None:
+    """Read a clean catalogue text in one pass; None when the careful path must read it."""
+    if not _SIMPLE or any(b in text for b in _OTHER_BREAKS):
+        return None
+    try:
+        data, found, nodes = _walk(text, None, None)
+    except (_Unusual, yaml.YAMLError, RecursionError):
+        return None
+    return Streamed(data, text, found, nodes)
+
+
+class LazyLines(Mapping[Loc, int]):
+    """The line of every value (and of every key, under '#key'), found when first asked for."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: dict[Loc, int] | None = None
+        self._raw: dict[Loc, str] = {}
+
+    def _table(self) -> dict[Loc, int]:
+        if self._lines is None:
+            lines: dict[Loc, int] = {}
+            _walk(self._text, lines, self._raw)
+            self._lines = lines
+            self._text = ""
+        return self._lines
+
+    @property
+    def raw(self) -> Mapping[Loc, str]:
+        """Non-string values as typed (1.001190, not the float 1.00119), by location."""
+        return _RawView(self)
+
+    def __getitem__(self, loc: Loc) -> int:
+        return self._table()[loc]
+
+    def __contains__(self, loc: object) -> bool:
+        return loc in self._table()
+
+    def __iter__(self) -> Iterator[Loc]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+
+class _RawView(Mapping[Loc, str]):
+    def __init__(self, lines: LazyLines) -> None:
+        self._owner = lines
+
+    def _table(self) -> dict[Loc, str]:
+        self._owner._table()
+        return self._owner._raw
+
+    def __getitem__(self, loc: Loc) -> str:
+        return self._table()[loc]
+
+    def __iter__(self) -> Iterator[Loc]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+
+def _walk(
+    text: str, lines: dict[Loc, int] | None, raw: dict[Loc, str] | None
+) -> tuple[dict[str, Any], list[Found], int]:
+    """One pass over the events; with `lines`, also record each location's line and raw value."""
+    assert FAST_LOADER is not None
+    loader = FAST_LOADER(text)
+    try:
+        return _events(loader, text, lines, raw)
+    finally:
+        loader.dispose()
+
+
+def _events(
+    loader: Any, text: str, lines: dict[Loc, int] | None, raw: dict[Loc, str] | None
+) -> tuple[dict[str, Any], list[Found], int]:
+    get = loader.get_event
+    implicit = _IMPLICIT
+    constructor = yaml.SafeLoader("")
+    normalize = unicodedata.normalize
+    found: list[Found] = []
+    get()  # the stream's start
+    event: Any = get()
+    if type(event) is not DocumentStartEvent:
+        raise _Unusual
+    event = get()
+    if type(event) is not MappingStartEvent:
+        raise _Unusual
+    root: dict[str, Any] = {}
+    first: Any = event.start_mark
+    if lines is not None:
+        lines[()] = first.line + 1
+    # The container being filled, with the path to it and, in a mapping, the key waiting for
+    # its value; the containers around it wait on `stack`.
+    current: Any = root
+    in_map = True
+    flow = bool(event.flow_style)
+    path: Loc = ()
+    key: str | None = None
+    key_event: Any = None
+    stack: list[tuple[Any, bool, bool, Loc, str | None, Any]] = []
+    nodes = 1
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is ScalarEvent:
+            # An anchor ('&') alone changes nothing; its use ('*') is an AliasEvent, below.
+            typed = event.value
+            if in_map and key is None:
+                if typed == "<<":
+                    raise _Unusual
+                key = typed if typed.isascii() else normalize("NFC", typed)
+                if key in current:
+                    raise _Unusual
+                key_event = event
+                continue
+            nodes += 1
+            explicit = event.tag
+            if explicit is not None and explicit != "!":
+                raise _Unusual
+            tag = STR_TAG
+            if event.implicit[0]:  # plain: YAML may read it as a number, a date, yes/no...
+                for maybe, pattern in implicit.get(typed[:1], ()):
+                    if pattern.match(typed):
+                        tag = maybe
+                        break
+            if tag == STR_TAG:
+                value: Any = typed if typed.isascii() else normalize("NFC", typed)
+                if not event.style:
+                    start, end = event.start_mark, event.end_mark
+                    if end.line != start.line or text[end.index : end.index + 1] not in "\n":
+                        silent.plain_scalar(typed, start, end, text, found)
+            else:
+                node = ScalarNode(tag, typed, event.start_mark, event.end_mark, event.style)
+                value, problem = scalar_value(constructor, node)
+                if problem is not None:
+                    raise _Unusual
+            if in_map:
+                if flow and typed == "" and event.start_mark.index == key_event.end_mark.index:
+                    raise _Unusual  # a word split off by a comma inside { }
+                assert key is not None
+                current[key] = value
+                if lines is not None:
+                    lines[(*path, "#key", key)] = key_event.start_mark.line + 1
+                    lines[(*path, key)] = event.start_mark.line + 1
+                    if raw is not None and not isinstance(value, str):
+                        raw[(*path, key)] = str(typed)
+                key = None
+            else:
+                if lines is not None:
+                    lines[(*path, len(current))] = event.start_mark.line + 1
+                    if raw is not None and not isinstance(value, str):
+                        raw[(*path, len(current))] = str(typed)
+                current.append(value)
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if (in_map and key is None) or len(path) >= MAX_DEPTH - 1:
+                raise _Unusual
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise _Unusual
+            child: Any = {} if kind is MappingStartEvent else []
+            if in_map:
+                assert key is not None
+                where: Loc = (*path, key)
+                current[key] = child
+                if lines is not None:
+                    lines[(*path, "#key", key)] = key_event.start_mark.line + 1
+            else:
+                where = (*path, len(current))
+                current.append(child)
+            if lines is not None:
+                lines[where] = event.start_mark.line + 1
+            stack.append((current, in_map, flow, path, key, key_event))
+            current, in_map, path, key = child, kind is MappingStartEvent, where, None
+            flow = bool(event.flow_style)
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            if not stack:
+                break
+            current, in_map, flow, path, _, _ = stack.pop()
+            key = None
+        else:  # an alias ('*'), or anything else a clean file does not have
+            raise _Unusual
+    if nodes > MAX_NODES:
+        raise _Unusual
+    if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
+        raise _Unusual  # a second document: the careful path names it
+    return root, found, nodes
