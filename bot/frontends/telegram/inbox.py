@@ -104,7 +104,8 @@ class Inbox:
         chat_id = chat.get("id") if isinstance(chat, dict) else None
         if isinstance(message, dict) and user_id not in self.staff and chat_id not in self.staff:
             raw = _redacted(raw, message)
-        return stored.Received(int(raw["update_id"]), hashed, json.dumps(raw, ensure_ascii=False))
+        # ASCII: a lone surrogate (an undecodable character) must not make the batch unstorable.
+        return stored.Received(int(raw["update_id"]), hashed, json.dumps(raw))
 
     async def record(self, raws: Sequence[JSONDict]) -> set[int]:
         """Store a batch (synced to disk); return the ids not stored before. Raises when the
