@@ -192,6 +192,32 @@ async def m007_handoffs_remember_the_card(tx: Transaction) -> None:
     )
 
 
+@migration
+async def m008_inbox(tx: Transaction) -> None:
+    """Updates received and not answered yet (`bot.storage.inbox`).
+
+    `body` (the update's JSON) and `user_hash` are set to NULL once the update is answered;
+    the row is kept for the id alone, and deleted after about a day.
+    """
+    await _script(
+        tx,
+        """
+        CREATE TABLE inbox (
+            bot_id INTEGER NOT NULL,
+            update_id INTEGER NOT NULL,
+            received_at TEXT NOT NULL,
+            user_hash TEXT,
+            body TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            started INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (bot_id, update_id)
+        );
+        CREATE INDEX inbox_received_at ON inbox(received_at);
+        CREATE INDEX inbox_user ON inbox(user_hash);
+        """,
+    )
+
+
 _RECORD = "INSERT INTO _migrations (name, applied_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING"
 
 

@@ -103,6 +103,9 @@ class SQLiteDatabase:
             # FULL: a reply confirmed to a citizen must survive a power cut or SIGKILL (above).
             await conn.execute("PRAGMA synchronous = FULL")
             await conn.execute("PRAGMA foreign_keys = ON")
+            # What is deleted or overwritten (an answered update's text, an erasure) is zeroed
+            # in the file, not left in free pages.
+            await conn.execute("PRAGMA secure_delete = ON")
             db = cls(conn, path)
             await apply(db)
         except BaseException:

@@ -313,6 +313,9 @@ def burst(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> str:
     with fake_module.FakeTelegram() as fake:
         env = {**env, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_URL": fake.base_url}
         env.pop("BOT_SEND_RATE", None)
+        # A database of its own: the one of the phases before holds update ids of another fake
+        # server (and updates it left unanswered), which this bot would take for its own.
+        env["BOT_DATABASE"] = str(workdir / "burst.sqlite3")
         child = Child([sys.executable, "-m", "bot", "run"], env, workdir / "burst.log")
         try:
             child.wait_ready(fake)

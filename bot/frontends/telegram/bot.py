@@ -16,7 +16,7 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -40,7 +40,8 @@ from bot.catalogue.reload import ReloadOutcome
 from bot.core.registry import Job
 from bot.core.replies import Answer, Button, Decision, Incoming, Reply, Sender
 from bot.frontends.telegram import webhook
-from bot.frontends.telegram.delivery import CONNECTIONS, Delivery, with_retries
+from bot.frontends.telegram.delivery import CONNECTIONS, with_retries
+from bot.frontends.telegram.inbox import AnsweredDelivery, InboxBot, UpdatesRequest
 from bot.frontends.telegram.jobs import schedule
 from bot.frontends.telegram.reload_notices import ReloadNotices
 from bot.frontends.telegram.sendrate import Priority, SendRate
@@ -77,6 +78,8 @@ POLL_INTERVAL = 0.02
 HEARTBEAT_SECONDS = 30.0  # the container's health check reads the heartbeat file's age
 # A group the bot is in is told at most this often that it answers in private chats only.
 GROUP_NOTICE_SECONDS = 600.0
+# How often the ids of answered updates older than a day are deleted.
+INBOX_PURGE_SECONDS = 3600.0
 
 
 def to_incoming(update: Update, bot_username: str = "", bot_id: int = 0) -> Incoming | None:
@@ -139,25 +142,48 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     step is never handled on top of the one before it.
     """
 
-    def __init__(self, max_concurrent_updates: int = CONCURRENT_UPDATES) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = CONCURRENT_UPDATES,
+        started: Callable[[object], None] | None = None,
+        finished: Callable[[object], None] | None = None,
+    ) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}
+        self._started = started  # told of each update about to go through the handlers
+        self._finished = finished  # told of each update gone through every handler
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Wait for the chat's earlier updates, then handle this one."""
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            await self._handle(update, coroutine)
             return
         lock, users = self._locks.setdefault(chat.id, (asyncio.Lock(), [0]))
         users[0] += 1
         try:
             async with lock:
-                await coroutine
+                await self._handle(update, coroutine)
         finally:
             users[0] -= 1
             if not users[0]:
                 del self._locks[chat.id]
+
+    async def _handle(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Run the handlers; then the update is done with (also when they failed for good),
+        unless the bot is stopping (cancelled: it is answered after the restart)."""
+        if self._started is not None:
+            self._started(update)
+        try:
+            await coroutine
+        except asyncio.CancelledError:
+            raise
+        except BaseException:
+            if self._finished is not None:
+                self._finished(update)
+            raise
+        if self._finished is not None:
+            self._finished(update)
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -166,7 +192,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         """Nothing to release."""
 
 
-class TelegramFrontEnd(Delivery):
+class TelegramFrontEnd(AnsweredDelivery):
     """Holds the runtime and turns updates into replies."""
 
     def __init__(self, settings: Settings) -> None:
@@ -189,6 +215,11 @@ class TelegramFrontEnd(Delivery):
             stop=lambda why: application.stop_running(),
             heartbeat=heartbeat_path(self.settings),
         )
+        staff = set(self.settings.staff_ids)
+        if self.settings.staff_chat_id is not None:
+            staff.add(self.settings.staff_chat_id)
+        # Updates are stored until answered; those the last run left unanswered come first.
+        await self.open_inbox(application, self.runtime.db, self.settings.salt, staff)
         if self.settings.salt == Settings().salt:
             # With the public default, anyone holding the database can hash every possible
             # Telegram id and find whose rows are whose: the staff should know, not only a log.
@@ -228,10 +259,15 @@ class TelegramFrontEnd(Delivery):
             self._touch_heartbeat()
 
         # Every piece of background work is a job on PTB's JobQueue, its one owner.
+        async def purge_inbox(sender: Sender) -> None:
+            if self.inbox is not None:
+                await self.inbox.purge()
+
         jobs = [
             *assistant.registry.jobs,
             Job("catalogue-watch", watch, "telegram", every=self.settings.reload_interval),
             Job("heartbeat", heartbeat, "telegram", every=HEARTBEAT_SECONDS),
+            Job("inbox-purge", purge_inbox, "telegram", every=INBOX_PURGE_SECONDS, at_start=True),
         ]
         self._touch_heartbeat()  # alive from now on, for the health check
         if application.job_queue is None:
@@ -262,6 +298,8 @@ class TelegramFrontEnd(Delivery):
             await self.web.close()
             self.web = None
         await self.queues.close(timeout=0)  # post_stop had its chance to send them
+        if self.inbox is not None:
+            self.inbox.closed = True  # what was not answered by now is answered after a restart
         if self.runtime is not None:
             await self.runtime.close()
             self.runtime = None
@@ -385,14 +423,21 @@ def build_application(settings: Settings, front: TelegramFrontEnd | None = None)
     front = front or TelegramFrontEnd(settings)
     # Opt in to PTB 23's timedelta `retry_after` now (silences a warning on every 429).
     os.environ.setdefault("PTB_TIMEDELTA", "1")
+    # PTB's bot, storing each batch of updates before Telegram is told it was received; its
+    # requests are PTB's HTTPXRequest with CONNECTIONS and POOL_TIMEOUT, one layer lighter
+    # (transport.py).
+    bot = InboxBot(
+        settings.token,
+        base_url=settings.api_url,
+        request=BotApiRequest(CONNECTIONS, POOL_TIMEOUT),
+        get_updates_request=UpdatesRequest(),
+    )
     builder = (
         ApplicationBuilder()
-        .token(settings.token)
-        .base_url(settings.api_url)
-        # Updates of different chats at once, of one chat in order.
-        .concurrent_updates(ChatOrderedProcessor())
-        # PTB's HTTPXRequest with CONNECTIONS and POOL_TIMEOUT, one layer lighter (transport.py).
-        .request(BotApiRequest(CONNECTIONS, POOL_TIMEOUT))
+        .bot(bot)
+        # Updates of different chats at once, of one chat in order; each one done with is
+        # marked answered.
+        .concurrent_updates(ChatOrderedProcessor(started=front.started, finished=front.finished))
         .post_init(front.post_init)
         .post_stop(front.post_stop)
         .post_shutdown(front.post_shutdown)

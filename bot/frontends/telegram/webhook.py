@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
+import logging
 from http import HTTPStatus
 
 import tornado.web
@@ -20,9 +22,13 @@ from telegram import Bot
 from telegram.ext import _updater
 from telegram.ext._utils.webhookhandler import TelegramHandler, WebhookAppClass
 
+from bot.storage.inbox import NotStored
+
 # Telegram's updates are a few kilobytes (a message holds at most 4096 characters).
 MAX_UPDATE_BYTES = 1024 * 1024
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+log = logging.getLogger("bot.frontends.telegram.bot")
 
 
 @tornado.web.stream_request_body
@@ -53,8 +59,32 @@ class GuardedTelegramHandler(TelegramHandler):
         self._received += chunk
 
     async def post(self) -> None:
-        """Hand the collected body to the library's own update processing."""
+        """Store the update (see `bot.frontends.telegram.inbox`), then hand it to the library's
+        own processing; 200 tells Telegram it was received, so it comes only after storing.
+
+        One stored before (Telegram delivers again what it was not told about) is answered 200
+        and not handled again; one the database cannot store gets 503: Telegram tries again.
+        """
         self.request.body = bytes(self._received)
+        inbox = getattr(self.bot, "inbox", None)
+        if inbox is not None and not inbox.closed:
+            try:
+                raw = json.loads(self.request.body)
+                update_id = int(raw["update_id"])
+            except (ValueError, KeyError, TypeError):
+                raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
+            try:
+                fresh = await inbox.record([raw])
+            except NotStored as exc:
+                if not exc.lasting:
+                    log.warning("could not store an update (%s); Telegram will retry", exc)
+                    raise tornado.web.HTTPError(HTTPStatus.SERVICE_UNAVAILABLE) from None
+                # A lasting fault (staff are told): answer it unstored rather than never.
+                log.warning("could not store an update (%s); answering it unstored", exc)
+                fresh = [update_id]
+            if update_id not in fresh:
+                self.set_status(HTTPStatus.OK)
+                return
         await super().post()
 
 

@@ -43,6 +43,8 @@ class BotApi(BotApiMethods):
             self._webhook: dict[str, Any] = {}
             self.flood_limit = 0  # >0: at most this many sends per second, else 429
             self._sends: list[float] = []
+            self._held: set[str] = set()  # methods whose calls wait for `release`
+            self._waiting: dict[int, str] = {}  # held call -> "" (waiting), "pass" or "drop"
             self._cond.notify_all()
 
     # --- what a citizen does -------------------------------------------------------------
@@ -249,6 +251,25 @@ class BotApi(BotApiMethods):
             self._faults.setdefault(method, []).append(
                 Fault(kind, times, retry_after, delay_ms, chat_id)
             )
+
+    def hold(self, method: str) -> None:
+        """Keep the calls of a method waiting, unanswered and not carried out, until `release`."""
+        with self._cond:
+            self._held.add(method)
+
+    def held(self) -> int:
+        """How many calls are waiting for `release`."""
+        with self._cond:
+            return sum(1 for state in self._waiting.values() if not state)
+
+    def release(self, drop: bool = False) -> None:
+        """Stop holding: carry out and answer the waiting calls, or with `drop` drop their
+        connections without carrying them out (as if Telegram never got them)."""
+        with self._cond:
+            self._held.clear()
+            for key, state in self._waiting.items():
+                if not state:
+                    self._waiting[key] = "drop" if drop else "pass"
 
     def set_flood_limit(self, per_second: int) -> None:
         """Answer 429 (retry_after 1) to sends beyond this many a second; 0 turns it off."""

@@ -21,6 +21,8 @@ In process (fixture `fake_tg` in tests/conftest.py)::
         tg.fault("sendMessage", "429", times=2, retry_after=1)  # or "500", "502", "drop",
         tg.fault("*", "delay", delay_ms=800, chat_id=None)      # "delay"; "*": any method
         tg.clear_faults(); tg.set_flood_limit(30)  # 429 above 30 sends a second, like Telegram
+        tg.hold("sendMessage"); tg.held()      # calls wait, not carried out, until
+        tg.release(drop=False)                 # answered (or dropped: never carried out)
         tg.on_outgoing.append(callback)        # called with each Outgoing (benchmarks)
         tg.reset()                             # forget everything (update ids keep growing)
 
@@ -204,6 +206,12 @@ class FakeTelegram(BotApi):
         call = Call(method, params, time.monotonic())
         with self._cond:
             self._calls.append(call)
+            held = method in self._held
+            if held:
+                self._waiting[id(call)] = ""
+        if held and not await self._wait_release(call):
+            call.status = -1
+            return None
         fault = self._take_fault(method, params)
         if fault is not None:
             if fault.kind == "delay":
@@ -232,6 +240,16 @@ class FakeTelegram(BotApi):
                 answer["parameters"] = exc.parameters
             return exc.code, answer
         return 200, {"ok": True, "result": result}
+
+    async def _wait_release(self, call: Call) -> bool:
+        """Wait while a call is held; False when it is to be dropped (see `release`)."""
+        while True:
+            with self._cond:
+                state = self._waiting.get(id(call), "pass")
+                if state:
+                    self._waiting.pop(id(call), None)
+                    return state == "pass" and not self._closed
+            await asyncio.sleep(0.01)
 
     async def _long_poll(self, params: dict[str, Any]) -> Any:
         """getUpdates without blocking the loop: wait for a push up to `timeout` seconds."""
