@@ -86,6 +86,10 @@ async def open_runtime(settings: Settings) -> Runtime:
     national = load_national() if settings.national_tier else {}
     holder = open_holder(settings, national)
     db = await open_database(settings.database)
-    assistant = Assistant(holder, db, settings, national)
-    register_features(assistant)
+    try:
+        assistant = Assistant(holder, db, settings, national)
+        register_features(assistant)
+    except BaseException:
+        await db.close()  # else its thread would keep the process alive after the error
+        raise
     return Runtime(settings, holder, db, assistant, national)

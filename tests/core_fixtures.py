@@ -50,8 +50,12 @@ async def make_assistant(
     catalogue = catalogue or shipped_catalogue()
     db = await open_database(tmp_path / "bot.sqlite3")
     settings.setdefault("database", tmp_path / "bot.sqlite3")
-    assistant = Assistant(Static(catalogue, matcher), db, Settings(**settings))
-    register_features(assistant, features)
+    try:
+        assistant = Assistant(Static(catalogue, matcher), db, Settings(**settings))
+        register_features(assistant, features)
+    except BaseException:
+        await db.close()
+        raise
     return assistant
 
 
