@@ -9,6 +9,7 @@ unprivileged user `nobody` (setpriv), in a folder of its own under /tmp that it 
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import shutil
 import subprocess
@@ -43,9 +44,28 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@functools.cache
+def bot_user_cannot_run() -> str:
+    """Why the unprivileged user cannot start Python with the bot ("" when it can): a checkout
+    or virtual environment under a folder only root may enter, say."""
+    if not AS_ROOT:
+        return ""
+    probe = subprocess.run(
+        [*as_bot_user(), sys.executable, "-c", "import bot.cli, telegram, yaml, aiosqlite"],
+        cwd="/tmp",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return "" if probe.returncode == 0 else (probe.stderr.strip().splitlines() or ["?"])[-1]
+
+
 @pytest.fixture
 def folder() -> Iterator[Path]:
     """A folder under /tmp that the unprivileged user can reach (pytest's tmp_path is 0700)."""
+    why = bot_user_cannot_run()
+    if why:
+        pytest.skip(f"the user nobody cannot run the bot from this checkout: {why}")
     made = Path(tempfile.mkdtemp(prefix="tthc-readonly-"))
     made.chmod(0o755)
     yield made
