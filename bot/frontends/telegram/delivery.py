@@ -279,18 +279,7 @@ class Delivery:
             "reply_markup": keyboard_json(reply.buttons),
             **_COMMON,
         }
-        bot = message.get_bot()
-        try:
-            await self.call_api(lambda: post(bot, "edit_message_text", params), "edit", priority)
-        except BadRequest as exc:
-            if "not modified" in str(exc).lower():
-                return True
-            log.info("edit refused, sending a new message: %s", exc)
-            return False
-        except TelegramError as exc:
-            log.warning("edit failed, sending a new message: %s", exc)
-            return False
-        return True
+        return await self._edit(message.get_bot(), params, priority)
 
     async def send(
         self,
@@ -357,16 +346,19 @@ class Delivery:
             "reply_markup": keyboard_json(reply.buttons),
             **_COMMON,
         }
-        bot = application.bot
+        return await self._edit(application.bot, params, priority)
+
+    async def _edit(self, bot: Bot, params: dict[str, Any], priority: Priority) -> bool:
+        """Edit a message in place; False when Telegram refuses (send a new one instead)."""
         try:
             await self.call_api(lambda: post(bot, "edit_message_text", params), "edit", priority)
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
                 return True
-            log.info("could not edit an earlier message, sending a new one: %s", exc)
+            log.info("could not edit a message, sending a new one: %s", exc)
             return False
         except TelegramError as exc:
-            log.warning("could not edit an earlier message, sending a new one: %s", exc)
+            log.warning("could not edit a message, sending a new one: %s", exc)
             return False
         return True
 
