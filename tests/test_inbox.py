@@ -23,7 +23,7 @@ from bot.storage.database import open_database
 from bot.storage.retention import erase_user
 from bot.tools.fakebotapi.server import FakeTelegram
 from tests.harness import BotHarness, BotProcess
-from tests.test_webhook import SECRET, free_port, update
+from tests.test_webhook import SECRET, start_webhook_bot, update
 
 HELLO = "xin chao"  # one reply
 
@@ -198,20 +198,9 @@ async def test_unanswered_updates_are_given_up_after_repeated_crashes(tmp_path: 
 def test_a_webhook_update_answered_200_survives_a_sigkill_and_comes_once(
     fake_tg: FakeTelegram, bot_process: Callable[..., BotProcess]
 ) -> None:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram/hook"
-    env = {
-        "WEBHOOK_URL": url,
-        "WEBHOOK_LISTEN": "127.0.0.1",
-        "WEBHOOK_PORT": str(port),
-        "WEBHOOK_SECRET": SECRET,
-        "BOT_SEND_RATE": "0",
-    }
     headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
     body = json.dumps(update(950, 9501, HELLO))
-    proc = bot_process(env=env)
-    proc.start()
-    proc.wait_ready("setWebhook")
+    proc, url, _ = start_webhook_bot(bot_process, BOT_SEND_RATE="0")
     fake_tg.hold("sendMessage")
     assert httpx.post(url, content=body, headers=headers, timeout=10).status_code == 200
     wait_for(lambda: fake_tg.held() > 0, timeout=15)

@@ -36,20 +36,28 @@ def update(update_id: int, chat_id: int, text: str) -> dict[str, object]:
     return {"update_id": update_id, "message": message}
 
 
+def start_webhook_bot(
+    bot_process: Callable[..., BotProcess],
+    path: str = "/telegram/hook",
+    secret: str | None = SECRET,
+    **env: str,
+) -> tuple[BotProcess, str, int]:
+    """The bot in webhook mode on a free local port, ready; the process, its URL and port."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}{path}"
+    settings = {"WEBHOOK_URL": url, "WEBHOOK_LISTEN": "127.0.0.1", "WEBHOOK_PORT": str(port)}
+    if secret is not None:
+        settings["WEBHOOK_SECRET"] = secret
+    proc = bot_process(env={**settings, **env})
+    proc.start()
+    proc.wait_ready("setWebhook")
+    return proc, url, port
+
+
 def test_webhook_mode_registers_checks_the_secret_and_answers(
     fake_tg: FakeTelegram, bot_process: Callable[..., BotProcess]
 ) -> None:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram/hook"
-    env = {
-        "WEBHOOK_URL": url,
-        "WEBHOOK_LISTEN": "127.0.0.1",
-        "WEBHOOK_PORT": str(port),
-        "WEBHOOK_SECRET": SECRET,
-    }
-    proc = bot_process(env=env)
-    proc.start()
-    proc.wait_ready("setWebhook")
+    proc, url, _ = start_webhook_bot(bot_process)
     registered = fake_tg.webhook()
     assert (registered["url"], registered["secret_token"]) == (url, SECRET)
     assert fake_tg.calls("getUpdates") == []
@@ -89,12 +97,7 @@ def test_webhook_mode_registers_checks_the_secret_and_answers(
 def test_webhook_without_a_configured_secret_still_requires_one(
     fake_tg: FakeTelegram, bot_process: Callable[..., BotProcess]
 ) -> None:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/hook"
-    env = {"WEBHOOK_URL": url, "WEBHOOK_LISTEN": "127.0.0.1", "WEBHOOK_PORT": str(port)}
-    proc = bot_process(env=env)
-    proc.start()
-    proc.wait_ready("setWebhook")
+    _, url, _ = start_webhook_bot(bot_process, "/hook", secret=None)
     assert len(fake_tg.webhook()["secret_token"]) >= 32
     body = json.dumps(update(901, 9003, "xin chao"))
     refused = httpx.post(url, content=body, headers={"Content-Type": "application/json"})
@@ -117,17 +120,7 @@ def _raw_post(port: int, path: str, secret: str, length: int, sent: bytes) -> tu
 def test_webhook_refuses_forged_and_oversized_posts_before_reading_them(
     fake_tg: FakeTelegram, bot_process: Callable[..., BotProcess]
 ) -> None:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/hook"
-    env = {
-        "WEBHOOK_URL": url,
-        "WEBHOOK_LISTEN": "127.0.0.1",
-        "WEBHOOK_PORT": str(port),
-        "WEBHOOK_SECRET": SECRET,
-    }
-    proc = bot_process(env=env)
-    proc.start()
-    proc.wait_ready("setWebhook")
+    _, url, port = start_webhook_bot(bot_process, "/hook")
     # 50 MB announced, none sent: the answer comes at once, without waiting for the body.
     # (Nothing unread is left on the socket, so closing it sends no reset before the answer.)
     status, took = _raw_post(port, "/hook", "guess", 50_000_000, b"")
