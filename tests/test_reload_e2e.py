@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.tools.fakebotapi.server import FakeTelegram
-from tests.harness import CATALOGUE, start_bot
+from tests.harness import CATALOGUE, BotHarness, start_bot
 
 STAFF_CHAT = -100777
 
 
-async def test_edited_catalogue_is_reloaded_and_staff_are_told(
-    fake_tg: FakeTelegram, tmp_path: Path
-) -> None:
-    path = tmp_path / "procedures.yaml"
+@asynccontextmanager
+async def watching_bot(
+    fake_tg: FakeTelegram, tmp_path: Path, path: Path
+) -> AsyncIterator[BotHarness]:
+    """The bot on its own copy of the shipped catalogue at `path`, watched every 0.2 s."""
     shutil.copy(CATALOGUE, path)
     async with start_bot(
         fake_tg,
@@ -27,6 +30,14 @@ async def test_edited_catalogue_is_reloaded_and_staff_are_told(
         reload_interval=0.2,
         staff_chat_id=STAFF_CHAT,
     ) as bot:
+        yield bot
+
+
+async def test_edited_catalogue_is_reloaded_and_staff_are_told(
+    fake_tg: FakeTelegram, tmp_path: Path
+) -> None:
+    path = tmp_path / "procedures.yaml"
+    async with watching_bot(fake_tg, tmp_path, path) as bot:
         staff = bot.chat(STAFF_CHAT)
         original = path.read_text(encoding="utf-8")
 
@@ -51,16 +62,7 @@ async def test_a_burst_of_saves_gives_one_staff_message_edited_in_place_with_lin
     fake_tg: FakeTelegram, tmp_path: Path
 ) -> None:
     path = tmp_path / "procedures.yaml"
-    shutil.copy(CATALOGUE, path)
-    async with start_bot(
-        fake_tg,
-        tmp_path,
-        shared_catalogue=False,
-        catalogue=path,
-        national_tier=False,
-        reload_interval=0.2,
-        staff_chat_id=STAFF_CHAT,
-    ) as bot:
+    async with watching_bot(fake_tg, tmp_path, path) as bot:
         original = path.read_text(encoding="utf-8")
         for i in range(10):  # a save per typed character
             typed = "Miễn lệ phí khi đăng ký đúng hạn"[: 20 + i]
