@@ -20,9 +20,10 @@ ANSWER = b'{"ok":true,"result":{"message_id":7}}'
 class RawServer:
     """A one-request-at-a-time HTTP server on 127.0.0.1 that keeps every request's bytes."""
 
-    def __init__(self, drop: bool = False) -> None:
+    def __init__(self, drop: bool = False, close: bool = False) -> None:
         self.requests: list[bytes] = []
         self.drop = drop
+        self.close = close  # close each connection once its request is answered
         self.server: asyncio.Server | None = None
 
     async def __aenter__(self) -> RawServer:
@@ -57,6 +58,8 @@ class RawServer:
                     b"Content-Length: %d\r\n\r\n%s" % (len(ANSWER), ANSWER)
                 )
                 await writer.drain()
+                if self.close:
+                    break
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
         finally:
@@ -107,6 +110,22 @@ async def test_a_dropped_connection_is_the_network_error_ptb_raises() -> None:
             await send_with(BotApiRequest(4, 30.0), server.url, card_request())
     assert str(ours.value) == str(theirs.value)
     assert "RemoteProtocolError" in str(ours.value)
+
+
+async def test_a_connection_the_server_closed_is_not_used_again() -> None:
+    async with RawServer(close=True) as server:
+        request = BotApiRequest(4, 30.0)
+        await request.initialize()
+        try:
+            for _ in range(3):  # each call finds the one before's connection closed, idle
+                assert await request.do_request(server.url, "POST", card_request()) == (
+                    200,
+                    ANSWER,
+                )
+                await asyncio.sleep(0.05)
+        finally:
+            await request.shutdown()
+    assert len(server.requests) == 3
 
 
 async def test_a_file_goes_through_ptbs_client() -> None:

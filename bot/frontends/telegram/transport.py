@@ -8,6 +8,10 @@ straight to an httpx transport (the connection pool and TLS settings the client 
 with the very request the client would build: same URL, headers and body. Uploads (the weekly
 report's file), and every call when an HTTP proxy is set in the environment (which the client
 honours), go through PTB's own path. Errors become PTB's exactly as PTB turns them.
+
+The transport's connection pool asks, at every request and for each idle connection, whether
+the server closed it; `SocketWatch` answers that from the socket itself, without the network
+library's attribute look-up that cost about a sixth of the CPU of each call.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import httpcore
 import httpx
+from httpcore._utils import is_socket_readable
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
@@ -50,6 +56,7 @@ class BotApiRequest(HTTPXRequest):
             self._direct = httpx.AsyncHTTPTransport(
                 http1=True, http2=False, limits=httpx.Limits(max_connections=self._size)
             )
+            watch_sockets(self._direct)
             # The client's default headers (Accept, Accept-Encoding, Connection) and PTB's.
             headers = httpx.Headers(self._client.headers)
             headers["User-Agent"] = self.USER_AGENT
@@ -108,6 +115,67 @@ class BotApiRequest(HTTPXRequest):
         except httpx.HTTPError as err:
             raise NetworkError(f"httpx.{err.__class__.__name__}: {err}") from err
         return response.status_code, content
+
+
+class SocketWatch(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend, whose connections tell cheaply whether the server closed
+    them (see `WatchedStream`)."""
+
+    def __init__(self, backend: httpcore.AsyncNetworkBackend) -> None:
+        self._backend = backend
+
+    async def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
+        """Open a connection, as the wrapped backend does."""
+        return WatchedStream(await self._backend.connect_tcp(*args, **kwargs))
+
+    async def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
+        """Open a Unix socket connection, as the wrapped backend does."""
+        return WatchedStream(await self._backend.connect_unix_socket(*args, **kwargs))
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep, as the wrapped backend does."""
+        await self._backend.sleep(seconds)
+
+
+class WatchedStream(httpcore.AsyncNetworkStream):
+    """A connection of httpcore's pool, asked at every request of the bot, for each idle
+    connection, whether the server closed it: it looks at its socket directly (anyio's
+    attribute look-up, which builds a table of every attribute for each question, cost about
+    a sixth of the CPU of each call). Everything else is the wrapped stream's."""
+
+    def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
+        self._stream = stream
+        self._socket = stream.get_extra_info("socket")
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        """Read, as the wrapped stream does."""
+        return await self._stream.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        """Write, as the wrapped stream does."""
+        await self._stream.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        """Close, as the wrapped stream does."""
+        await self._stream.aclose()
+
+    async def start_tls(self, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
+        """Start TLS on the same socket, as the wrapped stream does."""
+        return WatchedStream(await self._stream.start_tls(*args, **kwargs))
+
+    def get_extra_info(self, info: str) -> Any:
+        """The wrapped stream's answer; whether the socket is readable, directly."""
+        if info == "is_readable" and self._socket is not None:
+            return is_socket_readable(self._socket)
+        return self._stream.get_extra_info(info)
+
+
+def watch_sockets(transport: httpx.AsyncHTTPTransport) -> None:
+    """Give the transport's connection pool `SocketWatch` (if its pool is the one expected)."""
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if isinstance(pool, httpcore.AsyncConnectionPool) and backend is not None:
+        pool._network_backend = SocketWatch(backend)
 
 
 def _unset(value: object) -> bool:
