@@ -240,3 +240,25 @@ def test_an_unsupported_database_is_refused_in_plain_words(
     assert "BOT_DATABASE" in said and "“postgres”" in said
     assert "sqlite:///data/bot.sqlite3" in said
     assert "s3cret" not in said
+
+
+async def test_a_write_left_to_sync_is_committed_and_confirmed_writes_stay_synced(
+    tmp_path: Path,
+) -> None:
+    db = await open_database(tmp_path / "bot.sqlite3")
+    conn = db._conn  # type: ignore[attr-defined]
+    try:
+        async with db.write(synced=False) as tx:
+            await tx.execute("INSERT INTO counters (name, value) VALUES ('unsynced', 1)")
+        await db.sync()
+        with pytest.raises(sqlite3.IntegrityError):
+            async with db.write(synced=False) as tx:
+                await tx.execute("INSERT INTO counters (name, value) VALUES ('unsynced', 2)")
+        # Every other write still waits for the disk (2: FULL), also after a failed one.
+        assert [tuple(r) for r in await conn.execute_fetchall("PRAGMA synchronous")] == [(2,)]
+    finally:
+        await db.close()
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as other:  # committed: seen by another
+        assert other.execute("SELECT value FROM counters WHERE name = 'unsynced'").fetchall() == [
+            (1,)
+        ]

@@ -13,6 +13,9 @@ What a new backend must honour:
   method here (`tables`, `scrub`, `local_date`, `write(secure=True)`).
 - `write()` is one unit of work: serialised with every other write, in a transaction,
   committed when the block ends, rolled back (and the error raised again) when it fails.
+  Committed is durable (survives a power cut) unless `synced=False`: then it survives the
+  process being killed, and a power cut only once `sync()` returned (or a later synced unit
+  committed).
 - `later()` queues an analytics row (the question log, confirmed to nobody): it is written in a
   batch with the next unit of work, before the next `read`, at `close`, or soon after.
 - `peek()` is a small read of committed rows for what every update asks (a look-up by key).
@@ -69,8 +72,14 @@ class Database(Protocol):
     def location(self) -> str:
         """Where the data is, for logs (a file name, never a password)."""
 
-    def write(self, *, secure: bool = False) -> AbstractAsyncContextManager[Transaction]:
-        """One unit of work; `secure` overwrites what it deletes, leaving no bytes behind."""
+    def write(
+        self, *, secure: bool = False, synced: bool = True
+    ) -> AbstractAsyncContextManager[Transaction]:
+        """One unit of work; `secure` overwrites what it deletes, leaving no bytes behind;
+        `synced=False` leaves its commit to `sync` (see the module's docstring)."""
+
+    async def sync(self) -> None:
+        """Make every unit of work committed so far durable (survive a power cut)."""
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one statement in its own unit of work; return how many rows it changed."""

@@ -1,12 +1,14 @@
 """Updates received from Telegram and not answered yet, so that a crash loses none of them.
 
-A front end records each batch of updates (one transaction, synced to disk) before it tells
-Telegram they were received, marks each one answered once its replies were sent, and at start
-answers those the last run left unanswered. An update's body (its JSON, holding what a citizen
-typed and their name) is kept only until the update is answered; then only its id is kept, for
-`KEEP_IDS`, so that an update Telegram delivers again after a crash is recognised and not
-answered twice. A citizen's erasure (`retention.erase_user`) deletes their unanswered updates
-with the rest, by `user_hash`; `purge` deletes every row older than `KEEP_IDS`.
+A front end records each batch of updates (one transaction) before it tells Telegram they
+were received, synced to disk by then (polling begins handling a batch once it is committed,
+and syncs it before the next getUpdates tells Telegram; see `record`), marks each one answered
+once its replies were sent, and at start answers those the last run left unanswered. An
+update's body (its JSON, holding what a citizen typed and their name) is kept only until the
+update is answered; then only its id is kept, for `KEEP_IDS`, so that an update Telegram
+delivers again after a crash is recognised and not answered twice. A citizen's erasure
+(`retention.erase_user`) deletes their unanswered updates with the rest, by `user_hash`;
+`purge` deletes every row older than `KEEP_IDS`.
 """
 
 from __future__ import annotations
@@ -49,9 +51,12 @@ class Received:
     body: str
 
 
-async def record(db: Database, bot_id: int, updates: Sequence[Received]) -> list[int]:
-    """Store a batch of updates of a bot in one transaction (committed and synced when this
-    returns); return the ids of those not stored before, in the order given.
+async def record(
+    db: Database, bot_id: int, updates: Sequence[Received], *, synced: bool = True
+) -> list[int]:
+    """Store a batch of updates of a bot in one transaction (committed, and synced to disk
+    unless `synced=False`: then by `sync`, before Telegram is told) when this returns; return
+    the ids of those not stored before, in the order given.
 
     Update ids are a bot's own: another bot (a new token) on the same database has its own.
     """
@@ -62,7 +67,7 @@ async def record(db: Database, bot_id: int, updates: Sequence[Received]) -> list
     marks = ", ".join("?" * len(ids))
     try:
         # Two statements whatever the batch's size: each costs a trip to the database thread.
-        async with db.write() as tx:
+        async with db.write(synced=synced) as tx:
             found = await tx.fetch_one(
                 "SELECT group_concat(update_id) FROM inbox"
                 f" WHERE bot_id = ? AND update_id IN ({marks})",
@@ -82,6 +87,15 @@ async def record(db: Database, bot_id: int, updates: Sequence[Received]) -> list
         lasting = classify(exc) is not None
         raise NotStored(f"{type(exc).__name__}: {exc}", lasting=lasting) from exc
     return [row.update_id for row in rows]
+
+
+async def sync(db: Database) -> None:
+    """Put the batches recorded with `synced=False` on the disk. Raises `NotStored` (lasting
+    or not, as `record`) when it cannot."""
+    try:
+        await db.sync()
+    except Exception as exc:  # whatever the backend raises
+        raise NotStored(f"{type(exc).__name__}: {exc}", lasting=classify(exc) is not None) from exc
 
 
 async def known(db: Database, bot_id: int, ids: Sequence[int]) -> set[int]:

@@ -15,7 +15,10 @@ queued. A SIGKILL or a crash may lose the last `LATER_SECONDS` or so of that log
 the file stayed locked by another process), and never anything confirmed. This takes one
 transaction and one disk sync per batch rather than per question. `synchronous = NORMAL`
 would have saved the syncs of the confirmed writes too, at the price of losing the last of
-them on an OS crash or power cut, and is not used.
+them on an OS crash or power cut, and is not used for them. One unit of work uses it
+(`write(synced=False)`): storing a batch of received updates, which must survive a SIGKILL
+before it is handled (a commit in the write-ahead log does: the system keeps the file's
+writes) and a power cut only before Telegram is told it was received, which waits for `sync`.
 """
 
 from __future__ import annotations
@@ -149,13 +152,18 @@ class SQLiteDatabase:
                 await self._conn.close()
 
     @asynccontextmanager
-    async def write(self, *, secure: bool = False) -> AsyncIterator[SQLiteTransaction]:
+    async def write(
+        self, *, secure: bool = False, synced: bool = True
+    ) -> AsyncIterator[SQLiteTransaction]:
         """One unit of work: serialised, in a transaction, committed on success.
 
         Rows queued with `later()` are written first, in the same transaction, so that every
         write (an erasure too) sees them. `secure` overwrites what the unit deletes. When the
         unit fails, its COMMIT included, it is rolled back and the queued rows wait for the next
         write. A file deleted or replaced since it was opened is never written: `DatabaseGone`.
+        `synced=False` commits without waiting for the disk (`synchronous = NORMAL`: in the
+        write-ahead log, which the system keeps when the process is killed); `sync`, or the
+        next synced commit, puts it on the disk.
         """
         async with self._lock:
             fault = self.check()
@@ -163,11 +171,11 @@ class SQLiteDatabase:
                 raise DatabaseGone(fault.detail)
             queued, self._later = self._later, []
             try:
-                queued = await self._begin(queued, secure)
+                queued = await self._begin(queued, secure, synced)
                 yield SQLiteTransaction(self._conn)
-                await self._conn.execute("COMMIT")
+                await _on_thread(self._conn, _commit, synced)
             except BaseException as exc:
-                await self._rollback()
+                await self._rollback(synced)
                 # Rolled back with the caller's work, the queued rows wait for the next write.
                 self._later[:0] = queued
                 del self._later[:-MAX_QUEUED]  # while it cannot be written, the newest are kept
@@ -178,28 +186,36 @@ class SQLiteDatabase:
             self.health.worked()
 
     async def _begin(
-        self, queued: list[tuple[str, tuple[Any, ...]]], secure: bool
+        self, queued: list[tuple[str, tuple[Any, ...]]], secure: bool, synced: bool
     ) -> list[tuple[str, tuple[Any, ...]]]:
         """Begin the unit of work and write the queued rows (see `_open_unit`); return the rows
         written."""
         for attempt in range(BUSY_RETRIES):
             try:
-                return await _on_thread(self._conn, _open_unit, queued, secure)
+                return await _on_thread(self._conn, _open_unit, queued, secure, synced)
             except sqlite3.OperationalError as exc:
                 # Another process (a staff report, a backup) holds the file: wait and retry.
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise
-                await self._rollback()
+                await self._rollback(synced)
                 await asyncio.sleep(0.05 * 2**attempt)
         raise sqlite3.OperationalError("database is locked")
 
-    async def _rollback(self) -> None:
+    async def _rollback(self, synced: bool = True) -> None:
         """End a failed unit of work; a ROLLBACK that fails too is logged, never raised."""
         try:
             if self._conn.in_transaction:
                 await self._conn.execute("ROLLBACK")
+            if not synced:
+                await self._conn.execute("PRAGMA synchronous = FULL")
         except sqlite3.Error:
             log.exception("could not roll back a failed unit of work")
+
+    async def sync(self) -> None:
+        """Put what was committed without `synced` on the disk: the write-ahead log, synced
+        (what a synced commit would have done)."""
+        if str(self.path) != MEMORY:
+            await _on_thread(self._conn, _sync_log, Path(f"{self.path}-wal"))
 
     def later(self, sql: str, params: Iterable[Any] = ()) -> None:
         """Queue an analytics row (never one confirmed to anybody), written in a batch soon.
@@ -334,16 +350,22 @@ def _fetch_one(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> A
 
 
 def _open_unit(
-    conn: sqlite3.Connection, queued: list[tuple[str, tuple[Any, ...]]], secure: bool
+    conn: sqlite3.Connection,
+    queued: list[tuple[str, tuple[Any, ...]]],
+    secure: bool,
+    synced: bool = True,
 ) -> list[tuple[str, tuple[Any, ...]]]:
     """Begin a unit of work and insert the queued rows, one `executemany` per statement;
-    return the rows written (on the database thread).
+    return the rows written (on the database thread). Not `synced`: its commit does not wait
+    for the disk (SQLite takes this only outside a transaction).
 
     A row that cannot be written (text that cannot be encoded, a constraint) is dropped and
     logged, and the rest are written: a log of questions must never cost a citizen a
     confirmation, nor block the writes after it. A failure that ends the transaction (disk
     full, I/O) is raised, and every row waits for the next write.
     """
+    if not synced:
+        conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("BEGIN IMMEDIATE")
     if secure:
         conn.execute("PRAGMA secure_delete = ON")
@@ -363,6 +385,31 @@ def _open_unit(
         conn.execute("RELEASE queued")
         written.extend((sql, row) for row in rows)
     return written
+
+
+def _commit(conn: sqlite3.Connection, synced: bool) -> None:
+    """Commit the unit of work; then commits wait for the disk again (on the database
+    thread)."""
+    conn.execute("COMMIT")
+    if not synced:
+        conn.execute("PRAGMA synchronous = FULL")
+
+
+def _sync_log(conn: sqlite3.Connection, wal: Path) -> None:
+    """Sync the write-ahead log file to disk (on the database thread, between statements).
+
+    Every commit is in it, or was copied from it into the database file by a checkpoint, which
+    syncs the log first and the file after. No log file: the last connection's close folded it
+    into the database file, synced.
+    """
+    try:
+        fd = os.open(wal, os.O_RDONLY)
+    except FileNotFoundError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _write_rows(

@@ -5,14 +5,16 @@ Telegram forgets an update once the bot says it received it: with long polling, 
 of the next getUpdates call, which python-telegram-bot makes right after queueing a batch; with
 a webhook, by the 200 answer. A SIGKILL would lose every update received but not yet answered.
 So, before either happens, the batch is stored (`bot.storage.inbox.record`, one transaction
-synced to disk per batch), and an update is marked answered (its body forgotten) once the bot
+per batch, synced to disk), and an update is marked answered (its body forgotten) once the bot
 is done with it: its replies sent, also those queued for other chats, or given up for good.
 At start the updates the last run left unanswered are handled first, in the order received.
 
 - Polling: `InboxBot.get_updates` starts storing each batch as it hands it to the framework;
-  each update is handled once its batch is stored (`ChatOrderedProcessor` waits for it), and
-  the next call, whose offset is what tells Telegram, waits for the store too. So the store
-  runs beside the framework's own work and the pause between two calls, not before them.
+  each update is handled once its batch is committed (`ChatOrderedProcessor` waits for it:
+  committed, it survives the process being killed), and the next call, whose offset is what
+  tells Telegram, waits until the batch is synced to disk too (which a power cut asks for).
+  So the store runs beside the framework's own work, and the disk sync beside the handling
+  and the pause between two calls, not before them.
   Updates already stored (Telegram delivers again what a crash kept it from being told about)
   are dropped there, so that none is answered twice. When the database cannot store a batch
   (busy, full), its updates are not handled and it is not acknowledged: Telegram delivers it
@@ -125,14 +127,27 @@ class Inbox:
 
     def store(self, raws: Sequence[JSONDict]) -> asyncio.Task[set[int]]:
         """Start storing a batch about to be handled; each of its updates waits in `ready`
-        until the batch is stored."""
+        until the batch is committed, and the task ends once it is synced to disk too."""
         loop = asyncio.get_running_loop()
         gate: asyncio.Future[bool] = loop.create_future()
         for raw in raws:
             self._gates[int(raw["update_id"])] = gate
-        task = loop.create_task(self.record(raws))
+        task = loop.create_task(self._store(raws, gate))
         task.add_done_callback(lambda done: _open(gate, done))
         return task
+
+    async def _store(self, raws: Sequence[JSONDict], gate: asyncio.Future[bool]) -> set[int]:
+        # Committed, a batch survives the process being killed: its handling may begin. The
+        # disk sync that a power cut asks for only has to come before Telegram is told (also
+        # for a batch whose every update was stored before: by a run killed before its sync).
+        fresh: list[int] = []
+        if raws:
+            entries = [self.entry(raw) for raw in raws]
+            fresh = await stored.record(self.db, self.bot_id, entries, synced=False)
+        if not gate.done():
+            gate.set_result(True)
+        await stored.sync(self.db)
+        return set(fresh)
 
     async def ready(self, update_id: int) -> bool:
         """Wait until an update's batch is stored (at once when it is not being stored);
@@ -206,13 +221,13 @@ class Inbox:
 def _open(gate: asyncio.Future[bool], store: asyncio.Task[set[int]]) -> None:
     """A batch's store ended: its updates may be handled when it is stored, or when a lasting
     fault keeps the database from storing anything (they are answered unstored)."""
-    if gate.done():
-        return
     if store.cancelled():
-        gate.set_result(False)
-        return
-    exc = store.exception()
-    gate.set_result(exc is None or (isinstance(exc, stored.NotStored) and exc.lasting))
+        may = False
+    else:
+        exc = store.exception()
+        may = exc is None or (isinstance(exc, stored.NotStored) and exc.lasting)
+    if not gate.done():
+        gate.set_result(may)
 
 
 def _redacted(raw: JSONDict, message: JSONDict) -> JSONDict:
@@ -286,10 +301,7 @@ class InboxBot(ExtBot[None]):
         if known:
             log.info("dropped %d updates received before", len(known))
         fresh = [raw for raw in raws if raw.get("update_id") not in known]
-        if fresh:
-            self._storing = (inbox.store(fresh), len(fresh), end)
-        else:
-            self._acknowledged = end
+        self._storing = (inbox.store(fresh), len(fresh), end)
         return tuple(u for u in updates if u.update_id not in known)
 
     async def _settle(self) -> bool:
