@@ -10,6 +10,7 @@ The lines of each value (needed only to name a problem) are found by a second pa
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -34,6 +35,8 @@ from bot.catalogue.rules import Found, Loc
 from bot.catalogue.tree import STR_TAG, scalar_value
 
 FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+_INT = "tag:yaml.org,2002:int"
+_DATE = "tag:yaml.org,2002:timestamp"
 # Line breaks libyaml counts besides '\n': with them, its line numbers and ours could differ.
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 
@@ -214,6 +217,18 @@ def _events(
                     stop = end.index
                     if text[stop : stop + 1] not in "\n" or end.line != event.start_mark.line:
                         plain_scalar(typed, event.start_mark, end, text, found)
+                elif (
+                    tag == _INT
+                    and typed.isascii()
+                    and typed.isdigit()
+                    and (typed[0] != "0" or typed == "0")
+                ):
+                    value = int(typed)  # a count: what the constructor makes of it, sooner
+                elif tag == _DATE and len(typed) == 10:  # YYYY-MM-DD, the only 10-letter form
+                    try:
+                        value = dt.date(int(typed[:4]), int(typed[5:7]), int(typed[8:]))
+                    except ValueError:
+                        value = typed  # an impossible date: the rules report it
                 else:
                     node = ScalarNode(tag, typed, event.start_mark, event.end_mark, event.style)
                     value, problem = scalar_value(constructor, node)
