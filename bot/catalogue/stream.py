@@ -31,7 +31,7 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from bot.catalogue import silent
+from bot.catalogue import halves, silent
 from bot.catalogue.limits import MAX_DEPTH, MAX_NODES
 from bot.catalogue.rules import Found, Loc
 from bot.catalogue.tree import STR_TAG, scalar_value
@@ -119,10 +119,16 @@ def read(text: str) -> Streamed | None:
     if not _SIMPLE or any(b in text for b in _OTHER_BREAKS):
         return None
     try:
-        data, found, nodes = _walk(text, None, None)
+        # A province-sized file is read on both cores when it can be cut cleanly in two.
+        both = halves.read_in_two(text, _data)
+        data, found, nodes = both if both is not None else _data(text)
     except (_Unusual, yaml.YAMLError, RecursionError):
         return None
     return Streamed(data, text, found, nodes)
+
+
+def _data(text: str) -> tuple[dict[str, Any], list[Found], int]:
+    return _walk(text, None, None)
 
 
 class LazyLines(Mapping[Loc, int]):
