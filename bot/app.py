@@ -109,7 +109,11 @@ async def open_runtime(settings: Settings, defer_index: bool = False) -> Runtime
     """Load the catalogue, open the database and build the assistant (with `defer_index`, the
     index and the national list are left for the first question that needs them)."""
     national: Mapping[str, NationalProcedure] = LazyNational() if settings.national_tier else {}
-    holder = open_holder(settings, national, defer_index)
+    # (Called with two arguments unless deferring: tests stand in for it with a shared holder.)
+    if defer_index:
+        holder = open_holder(settings, national, defer_index=True)
+    else:
+        holder = open_holder(settings, national)
     db = await open_database(settings.database)
     try:
         assistant = Assistant(holder, db, settings, national)
