@@ -17,6 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.catalogue import derived, limits
+from bot.catalogue.quickcheck import is_communes_file as is_communes_file  # where it was
 from bot.catalogue.tree import Problem
 from bot.text import fold
 
@@ -333,19 +334,6 @@ class _Rules:
                         "đơn vị này thật sự bị chia, ghi 'split: true' ở cả hai nơi; nếu không, "
                         "xoá dòng thừa.",
                     )
-
-
-def is_communes_file(path: Path) -> bool:
-    """Whether a file is a communes list rather than a catalogue (by its top-level fields)."""
-    try:
-        with Path(path).open(encoding="utf-8", errors="replace") as handle:
-            head = handle.read(20_000)
-    except OSError:
-        return False
-    lines = head.splitlines()
-    return any(line.startswith("communes:") for line in lines) and not any(
-        line.startswith("procedures:") for line in lines
-    )
 
 
 def run_communes_check(path: Path, out: TextIO) -> int:
