@@ -17,7 +17,6 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.catalogue import derived, limits
-from bot.catalogue.quickcheck import is_communes_file as is_communes_file  # where it was
 from bot.catalogue.tree import Problem
 from bot.text import fold
 
