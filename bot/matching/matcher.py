@@ -9,7 +9,7 @@ short choice ("clarify"), or say kindly that it does not know ("none").
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -161,9 +161,9 @@ class Matcher:
         curated = [Candidate(s.id, s.score, "catalogue", s.why, s.coverage) for s in scored]
         fits = [c for c in curated if c.score >= t.clarify]
         others: list[Candidate] = [c for c in curated if c.score < t.clarify]
-        if self._national_list and (not fits or fits[0].score < t.curated_fits):
-            national = self._national_tier().index
-            extra = score_query(national, analyse(national, text))
+        reads = _Reads(self._national_tier, text) if self._national_list else None
+        if reads is not None and (not fits or fits[0].score < t.curated_fits):
+            extra = reads.scored(6)
             others.extend(
                 Candidate(s.id, s.score * t.national_factor, "national", s.why, s.coverage)
                 for s in extra
@@ -178,11 +178,16 @@ class Matcher:
             candidates[-1] = nearly
         decision = decide(candidates, is_small_talk(text), t)
         if decision != "none" and candidates[0].tier == "catalogue":
-            candidates, decision = self._narrow(text, query, candidates, decision)
+            candidates, decision = self._narrow(text, query, candidates, decision, reads)
         return Match(text, decision, tuple(candidates[:top]), aspect)
 
     def _narrow(
-        self, text: str, query: Query, candidates: list[Candidate], decision: Decision
+        self,
+        text: str,
+        query: Query,
+        candidates: list[Candidate],
+        decision: Decision,
+        reads: _Reads | None,
     ) -> tuple[list[Candidate], Decision]:
         """Never a sure answer with a card that does not cover what the question names.
 
@@ -193,7 +198,7 @@ class Matcher:
         first = candidates[0]
         lacking = qualifiers.missing(self.index, self._numbers[first.id], query.folded, text)
         if not lacking:
-            better = self._explains_more(text, first) if decision == "answer" else None
+            better = self._explains_more(reads, first) if decision == "answer" else None
             if better is None:
                 return candidates, decision
             return [better, *(c for c in candidates if c.id != better.id)], "clarify"
@@ -208,14 +213,14 @@ class Matcher:
                 return [*chosen, replace(first, why=first.why + why)], decide(
                     chosen, False, self.thresholds
                 )
-        better = self._fitting(text, first, lacking, qualifiers.named(query.folded, text))
+        better = self._fitting(reads, first, lacking, qualifiers.named(query.folded, text))
         if better is not None:
             better = replace(better, why=better.why + why)
             return [better, *(c for c in candidates if c.id != better.id)], "clarify"
         return [replace(first, why=first.why + why), *candidates[1:]], "clarify"
 
     def _fitting(
-        self, text: str, first: Candidate, lacking: list[str], named: list[str]
+        self, reads: _Reads | None, first: Candidate, lacking: list[str], named: list[str]
     ) -> Candidate | None:
         """Return the national procedure that fits a question the first card does not cover.
 
@@ -226,12 +231,12 @@ class Matcher:
         does not name ("thi bằng lái" → "Cấp giấy phép lái xe", not its reissue). Of those, the
         one that holds most of the telling words: the thing asked about, not only the qualifier.
         """
-        if not self._national_list:
+        if reads is None:
             return None
-        tier = self._national_tier()
+        tier = reads.tier
         index, numbers = tier.index, tier.numbers
         t = self.thresholds
-        national = analyse(index, text)
+        text = reads.text
         # The way official names say each qualifier comes first in its class.
         said = " ".join(qualifiers.QUALIFIERS[q][0] for q in lacking)
         about = f"{text} {self.catalogue.entries[first.id].name}"
@@ -239,10 +244,7 @@ class Matcher:
         words = _telling(index, analyse(index, about).folded)
         card = sum(w for f, w in words.items() if self.index.holds(self._numbers[first.id], f))
         found: dict[str, Scored] = {}
-        for s in (
-            *score_query(index, national, limit=12),
-            *score_query(index, subject, limit=12),
-        ):
+        for s in (*reads.scored(12), *score_query(index, subject, limit=12)):
             if s.id not in found or s.score > found[s.id].score:
                 found[s.id] = s
         holding: list[tuple[float, Candidate]] = []
@@ -262,15 +264,15 @@ class Matcher:
         best = holding or plain
         return max(best, key=lambda pair: pair[0])[1] if best else None
 
-    def _explains_more(self, text: str, first: Candidate) -> Candidate | None:
+    def _explains_more(self, reads: _Reads | None, first: Candidate) -> Candidate | None:
         """Return the national procedure that explains clearly more of the question's telling
         words than the curated card about to be answered, if one does."""
-        if not self._national_list:
+        if reads is None:
             return None
-        tier = self._national_tier()
+        tier = reads.tier
         index, numbers = tier.index, tier.numbers
         t = self.thresholds
-        national = analyse(index, text)
+        national = reads.query()
         words = _telling(index, national.folded)
         if not words:
             return None
@@ -282,7 +284,7 @@ class Matcher:
         lacked = sum(words[w] for w in words if w not in card)
         if lacked < EXPLAINS_MORE * sum(words.values()) - 1e-9:
             return None
-        for s in score_query(index, national, limit=3):
+        for s in reads.scored(3):
             score = s.score * t.national_factor
             if score < t.national_clarify:
                 break
@@ -294,6 +296,43 @@ class Matcher:
                 why = f"{s.why}; explains more than {first.id}"
                 return Candidate(s.id, score, "national", why, s.coverage)
         return None
+
+
+class _Reads:
+    """The national tier's reading of one question, worked out once however often it is asked
+    for while the question is matched (by the search, `_explains_more` and `_fitting`)."""
+
+    def __init__(self, tier: Callable[[], NationalIndex], text: str) -> None:
+        self._tier = tier
+        self.text = text
+        self._query: Query | None = None
+        self._scored: list[Scored] | None = None
+
+    @property
+    def tier(self) -> NationalIndex:
+        """The national index (built on first need)."""
+        return self._tier()
+
+    def query(self) -> Query:
+        """Return the question analysed against the national index."""
+        if self._query is None:
+            self._query = analyse(self.tier.index, self.text)
+        return self._query
+
+    def scored(self, limit: int) -> list[Scored]:
+        """Return the best `limit` national procedures for the question.
+
+        They are the first of the best `_READ`: the list `score_query` keeps only ever loses
+        its end, so asking for fewer gives its start, and one search serves every limit.
+        """
+        if limit > _READ:
+            return score_query(self.tier.index, self.query(), limit)
+        if self._scored is None:
+            self._scored = score_query(self.tier.index, self.query(), _READ)
+        return self._scored[:limit]
+
+
+_READ = 12
 
 
 def _telling(index: Index, folded: Sequence[str]) -> dict[str, float]:

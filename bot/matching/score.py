@@ -29,6 +29,8 @@ CONFIRMED = 0.1
 SURE_REPAIR = 0.75
 # Most entries whose share of the question is worked out, best coverage first.
 SHARES = 40
+# Bounds are widened by this much, so that no rounding can make one fall below what it bounds.
+SLACK = 1e-9
 # Most phrases scored in full per question.
 POOL = 80
 # "mất / hết / tốn" before these words ask about cost or time ("mất bao lâu"), not a loss.
@@ -72,31 +74,59 @@ class Query:
     # of the index as (feature number, weight)).
     numbered: list[tuple[int, float, float, tuple[tuple[int, float], ...]]] | None = None
     whole: float = 1.0
+    asked: frozenset[int] = frozenset()  # the feature numbers in `numbered`
+    reach: dict[int, float] = field(default_factory=dict)  # see `_prepare`
+    # Per feature: what it adds to a phrase that holds it, with and without the question's
+    # marks on its words, and those marked words (see `_phrase_match`); made once per question.
+    gains: dict[str, tuple[float, float, tuple[str, ...]]] | None = None
 
     @property
     def total(self) -> float:
         """Return the weight of the whole question."""
         return sum(weight for weight, _ in self.groups) or 1.0
 
+    def _prepare(
+        self, index: Index
+    ) -> list[tuple[int, float, float, tuple[tuple[int, float], ...]]]:
+        numbered = self.numbered = self._numbered(index)
+        self.whole = self.total
+        # What each feature adds to the explained weight when held: a group of one word adds
+        # its value, a larger one `weight * w / total` for each of its words held.
+        reach: dict[int, float] = {}
+        for number, value, total, known in numbered:
+            if number >= 0:
+                reach[number] = reach.get(number, 0.0) + value
+            for n, w in known:
+                reach[n] = reach.get(n, 0.0) + value * w / (total or 1.0)
+        self.reach = reach
+        self.asked = frozenset(reach)
+        return numbered
+
+    def most(self, index: Index, entry: int) -> float:
+        """Return a bound a little above `share` (the same sum in another order, plus slack)."""
+        if self.numbered is None:
+            self._prepare(index)
+        held = self.asked.intersection(index.held[entry])
+        return sum(map(self.reach.__getitem__, held)) / self.whole * (1 + SLACK) + SLACK
+
     def share(self, index: Index, entry: int) -> float:
         """Return the share of the question's weight that an entry's words explain."""
         numbered = self.numbered
         if numbered is None:
-            numbered = self.numbered = self._numbered(index)
-            self.whole = self.total
-        held = index.held[entry]
-        size = len(held)
+            numbered = self._prepare(index)
+        # The question's feature numbers the entry holds, found in one pass in C.
+        held = self.asked.intersection(index.held[entry])
+        if not held:
+            return 0.0 / self.whole  # nothing explained (as the sums below would find)
         explained = 0.0
         for number, value, total, known in numbered:
             if number >= 0:
-                at = bisect_left(held, number)
-                if at < size and held[at] == number:
+                if number in held:
                     explained += value
                 continue
             inside = 0.0
             for n, w in known:
-                at = bisect_left(held, n)
-                if at < size and held[at] == n:
+                if n in held:
                     inside += w
             explained += value * inside / (total or 1.0)
         return explained / self.whole
@@ -230,19 +260,30 @@ def _add(query: Query, feature: str, quality: float, words: tuple[str, ...]) -> 
 
 
 def _phrase_match(index: Index, query: Query, phrase: Phrase) -> tuple[float, list[str]]:
-    features = query.features
-    found = list(filter(features.__contains__, phrase.features))
+    gains = query.gains
+    if gains is None:
+        # idf * quality, and idf * (quality * OTHER_MARKS): the products the sum always took.
+        idf = index.idf
+        gains = query.gains = {
+            feature: (
+                idf[feature] * quality,
+                idf[feature] * (quality * OTHER_MARKS),
+                query.marked[feature],
+            )
+            for feature, quality in query.features.items()
+            if feature in idf
+        }
+    found = list(filter(gains.__contains__, phrase.features))
     matched = 0.0
-    marked = query.marked
-    idf = index.idf
     phrase_marked = phrase.marked
     for feature in found:
-        quality = features[feature]
-        for word in marked[feature]:
+        full, other, words = gains[feature]
+        for word in words:
             if word not in phrase_marked:
-                quality *= OTHER_MARKS
+                matched += other
                 break
-        matched += idf[feature] * quality
+        else:
+            matched += full
     return matched, found
 
 
@@ -282,6 +323,16 @@ def _candidates(index: Index, query: Query) -> list[int]:
     return list(map(found.__getitem__, best))
 
 
+def _most(index: Index, query: Query, entry: int, coverage: float) -> float:
+    """Return a bound a little above the score an entry can have (`score_query`'s formula)."""
+    most = query.most(index, entry)
+    if index.long_names:
+        bound = most * (NAME_FLOOR + (1 - NAME_FLOOR) * coverage)
+    else:
+        bound = coverage * (SHARE_FLOOR + (1 - SHARE_FLOOR) * most)
+    return bound * (1 + SLACK)
+
+
 def score_query(index: Index, query: Query, limit: int = 6) -> list[Scored]:
     """Return the best entries for an analysed question, best first."""
     best: dict[int, tuple[float, Phrase, list[str], float]] = {}
@@ -306,6 +357,8 @@ def score_query(index: Index, query: Query, limit: int = 6) -> list[Scored]:
             not index.long_names and len(kept) >= limit and coverage <= kept[-1][0]
         ):
             break
+        if len(kept) >= limit and _most(index, query, entry, coverage) <= kept[-1][0]:
+            continue  # it would come last and be dropped: its share is not worth working out
         share = query.share(index, entry)
         if index.long_names:
             # Official names are long: judge by how much of the question they explain.
