@@ -19,7 +19,8 @@ from bot.matching import qualifiers
 from bot.matching.aspects import Aspect, detect_aspect, is_small_talk, pure_followup_words
 from bot.matching.index import Index
 from bot.matching.national_index import SHARED, NationalIndex
-from bot.matching.score import Query, Scored, Thresholds, analyse, score_query
+from bot.matching.ranking import Scored, score_query
+from bot.matching.score import Query, Thresholds, analyse
 from bot.matching.words import GENERIC
 
 __all__ = [

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import add, mul
 
-from bot.matching.index import FUZZY, GENERIC_WEIGHT, OTHER_MARKS, Index, Phrase
+from bot.matching.index import FUZZY, GENERIC_WEIGHT, Index
 from bot.matching.words import GENERIC, GENERIC_WORDS, national_syllables
 from bot.text import expand_shorthand, has_marks, normalize, strip_marks, word_set
 
-# In a large index, a feature found in more phrases than this (or than 1% of them) is too common
-# to find candidates with; it still counts when scoring them.
-COMMON = 400
-# An index of long official names (the national list) turns it round: the share of the
-# question explained comes first, the name's coverage tempers it.
-NAME_FLOOR = 0.4
-# How the question's share explained by an entry tempers the best phrase's coverage.
-SHARE_FLOOR = 0.2
 PAIR_SHARE = True
 PAIR_FACTOR = 0.5
 # A repaired typo that makes a known word pair with its neighbour counts this much more.
@@ -26,12 +16,8 @@ CONFIRMED = 0.1
 # copies of our questions, demanding more lost more than it saved). The neighbouring word picks
 # between candidates and confirms a repair.
 SURE_REPAIR = 0.75
-# Most entries whose share of the question is worked out, best coverage first.
-SHARES = 40
 # Bounds are widened by this much, so that no rounding can make one fall below what it bounds.
 SLACK = 1e-9
-# Most phrases scored in full per question.
-POOL = 80
 # "mất / hết / tốn" before these words ask about cost or time ("mất bao lâu"), not a loss.
 _AMOUNT = word_set("bao may bn nhieu tien phi thoi khoang it chung")
 _COSTS = frozenset({"mat", "het", "ton"})
@@ -156,16 +142,6 @@ class Query:
         return numbered
 
 
-@dataclass(frozen=True)
-class Scored:
-    """An entry's score for a question, with a short explanation."""
-
-    id: str
-    score: float
-    why: str
-    coverage: float = 0.0  # how much of its best name or alias the question holds
-
-
 def _word_weight(index: Index, word: str, folded: str) -> float:
     if folded in GENERIC and word != folded and word not in GENERIC_WORDS:
         # Typed with marks that make it another word: "dược" (pharmacy) is not "được".
@@ -256,125 +232,3 @@ def _add(query: Query, feature: str, quality: float, words: tuple[str, ...]) -> 
     if quality > query.features.get(feature, 0.0):
         query.features[feature] = quality
         query.marked[feature] = tuple(w for w in words if has_marks(w))
-
-
-def _phrase_match(index: Index, query: Query, phrase: Phrase) -> tuple[float, list[str]]:
-    gains = query.gains
-    if gains is None:
-        # idf * quality, and idf * (quality * OTHER_MARKS): the products the sum always took.
-        idf = index.idf
-        gains = query.gains = {
-            feature: (
-                idf[feature] * quality,
-                idf[feature] * (quality * OTHER_MARKS),
-                query.marked[feature],
-            )
-            for feature, quality in query.features.items()
-            if feature in idf
-        }
-    found = list(filter(gains.__contains__, phrase.features))
-    matched = 0.0
-    phrase_marked = phrase.marked
-    for feature in found:
-        full, other, words = gains[feature]
-        for word in words:
-            if word not in phrase_marked:
-                matched += other
-                break
-        else:
-            matched += full
-    return matched, found
-
-
-def _candidates(index: Index, query: Query) -> list[int]:
-    """Return the phrases worth scoring, most promising first.
-
-    A phrase's promise is the share of its weight the question's (not too common) features
-    reach: an upper bound on its coverage, so scoring only the first `POOL` loses nothing that
-    could come first.
-    """
-    common = max(COMMON, len(index.phrases) // 100)
-    hits: dict[int, float] = {}
-    hit = hits.get
-    postings = index.postings
-    zeros = repeat(0.0)
-    for feature in query.features:
-        posting = postings.get(feature)
-        if posting is None or len(posting) > common:
-            continue
-        # hits[p] = hits.get(p, 0.0) + weight for each phrase p of the posting (each once), in
-        # the posting's order, without running Python code per phrase.
-        weights = map(add, map(hit, posting, zeros), repeat(index.idf[feature]))
-        hits.update(zip(posting, weights, strict=True))
-    if not hits:
-        # Only very common words: fall back to them, so "đăng ký" still lists something.
-        for feature in query.features:
-            for phrase_id in index.postings.get(feature, ())[:POOL]:
-                hits[phrase_id] = hits.get(phrase_id, 0.0) + index.idf[feature]
-    # The first POOL by promise, ties in the order found: what heapq.nlargest returns, by one
-    # sort in C rather than a heap kept in Python (a question reaches a few thousand phrases).
-    if index.long_names:
-        # Long names: what counts is how much of the question a name reaches.
-        return sorted(hits, key=hits.__getitem__, reverse=True)[:POOL]
-    found = list(hits)
-    promise = list(map(mul, hits.values(), map(index.scale.__getitem__, found)))
-    best = sorted(range(len(found)), key=promise.__getitem__, reverse=True)[:POOL]
-    return list(map(found.__getitem__, best))
-
-
-def _most(index: Index, query: Query, entry: int, coverage: float) -> float:
-    """Return a bound a little above the score an entry can have (`score_query`'s formula)."""
-    most = query.most(index, entry)
-    if index.long_names:
-        bound = most * (NAME_FLOOR + (1 - NAME_FLOOR) * coverage)
-    else:
-        bound = coverage * (SHARE_FLOOR + (1 - SHARE_FLOOR) * most)
-    return bound * (1 + SLACK)
-
-
-def score_query(index: Index, query: Query, limit: int = 6) -> list[Scored]:
-    """Return the best entries for an analysed question, best first."""
-    best: dict[int, tuple[float, Phrase, list[str], float]] = {}
-    for phrase_id in _candidates(index, query):
-        phrase = index.phrases[phrase_id]
-        matched, found = _phrase_match(index, query, phrase)
-        if not found or phrase.weight <= 0:
-            continue
-        coverage = min(matched / phrase.weight, 1.0) * phrase.kind_weight
-        if phrase.entry not in best or coverage > best[phrase.entry][0]:
-            best[phrase.entry] = (coverage, phrase, found, matched)
-
-    # A score never exceeds its coverage: stop once coverage cannot reach the last kept score.
-    # (Long names are scored by the question's share, so they are taken by weight matched.)
-    def rank(item: tuple[int, tuple[float, Phrase, list[str], float]]) -> float:
-        """Order entries: by coverage, or for long names by the weight they matched."""
-        return -(item[1][3] if index.long_names else item[1][0])
-
-    kept: list[tuple[float, int, float, float]] = []
-    for entry, (coverage, *_) in sorted(best.items(), key=rank):
-        if len(kept) >= SHARES or (
-            not index.long_names and len(kept) >= limit and coverage <= kept[-1][0]
-        ):
-            break
-        if len(kept) >= limit and _most(index, query, entry, coverage) <= kept[-1][0]:
-            continue  # it would come last and be dropped: its share is not worth working out
-        share = query.share(index, entry)
-        if index.long_names:
-            # Official names are long: judge by how much of the question they explain.
-            score = share * (NAME_FLOOR + (1 - NAME_FLOOR) * coverage)
-        else:
-            score = coverage * (SHARE_FLOOR + (1 - SHARE_FLOOR) * share)
-        # Best first; after those that score as much (as a stable sort would put it).
-        at = len(kept)
-        while at and kept[at - 1][0] < score:
-            at -= 1
-        kept.insert(at, (score, entry, share, coverage))
-        del kept[limit:]
-    note = f"; {', '.join(query.notes)}" if query.notes else ""
-    scored = []
-    for score, entry, share, coverage in kept:
-        _, phrase, found, _ = best[entry]
-        shown = ", ".join(sorted(found, key=lambda f: -index.idf[f])[:4])
-        why = f"{phrase.kind} '{phrase.text}': {shown} (covers {share:.0%}){note}"
-        scored.append(Scored(index.ids[entry], score, why, coverage))
-    return scored
