@@ -96,14 +96,24 @@ MARKS = re.compile(
 
 def fold_words(text: str) -> set[str]:
     """Return the telling words of a name: no marks, lowercase, common words dropped."""
-    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D")).lower()
+    # Folding works character by character and spaces part words either way, so each word
+    # written (a few thousand syllables in all) is folded once and remembered.
+    words: set[str] = set()
+    for token in text.split():
+        words.update(_token_words(token))
+    return words
+
+
+@lru_cache(maxsize=65_536)
+def _token_words(token: str) -> tuple[str, ...]:
+    plain = unicodedata.normalize("NFD", token.replace("đ", "d").replace("Đ", "D")).lower()
     bare = MARKS.sub("", plain)
     # Anything left beyond ASCII may be a rarer combining mark: the complete, slower way.
     plain = bare if bare.isascii() else "".join(c for c in plain if not unicodedata.combining(c))
     words: list[str] = []
     for word in re.findall(r"[a-z0-9]+", plain):
         words.extend(SHORT_FORMS.get(word, word).split())
-    return {w for w in words if w not in COMMON_WORDS}
+    return tuple(w for w in words if w not in COMMON_WORDS)
 
 
 def names_differ(ours: str, official: str) -> bool:
@@ -128,7 +138,7 @@ def check_provenance(
     """Check sources, replaced law and national codes of a parsed catalogue document."""
     names = bundled_national_names() if national is None else national
     _agencies(c, data.get("agencies"))
-    replaced = _replaced_laws(c, data.get("replaced_laws"))
+    replaced = _Replaced(_replaced_laws(c, data.get("replaced_laws")))
     known = dict(names) | _extra_codes(c, data.get("extra_codes"), names)
     seen: dict[str, tuple[str, Loc]] = {}
     procedures = data.get("procedures")
@@ -218,21 +228,13 @@ def _sources(c: Checker, item: dict[str, Any], loc: Loc, what: str, *, required:
 
 
 def _legal_basis(
-    c: Checker, item: dict[str, Any], loc: Loc, what: str, replaced: dict[str, tuple[str, str]]
+    c: Checker, item: dict[str, Any], loc: Loc, what: str, replaced: _Replaced
 ) -> None:
     basis = item.get("legal_basis")
     for j, text in enumerate([basis] if isinstance(basis, str) else _items(basis)):
         if not isinstance(text, str):
             continue
-        cited = {document_key(m.group(0)) for m in DOC_NUMBER.finditer(text)}
-        whole = _lazy_key(text)
-        hits = [
-            f"{replaced_by} (từ {since})"
-            for key, (replaced_by, since) in replaced.items()
-            if (key in cited or (not DOC_NUMBER.match(key) and key in whole()))
-            # A line that also names the new document only says what that one replaced.
-            and document_key(replaced_by) not in cited
-        ]
+        hits = replaced.hits(text)
         if hits:
             where = (*loc, "legal_basis") if isinstance(basis, str) else (*loc, "legal_basis", j)
             c.warn(
@@ -241,6 +243,41 @@ def _legal_basis(
                 f"{', '.join(dict.fromkeys(hits))} (xem 'replaced_laws'); hãy đối chiếu lại thủ "
                 "tục theo văn bản mới rồi sửa căn cứ pháp lý.",
             )
+
+
+class _Replaced:
+    """The documents listed in `replaced_laws`, and which of them a line of law cites.
+
+    The same line is cited by many entries (every procedure of a field names the same law), so
+    each distinct line is looked at once.
+    """
+
+    def __init__(self, found: dict[str, tuple[str, str]]) -> None:
+        # (key, is a document number, "new document (từ date)", the new document's key)
+        self._laws = [
+            (key, DOC_NUMBER.match(key) is not None, f"{by} (từ {since})", document_key(by))
+            for key, (by, since) in found.items()
+        ]
+        self._seen: dict[str, list[str]] = {}
+
+    def hits(self, text: str) -> list[str]:
+        """What replaced each document the line cites (none when it also names the new one)."""
+        known = self._seen.get(text)
+        if known is not None:
+            return known
+        hits: list[str] = []
+        if self._laws:
+            cited = {document_key(m.group(0)) for m in DOC_NUMBER.finditer(text)}
+            whole = _lazy_key(text)
+            hits = [
+                said
+                for key, numbered, said, new_key in self._laws
+                if (key in cited or (not numbered and key in whole()))
+                # A line that also names the new document only says what that one replaced.
+                and new_key not in cited
+            ]
+        self._seen[text] = hits
+        return hits
 
 
 def _lazy_key(text: str) -> Any:

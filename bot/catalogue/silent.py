@@ -19,7 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from bot.catalogue.links import alias_key
 from bot.catalogue.provenance import MARKS
 from bot.catalogue.rules import Found, Lines, Loc
-from bot.text import normal_words, strip_marks_uncached
+from bot.text import spelling, strip_marks_uncached, typed_words
 
 # The placeholders of the schema's snippets (procedures.schema.json, defaultSnippets), by field:
 # a value still equal to one of them was never filled in.
@@ -139,7 +139,12 @@ def _related(item: dict[str, Any], other_id: Any, procedures: Any) -> bool:
 
 def fold(text: str) -> str:
     """`bot.text.fold` without filling its caches: each name and alias is folded once here."""
-    plain = " ".join(normal_words(text))
+    return _Folder().fold(text)
+
+
+def _fold_word(word: str) -> str:
+    """One word of `fold`: marks are dropped character by character, so word by word too."""
+    plain = spelling(word)
     if plain.isascii():
         return plain
     bare = MARKS.sub("", unicodedata.normalize("NFD", plain)).replace("đ", "d").replace("Đ", "D")
@@ -147,10 +152,23 @@ def fold(text: str) -> str:
     return bare if bare.isascii() else strip_marks_uncached(plain)
 
 
+class _Folder(dict[str, str]):
+    """`fold` for one check: each distinct word (a few thousand syllables) is folded once."""
+
+    def __missing__(self, word: str) -> str:
+        folded = self[word] = _fold_word(word)
+        return folded
+
+    def fold(self, text: str) -> str:
+        """The folded form of a text, as `fold` gives it."""
+        return " ".join(map(self.__getitem__, typed_words(text)))
+
+
 def _aliases(entries: list[tuple[str, dict[str, Any], Loc, str]], error: Any, line: Any) -> None:
     """An alias must not be another entry's alias or name once marks and case are folded."""
     # folded -> (what, where, "tên" or "cách gọi", as written)
     owners: dict[str, tuple[str, Loc, str, str]] = {}
+    fold = _Folder().fold
     for _, item, loc, what in entries:
         if isinstance(item.get("name"), str) and item["name"].strip():
             owners.setdefault(fold(item["name"]), (what, (*loc, "name"), "tên", ""))
@@ -182,26 +200,32 @@ def _placeholders(item: dict[str, Any], loc: Loc, what: str, error: Any) -> None
     for name, values in _FOLDED_PLACEHOLDERS.items():
         if name == "documents.name":
             docs = item.get("documents")
-            pairs = [
+            pairs: list[tuple[Loc, Any]] = [
                 ((*loc, "documents", j, "name"), d.get("name"))
                 for j, d in enumerate(docs if isinstance(docs, list) else [])
-                if isinstance(d, dict)
+                if isinstance(d, dict) and _placeholder(name, d.get("name"), values)
             ]
         else:
             pairs = [
                 ((*loc, name) if j is None else (*loc, name, j), text)
                 for j, text in _texts(item.get(name))
+                if _placeholder(name, text, values)
             ]
         for where, text in pairs:
-            if not isinstance(text, str):
-                continue
-            plain = text.strip().rstrip(".").casefold()
-            if plain in values or (name == "code" and _ZERO_CODE.fullmatch(text.strip())):
-                error(
-                    where,
-                    f"{what}: '{name.split('.')[-1]}' vẫn là chữ mẫu '{text.strip()}' của khung "
-                    "soạn sẵn; hãy điền nội dung thật (hoặc xoá dòng nếu không bắt buộc).",
-                )
+            error(
+                where,
+                f"{what}: '{name.split('.')[-1]}' vẫn là chữ mẫu '{str(text).strip()}' của khung "
+                "soạn sẵn; hãy điền nội dung thật (hoặc xoá dòng nếu không bắt buộc).",
+            )
+
+
+def _placeholder(name: str, text: Any, values: set[str]) -> bool:
+    """Whether a value is still the snippet's placeholder for its field."""
+    if not isinstance(text, str):
+        return False
+    return text.strip().rstrip(".").casefold() in values or (
+        name == "code" and _ZERO_CODE.fullmatch(text.strip()) is not None
+    )
 
 
 def _fee(fee: str, loc: Loc, what: str, error: Any) -> None:
@@ -259,8 +283,11 @@ def check_nodes(root: Node, text: str) -> list[Found]:
 def plain_scalar(value: str, start: Any, end: Any, text: str, found: list[Found]) -> None:
     """`check_nodes` for one plain string value, from its marks in `text` (only '\n' breaks)."""
     stop = text.find("\n", end.index)
-    rest = text[end.index : stop] if stop >= 0 else text[end.index :]
-    if end.line == start.line:
+    if stop < 0:
+        stop = len(text)
+    rest = text[end.index : stop]
+    # The lines after its first: only one with a '-' in it can be an item glued on.
+    if end.line == start.line or "-" not in text[text.find("\n", start.index) : stop]:
         if rest:
             _plain(value, rest, end.line, start.line + 1, iter(()), found)
         return

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from yaml.events import (
+    AliasEvent,
     DocumentEndEvent,
     DocumentStartEvent,
     MappingEndEvent,
@@ -145,10 +146,18 @@ def _walk(
 def _events(
     loader: Any, text: str, lines: dict[Loc, int] | None, raw: dict[Loc, str] | None
 ) -> tuple[dict[str, Any], list[Found], int]:
+    # The hot loop of `check`: one round per YAML event, hundreds of thousands of them in a
+    # province's file. Everything it reads is bound to a local name first, and keys (a few dozen
+    # distinct ones, written again in every entry) are normalised once each.
     get = loader.get_event
     implicit = _IMPLICIT
     constructor = yaml.SafeLoader("")
     normalize = unicodedata.normalize
+    plain_scalar = silent.plain_scalar
+    scalar_kind, alias_kind = ScalarEvent, AliasEvent
+    map_start, seq_start = MappingStartEvent, SequenceStartEvent
+    str_tag, max_depth, max_nodes = STR_TAG, MAX_DEPTH - 1, MAX_NODES
+    keys: dict[str, str] = {}  # a key as written -> the key (NFC)
     found: list[Found] = []
     get()  # the stream's start
     event: Any = get()
@@ -174,13 +183,15 @@ def _events(
     while True:
         event = get()
         kind = type(event)
-        if kind is ScalarEvent:
+        if kind is scalar_kind:
             # An anchor ('&') alone changes nothing; its use ('*') is an AliasEvent, below.
             typed = event.value
             if in_map and key is None:
-                if typed == "<<":
-                    raise _Unusual
-                key = typed if typed.isascii() else normalize("NFC", typed)
+                key = keys.get(typed)
+                if key is None:
+                    if typed == "<<":
+                        raise _Unusual
+                    key = keys[typed] = typed if typed.isascii() else normalize("NFC", typed)
                 if key in current:
                     raise _Unusual
                 key_event = event
@@ -189,29 +200,38 @@ def _events(
             explicit = event.tag
             if explicit is not None and explicit != "!":
                 raise _Unusual
-            tag = STR_TAG
+            tag = str_tag
             if event.implicit[0]:  # plain: YAML may read it as a number, a date, yes/no...
-                for maybe, pattern in implicit.get(typed[:1], ()):
-                    if pattern.match(typed):
-                        tag = maybe
-                        break
-            if tag == STR_TAG:
-                value: Any = typed if typed.isascii() else normalize("NFC", typed)
-                if not event.style:
-                    start, end = event.start_mark, event.end_mark
-                    if end.line != start.line or text[end.index : end.index + 1] not in "\n":
-                        silent.plain_scalar(typed, start, end, text, found)
+                patterns = implicit.get(typed[:1])
+                if patterns is not None:
+                    for maybe, pattern in patterns:
+                        if pattern.match(typed):
+                            tag = maybe
+                            break
+                if tag == str_tag:
+                    value: Any = typed if typed.isascii() else normalize("NFC", typed)
+                    end = event.end_mark
+                    stop = end.index
+                    if text[stop : stop + 1] not in "\n" or end.line != event.start_mark.line:
+                        plain_scalar(typed, event.start_mark, end, text, found)
+                else:
+                    node = ScalarNode(tag, typed, event.start_mark, event.end_mark, event.style)
+                    value, problem = scalar_value(constructor, node)
+                    if problem is not None:
+                        raise _Unusual
             else:
-                node = ScalarNode(tag, typed, event.start_mark, event.end_mark, event.style)
-                value, problem = scalar_value(constructor, node)
-                if problem is not None:
-                    raise _Unusual
+                value = typed if typed.isascii() else normalize("NFC", typed)
+                if not event.style:  # plain, with the bare tag '!'
+                    end = event.end_mark
+                    stop = end.index
+                    if text[stop : stop + 1] not in "\n" or end.line != event.start_mark.line:
+                        plain_scalar(typed, event.start_mark, end, text, found)
             if in_map:
                 if flow and typed == "" and event.start_mark.index == key_event.end_mark.index:
                     raise _Unusual  # a word split off by a comma inside { }
-                assert key is not None
                 current[key] = value
                 if lines is not None:
+                    assert key is not None
                     lines[(*path, "#key", key)] = key_event.start_mark.line + 1
                     lines[(*path, key)] = event.start_mark.line + 1
                     if raw is not None and not isinstance(value, str):
@@ -223,13 +243,13 @@ def _events(
                     if raw is not None and not isinstance(value, str):
                         raw[(*path, len(current))] = str(typed)
                 current.append(value)
-        elif kind is MappingStartEvent or kind is SequenceStartEvent:
-            if (in_map and key is None) or len(path) >= MAX_DEPTH - 1:
+        elif kind is map_start or kind is seq_start:
+            if (in_map and key is None) or len(path) >= max_depth:
                 raise _Unusual
             nodes += 1
-            if nodes > MAX_NODES:
+            if nodes > max_nodes:
                 raise _Unusual
-            child: Any = {} if kind is MappingStartEvent else []
+            child: Any = {} if kind is map_start else []
             if in_map:
                 assert key is not None
                 where: Loc = (*path, key)
@@ -242,14 +262,16 @@ def _events(
             if lines is not None:
                 lines[where] = event.start_mark.line + 1
             stack.append((current, in_map, flow, path, key, key_event))
-            current, in_map, path, key = child, kind is MappingStartEvent, where, None
+            current, in_map, path, key = child, kind is map_start, where, None
             flow = bool(event.flow_style)
+        elif kind is alias_kind:
+            raise _Unusual
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             if not stack:
                 break
             current, in_map, flow, path, _, _ = stack.pop()
             key = None
-        else:  # an alias ('*'), or anything else a clean file does not have
+        else:  # anything else a clean file does not have
             raise _Unusual
     if nodes > MAX_NODES:
         raise _Unusual
