@@ -27,6 +27,8 @@ class Feature(Protocol):
 
 # In this order: it is the order their text, cancel, card and menu hooks run.
 FEATURES: tuple[Feature, ...] = (walkthrough, feedback, handoff, retention, staff, communes)
+# The folder, beside the database, where the matcher keeps the indexes it built.
+INDEX_CACHE_NAME = "index-cache"
 
 
 def register_features(assistant: Assistant, features: Sequence[Feature] = FEATURES) -> None:
@@ -58,15 +60,23 @@ def last_good_path(database: str) -> Path | None:
     return file.parent / LAST_GOOD_NAME if file is not None else None
 
 
+def index_cache_path(database: str) -> Path | None:
+    """Where built indexes are kept between starts: beside the database file, like the last
+    good catalogue (None for a server or in-memory database)."""
+    file = database_file(database)
+    return file.parent / INDEX_CACHE_NAME if file is not None else None
+
+
 def open_holder(
     settings: Settings, national: dict[str, NationalProcedure]
 ) -> CatalogueHolder[Matcher]:
     """Load the catalogue (raising CatalogueError if it is broken) with its index."""
 
     built: list[Matcher] = []
+    cache = index_cache_path(settings.database)
 
     def make_index(catalogue: Catalogue) -> Matcher:
-        matcher = Matcher(catalogue, national or None)
+        matcher = Matcher(catalogue, national or None, cache=cache)
         # The first index leaves the national list for the first question that needs it (the
         # bot is ready sooner); a reload, in a worker thread, gets it ready before it serves.
         if built:

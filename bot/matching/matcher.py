@@ -11,6 +11,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import repeat
+from operator import attrgetter
+from pathlib import Path
 from typing import Literal
 
 from bot.catalogue.model import Catalogue, Entry
@@ -81,11 +84,13 @@ class Match:
 
 
 def _entry_texts(entry: Entry) -> list[tuple[str, str]]:
-    texts = [("name", entry.name)]
-    texts.extend(("alias", alias) for alias in entry.aliases)
+    texts = [("name", entry.name), *zip(repeat("alias"), entry.aliases)]
     if entry.summary:
         texts.append(("summary", entry.summary))
     return texts
+
+
+_NAME = attrgetter("name")
 
 
 def _catalogue_words(catalogue: Catalogue) -> list[str]:
@@ -93,7 +98,7 @@ def _catalogue_words(catalogue: Catalogue) -> list[str]:
     texts: list[str] = []
     for procedure in catalogue.procedures.values():
         texts.extend([procedure.time, procedure.fee, procedure.where])
-        texts.extend(d.name for d in procedure.documents)
+        texts.extend(map(_NAME, procedure.documents))
         texts.extend((*procedure.steps, *procedure.notes))
     for guide in catalogue.guides.values():
         texts.extend(f"{s.title} {s.text}" for s in guide.steps)
@@ -108,7 +113,9 @@ class Matcher:
         catalogue: Catalogue,
         national: Mapping[str, NationalProcedure] | None = None,
         thresholds: Thresholds | None = None,
+        cache: Path | None = None,
     ) -> None:
+        """Index a catalogue; `cache` is a folder where built indexes are kept between starts."""
         self.catalogue = catalogue
         self.thresholds = thresholds or Thresholds()
         vocabulary = dict(catalogue.vocabulary)
@@ -116,11 +123,13 @@ class Matcher:
             ((e.id, _entry_texts(e)) for e in catalogue.entries.values()),
             vocabulary,
             _catalogue_words(catalogue),
+            cache=cache,
         )
         # The national list is indexed when a question first needs it (see `national_index`).
         self._national_list = national or None
         self._curated_codes = frozenset(p.code for p in catalogue.procedures.values() if p.code)
         self._vocabulary = vocabulary
+        self._cache = cache
         self._national: NationalIndex | None = None
         self._numbers = {entry_id: n for n, entry_id in enumerate(self.index.ids)}
 
@@ -133,7 +142,9 @@ class Matcher:
         tier = self._national
         if tier is None:
             assert self._national_list is not None
-            tier = SHARED.get(self._national_list, self._curated_codes, self._vocabulary)
+            tier = SHARED.get(
+                self._national_list, self._curated_codes, self._vocabulary, self._cache
+            )
             self._national = tier
         return tier
 

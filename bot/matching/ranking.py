@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from itertools import repeat
 from operator import add, mul
 
-from bot.matching.index import OTHER_MARKS, Index, Phrase
+from bot.matching.index import OTHER_MARKS, Index
 from bot.matching.score import SLACK, Query
+from bot.matching.stored import Phrase
 
 # In a large index, a feature found in more phrases than this (or than 1% of them) is too common
 # to find candidates with; it still counts when scoring them.
