@@ -5,6 +5,7 @@ No timing is asserted: the figures depend on the machine; these only show the co
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -48,12 +49,19 @@ def test_bench_start_prints_chat_check_and_bare_python(tmp_path: Path) -> None:
     assert "baseline, a bare `python -c pass`" in text
 
 
-def test_bench_load_prints_both_ceilings(capsys: pytest.CaptureFixture[str]) -> None:
+def test_bench_load_prints_both_ceilings_and_a_baseline(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     args = ["--rounds", "1", "--seconds", "0.5", "--rates", "10", "--burst", "3"]
-    assert bench_load.main([*args, "--in-flight", "4"]) == 0
+    checkout = Path(__file__).resolve().parents[1]  # this checkout, run as another one would be
+    baseline = ["--baseline", f"again={checkout}", "--fixed-rounds", "2"]
+    assert bench_load.main([*args, "--in-flight", "4", *baseline]) == 0
     out = capsys.readouterr().out
     assert "typical reply of ours:" in out
-    for bot in ("echo", "reply", "ours"):
+    for bot in ("echo", "reply", "ours", "again"):
         assert f"\n{bot:6} max, 4 in flight" in out
+        assert f"\n{bot:6} fixed 10/s x2" in out
     assert "ours / echo throughput:" in out
     assert "ours / same-size-reply bot throughput:" in out
+    assert "ours / again throughput:" in out
+    assert re.search(r"ours, p99 at 10/s: [\d.]+ ms; again [\d.]+ ms", out)

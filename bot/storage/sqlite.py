@@ -24,10 +24,10 @@ import asyncio
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -55,17 +55,11 @@ class SQLiteTransaction:
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one statement; return how many rows it changed."""
-        cursor = await self._conn.execute(sql, tuple(params))
-        count = cursor.rowcount
-        await cursor.close()
-        return count
+        return await _on_thread(self._conn, _execute, sql, tuple(params))
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         """Run one query (or a statement with RETURNING); return its first row, if any."""
-        cursor = await self._conn.execute(sql, tuple(params))
-        row = await cursor.fetchone()
-        await cursor.close()
-        return row
+        return await _on_thread(self._conn, _fetch_one, sql, tuple(params))
 
 
 class SQLiteDatabase:
@@ -167,16 +161,9 @@ class SQLiteDatabase:
             fault = self.check()
             if fault is not None and fault.kind == "gone":
                 raise DatabaseGone(fault.detail)
-            try:
-                await self._begin()
-            except sqlite3.Error as exc:
-                self.health.failed(exc)
-                raise
             queued, self._later = self._later, []
             try:
-                if secure:
-                    await self._conn.execute("PRAGMA secure_delete = ON")
-                queued = await self._write_queued(queued)
+                queued = await self._begin(queued, secure)
                 yield SQLiteTransaction(self._conn)
                 await self._conn.execute("COMMIT")
             except BaseException as exc:
@@ -190,15 +177,19 @@ class SQLiteDatabase:
                 raise
             self.health.worked()
 
-    async def _begin(self) -> None:
+    async def _begin(
+        self, queued: list[tuple[str, tuple[Any, ...]]], secure: bool
+    ) -> list[tuple[str, tuple[Any, ...]]]:
+        """Begin the unit of work and write the queued rows (see `_open_unit`); return the rows
+        written."""
         for attempt in range(BUSY_RETRIES):
             try:
-                await self._conn.execute("BEGIN IMMEDIATE")
-                return
+                return await _on_thread(self._conn, _open_unit, queued, secure)
             except sqlite3.OperationalError as exc:
                 # Another process (a staff report, a backup) holds the file: wait and retry.
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise
+                await self._rollback()
                 await asyncio.sleep(0.05 * 2**attempt)
         raise sqlite3.OperationalError("database is locked")
 
@@ -209,47 +200,6 @@ class SQLiteDatabase:
                 await self._conn.execute("ROLLBACK")
         except sqlite3.Error:
             log.exception("could not roll back a failed unit of work")
-
-    async def _write_queued(
-        self, queued: list[tuple[str, tuple[Any, ...]]]
-    ) -> list[tuple[str, tuple[Any, ...]]]:
-        """Insert queued rows, one `executemany` per statement; return the rows written.
-
-        A row that cannot be written (text that cannot be encoded, a constraint) is dropped and
-        logged, and the rest are written: a log of questions must never cost a citizen a
-        confirmation, nor block the writes after it. A failure that ends the transaction (disk
-        full, I/O) is raised, and every row waits for the next write.
-        """
-        batches: dict[str, list[tuple[Any, ...]]] = {}
-        for sql, params in queued:
-            batches.setdefault(sql, []).append(params)
-        written: list[tuple[str, tuple[Any, ...]]] = []
-        for sql, rows in batches.items():
-            await self._conn.execute("SAVEPOINT queued")
-            try:
-                await self._conn.executemany(sql, rows)
-            except (sqlite3.Error, ValueError, OverflowError):
-                if not self._conn.in_transaction:  # the transaction is gone (disk full, I/O)
-                    raise
-                await self._conn.execute("ROLLBACK TO queued")
-                rows = await self._write_rows(sql, rows)
-            await self._conn.execute("RELEASE queued")
-            written.extend((sql, row) for row in rows)
-        return written
-
-    async def _write_rows(self, sql: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-        """Insert rows one by one, dropping (and logging, without their content) bad ones."""
-        good = []
-        for row in rows:
-            try:
-                await self._conn.execute(sql, row)
-            except (sqlite3.Error, ValueError, OverflowError) as exc:
-                if not self._conn.in_transaction:
-                    raise
-                log.error("dropped a queued row that cannot be written: %s", type(exc).__name__)
-                continue
-            good.append(row)
-        return good
 
     def later(self, sql: str, params: Iterable[Any] = ()) -> None:
         """Queue an analytics row (never one confirmed to anybody), written in a batch soon.
@@ -351,6 +301,85 @@ class SQLiteDatabase:
     def local_date(self, column: str, offset_minutes: int) -> str:
         """The SQL for the local date (ISO) of a UTC timestamp column, `offset_minutes` ahead."""
         return f"date({column}, '{int(offset_minutes):+d} minutes')"
+
+
+# Each call into the database thread waits for the event loop to take its answer, which under
+# load is a turn of the loop (several milliseconds while replies are being worked out): so a
+# unit of work makes few calls, each doing all it can there (`_open_unit`, one per statement).
+T = TypeVar("T")
+
+
+async def _on_thread(conn: aiosqlite.Connection, function: Callable[..., T], *args: Any) -> T:
+    """Run `function(connection, *args)` on the connection's thread, in one call."""
+    result: T = await conn._execute(function, conn._conn, *args)  # type: ignore[no-untyped-call]
+    return result
+
+
+def _execute(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> int:
+    """Run one statement; return how many rows it changed (on the database thread)."""
+    cursor = conn.execute(sql, params)
+    try:
+        return cursor.rowcount
+    finally:
+        cursor.close()
+
+
+def _fetch_one(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> Any:
+    """Run one query; return its first row, if any (on the database thread)."""
+    cursor = conn.execute(sql, params)
+    try:
+        return cursor.fetchone()
+    finally:
+        cursor.close()
+
+
+def _open_unit(
+    conn: sqlite3.Connection, queued: list[tuple[str, tuple[Any, ...]]], secure: bool
+) -> list[tuple[str, tuple[Any, ...]]]:
+    """Begin a unit of work and insert the queued rows, one `executemany` per statement;
+    return the rows written (on the database thread).
+
+    A row that cannot be written (text that cannot be encoded, a constraint) is dropped and
+    logged, and the rest are written: a log of questions must never cost a citizen a
+    confirmation, nor block the writes after it. A failure that ends the transaction (disk
+    full, I/O) is raised, and every row waits for the next write.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    if secure:
+        conn.execute("PRAGMA secure_delete = ON")
+    batches: dict[str, list[tuple[Any, ...]]] = {}
+    for sql, params in queued:
+        batches.setdefault(sql, []).append(params)
+    written: list[tuple[str, tuple[Any, ...]]] = []
+    for sql, rows in batches.items():
+        conn.execute("SAVEPOINT queued")
+        try:
+            conn.executemany(sql, rows)
+        except (sqlite3.Error, ValueError, OverflowError):
+            if not conn.in_transaction:  # the transaction is gone (disk full, I/O)
+                raise
+            conn.execute("ROLLBACK TO queued")
+            rows = _write_rows(conn, sql, rows)
+        conn.execute("RELEASE queued")
+        written.extend((sql, row) for row in rows)
+    return written
+
+
+def _write_rows(
+    conn: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """Insert rows one by one, dropping (and logging, without their content) bad ones."""
+    good = []
+    for row in rows:
+        try:
+            conn.execute(sql, row)
+        except (sqlite3.Error, ValueError, OverflowError) as exc:
+            if not conn.in_transaction:
+                raise
+            log.error("dropped a queued row that cannot be written: %s", type(exc).__name__)
+            continue
+        good.append(row)
+    return good
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

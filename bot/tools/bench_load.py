@@ -16,8 +16,15 @@ Their phases alternate, so that all see the same machine (other work on it shows
   that answers 429 above 30 sends a second: a burst of `--burst` citizens at once must be
   delivered in full, each exactly once.
 
+`--baseline NAME=DIR` adds our bot as another checkout has it (a worktree of an earlier commit),
+phases alternating with the others: a before/after measured on the same machine at the same
+time. `--fixed-rounds` repeats the fixed phases (alternating) and pools their latencies, since
+the p99 of a few hundred replies is mostly noise.
+
 Every citizen is new (one message each), so the per-citizen flood limit never applies; the
-questions come from eval/questions.jsonl. Peak RSS is the bot process's VmHWM.
+questions come from eval/questions.jsonl. Peak RSS is the bot process's VmHWM; CPU ms/upd is
+its user + system time over the updates of a phase (which other work on the machine moves far
+less than it moves latencies).
 Everything talks to 127.0.0.1 only, every loop is bounded in time, and the children are stopped.
 """
 
@@ -75,6 +82,12 @@ class Phase:
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
     peak_rss_mb: float = 0.0
+    cpu_seconds: float = 0.0  # the bot process's CPU (user + system) for the pushed updates
+
+    @property
+    def cpu_ms(self) -> float:
+        """CPU milliseconds of the bot per update (other work on the machine hardly moves it)."""
+        return self.cpu_seconds / self.pushed * 1000 if self.pushed else float("nan")
 
     @property
     def rate(self) -> float:
@@ -149,6 +162,15 @@ class Driver:
         self.sent_at.clear()
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system) a process has used so far, in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float:
     """The peak resident memory of a process (VmHWM), in MB."""
     try:
@@ -163,10 +185,14 @@ def peak_rss_mb(pid: int) -> float:
 class Child:
     """A bot process pointed at the fake server."""
 
-    def __init__(self, command: list[str], env: dict[str, str], log: Path) -> None:
+    def __init__(
+        self, command: list[str], env: dict[str, str], log: Path, cwd: Path | None = None
+    ) -> None:
         self.log = log
         with log.open("ab") as out:
-            self.proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(
+                command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=cwd
+            )
 
     def wait_ready(self, fake: Any, timeout: float = 120.0) -> None:
         """Wait until the bot polls for updates."""
@@ -197,7 +223,14 @@ def load_fake_module() -> Any:
 class Bench:
     """One bot under test: its fake Bot API server, its process, and the load driver."""
 
-    def __init__(self, name: str, command: list[str], env: dict[str, str], workdir: Path):
+    def __init__(
+        self,
+        name: str,
+        command: list[str],
+        env: dict[str, str],
+        workdir: Path,
+        cwd: Path | None = None,
+    ) -> None:
         self.name = name
         self.fake = load_fake_module().FakeTelegram().start()
         env = {
@@ -205,7 +238,7 @@ class Bench:
             "TELEGRAM_BOT_TOKEN": self.fake.token,
             "TELEGRAM_API_URL": self.fake.base_url,
         }
-        self.child = Child(command, env, workdir / f"{name}.log")
+        self.child = Child(command, env, workdir / f"{name}.log", cwd)
         self.driver = Driver(self.fake, load_questions())
         self.peak_rss_mb = float("nan")
 
@@ -227,16 +260,20 @@ class Bench:
             self.driver.on_answer = self.driver.push
             self.push(in_flight)
 
+        used = cpu_seconds(self.child.proc.pid)
         phase = self.driver.run(Phase(self.name, f"max, {in_flight} in flight"), seconds, start)
         self.driver.drain()
+        phase.cpu_seconds = cpu_seconds(self.child.proc.pid) - used
         return phase
 
     def fixed(self, rate: int, seconds: float) -> Phase:
         """Open loop: `rate` new messages a second."""
+        used = cpu_seconds(self.child.proc.pid)
         phase = self.driver.run(
             Phase(self.name, f"fixed {rate}/s"), seconds, paced(self.driver, rate, seconds)
         )
         self.driver.drain()
+        phase.cpu_seconds = cpu_seconds(self.child.proc.pid) - used
         return phase
 
     def stop(self) -> None:
@@ -265,46 +302,89 @@ def median_phase(phases: list[Phase]) -> Phase:
     return ranked[len(ranked) // 2]
 
 
-def compare(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> list[Phase]:
-    """The three bots up at once; phases alternate between them, so all see the same machine.
+def pooled(phases: list[Phase]) -> Phase:
+    """Several runs of one fixed phase as one: their counts and latencies together (a p99 of
+    a few hundred replies is mostly noise; of a few thousand, less)."""
+    first = phases[0]
+    mode = first.mode if len(phases) == 1 else f"{first.mode} x{len(phases)}"
+    return Phase(
+        first.bot,
+        mode,
+        pushed=sum(p.pushed for p in phases),
+        answered=sum(p.answered for p in phases),
+        extra=sum(p.extra for p in phases),
+        seconds=sum(p.seconds for p in phases),
+        cpu_seconds=sum(p.cpu_seconds for p in phases),
+        latencies=[x for p in phases for x in p.latencies],
+    )
+
+
+def baseline_bench(spec: str, env: dict[str, str], workdir: Path) -> Bench:
+    """Our bot as another checkout has it (`NAME=DIR`, e.g. a worktree of an earlier commit),
+    run from that directory on its own shipped catalogue, with a database of its own."""
+    name, _, directory = spec.partition("=")
+    root = Path(directory).resolve()
+    if not name or not (root / "bot" / "__main__.py").is_file():
+        raise SystemExit(f"--baseline NAME=DIR: no bot/ checkout in {root}")
+    env = {
+        **env,
+        "PYTHONPATH": str(root),
+        "BOT_CATALOGUE": str(root / "procedures.yaml"),
+        "BOT_DATABASE": str(workdir / f"{name}.sqlite3"),
+    }
+    return Bench(name, [sys.executable, "-m", "bot", "run"], env, workdir, cwd=root)
+
+
+def compare(
+    env: dict[str, str], args: argparse.Namespace, workdir: Path
+) -> dict[str, list[Phase]]:
+    """The bots up at once; phases alternate between them, so all see the same machine.
 
     Ours starts first: its warm-up replies give the typical reply the same-size bot then sends.
+    Each bot's list: the median max run, then one pooled phase per fixed rate.
     """
     from bot.tools.bench_reply import REPLY_FILE, write_reply
 
     ours = Bench("ours", [sys.executable, "-m", "bot", "run"], env, workdir)
     benches = [ours]
-    results: dict[str, list[Phase]] = {"echo": [], "reply": [], "ours": []}
     try:
         ours.ready()
-        reply = write_reply(ours.fake.outgoing(), workdir / "reply.json")
-        print(
-            f"typical reply of ours: {len(reply['text'])} characters (median "
-            f"{reply.get('median_text_chars', 0):.0f}), {reply.get('buttons', 0)} buttons"
-        )
-        reply_env = {**env, REPLY_FILE: str(workdir / "reply.json")}
-        reply_bot = [sys.executable, "-m", "bot.tools.bench_reply"]
-        benches.insert(0, Bench("reply", reply_bot, reply_env, workdir))
-        echo_bot = [sys.executable, "-m", "bot.tools.bench_load", "--echo-bot"]
-        benches.insert(0, Bench("echo", echo_bot, env, workdir))
-        for bench in benches[:2]:
-            bench.ready()
+        if args.ceilings:
+            reply = write_reply(ours.fake.outgoing(), workdir / "reply.json")
+            print(
+                f"typical reply of ours: {len(reply['text'])} characters (median "
+                f"{reply.get('median_text_chars', 0):.0f}), {reply.get('buttons', 0)} buttons"
+            )
+            reply_env = {**env, REPLY_FILE: str(workdir / "reply.json")}
+            reply_bot = [sys.executable, "-m", "bot.tools.bench_reply"]
+            benches.insert(0, Bench("reply", reply_bot, reply_env, workdir))
+            echo_bot = [sys.executable, "-m", "bot.tools.bench_load", "--echo-bot"]
+            benches.insert(0, Bench("echo", echo_bot, env, workdir))
+        for spec in args.baseline:
+            benches.append(baseline_bench(spec, env, workdir))
+        for bench in benches:
+            if bench is not ours:
+                bench.ready()
         runs: dict[str, list[Phase]] = {b.name: [] for b in benches}
         for _ in range(args.rounds):
             for bench in benches:
                 runs[bench.name].append(bench.maximum(args.in_flight, args.seconds))
+        results = {b.name: [median_phase(runs[b.name])] for b in benches}
+        fixed: dict[tuple[str, int], list[Phase]] = {}
+        for _ in range(args.fixed_rounds):
+            for rate in args.rates:
+                for bench in benches:
+                    phase = bench.fixed(rate, args.seconds)
+                    fixed.setdefault((bench.name, rate), []).append(phase)
         for bench in benches:
-            results[bench.name].append(median_phase(runs[bench.name]))
-        for rate in args.rates:
-            for bench in benches:
-                results[bench.name].append(bench.fixed(rate, args.seconds))
+            results[bench.name] += [pooled(fixed[bench.name, rate]) for rate in args.rates]
     finally:
         for bench in benches:
             bench.stop()
     for bench in benches:
         for phase in results[bench.name]:
             phase.peak_rss_mb = bench.peak_rss_mb
-    return results["echo"] + results["reply"] + results["ours"]
+    return results
 
 
 def burst(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> str:
@@ -346,13 +426,15 @@ def burst(env: dict[str, str], args: argparse.Namespace, workdir: Path) -> str:
 def table(phases: list[Phase]) -> str:
     """The figures, one line per bot and phase."""
     head = (
-        f"{'bot':6} {'load':22} {'updates/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'peak RSS MB':>12}"
+        f"{'bot':6} {'load':22} {'updates/s':>10} {'p50 ms':>8} {'p99 ms':>8}"
+        f" {'CPU ms/upd':>10} {'peak RSS MB':>12}"
     )
     lines = [head, "-" * len(head)]
     for p in phases:
+        extra = f"  ({p.extra} extra messages)" if p.extra else ""
         lines.append(
             f"{p.bot:6} {p.mode:22} {p.rate:10.1f} {p.quantile(50):8.1f} {p.quantile(99):8.1f}"
-            f" {p.peak_rss_mb:12.1f}" + (f"  ({p.extra} extra messages)" if p.extra else "")
+            f" {p.cpu_ms:10.2f} {p.peak_rss_mb:12.1f}{extra}"
         )
     return "\n".join(lines)
 
@@ -366,8 +448,30 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each phase")
     parser.add_argument("--rounds", type=int, default=3, help="max runs per bot (median kept)")
-    parser.add_argument("--burst", type=int, default=150, help="citizens in the burst test")
+    parser.add_argument(
+        "--burst", type=int, default=150, help="citizens in the burst test (0: no burst test)"
+    )
     parser.add_argument("--catalogue", default="procedures.yaml", help="catalogue for our bot")
+    parser.add_argument(
+        "--fixed-rounds",
+        type=int,
+        default=1,
+        help="runs of each fixed rate per bot, alternating; their latencies are pooled",
+    )
+    parser.add_argument(
+        "--baseline",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="also run the bot of another checkout (e.g. a worktree of an earlier commit),"
+        " phases alternating with ours; repeatable",
+    )
+    parser.add_argument(
+        "--no-ceilings",
+        dest="ceilings",
+        action="store_false",
+        help="skip the bare PTB bots (echo, same-size reply)",
+    )
     parser.add_argument(
         "--scenario",
         choices=("compare",),
@@ -388,19 +492,30 @@ def main(argv: list[str] | None = None) -> int:
         print(
             "a bare PTB echo bot, a bare PTB bot sending a reply the size of ours, and ours,"
             " phases alternating (no rate limiter in any)..."
+            if args.ceilings
+            else "ours, phases alternating with the baselines (no rate limiter in any)..."
         )
-        phases = compare(env, args, workdir)
-        third = len(phases) // 3
-        echo, reply, ours = phases[:third], phases[third : 2 * third], phases[2 * third :]
-        print(table(phases))
-        share = ours[0].rate / echo[0].rate if echo[0].rate else float("nan")
-        print(f"ours / echo throughput: {share:.0%} (goal at least 70%)")
-        same = ours[0].rate / reply[0].rate if reply[0].rate else float("nan")
-        print(f"ours / same-size-reply bot throughput: {same:.2f} (goal at least 0.85)")
-        for phase in ours[1:]:
-            print(f"ours, p99 at {phase.mode.split()[1]}: {phase.quantile(99):.1f} ms"
+        results = compare(env, args, workdir)
+        print(table([p for phases in results.values() for p in phases]))
+        ours = results["ours"]
+        if args.ceilings:
+            echo, reply = results["echo"][0], results["reply"][0]
+            share = ours[0].rate / echo.rate if echo.rate else float("nan")
+            print(f"ours / echo throughput: {share:.0%} (goal at least 70%)")
+            same = ours[0].rate / reply.rate if reply.rate else float("nan")
+            print(f"ours / same-size-reply bot throughput: {same:.2f} (goal at least 0.85)")
+        baselines = [name for name in results if name not in ("echo", "reply", "ours")]
+        for i, phase in enumerate(ours[1:], start=1):
+            beside = "".join(
+                f"; {name} {results[name][i].quantile(99):.1f} ms" for name in baselines
+            )
+            print(f"ours, p99 at {phase.mode.split()[1]}: {phase.quantile(99):.1f} ms{beside}"
                   f" (goal under 100 ms at 200/s)")  # fmt: skip
-        print(burst(env, args, workdir))
+        for name in baselines:
+            base = results[name][0].rate
+            print(f"ours / {name} throughput: {ours[0].rate / base if base else float('nan'):.2f}")
+        if args.burst > 0:
+            print(burst(env, args, workdir))
     return 0
 
 
