@@ -14,7 +14,6 @@ from operator import add, mul
 
 from bot.matching.index import OTHER_MARKS, Index
 from bot.matching.score import SLACK, Query
-from bot.matching.stored import Phrase
 
 # In a large index, a feature found in more phrases than this (or than 1% of them) is too common
 # to find candidates with; it still counts when scoring them.
@@ -42,55 +41,71 @@ class Scored:
     coverage: float = 0.0  # how much of its best name or alias the question holds
 
 
-def _phrase_match(index: Index, query: Query, phrase: Phrase) -> tuple[float, list[str]]:
+def _phrase_match(index: Index, query: Query, phrase_id: int) -> tuple[float, list[int]]:
+    """Return the weight of a phrase the question matches, and the features it matches (by
+    number, in the phrase's order)."""
     gains = query.gains
     if gains is None:
-        # idf * quality, and idf * (quality * OTHER_MARKS): the products the sum always took.
-        idf = index.idf
-        gains = query.gains = {
-            feature: (
-                idf[feature] * quality,
-                idf[feature] * (quality * OTHER_MARKS),
-                query.marked[feature],
-            )
-            for feature, quality in query.features.items()
-            if feature in idf
-        }
-    found = list(filter(gains.__contains__, phrase.features))
+        gains = query.gains = _gains(index, query)
+    phrases = index.phrases
+    found = list(filter(gains.__contains__, phrases.features[phrase_id]))
     matched = 0.0
-    phrase_marked = phrase.marked
+    phrase_marked = None
     for feature in found:
         full, other, words = gains[feature]
-        for word in words:
-            if word not in phrase_marked:
-                matched += other
-                break
+        if words:
+            if phrase_marked is None:
+                phrase_marked = phrases.marked[phrase_id]
+            for word in words:
+                if word not in phrase_marked:
+                    matched += other
+                    break
+            else:
+                matched += full
         else:
             matched += full
     return matched, found
 
 
-def _candidates(index: Index, query: Query) -> tuple[list[int], list[float] | None]:
-    """Return the phrases worth scoring, most promising first, with their promise when it
-    bounds what they can score (else None).
+def _gains(index: Index, query: Query) -> dict[int, tuple[float, float, tuple[int, ...]]]:
+    """Per feature of the question in the index (by number): what it adds to a phrase that
+    holds it, with and without the question's marks on its words, and those marked words (by
+    number; -1 for one no phrase has). The products are the ones the sum always took: idf *
+    quality, and idf * (quality * OTHER_MARKS)."""
+    idf, numbers = index.idf, index.numbers
+    marks = index.phrases.mark_numbers()
+    return {
+        numbers[feature]: (
+            idf[feature] * quality,
+            idf[feature] * (quality * OTHER_MARKS),
+            tuple(marks.get(word, -1) for word in query.marked[feature]),
+        )
+        for feature, quality in query.features.items()
+        if feature in numbers
+    }
+
+
+def _candidates(index: Index, query: Query) -> tuple[list[int], list[float], float | None]:
+    """Return the phrases worth scoring, most promising first, with their promise and what
+    the features left out as too common could add to it (None: no bound).
 
     A phrase's promise is the share of its weight the question's (not too common) features
-    reach: an upper bound on its coverage, so scoring only the first `POOL` loses nothing that
-    could come first. When no feature of the question was left out as too common, it bounds
-    the phrase's coverage (for long names, its weight matched) from above.
+    reach (for long names: that weight): an upper bound on its coverage (on the weight it
+    matches) once the weight of the common features is added, so scoring only the first
+    `POOL` loses nothing that could come first.
     """
     common = max(COMMON, len(index.phrases) // 100)
     hits: dict[int, float] = {}
     hit = hits.get
     postings = index.postings
     zeros = repeat(0.0)
-    bounded = True
+    extra: float | None = 0.0
     for feature in query.features:
         posting = postings.get(feature)
         if posting is None:
             continue
         if len(posting) > common:
-            bounded = False
+            extra = (extra or 0.0) + index.idf[feature]
             continue
         # hits[p] = hits.get(p, 0.0) + weight for each phrase p of the posting (each once), in
         # the posting's order, without running Python code per phrase.
@@ -101,19 +116,17 @@ def _candidates(index: Index, query: Query) -> tuple[list[int], list[float] | No
         for feature in query.features:
             for phrase_id in index.postings.get(feature, ())[:POOL]:
                 hits[phrase_id] = hits.get(phrase_id, 0.0) + index.idf[feature]
-        bounded = False
+        extra = None
     # The first POOL by promise, ties in the order found: what heapq.nlargest returns, by one
     # sort in C rather than a heap kept in Python (a question reaches a few thousand phrases).
     if index.long_names:
         # Long names: what counts is how much of the question a name reaches.
         pool = sorted(hits, key=hits.__getitem__, reverse=True)[:POOL]
-        return pool, list(map(hits.__getitem__, pool)) if bounded else None
+        return pool, list(map(hits.__getitem__, pool)), extra
     found = list(hits)
     promise = list(map(mul, hits.values(), map(index.scale.__getitem__, found)))
     best = sorted(range(len(found)), key=promise.__getitem__, reverse=True)[:POOL]
-    return list(map(found.__getitem__, best)), (
-        list(map(promise.__getitem__, best)) if bounded else None
-    )
+    return list(map(found.__getitem__, best)), list(map(promise.__getitem__, best)), extra
 
 
 def _most(index: Index, query: Query, entry: int, coverage: float) -> float:
@@ -126,40 +139,132 @@ def _most(index: Index, query: Query, entry: int, coverage: float) -> float:
     return bound * (1 + SLACK)
 
 
-Best = dict[int, tuple[float, Phrase, list[str], float]]  # entry: coverage, phrase, found, matched
+# entry: coverage, phrase number, features found (by number), weight matched
+Best = dict[int, tuple[float, int, list[int], float]]
 Kept = list[tuple[float, int, float, float]]  # score, entry, share, coverage
 
 
 def score_query(index: Index, query: Query, limit: int = 6) -> list[Scored]:
     """Return the best entries for an analysed question, best first.
 
-    The candidates are scored a few at a time. Every phrase left has a promise no higher than
-    the next one's, and (catalogue entries) no coverage above it: once the scores kept are all
-    above it, no phrase left can change them or their order, and the rest is not scored.
+    What is returned is the first `limit` of all the pool's entries by score (ties in the
+    order they are found), but not every candidate is scored to know it: see `_in_order` and
+    `_pruned`.
     """
-    pool, promise = _candidates(index, query)
+    pool, promise, extra = _candidates(index, query)
     best: Best = {}
     shares: dict[int, float] = {}
-    done = 0
-    step = FIRST_STEP if promise is not None and not index.long_names else len(pool)
-    while True:
-        end = min(done + step, len(pool))
-        bounds = promise[done:end] if promise is not None and not index.long_names else None
-        _score_phrases(index, query, pool[done:end], bounds, best)
-        done, step = end, step * 2
-        # Coverage (a share of weight) of any phrase not yet scored stays below this.
-        below = promise[done] * (1 + SLACK) if promise is not None and done < len(pool) else None
-        kept = _keep(index, query, best, limit, shares, below)
-        if kept is not None:
-            break
+    if extra == 0.0 and not index.long_names:
+        kept = _in_order(index, query, pool, promise, limit, best, shares)
+    elif extra is not None and limit < SHARES:
+        _pruned(index, query, pool, promise, extra, limit, best, shares)
+        kept = _keep_all(index, query, best, limit, shares)
+    else:
+        _score_phrases(index, query, pool, None, best)
+        kept = _keep_all(index, query, best, limit, shares)
     note = f"; {', '.join(query.notes)}" if query.notes else ""
     scored = []
+    names = index.phrases.names
     for score, entry, share, coverage in kept:
-        _, phrase, found, _ = best[entry]
-        shown = ", ".join(sorted(found, key=lambda f: -index.idf[f])[:4])
+        _, phrase_id, found, _ = best[entry]
+        phrase = index.phrases[phrase_id]
+        features = [names[n] for n in found]
+        shown = ", ".join(sorted(features, key=lambda f: -index.idf[f])[:4])
         why = f"{phrase.kind} '{phrase.text}': {shown} (covers {share:.0%}){note}"
         scored.append(Scored(index.ids[entry], score, why, coverage))
     return scored
+
+
+def _in_order(
+    index: Index,
+    query: Query,
+    pool: list[int],
+    promise: list[float],
+    limit: int,
+    best: Best,
+    shares: dict[int, float],
+) -> Kept:
+    """Score catalogue phrases a few at a time, when each one's promise bounds its coverage.
+
+    Every phrase left has a promise no higher than the next one's: once the scores kept are
+    all above it, no phrase left can change them or their order, and the rest is not scored.
+    """
+    done, step = 0, FIRST_STEP
+    while True:
+        end = min(done + step, len(pool))
+        _score_phrases(index, query, pool[done:end], promise[done:end], best)
+        done, step = end, step * 2
+        # Coverage (a share of weight) of any phrase not yet scored stays below this.
+        below = promise[done] * (1 + SLACK) if done < len(pool) else None
+        kept = _keep(index, query, best, limit, shares, below)
+        if kept is not None:
+            return kept
+
+
+def _pruned(
+    index: Index,
+    query: Query,
+    pool: list[int],
+    promise: list[float],
+    extra: float,
+    limit: int,
+    best: Best,
+    shares: dict[int, float],
+) -> None:
+    """Score the pool's phrases, leaving out the entries that cannot be among the first.
+
+    The `limit`-th best score found so far is a floor under the `limit`-th best of all. An
+    entry whose score cannot reach it (its share bounded, its coverage bounded by the promise
+    of its best phrase and the weight of the common features) is left out whole, the first
+    time one of its phrases comes up: its phrases are not scored, and the entries kept are
+    found in the same order.
+    """
+    phrases = index.phrases
+    entries, weights, scale = phrases.entries, phrases.weights, index.scale
+    long_names = index.long_names
+    cover: dict[int, float] = {}  # entry: the most its phrases in the pool can cover
+    for phrase_id, value in zip(pool, promise, strict=True):
+        if long_names:
+            weight = weights[phrase_id]
+            bound = min((value + extra) / weight, 1.0) if weight > 0 else 1.0
+        else:
+            bound = min(value + extra * scale[phrase_id], 1.0)
+        entry = entries[phrase_id]
+        if bound > cover.get(entry, -1.0):
+            cover[entry] = bound
+    in_play: dict[int, bool] = {}
+    floor: float | None = None
+    found: dict[int, float] = {}  # entry: its score with the phrases scored so far
+    for start in range(0, len(pool), FIRST_STEP):
+        chunk = []
+        for phrase_id in pool[start : start + FIRST_STEP]:
+            entry = entries[phrase_id]
+            play = in_play.get(entry)
+            if play is None:
+                reach = cover[entry] * (1 + SLACK)
+                play = floor is None or _most(index, query, entry, reach) >= floor
+                in_play[entry] = play
+            if play:
+                chunk.append(phrase_id)
+        _score_phrases(index, query, chunk, None, best)
+        for entry in {entries[phrase_id] for phrase_id in chunk}:
+            if entry in best:
+                found[entry] = _score(index, query, entry, best[entry][0], shares)
+        if len(found) >= limit:
+            floor = sorted(found.values(), reverse=True)[limit - 1]
+
+
+def _score(
+    index: Index, query: Query, entry: int, coverage: float, shares: dict[int, float]
+) -> float:
+    """Return an entry's score for a coverage (its share worked out once per question)."""
+    share = shares.get(entry)
+    if share is None:
+        share = shares[entry] = query.share(index, entry)
+    if index.long_names:
+        # Official names are long: judge by how much of the question they explain.
+        return share * (NAME_FLOOR + (1 - NAME_FLOOR) * coverage)
+    return coverage * (SHARE_FLOOR + (1 - SHARE_FLOOR) * share)
 
 
 def _score_phrases(
@@ -171,17 +276,24 @@ def _score_phrases(
     much is not scored: it could not replace the one kept.
     """
     phrases = index.phrases
+    entries, weights, kinds, kind_weights = (
+        phrases.entries,
+        phrases.weights,
+        phrases.kinds,
+        phrases.kind_weights,
+    )
     for at, phrase_id in enumerate(phrase_ids):
-        phrase = phrases[phrase_id]
-        kept = best.get(phrase.entry)
+        entry = entries[phrase_id]
+        kept = best.get(entry)
         if kept is not None and bounds is not None and kept[0] >= bounds[at] * (1 + SLACK):
             continue
-        matched, found = _phrase_match(index, query, phrase)
-        if not found or phrase.weight <= 0:
+        matched, found = _phrase_match(index, query, phrase_id)
+        weight = weights[phrase_id]
+        if not found or weight <= 0:
             continue
-        coverage = min(matched / phrase.weight, 1.0) * phrase.kind_weight
+        coverage = min(matched / weight, 1.0) * kind_weights[kinds[phrase_id]]
         if kept is None or coverage > kept[0]:
-            best[phrase.entry] = (coverage, phrase, found, matched)
+            best[entry] = (coverage, phrase_id, found, matched)
 
 
 def _keep(
@@ -197,7 +309,7 @@ def _keep(
 
     # A score never exceeds its coverage: stop once coverage cannot reach the last kept score.
     # (Long names are scored by the question's share, so they are taken by weight matched.)
-    def rank(item: tuple[int, tuple[float, Phrase, list[str], float]]) -> float:
+    def rank(item: tuple[int, tuple[float, int, list[int], float]]) -> float:
         """Order entries: by coverage, or for long names by the weight they matched."""
         return -(item[1][3] if index.long_names else item[1][0])
 
@@ -213,14 +325,8 @@ def _keep(
             return kept
         if len(kept) >= limit and _most(index, query, entry, coverage) <= kept[-1][0]:
             continue  # it would come last and be dropped: its share is not worth working out
-        share = shares.get(entry)
-        if share is None:
-            share = shares[entry] = query.share(index, entry)
-        if index.long_names:
-            # Official names are long: judge by how much of the question they explain.
-            score = share * (NAME_FLOOR + (1 - NAME_FLOOR) * coverage)
-        else:
-            score = coverage * (SHARE_FLOOR + (1 - SHARE_FLOOR) * share)
+        score = _score(index, query, entry, coverage, shares)
+        share = shares[entry]
         # Best first; after those that score as much (as a stable sort would put it).
         at = len(kept)
         while at and kept[at - 1][0] < score:
@@ -228,6 +334,15 @@ def _keep(
         kept.insert(at, (score, entry, share, coverage))
         del kept[limit:]
     return kept if below is None else _standing(kept, limit, below)
+
+
+def _keep_all(
+    index: Index, query: Query, best: Best, limit: int, shares: dict[int, float]
+) -> Kept:
+    """Return the best `limit` entries, best first, once every candidate is scored."""
+    kept = _keep(index, query, best, limit, shares, None)
+    assert kept is not None  # nothing is left to score
+    return kept
 
 
 def _standing(kept: Kept, limit: int, below: float) -> Kept | None:

@@ -61,9 +61,10 @@ class Query:
     whole: float = 1.0
     asked: frozenset[int] = frozenset()  # the feature numbers in `numbered`
     reach: dict[int, float] = field(default_factory=dict)  # see `_prepare`
+    mosts: dict[int, float] = field(default_factory=dict)  # see `most`, per entry
     # Per feature: what it adds to a phrase that holds it, with and without the question's
     # marks on its words, and those marked words (see `_phrase_match`); made once per question.
-    gains: dict[str, tuple[float, float, tuple[str, ...]]] | None = None
+    gains: dict[int, tuple[float, float, tuple[int, ...]]] | None = None
 
     @property
     def total(self) -> float:
@@ -89,10 +90,14 @@ class Query:
 
     def most(self, index: Index, entry: int) -> float:
         """Return a bound a little above `share` (the same sum in another order, plus slack)."""
-        if self.numbered is None:
-            self._prepare(index)
-        held = self.asked.intersection(index.held[entry])
-        return sum(map(self.reach.__getitem__, held)) / self.whole * (1 + SLACK) + SLACK
+        most = self.mosts.get(entry)
+        if most is None:
+            if self.numbered is None:
+                self._prepare(index)
+            held = self.asked.intersection(index.held[entry])
+            most = sum(map(self.reach.__getitem__, held)) / self.whole * (1 + SLACK) + SLACK
+            self.mosts[entry] = most
+        return most
 
     def share(self, index: Index, entry: int) -> float:
         """Return the share of the question's weight that an entry's words explain."""

@@ -108,6 +108,14 @@ class Phrases(Sequence[Phrase]):
         self.names = names  # feature strings by number
         self.marks = marks  # marked words by number
         self.kind_names = kind_names  # kinds by number
+        self.kind_weights = [KIND_WEIGHT.get(kind, 1.0) for kind in kind_names]
+        self._mark_numbers: dict[str, int] | None = None
+
+    def mark_numbers(self) -> dict[str, int]:
+        """Return each marked word's number."""
+        if self._mark_numbers is None:
+            self._mark_numbers = {word: number for number, word in enumerate(self.marks)}
+        return self._mark_numbers
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -121,7 +129,7 @@ class Phrases(Sequence[Phrase]):
             tuple(map(self.names.__getitem__, self.features[i])),
             tuple(map(self.marks.__getitem__, self.marked[i])),
             self.weights[i],
-            KIND_WEIGHT.get(kind, 1.0),
+            self.kind_weights[self.kinds[i]],
         )
 
 
