@@ -8,6 +8,7 @@ returns a catalogue, e.g. `flow_fixtures.tiny`; the shipped catalogue by default
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -28,6 +29,19 @@ MakeBot = Callable[..., Awaitable[Assistant]]
 def _database_threads() -> set[threading.Thread]:
     """The live worker threads of aiosqlite connections (each keeps the process alive)."""
     return {t for t in threading.enumerate() if "_connection_worker_thread" in t.name}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _derived_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the derived-data cache (bot.catalogue.derived) of a test run in its tmp folder, for
+    the tests' own processes and the bots they start."""
+    before = os.environ.get("BOT_CACHE_DIR")
+    os.environ["BOT_CACHE_DIR"] = str(tmp_path_factory.mktemp("derived-cache"))
+    yield
+    if before is None:
+        del os.environ["BOT_CACHE_DIR"]
+    else:
+        os.environ["BOT_CACHE_DIR"] = before
 
 
 @pytest.fixture(autouse=True)

@@ -46,9 +46,20 @@ def test_bench_match_prints_check_ready_and_baseline_lines(
 
 def test_bench_start_prints_chat_check_and_bare_python(tmp_path: Path) -> None:
     text = bench_start.format_starts(bench_start.measure_starts(1))
-    assert "start-up of `python -m bot chat`" in text
-    assert "start-up of `python -m bot check` on the shipped file" in text
-    assert "baseline, a bare `python -c pass`" in text
+    for plan in ("chat", "chat, first answer", "check", "check, cache off", "bare"):
+        assert f"\n{plan + ':':<20} " in text
+    assert "goal <= 0.3 s" in text and "goal <= 0.15 s" in text
+    assert "nan" not in text  # every run ended
+
+
+def test_bench_start_times_an_older_checkout_beside(capsys: pytest.CaptureFixture[str]) -> None:
+    starts = [
+        bench_start.Start("check", 0.5, 0.2, 3),
+        bench_start.Start("check", 0.9, 0.4, 3, code="before"),
+    ]
+    line = bench_start.format_starts(starts).splitlines()[1]
+    assert "0.200 s CPU" in line and "before:  0.900 s wall,  0.400 s CPU" in line
+    assert "(now/before CPU 0.50)" in line
 
 
 def test_bench_load_prints_both_ceilings_and_a_baseline(

@@ -3,6 +3,7 @@ and none is answered twice; what a citizen typed is kept only until it is answer
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import signal
@@ -136,6 +137,29 @@ async def test_an_update_the_database_cannot_store_is_not_acknowledged(
     pushed = tg_bot.fake.push_text(tg_bot.chat_id, HELLO)
     sent = await tg_bot.turn(pushed)
     assert len(sent) == 1 and len(calls) >= 2  # answered once, after Telegram delivered again
+
+
+async def test_an_update_is_handled_and_acknowledged_only_once_stored(
+    tg_bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = stored.record
+    stored_at: list[float] = []
+
+    async def slow(db: object, bot_id: int, updates: object) -> list[int]:
+        await asyncio.sleep(0.3)  # the store runs beside the framework's work: take its time
+        fresh = await real(db, bot_id, updates)  # type: ignore[arg-type]
+        stored_at.append(time.monotonic())
+        return fresh
+
+    monkeypatch.setattr(front_inbox.stored, "record", slow)
+    pushed = tg_bot.fake.push_text(tg_bot.chat_id, HELLO)
+    sent = await tg_bot.turn(pushed)
+    assert len(sent) == 1 and len(stored_at) == 1
+    assert sent[0].at > stored_at[0]  # no answer for an update that is not stored
+    acknowledging = [
+        c.at for c in tg_bot.fake.calls("getUpdates") if int(c.params.get("offset") or 0) > pushed
+    ]
+    assert acknowledging and min(acknowledging) > stored_at[0]
 
 
 async def test_erasure_leaves_no_trace_of_what_was_typed(

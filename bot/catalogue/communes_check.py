@@ -16,7 +16,7 @@ from typing import Any, TextIO
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bot.catalogue import limits
+from bot.catalogue import derived, limits
 from bot.catalogue.tree import Problem
 from bot.text import fold
 
@@ -73,7 +73,13 @@ def check_path(path: Path) -> CommunesReport:
         return _single(name, "không tìm thấy tệp danh sách xã, phường; hãy kiểm tra đường dẫn.")
     except OSError as exc:
         return _single(name, f"không đọc được tệp ({exc.strerror or exc}).")
-    return check_text(raw, name)
+    # The file rarely changes: its report (with the data) is kept in the derived-data cache.
+    return derived.cached("communes", raw, name, _code(), lambda: check_text(raw, name))
+
+
+def _code() -> bytes:
+    """The modules a communes report depends on."""
+    return derived.code_key([__name__, limits.__name__, Problem.__module__, fold.__module__])
 
 
 def _single(path: str, message: str, line: int = 0) -> CommunesReport:

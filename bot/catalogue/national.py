@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from bot.catalogue import derived
+
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "national-procedures.jsonl"
 
 
@@ -66,10 +68,45 @@ def load_national(path: Path | None = None) -> dict[str, NationalProcedure]:
 
 @lru_cache(maxsize=4)
 def _load(source: Path, mtime_ns: int, size: int) -> dict[str, NationalProcedure]:
+    raw = source.read_bytes()
+    # Parsing and cleaning the list is most of its cost: kept in the derived-data cache.
+    return derived.cached("national", raw, "", derived.code_key([__name__]), lambda: _parse(raw))
+
+
+def _parse(raw: bytes) -> dict[str, NationalProcedure]:
     procedures: dict[str, NationalProcedure] = {}
-    with source.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                procedure = parse_line(line)
-                procedures.setdefault(procedure.id, procedure)
+    text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    for line in text.split("\n"):
+        if line.strip():
+            procedure = parse_line(line)
+            procedures.setdefault(procedure.id, procedure)
     return procedures
+
+
+def official_names(path: Path | None = None) -> dict[str, str]:
+    """Return code -> official name from the national list (the shipped file by default).
+
+    Only two fields of each record are read (cleaned as `parse_line` cleans them): `check`
+    needs no more. The first record of a code wins, as in `load_national`; callers must not
+    change the dict they get.
+    """
+    source = DEFAULT_PATH if path is None else path
+    stat = source.stat()
+    return _names(source, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _names(source: Path, mtime_ns: int, size: int) -> dict[str, str]:
+    raw = source.read_bytes()
+    code = derived.code_key([__name__])
+    return derived.cached("national-names", raw, "", code, lambda: _parse_names(raw))
+
+
+def _parse_names(raw: bytes) -> dict[str, str]:
+    names: dict[str, str] = {}
+    lines = [line for line in raw.decode("utf-8").split("\n") if line.strip()]
+    for record in json.loads("[" + ",".join(lines) + "]"):  # one parse for the whole list
+        code = _clean(record["code"])
+        if code not in names:
+            names[code] = _clean(record["name"])
+    return names

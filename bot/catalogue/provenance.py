@@ -9,7 +9,6 @@ Three checks, all warnings (the file still loads, but a citizen could be told so
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -17,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.catalogue import spec
-from bot.catalogue.national import DEFAULT_PATH
+from bot.catalogue.national import DEFAULT_PATH, official_names
 from bot.catalogue.rules import Checker, Loc, parse_date
 
 # A document number as written in Vietnamese law: 55/2021/TT-BCA, 60/2014/QH13, 63/2024/NĐ-CP.
@@ -74,18 +73,7 @@ def bundled_national_names() -> Mapping[str, str]:
     Only two fields of each record are read (cleaned as `national.parse_line` cleans them):
     `check` needs no more, and reading whole records was a third of its start-up.
     """
-    names: dict[str, str] = {}
-    lines = [line for line in DEFAULT_PATH.read_text(encoding="utf-8").split("\n") if line.strip()]
-    for raw in json.loads("[" + ",".join(lines) + "]"):  # one parse for the whole list
-        code = _clean(raw["code"])
-        if code not in names:  # the first record of a code wins, as in load_national
-            names[code] = _clean(raw["name"])
-    return names
-
-
-def _clean(value: object) -> str:
-    text = unicodedata.normalize("NFC", str(value or ""))
-    return " ".join(text.split()).rstrip(".")
+    return official_names(DEFAULT_PATH)  # kept in the derived-data cache
 
 
 # The combining marks Vietnamese letters decompose into (and their neighbours), dropped at once.

@@ -84,6 +84,23 @@ async def record(db: Database, bot_id: int, updates: Sequence[Received]) -> list
     return [row.update_id for row in rows]
 
 
+async def known(db: Database, bot_id: int, ids: Sequence[int]) -> set[int]:
+    """Those of a bot's update ids that are stored (committed) already: Telegram delivers again
+    what a crash kept it from being told about. Raises `NotStored` when the database cannot
+    tell, as `record` would."""
+    if not ids:
+        return set()
+    marks = ", ".join("?" * len(ids))
+    try:
+        rows = await db.peek(
+            f"SELECT update_id FROM inbox WHERE bot_id = ? AND update_id IN ({marks})",
+            (bot_id, *ids),
+        )
+    except Exception as exc:  # whatever the backend raises
+        raise NotStored(f"{type(exc).__name__}: {exc}", lasting=classify(exc) is not None) from exc
+    return {int(row[0]) for row in rows}
+
+
 def mark_started(db: Database, bot_id: int, update_id: int) -> None:
     """The bot begins handling an update. Written with the next write at the latest, so that it
     is on disk before anything the handling changes (which is written after it, or with it)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import inspect
 import logging
 import os
 import re
@@ -147,9 +148,11 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         max_concurrent_updates: int = CONCURRENT_UPDATES,
         started: Callable[[object], None] | None = None,
         finished: Callable[[object], None] | None = None,
+        ready: Callable[[object], Awaitable[bool]] | None = None,
     ) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}
+        self._ready = ready  # awaited before each update is handled; False: not handled now
         self._started = started  # told of each update about to go through the handlers
         self._finished = finished  # told of each update gone through every handler
 
@@ -170,8 +173,13 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                 del self._locks[chat.id]
 
     async def _handle(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Run the handlers; then the update is done with (also when they failed for good),
-        unless the bot is stopping (cancelled: it is answered after the restart)."""
+        """Run the handlers once the update may be (stored); then the update is done with (also
+        when they failed for good), unless the bot is stopping (cancelled: it is answered after
+        the restart)."""
+        if self._ready is not None and not await self._ready(update):
+            if inspect.iscoroutine(coroutine):
+                coroutine.close()  # not stored: Telegram delivers it again
+            return
         if self._started is not None:
             self._started(update)
         try:
@@ -435,9 +443,11 @@ def build_application(settings: Settings, front: TelegramFrontEnd | None = None)
     builder = (
         ApplicationBuilder()
         .bot(bot)
-        # Updates of different chats at once, of one chat in order; each one done with is
-        # marked answered.
-        .concurrent_updates(ChatOrderedProcessor(started=front.started, finished=front.finished))
+        # Updates of different chats at once, of one chat in order, each once it is stored;
+        # each one done with is marked answered.
+        .concurrent_updates(
+            ChatOrderedProcessor(started=front.started, finished=front.finished, ready=front.ready)
+        )
         .post_init(front.post_init)
         .post_stop(front.post_stop)
         .post_shutdown(front.post_shutdown)

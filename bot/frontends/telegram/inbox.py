@@ -9,11 +9,14 @@ synced to disk per batch), and an update is marked answered (its body forgotten)
 is done with it: its replies sent, also those queued for other chats, or given up for good.
 At start the updates the last run left unanswered are handled first, in the order received.
 
-- Polling: `InboxBot.get_updates` records each batch before returning it; the next call's offset
-  is what tells Telegram. Updates already stored (Telegram delivers again what a crash kept it
-  from being told about) are dropped there, so that none is answered twice. When the database
-  cannot store them (busy, full), the batch is not returned and not acknowledged: Telegram
-  delivers it again.
+- Polling: `InboxBot.get_updates` starts storing each batch as it hands it to the framework;
+  each update is handled once its batch is stored (`ChatOrderedProcessor` waits for it), and
+  the next call, whose offset is what tells Telegram, waits for the store too. So the store
+  runs beside the framework's own work and the pause between two calls, not before them.
+  Updates already stored (Telegram delivers again what a crash kept it from being told about)
+  are dropped there, so that none is answered twice. When the database cannot store a batch
+  (busy, full), its updates are not handled and it is not acknowledged: Telegram delivers it
+  again.
 - Webhook: `bot.frontends.telegram.webhook` records the update before answering 200 (503 when
   it cannot: Telegram tries again later).
 
@@ -91,6 +94,8 @@ class Inbox:
         self.closed = False
         self._flush: asyncio.TimerHandle | None = None
         self._writing: set[asyncio.Task[None]] = set()
+        # Updates handed out while their batch is being stored: whether they may be handled.
+        self._gates: dict[int, asyncio.Future[bool]] = {}
 
     def entry(self, raw: JSONDict) -> stored.Received:
         """An update as stored: its sender's hash and its JSON, citizens' numbers redacted."""
@@ -112,6 +117,29 @@ class Inbox:
         database cannot store it."""
         fresh = await stored.record(self.db, self.bot_id, [self.entry(raw) for raw in raws])
         return set(fresh)
+
+    async def known(self, ids: Sequence[int]) -> set[int]:
+        """Those of the ids that are stored already. Raises `NotStored` when the database
+        cannot tell."""
+        return await stored.known(self.db, self.bot_id, ids)
+
+    def store(self, raws: Sequence[JSONDict]) -> asyncio.Task[set[int]]:
+        """Start storing a batch about to be handled; each of its updates waits in `ready`
+        until the batch is stored."""
+        loop = asyncio.get_running_loop()
+        gate: asyncio.Future[bool] = loop.create_future()
+        for raw in raws:
+            self._gates[int(raw["update_id"])] = gate
+        task = loop.create_task(self.record(raws))
+        task.add_done_callback(lambda done: _open(gate, done))
+        return task
+
+    async def ready(self, update_id: int) -> bool:
+        """Wait until an update's batch is stored (at once when it is not being stored);
+        False when it could not be for a passing reason: the update is not to be handled now,
+        Telegram delivers it again."""
+        gate = self._gates.pop(update_id, None)
+        return True if gate is None else await gate
 
     def answered(self, update_id: int) -> None:
         """The bot is done with an update: forget its body, written within `MARK_SECONDS` with
@@ -175,6 +203,18 @@ class Inbox:
             log.info("forgot %d received update ids", deleted)
 
 
+def _open(gate: asyncio.Future[bool], store: asyncio.Task[set[int]]) -> None:
+    """A batch's store ended: its updates may be handled when it is stored, or when a lasting
+    fault keeps the database from storing anything (they are answered unstored)."""
+    if gate.done():
+        return
+    if store.cancelled():
+        gate.set_result(False)
+        return
+    exc = store.exception()
+    gate.set_result(exc is None or (isinstance(exc, stored.NotStored) and exc.lasting))
+
+
 def _redacted(raw: JSONDict, message: JSONDict) -> JSONDict:
     """The update with the message's text and caption redacted (a copy, if anything changed)."""
     changes: dict[str, str] = {}
@@ -205,6 +245,8 @@ class InboxBot(ExtBot[None]):
         self._updates_request = get_updates_request
         self._inbox: Inbox | None = None
         self._acknowledged = 0  # the offset that tells Telegram what was stored
+        # The batch handed out last, while it is being stored: its store, its size, its offset.
+        self._storing: tuple[asyncio.Task[set[int]], int, int] | None = None
 
     def attach(self, inbox: Inbox) -> None:
         """Store the updates received from now on in `inbox`."""
@@ -218,40 +260,64 @@ class InboxBot(ExtBot[None]):
     async def get_updates(
         self, offset: int | None = None, *args: Any, **kwargs: Any
     ) -> tuple[Update, ...]:
-        """Updates not received before, stored first; () when the database cannot store them
-        for a passing reason (not acknowledged, so Telegram delivers them again); all of them,
-        unstored, when it cannot for a lasting one (read-only, failing, full, gone)."""
+        """Updates not received before, being stored (each is handled once stored); () when
+        the batch before could not be stored for a passing reason (not acknowledged, so
+        Telegram delivers it again); all of them, unstored, when the database cannot store
+        them for a lasting one (read-only, failing, full, gone)."""
         inbox = self.inbox
         if inbox is None or inbox.closed:
             return await super().get_updates(offset, *args, **kwargs)
-        # Past what was stored already, also when every update of the last batch was known.
-        offset = max(offset or 0, self._acknowledged) or None
-        updates = await super().get_updates(offset, *args, **kwargs)
+        if not await self._settle():
+            return ()
+        # The offset tells Telegram what was stored (PTB's own would pass a batch that was not).
+        updates = await super().get_updates(self._acknowledged or None, *args, **kwargs)
         if not updates:
             return updates
         raws = self._updates_request.last
         if [r.get("update_id") for r in raws] != [u.update_id for u in updates]:
             raws = [u.to_dict() for u in updates]  # never expected: PTB parsed another answer
+        end = updates[-1].update_id + 1
         try:
-            fresh = await inbox.record(raws)
+            known = await inbox.known([u.update_id for u in updates])
         except stored.NotStored as exc:
-            if exc.lasting:
-                # The staff chat is told of the fault (bot.storage.faults); citizens are still
-                # answered, only a crash before their answer would lose their message now.
-                log.warning("could not store %d updates (%s); answering them unstored",
-                            len(updates), exc)  # fmt: skip
-                self._acknowledged = updates[-1].update_id + 1
-                return tuple(updates)
-            log.warning(
-                "could not store %d updates (%s); Telegram will deliver them again",
-                len(updates), exc,
-            )  # fmt: skip
-            await asyncio.sleep(RETRY_SECONDS)
-            return ()
-        self._acknowledged = updates[-1].update_id + 1
-        if len(fresh) < len(updates):
-            log.info("dropped %d updates received before", len(updates) - len(fresh))
-        return tuple(u for u in updates if u.update_id in fresh)
+            if not await self._failed(exc, len(updates), end):
+                return ()
+            return tuple(updates)
+        if known:
+            log.info("dropped %d updates received before", len(known))
+        fresh = [raw for raw in raws if raw.get("update_id") not in known]
+        if fresh:
+            self._storing = (inbox.store(fresh), len(fresh), end)
+        else:
+            self._acknowledged = end
+        return tuple(u for u in updates if u.update_id not in known)
+
+    async def _settle(self) -> bool:
+        """Wait until the batch handed out last is stored; then the next call acknowledges it.
+        False when it could not be, for a passing reason (Telegram delivers it again)."""
+        if self._storing is None:
+            return True
+        task, count, end = self._storing
+        self._storing = None
+        try:
+            await task
+        except stored.NotStored as exc:
+            return await self._failed(exc, count, end)
+        self._acknowledged = end
+        return True
+
+    async def _failed(self, exc: stored.NotStored, count: int, end: int) -> bool:
+        """The database could not store a batch: whether it is answered all the same."""
+        if exc.lasting:
+            # The staff chat is told of the fault (bot.storage.faults); citizens are still
+            # answered, only a crash before their answer would lose their message now.
+            log.warning("could not store %d updates (%s); answering them unstored", count, exc)
+            self._acknowledged = end
+            return True
+        log.warning("could not store %d updates (%s); Telegram will deliver them again",
+                    count, exc)  # fmt: skip
+        await asyncio.sleep(RETRY_SECONDS)
+        return False
 
 
 def from_stored(raws: Sequence[JSONDict], bot: ExtBot[Any]) -> list[Update]:
@@ -306,6 +372,14 @@ class AnsweredDelivery(Delivery):
         if update_id is not None and self.inbox is not None:
             self._sends.setdefault(update_id, []).append(done)
         return done
+
+    async def ready(self, update: object) -> bool:
+        """Wait until an update is stored, before it goes through the handlers; False when it
+        could not be (for a passing reason): it is not handled now, Telegram delivers it
+        again."""
+        if self.inbox is None or not isinstance(update, Update):
+            return True
+        return await self.inbox.ready(update.update_id)
 
     def started(self, update: object) -> None:
         """An update is about to go through the handlers."""

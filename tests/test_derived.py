@@ -1,0 +1,124 @@
+"""The derived-data cache: the same results whether an entry is found, stale, corrupt or the
+cache is off (the communes check and the national list go through it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.catalogue import derived
+from bot.catalogue.communes_check import check_path
+from bot.catalogue.national import (
+    _load,
+    _names,
+    _parse,
+    _parse_names,
+    load_national,
+    official_names,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _entries(folder: Path, kind: str) -> list[Path]:
+    return sorted(folder.glob(f"{kind}-*.pickle"))
+
+
+def test_a_stored_entry_is_used_until_the_source_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOT_CACHE_DIR", str(tmp_path / "cache"))
+    calls: list[bytes] = []
+
+    def derive(source: bytes) -> str:
+        calls.append(source)
+        return source.decode().upper()
+
+    code = derived.code_key([__name__])
+    for _ in range(2):
+        assert derived.cached("t", b"abc", "x", code, lambda: derive(b"abc")) == "ABC"
+    assert calls == [b"abc"]  # the second call read the entry
+    assert derived.cached("t", b"abd", "x", code, lambda: derive(b"abd")) == "ABD"
+    assert derived.cached("t", b"abc", "y", code, lambda: derive(b"abc")) == "ABC"
+    assert derived.cached("t", b"abc", "x", b"other code", lambda: derive(b"abc")) == "ABC"
+    assert len(calls) == 4  # another source, extra key or code version is derived again
+
+
+def test_a_corrupt_entry_is_derived_again_and_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("BOT_CACHE_DIR", str(folder))
+    assert derived.cached("t", b"abc", "", b"", lambda: [1, 2]) == [1, 2]
+    (entry,) = _entries(folder, "t")
+    entry.write_bytes(b"\x80\x05garbage")
+    assert derived.cached("t", b"abc", "", b"", lambda: [3]) == [3]
+    assert derived.cached("t", b"abc", "", b"", lambda: [4]) == [3]  # stored again
+
+
+def test_a_folder_that_cannot_be_written_leaves_the_cache_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("BOT_CACHE_DIR", str(blocker / "cache"))
+    assert derived.cached("t", b"abc", "", b"", lambda: "fresh") == "fresh"
+    monkeypatch.setenv("BOT_CACHE_DIR", "")
+    assert derived.cache_dir() is None
+    assert derived.cached("t", b"abc", "", b"", lambda: "off") == "off"
+
+
+def test_old_entries_of_a_kind_are_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("BOT_CACHE_DIR", str(folder))
+    for i in range(derived.KEEP + 3):
+        derived.cached("t", str(i).encode(), "", b"", lambda n=i: n)
+    assert len(_entries(folder, "t")) == derived.KEEP
+
+
+@pytest.mark.parametrize("cache", ["fresh", "warm", "off"])
+def test_the_communes_report_is_the_same_from_the_cache(
+    cache: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOT_CACHE_DIR", "" if cache == "off" else str(tmp_path / "cache"))
+    broken = tmp_path / "communes.yaml"
+    broken.write_text(
+        (ROOT / "communes.yaml").read_text(encoding="utf-8").replace("kind: xã", "kind: xa", 1),
+        encoding="utf-8",
+    )
+    if cache == "warm":
+        check_path(broken)
+    report = check_path(broken)
+    assert [str(p) for p in report.problems] == [
+        f"{broken}:{report.errors[0].line}: {report.errors[0].message}"
+    ]
+    assert "'kind' phải là" in report.errors[0].message
+    assert report.data is None
+    good = check_path(ROOT / "communes.yaml")
+    assert not good.errors and good.data is not None
+    assert "104 xã, phường mới" in good.summary()
+
+
+def test_the_national_list_is_the_same_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOT_CACHE_DIR", str(tmp_path / "cache"))
+    raw = (ROOT / "bot" / "data" / "national-procedures.jsonl").read_bytes()
+    listed = tmp_path / "national.jsonl"
+    listed.write_bytes(raw)
+    fresh = load_national(listed)
+    _names.cache_clear()
+    names = official_names(listed)
+    assert fresh == _parse(raw)
+    assert names == _parse_names(raw)
+    assert _entries(tmp_path / "cache", "national") and _entries(
+        tmp_path / "cache", "national-names"
+    )
+    _names.cache_clear()
+    _load.cache_clear()
+    assert official_names(listed) == names
+    assert load_national(listed) == fresh
+    assert all(names[p.code] == p.name for p in fresh.values())
