@@ -23,7 +23,7 @@ from bot.matching.aspects import Aspect, detect_aspect, is_small_talk, pure_foll
 from bot.matching.index import Index
 from bot.matching.national_index import SHARED, NationalIndex
 from bot.matching.ranking import Scored, score_query
-from bot.matching.score import Query, Thresholds, analyse
+from bot.matching.score import SLACK, Query, Thresholds, analyse
 from bot.matching.words import GENERIC
 
 __all__ = [
@@ -173,7 +173,7 @@ class Matcher:
         curated = [Candidate(s.id, s.score, "catalogue", s.why, s.coverage) for s in scored]
         fits = [c for c in curated if c.score >= t.clarify]
         others: list[Candidate] = [c for c in curated if c.score < t.clarify]
-        reads = _Reads(self._national_tier, text) if self._national_list else None
+        reads = _Reads(self._national_tier, text, t) if self._national_list else None
         if reads is not None and (not fits or fits[0].score < t.curated_fits):
             extra = reads.scored(6)
             others.extend(
@@ -256,7 +256,8 @@ class Matcher:
         words = _telling(index, analyse(index, about).folded)
         card = sum(w for f, w in words.items() if self.index.holds(self._numbers[first.id], f))
         found: dict[str, Scored] = {}
-        for s in (*reads.scored(12), *score_query(index, subject, limit=12)):
+        subjects = score_query(index, subject, limit=12, floor=reads.floor)
+        for s in (*reads.scored(12), *subjects):
             if s.id not in found or s.score > found[s.id].score:
                 found[s.id] = s
         holding: list[tuple[float, Candidate]] = []
@@ -296,7 +297,9 @@ class Matcher:
         lacked = sum(words[w] for w in words if w not in card)
         if lacked < EXPLAINS_MORE * sum(words.values()) - 1e-9:
             return None
-        for s in reads.scored(3):
+        # Only those the national list would offer count (see below).
+        offered = t.national_clarify / t.national_factor if t.national_factor > 0 else 0.0
+        for s in reads.scored(3, offered):
             score = s.score * t.national_factor
             if score < t.national_clarify:
                 break
@@ -312,13 +315,18 @@ class Matcher:
 
 class _Reads:
     """The national tier's reading of one question, worked out once however often it is asked
-    for while the question is matched (by the search, `_explains_more` and `_fitting`)."""
+    for while the question is matched (by the search, `_explains_more` and `_fitting`).
 
-    def __init__(self, tier: Callable[[], NationalIndex], text: str) -> None:
+    Each of them drops the national procedures whose score, scaled by `national_factor`, falls
+    under `national_min`: the search is told so (`floor`), and need not score them.
+    """
+
+    def __init__(self, tier: Callable[[], NationalIndex], text: str, t: Thresholds) -> None:
         self._tier = tier
         self.text = text
+        self.floor = t.national_min / t.national_factor if t.national_factor > 0 else 0.0
         self._query: Query | None = None
-        self._scored: list[Scored] | None = None
+        self._scored: tuple[int, float, list[Scored]] | None = None
 
     @property
     def tier(self) -> NationalIndex:
@@ -331,20 +339,22 @@ class _Reads:
             self._query = analyse(self.tier.index, self.text)
         return self._query
 
-    def scored(self, limit: int) -> list[Scored]:
-        """Return the best `limit` national procedures for the question.
+    def scored(self, limit: int, floor: float | None = None) -> list[Scored]:
+        """Return the best `limit` national procedures for the question, of those that score
+        at least `floor` (by default, the least any reader takes).
 
-        They are the first of the best `_READ`: the list `score_query` keeps only ever loses
-        its end, so asking for fewer gives its start, and one search serves every limit.
+        A search for more, or with a lower floor, serves any later ask for fewer: the list
+        `score_query` keeps only ever loses its end, so asking for fewer gives its start.
         """
-        if limit > _READ:
-            return score_query(self.tier.index, self.query(), limit)
-        if self._scored is None:
-            self._scored = score_query(self.tier.index, self.query(), _READ)
-        return self._scored[:limit]
-
-
-_READ = 12
+        floor = self.floor if floor is None else max(floor, self.floor)
+        last = self._scored
+        if last is None or last[0] < limit or last[1] > floor:
+            last = self._scored = (
+                limit,
+                floor,
+                score_query(self.tier.index, self.query(), limit, floor),
+            )
+        return [s for s in last[2][:limit] if s.score >= floor * (1 - SLACK)]
 
 
 def _telling(index: Index, folded: Sequence[str]) -> dict[str, float]:

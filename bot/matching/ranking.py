@@ -144,20 +144,22 @@ Best = dict[int, tuple[float, int, list[int], float]]
 Kept = list[tuple[float, int, float, float]]  # score, entry, share, coverage
 
 
-def score_query(index: Index, query: Query, limit: int = 6) -> list[Scored]:
-    """Return the best entries for an analysed question, best first.
+def score_query(index: Index, query: Query, limit: int = 6, floor: float = 0.0) -> list[Scored]:
+    """Return the best entries for an analysed question, best first; with a `floor`, only
+    those of them that score at least about that much (a hair less: `SLACK`).
 
     What is returned is the first `limit` of all the pool's entries by score (ties in the
     order they are found), but not every candidate is scored to know it: see `_in_order` and
     `_pruned`.
     """
+    floor *= 1 - SLACK
     pool, promise, extra = _candidates(index, query)
     best: Best = {}
     shares: dict[int, float] = {}
     if extra == 0.0 and not index.long_names:
         kept = _in_order(index, query, pool, promise, limit, best, shares)
     elif extra is not None and limit < SHARES:
-        _pruned(index, query, pool, promise, extra, limit, best, shares)
+        _pruned(index, query, pool, promise, extra, limit, floor, best, shares)
         kept = _keep_all(index, query, best, limit, shares)
     else:
         _score_phrases(index, query, pool, None, best)
@@ -166,6 +168,8 @@ def score_query(index: Index, query: Query, limit: int = 6) -> list[Scored]:
     scored = []
     names = index.phrases.names
     for score, entry, share, coverage in kept:
+        if score < floor:
+            break
         _, phrase_id, found, _ = best[entry]
         phrase = index.phrases[phrase_id]
         features = [names[n] for n in found]
@@ -208,16 +212,17 @@ def _pruned(
     promise: list[float],
     extra: float,
     limit: int,
+    least: float,
     best: Best,
     shares: dict[int, float],
 ) -> None:
     """Score the pool's phrases, leaving out the entries that cannot be among the first.
 
-    The `limit`-th best score found so far is a floor under the `limit`-th best of all. An
-    entry whose score cannot reach it (its share bounded, its coverage bounded by the promise
-    of its best phrase and the weight of the common features) is left out whole, the first
-    time one of its phrases comes up: its phrases are not scored, and the entries kept are
-    found in the same order.
+    The `limit`-th best score found so far is a floor under the `limit`-th best of all, and
+    `least` one under what is wanted at all. An entry whose score cannot reach the higher one
+    (its share bounded, its coverage bounded by the promise of its best phrase and the weight
+    of the common features) is left out whole, the first time one of its phrases comes up:
+    its phrases are not scored, and the entries kept are found in the same order.
     """
     phrases = index.phrases
     entries, weights, scale = phrases.entries, phrases.weights, index.scale
@@ -233,7 +238,7 @@ def _pruned(
         if bound > cover.get(entry, -1.0):
             cover[entry] = bound
     in_play: dict[int, bool] = {}
-    floor: float | None = None
+    floor = least  # entries under `least` are not wanted at all
     found: dict[int, float] = {}  # entry: its score with the phrases scored so far
     for start in range(0, len(pool), FIRST_STEP):
         chunk = []
@@ -242,7 +247,7 @@ def _pruned(
             play = in_play.get(entry)
             if play is None:
                 reach = cover[entry] * (1 + SLACK)
-                play = floor is None or _most(index, query, entry, reach) >= floor
+                play = not floor or _most(index, query, entry, reach) >= floor
                 in_play[entry] = play
             if play:
                 chunk.append(phrase_id)
@@ -251,7 +256,7 @@ def _pruned(
             if entry in best:
                 found[entry] = _score(index, query, entry, best[entry][0], shares)
         if len(found) >= limit:
-            floor = sorted(found.values(), reverse=True)[limit - 1]
+            floor = max(floor, sorted(found.values(), reverse=True)[limit - 1])
 
 
 def _score(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import sys
 import tempfile
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
@@ -29,7 +30,7 @@ FORMAT = 1
 # Cache files kept per kind of index (the catalogue, the national list): the newest ones.
 KEEP = 2
 # The modules whose code decides what an index holds.
-_SOURCES = ("index.py", "stored.py", "words.py", "../text.py")
+_SOURCES = ("index.py", "rewriter.py", "stored.py", "words.py", "../text.py")
 
 KIND_WEIGHT = {"name": 1.0, "alias": 1.0}
 
@@ -157,7 +158,8 @@ def cache_key(
 ) -> str:
     """Return the name of the cache file for an index built from these inputs."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{FORMAT} {label}".encode())
+    # The Python version too: marshal's format is its own.
+    digest.update(f"{FORMAT} {label} {sys.version}".encode())
     here = Path(__file__).parent
     for source in _SOURCES:
         try:
