@@ -10,6 +10,9 @@ The lines of each value (needed only to name a problem) are found by a second pa
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import sys
 import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -28,21 +31,43 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from bot.catalogue import silent
+from bot.catalogue import halves, silent
 from bot.catalogue.limits import MAX_DEPTH, MAX_NODES
 from bot.catalogue.rules import Found, Loc
 from bot.catalogue.tree import STR_TAG, scalar_value
 
 FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+_INT = "tag:yaml.org,2002:int"
+_DATE = "tag:yaml.org,2002:timestamp"
 # Line breaks libyaml counts besides '\n': with them, its line numbers and ours could differ.
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 
 
-def _implicit_resolvers() -> dict[str, tuple[tuple[str, Any], ...]]:
-    """The resolver's patterns for a plain scalar, by its first character (as `resolve` does)."""
+def _implicit_resolvers() -> dict[str, tuple[int, tuple[tuple[str, Any], ...]]]:
+    """The resolver's patterns for a plain scalar, by its first character (as `resolve` does),
+    with the longest text any of them can match: a longer text is surely a string."""
     table = getattr(FAST_LOADER, "yaml_implicit_resolvers", {})
     anywhere = list(table.get(None, []))
-    return {k: tuple(list(pairs) + anywhere) for k, pairs in table.items() if k is not None}
+    resolvers = {}
+    for first, pairs in table.items():
+        if first is not None:
+            patterns = tuple(list(pairs) + anywhere)
+            resolvers[first] = (max(_longest(p) for _, p in patterns), patterns)
+    return resolvers
+
+
+def _longest(pattern: Any) -> int:
+    """The longest text a pattern matches (one more for the break '$' may stand before)."""
+    text = str(pattern.pattern)
+    if not text.endswith("$") or text.endswith("\\$"):
+        return sys.maxsize  # it may match the start of a longer text
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        longest = int(_parser.parse(pattern.pattern, pattern.flags).getwidth()[1])
+    except Exception:  # another Python's internals: every text is tried
+        return sys.maxsize
+    return longest + 1 if longest < 65_535 else sys.maxsize
 
 
 _IMPLICIT = _implicit_resolvers()
@@ -52,6 +77,27 @@ _SIMPLE = (
     and not FAST_LOADER.yaml_path_resolvers
     and None not in FAST_LOADER.yaml_implicit_resolvers
 )
+
+
+# A line that starts with a '-' not followed by a space: an item glued onto a value above.
+_MAYBE_GLUED = re.compile(r"\n[^\S\n]*-(?! )")
+
+
+def _comment_lines(text: str) -> set[int]:
+    """The 0-based lines where a plain value may be followed by a comment: a '#' right after a
+    blank, with something other than spaces and tabs before it on its line."""
+    lines: set[int] = set()
+    line = counted = 0
+    at = text.find("#")
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        before = text[start:at]
+        if before[-1:].isspace() and before.strip(" \t"):
+            line += text.count("\n", counted, at)
+            counted = at
+            lines.add(line)
+        at = text.find("#", at + 1)
+    return lines
 
 
 class _Unusual(Exception):
@@ -73,10 +119,16 @@ def read(text: str) -> Streamed | None:
     if not _SIMPLE or any(b in text for b in _OTHER_BREAKS):
         return None
     try:
-        data, found, nodes = _walk(text, None, None)
+        # A province-sized file is read on both cores when it can be cut cleanly in two.
+        both = halves.read_in_two(text, _data)
+        data, found, nodes = both if both is not None else _data(text)
     except (_Unusual, yaml.YAMLError, RecursionError):
         return None
     return Streamed(data, text, found, nodes)
+
+
+def _data(text: str) -> tuple[dict[str, Any], list[Found], int]:
+    return _walk(text, None, None)
 
 
 class LazyLines(Mapping[Loc, int]):
@@ -159,6 +211,10 @@ def _events(
     str_tag, max_depth, max_nodes = STR_TAG, MAX_DEPTH - 1, MAX_NODES
     keys: dict[str, str] = {}  # a key as written -> the key (NFC)
     found: list[Found] = []
+    # Only where a value may have text cut off as a comment after it, or a line glued onto it
+    # by a '-' without a space, can `silent.plain_scalar` find anything: it is called there.
+    cut_lines = _comment_lines(text)
+    glued = _MAYBE_GLUED.search(text) is not None
     get()  # the stream's start
     event: Any = get()
     if type(event) is not DocumentStartEvent:
@@ -202,18 +258,29 @@ def _events(
                 raise _Unusual
             tag = str_tag
             if event.implicit[0]:  # plain: YAML may read it as a number, a date, yes/no...
-                patterns = implicit.get(typed[:1])
-                if patterns is not None:
-                    for maybe, pattern in patterns:
+                resolvers = implicit.get(typed[:1])
+                if resolvers is not None and len(typed) <= resolvers[0]:
+                    for maybe, pattern in resolvers[1]:
                         if pattern.match(typed):
                             tag = maybe
                             break
                 if tag == str_tag:
                     value: Any = typed if typed.isascii() else normalize("NFC", typed)
                     end = event.end_mark
-                    stop = end.index
-                    if text[stop : stop + 1] not in "\n" or end.line != event.start_mark.line:
+                    if end.line in cut_lines or (glued and end.line != event.start_mark.line):
                         plain_scalar(typed, event.start_mark, end, text, found)
+                elif (
+                    tag == _INT
+                    and typed.isascii()
+                    and typed.isdigit()
+                    and (typed[0] != "0" or typed == "0")
+                ):
+                    value = int(typed)  # a count: what the constructor makes of it, sooner
+                elif tag == _DATE and len(typed) == 10:  # YYYY-MM-DD, the only 10-letter form
+                    try:
+                        value = dt.date(int(typed[:4]), int(typed[5:7]), int(typed[8:]))
+                    except ValueError:
+                        value = typed  # an impossible date: the rules report it
                 else:
                     node = ScalarNode(tag, typed, event.start_mark, event.end_mark, event.style)
                     value, problem = scalar_value(constructor, node)
@@ -223,8 +290,7 @@ def _events(
                 value = typed if typed.isascii() else normalize("NFC", typed)
                 if not event.style:  # plain, with the bare tag '!'
                     end = event.end_mark
-                    stop = end.index
-                    if text[stop : stop + 1] not in "\n" or end.line != event.start_mark.line:
+                    if end.line in cut_lines or (glued and end.line != event.start_mark.line):
                         plain_scalar(typed, event.start_mark, end, text, found)
             if in_map:
                 if flow and typed == "" and event.start_mark.index == key_event.end_mark.index:
