@@ -158,7 +158,9 @@ def score_query(index: Index, query: Query, limit: int = 6, floor: float = 0.0) 
     shares: dict[int, float] = {}
     if extra == 0.0 and not index.long_names:
         kept = _in_order(index, query, pool, promise, limit, best, shares)
-    elif extra is not None and limit < SHARES:
+    elif extra is not None and limit < SHARES and index.long_names:
+        # (Catalogue entries hold many features each: bounding them all costs more than
+        # scoring their phrases, so only the national list's names are pruned.)
         _pruned(index, query, pool, promise, extra, limit, floor, best, shares)
         kept = _keep_all(index, query, best, limit, shares)
     else:

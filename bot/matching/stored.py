@@ -17,7 +17,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -203,6 +202,8 @@ def write(folder: Path | None, name: str, state: dict[str, Any]) -> None:
     """Write a cache file whole (never half-written), keeping only the newest few per kind."""
     if folder is None:
         return
+    import tempfile  # only when an index was built: it costs the start-up of `chat` otherwise
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".writing-")
