@@ -3,13 +3,13 @@ in one place for every front end (Telegram, terminal chat, tools)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.catalogue.model import Catalogue
-from bot.catalogue.national import NationalProcedure, load_national
+from bot.catalogue.national import LazyNational, NationalProcedure
 from bot.catalogue.reload import LAST_GOOD_NAME, CatalogueHolder
 from bot.core.assistant import Assistant
 from bot.features import communes, feedback, handoff, retention, staff, walkthrough
@@ -44,7 +44,7 @@ class Runtime:
     holder: CatalogueHolder[Matcher]
     db: Database
     assistant: Assistant
-    national: dict[str, NationalProcedure]
+    national: Mapping[str, NationalProcedure]
 
     async def close(self) -> None:
         """Release the database."""
@@ -58,15 +58,39 @@ def last_good_path(database: str) -> Path | None:
     return file.parent / LAST_GOOD_NAME if file is not None else None
 
 
+class DeferredMatcher(Matcher):
+    """A `Matcher` built when it is first used (the first question), not when it is made: the
+    terminal chat shows its greeting and first prompt before building the index."""
+
+    def __init__(  # the index is built by `__getattr__`, on first use
+        self, catalogue: Catalogue, national: Mapping[str, NationalProcedure] | None
+    ) -> None:
+        self.__dict__["_deferred"] = (catalogue, national)
+
+    def __getattr__(self, name: str) -> Any:
+        deferred = self.__dict__.pop("_deferred", None)
+        if deferred is None:
+            raise AttributeError(name)
+        Matcher.__init__(self, *deferred)
+        return getattr(self, name)
+
+
 def open_holder(
-    settings: Settings, national: dict[str, NationalProcedure]
+    settings: Settings, national: Mapping[str, NationalProcedure], defer_index: bool = False
 ) -> CatalogueHolder[Matcher]:
-    """Load the catalogue (raising CatalogueError if it is broken) with its index."""
+    """Load the catalogue (raising CatalogueError if it is broken) with its index (with
+    `defer_index`, the first index is built on first use)."""
 
     built: list[Matcher] = []
+    # A list read on first use is passed on unread; an empty one means no national tier.
+    tier = national if isinstance(national, LazyNational) or national else None
 
     def make_index(catalogue: Catalogue) -> Matcher:
-        matcher = Matcher(catalogue, national or None)
+        if defer_index and not built:
+            matcher: Matcher = DeferredMatcher(catalogue, tier)
+            built[:] = [matcher]
+            return matcher
+        matcher = Matcher(catalogue, tier)
         # The first index leaves the national list for the first question that needs it (the
         # bot is ready sooner); a reload, in a worker thread, gets it ready before it serves.
         if built:
@@ -81,10 +105,15 @@ def open_holder(
     )
 
 
-async def open_runtime(settings: Settings) -> Runtime:
-    """Load the catalogue, open the database and build the assistant."""
-    national = load_national() if settings.national_tier else {}
-    holder = open_holder(settings, national)
+async def open_runtime(settings: Settings, defer_index: bool = False) -> Runtime:
+    """Load the catalogue, open the database and build the assistant (with `defer_index`, the
+    index and the national list are left for the first question that needs them)."""
+    national: Mapping[str, NationalProcedure] = LazyNational() if settings.national_tier else {}
+    # (Called with two arguments unless deferring: tests stand in for it with a shared holder.)
+    if defer_index:
+        holder = open_holder(settings, national, defer_index=True)
+    else:
+        holder = open_holder(settings, national)
     db = await open_database(settings.database)
     try:
         assistant = Assistant(holder, db, settings, national)

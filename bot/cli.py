@@ -42,7 +42,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
     settings = _settings()
 
     async def go() -> None:
-        runtime = await open_runtime(settings)
+        # The index and the national list wait for the first question: the prompt comes sooner.
+        runtime = await open_runtime(settings, defer_index=True)
         jobs = runtime.assistant.registry.jobs
         try:
             # Retention and the weekly aggregate run while the chat is open, as on Telegram.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import bot.catalogue.reload as reload_module
+from bot.catalogue import validation
 from bot.catalogue.model import Catalogue, CatalogueError
 from bot.catalogue.reload import CatalogueHolder, ReloadOutcome
 from tests.test_validation import BASE, REQUIRED, TODAY
@@ -19,13 +19,14 @@ NEW_NAME = "Đăng ký kết hôn (đã sửa)"
 
 @pytest.fixture(autouse=True)
 def corpus_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Check the small corpus catalogue against its own required ids and date."""
-    real = reload_module.check_text
+    """Check the small corpus catalogue against its own required ids and date (uncached)."""
+    real = validation.check_text
 
-    def check_text(text: bytes | str, path: str) -> object:
+    def check_text(text: bytes | str, path: str, today: object = None) -> object:
         return real(text, path, TODAY, required=REQUIRED)
 
-    monkeypatch.setattr(reload_module, "check_text", check_text)
+    monkeypatch.setattr(validation, "check_text", check_text)
+    monkeypatch.setenv("BOT_CACHE_DIR", "")
 
 
 def ids(catalogue: Catalogue) -> frozenset[str]:

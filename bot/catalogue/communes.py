@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.catalogue import derived
 from bot.catalogue.model import to_date, to_strings
 
 log = logging.getLogger(__name__)
@@ -191,8 +192,6 @@ class CommunesHolder:
         return self._current
 
     def _refresh(self) -> None:
-        from bot.catalogue.communes_check import check_path
-
         with self._lock:
             self._checked = time.monotonic()
             try:
@@ -206,11 +205,37 @@ class CommunesHolder:
             if stamp == self._stamp:
                 return
             self._stamp = stamp
-            report = check_path(self.path)
-            if report.errors or report.data is None:
-                self.problems = [str(p) for p in report.errors]
+            problems, summary, communes = checked(self.path)
+            if communes is None:
+                self.problems = problems
                 log.warning("communes file %s not loaded: %s", self.path, "; ".join(self.problems))
                 return
             self.problems = []
-            self._current = build(report.data, source=str(self.path))
-            log.info("communes loaded: %s", report.summary())
+            self._current = communes
+            log.info("communes loaded: %s", summary)
+
+
+Outcome = tuple[list[str], str, Communes | None]  # the errors, the summary, the communes
+
+
+def checked(path: Path) -> Outcome:
+    """Check a communes file and build it: its errors (then no communes) and its summary.
+
+    Kept in the derived-data cache, so that a bot that starts again on an unchanged file needs
+    neither the checker nor the YAML parser.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return _checked(path, None)  # the checker says what is wrong in the staff's words
+    code = derived.files_key(derived.code_files())
+    return derived.cached("communes-built", raw, str(path), code, lambda: _checked(path, raw))
+
+
+def _checked(path: Path, raw: bytes | None) -> Outcome:
+    from bot.catalogue.communes_check import check_path, check_text
+
+    report = check_path(path) if raw is None else check_text(raw, str(path))
+    if report.errors or report.data is None:
+        return [str(p) for p in report.errors], report.summary(), None
+    return [], report.summary(), build(report.data, source=str(path))

@@ -51,9 +51,35 @@ def code_key(modules: Iterable[str]) -> bytes:
     return digest.digest()
 
 
-def cached(kind: str, source: bytes, extra: str, code: bytes, derive: Callable[[], T]) -> T:
+def files_key(files: Iterable[Path]) -> bytes:
+    """A digest of the bytes of the given files (code or data a result depends on)."""
+    digest = hashlib.sha256(_FORMAT + sys.version.encode())
+    for file in files:
+        digest.update(str(file).encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            digest.update(file.read_bytes())
+        except OSError:
+            digest.update(b"?")
+    return digest.digest()
+
+
+def code_files() -> list[Path]:
+    """The source files of the catalogue's modules, and of the text helpers they use."""
+    here = Path(__file__).resolve().parent
+    return [*sorted(here.glob("*.py")), here.parent / "text.py", here.parent / "bounded.py"]
+
+
+def cached(
+    kind: str,
+    source: bytes,
+    extra: str,
+    code: bytes,
+    derive: Callable[[], T],
+    keep: Callable[[T], bool] | None = None,
+) -> T:
     """Return `derive()`, from the cache when an entry for the same source, extra key and code
-    is there; otherwise derive it and store it (silently skipped when it cannot be)."""
+    is there; otherwise derive it and store it (silently skipped when it cannot be, or when
+    `keep` says the value is not to be kept)."""
     folder = cache_dir()
     if folder is None:
         return derive()
@@ -67,7 +93,8 @@ def cached(kind: str, source: bytes, extra: str, code: bytes, derive: Callable[[
     except Exception:  # missing, unreadable, truncated or from another format: derive again
         pass
     value = derive()
-    _store(folder, kind, entry, value)
+    if keep is None or keep(value):
+        _store(folder, kind, entry, value)
     return value
 
 

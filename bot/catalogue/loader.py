@@ -1,15 +1,94 @@
-"""Loading a catalogue file: validate it, then build the immutable model."""
+"""Loading a catalogue file: validate it, then build the immutable model.
+
+`checked` keeps the outcome of a check in the derived-data cache, in a form that needs none of
+the checker's modules (nor the YAML parser) to be read back: a bot that starts again on an
+unchanged file imports and runs none of them.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from bot.catalogue import validation
+from bot.catalogue import derived
 from bot.catalogue.model import Catalogue, CatalogueError, build
+from bot.catalogue.national import DEFAULT_PATH as NATIONAL_FILE
+
+if TYPE_CHECKING:
+    from bot.catalogue.validation import Report
+
+HERE = Path(__file__).resolve().parent
+VIETNAM = dt.timezone(dt.timedelta(hours=7))  # as bot.catalogue.validation dates a check
+# What a check's outcome depends on besides the file: the checker's code, the required ids and
+# the national list (the day goes into the key too).
+DEPENDS_ON = (*derived.code_files(), HERE.parent / "data" / "required.yaml", NATIONAL_FILE)
+INTERNAL = "lỗi nội bộ"  # how the checker's own failures begin: never kept
+
+
+@dataclass(frozen=True)
+class Said:
+    """One problem of a check, as printed (`PATH:LINE: message`), with its line."""
+
+    line: int
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What a check of a catalogue file found, in the shape a `Report` is read in."""
+
+    errors: list[Said]
+    warnings: list[Said]
+    said: str
+    data: dict[str, Any] | None
+    catalogue: Catalogue | None
+
+    def summary(self) -> str:
+        """The report's one-line summary."""
+        return self.said
+
+    @classmethod
+    def of(cls, report: Report) -> Checked:
+        """The outcome of a validation report."""
+        return cls(
+            [Said(p.line, str(p)) for p in report.errors],
+            [Said(p.line, str(p)) for p in report.warnings],
+            report.summary(),
+            report.data,
+            report.catalogue,
+        )
+
+
+def checked(raw: bytes, name: str) -> Checked:
+    """The outcome of `validation.check_text(raw, name)`, kept in the derived-data cache: a bot
+    that starts again on the same file (the same day, with the same code and lists) reads it,
+    the catalogue built with it included, instead of checking again."""
+    today = dt.datetime.now(VIETNAM).date()
+
+    def check() -> Checked:
+        from bot.catalogue import validation
+
+        return Checked.of(validation.check_text(raw, name, today))
+
+    return derived.cached(
+        "catalogue",
+        raw,
+        f"{name}\0{today.isoformat()}",
+        derived.files_key(DEPENDS_ON),
+        check,
+        keep=lambda outcome: not any(INTERNAL in p.text for p in outcome.errors),
+    )
 
 
 def load(path: str | Path) -> Catalogue:
     """Validate and load a catalogue file; raise `CatalogueError` listing every problem."""
+    from bot.catalogue import validation
+
     report = validation.check_path(Path(path))
     if report.errors:
         raise CatalogueError([str(p) for p in report.errors])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -81,6 +82,33 @@ def _parse(raw: bytes) -> dict[str, NationalProcedure]:
             procedure = parse_line(line)
             procedures.setdefault(procedure.id, procedure)
     return procedures
+
+
+class LazyNational(Mapping[str, NationalProcedure]):
+    """The national list as `load_national` returns it, read when first looked into: a
+    front end that starts with it shows its first prompt before reading it."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        """Remember where the list is; nothing is read yet."""
+        self._path = path
+        self._procedures: dict[str, NationalProcedure] | None = None
+
+    def _loaded(self) -> dict[str, NationalProcedure]:
+        if self._procedures is None:
+            self._procedures = load_national(self._path)
+        return self._procedures
+
+    def __getitem__(self, key: str) -> NationalProcedure:
+        return self._loaded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._loaded()
 
 
 def official_names(path: Path | None = None) -> dict[str, str]:

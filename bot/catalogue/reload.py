@@ -25,8 +25,8 @@ from typing import Generic, TypeVar
 
 from bot import messages as m
 from bot.catalogue.diff import CatalogueDiff, diff, is_truncated
+from bot.catalogue.loader import VIETNAM, checked
 from bot.catalogue.model import Catalogue, CatalogueError, build
-from bot.catalogue.validation import VIETNAM, check_text
 
 log = logging.getLogger(__name__)
 
@@ -257,7 +257,7 @@ class CatalogueHolder(Generic[T]):
             moment = dt.datetime.fromtimestamp(self.last_good.stat().st_mtime, dt.UTC)
         except OSError:
             return False
-        report = check_text(raw, str(self.last_good))
+        report = checked(raw, str(self.last_good))
         if report.errors or report.data is None:
             log.error("the last good catalogue %s is not usable either", self.last_good)
             return False
@@ -322,7 +322,8 @@ class CatalogueHolder(Generic[T]):
         if not force and digest == self._digest:
             self._failure = None
             return self._unchanged()
-        report = check_text(raw, name)
+        # A start on an unchanged file reads the outcome from the derived-data cache.
+        report = checked(raw, name)
         warnings = [str(p) for p in report.warnings]
         first_line = report.errors[0].line if report.errors else 0
         cut = is_truncated(raw, self._good_raw, first_line)

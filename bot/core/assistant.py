@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -156,12 +157,13 @@ class Assistant:
         source: Source,
         db: Database,
         settings: Settings,
-        national: dict[str, NationalProcedure] | None = None,
+        national: Mapping[str, NationalProcedure] | None = None,
     ) -> None:
         self.source = source
         self.db = db
         self.settings = settings
-        self.national = national or {}
+        # Not `national or {}`: a list read on first use (LazyNational) stays unread until then.
+        self.national: Mapping[str, NationalProcedure] = {} if national is None else national
         self.registry: Registry[Turn] = Registry()
         self._contexts: OrderedDict[Address, ChatContext] = OrderedDict()
         self._cards = cards.CardTexts()

@@ -18,7 +18,6 @@ from bot import messages as m
 from bot.core.assistant import Assistant, Turn
 from bot.core.replies import Button, Reply, rows
 from bot.features.handoff import withdrawn
-from bot.report.weekly import store_aggregate, stored_aggregate
 from bot.report.weeks import VIETNAM, Week, iso_utc
 from bot.storage import handoffs
 from bot.storage import retention as stored
@@ -55,6 +54,8 @@ async def purge(
     days = await stored.local_days_before(db, cutoff, offset)
     weeks = sorted({Week.containing(dt.date.fromisoformat(d), tz) for d in days}, key=_label)
     kept = []
+    if weeks:  # the report's modules only when there is something to keep (not at every start)
+        from bot.report.weekly import store_aggregate, stored_aggregate
     for week in weeks:
         if await stored_aggregate(db, week) is None:
             await store_aggregate(db, week, replace=False)

@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import inspect
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot import messages as m
 from bot.catalogue.model import Catalogue
@@ -21,13 +21,14 @@ from bot.core.replies import MAX_TEXT, Attachment, Reply, Sender, esc
 from bot.features.handoff import withdrawn
 from bot.features.retention import purge
 from bot.matching.matcher import Matcher
-from bot.report import messages as rm
-from bot.report.html import render_html
-from bot.report.render import telegram_summary
-from bot.report.weekly import Volume, build_report, store_aggregate, volume
 from bot.report.weeks import Week, local_zone
 from bot.settings import Settings
 from bot.storage.database import Database
+
+if TYPE_CHECKING:
+    from bot.report.weekly import Volume
+
+# The report's modules are imported when a report or figures are asked for, not at start-up.
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,11 @@ async def weekly_reply(
     head: str = "",
 ) -> Reply:
     """The short summary as the message and the full HTML report as a file (sendDocument)."""
+    from bot.report import messages as rm
+    from bot.report.html import render_html
+    from bot.report.render import telegram_summary
+    from bot.report.weekly import build_report
+
     tz = local_zone(settings.timezone)
     week = week or Week.last_complete(dt.datetime.now(tz), tz)
     report = await build_report(db, week, catalogue, settings.retention_days, matcher=matcher)
@@ -121,6 +127,8 @@ def _figures(figures: Volume) -> dict[str, int]:
 
 async def stats_command(turn: Turn) -> list[Reply]:
     """/thongke: live figures for today and for this week so far."""
+    from bot.report.weekly import volume
+
     tz = local_zone(turn.settings.timezone)
     now = dt.datetime.now(tz)
     midnight = dt.datetime.combine(now.date(), dt.time(), tz)
@@ -149,6 +157,8 @@ class Scheduler:
 
     async def weekly_report(self, sender: Sender) -> None:
         """Store last week's aggregate and post its summary to the staff chat."""
+        from bot.report.weekly import store_aggregate
+
         settings = self.assistant.settings
         tz = local_zone(settings.timezone)
         week = Week.last_complete(dt.datetime.now(tz), tz)
