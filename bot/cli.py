@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import messages as m
-from bot.catalogue.model import CatalogueError
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage.url import parse_url
+
+if TYPE_CHECKING:
+    from bot.catalogue.model import CatalogueError
+
+# Each command imports what it needs when it runs: `check` on an unchanged file loads little.
 
 
 def _settings() -> Settings:
@@ -35,6 +39,7 @@ def _broken(path: Path, exc: CatalogueError) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     """The terminal chat on the same core as the Telegram bot."""
     from bot.app import open_runtime
+    from bot.catalogue.model import CatalogueError
     from bot.frontends.background import Background
     from bot.frontends.console import chat, console_sender
     from bot.report.weeks import local_zone
@@ -63,6 +68,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """The Telegram bot (long polling, or a webhook when WEBHOOK_URL is set)."""
+    from bot.catalogue.model import CatalogueError
+
     settings = _settings()
     if not settings.token:
         print(m.NO_TOKEN, file=sys.stderr)
@@ -85,6 +92,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_web(args: argparse.Namespace) -> int:
     """The web chat on the same core (WEB_HOST:WEB_PORT)."""
+    from bot.catalogue.model import CatalogueError
     from bot.frontends.web.service import serve
 
     settings = _settings()
@@ -103,7 +111,7 @@ def cmd_web(args: argparse.Namespace) -> int:
 def cmd_poster(args: argparse.Namespace) -> int:
     """Printable A4 posters with QR codes to a procedure's card on Telegram and the web."""
     from bot.catalogue.loader import load
-    from bot.catalogue.model import Procedure
+    from bot.catalogue.model import CatalogueError, Procedure
     from bot.tools import poster
     from bot.tools import poster_messages as pm
 
@@ -141,8 +149,8 @@ def cmd_poster(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate a catalogue file, and the communes file beside it (or a communes file alone)."""
-    from bot.catalogue.communes_check import is_communes_file, run_communes_check
-    from bot.catalogue.validation import run_check
+    # Both keep what they print in the derived-data cache: an unchanged file is not read again.
+    from bot.catalogue.quickcheck import is_communes_file, run_check, run_communes_check
 
     settings = _settings()
     path = Path(args.path) if args.path else settings.catalogue
@@ -157,7 +165,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_match(args: argparse.Namespace) -> int:
     """Show how the bot reads questions (one argument, or one per line on stdin)."""
+    import json
+
     from bot.catalogue.loader import load
+    from bot.catalogue.model import CatalogueError
     from bot.catalogue.national import load_national
     from bot.matching.matcher import Matcher
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.catalogue.communes import CommunesHolder
-from bot.catalogue.communes_check import check_path, check_text, is_communes_file
+from bot.catalogue.communes_check import check_path, check_text
+from bot.catalogue.quickcheck import is_communes_file
 from bot.core.assistant import Assistant
 from bot.frontends.console import chat
 from bot.settings import load_settings

@@ -122,3 +122,34 @@ def test_the_national_list_is_the_same_from_the_cache(
     assert official_names(listed) == names
     assert load_national(listed) == fresh
     assert all(names[p.code] == p.name for p in fresh.values())
+
+
+def test_check_prints_the_same_from_the_cache_and_sees_an_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    catalogue = tmp_path / "procedures.yaml"
+    communes = tmp_path / "communes.yaml"
+    shipped = (ROOT / "procedures.yaml").read_text(encoding="utf-8")
+    catalogue.write_text(shipped.replace("  - id: dang-ky-khai-sinh\n", "  - id: Sai Ma\n", 1))
+    communes.write_text(
+        (ROOT / "communes.yaml").read_text(encoding="utf-8").replace("kind: xã", "kind: xa", 1)
+    )
+
+    def check(cache: str) -> tuple[int, str]:
+        monkeypatch.setenv("BOT_CACHE_DIR", cache)
+        code = main(["check", str(catalogue)])
+        return code, capsys.readouterr().out
+
+    uncached = check("")
+    assert uncached[0] == 1 and f"{catalogue}:" in uncached[1] and f"{communes}:" in uncached[1]
+    folder = str(tmp_path / "cache")
+    assert check(folder) == uncached  # checked, and kept
+    assert check(folder) == uncached  # from the cache
+    assert _entries(tmp_path / "cache", "check") and _entries(tmp_path / "cache", "communes-check")
+    catalogue.write_text(shipped)
+    communes.write_text((ROOT / "communes.yaml").read_text(encoding="utf-8"))
+    fixed = check(folder)
+    assert fixed[0] == 0 and "hợp lệ — 62 thủ tục" in fixed[1] and "104 xã" in fixed[1]
+    assert check(folder) == fixed == check("")

@@ -335,19 +335,6 @@ class _Rules:
                     )
 
 
-def is_communes_file(path: Path) -> bool:
-    """Whether a file is a communes list rather than a catalogue (by its top-level fields)."""
-    try:
-        with Path(path).open(encoding="utf-8", errors="replace") as handle:
-            head = handle.read(20_000)
-    except OSError:
-        return False
-    lines = head.splitlines()
-    return any(line.startswith("communes:") for line in lines) and not any(
-        line.startswith("procedures:") for line in lines
-    )
-
-
 def run_communes_check(path: Path, out: TextIO) -> int:
     """Print every problem of a communes file as `PATH:LINE: message`, then a summary line;
     return 1 on any error."""

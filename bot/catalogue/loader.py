@@ -14,17 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from bot.catalogue import derived
 from bot.catalogue.model import Catalogue, CatalogueError, build
-from bot.catalogue.national import DEFAULT_PATH as NATIONAL_FILE
+from bot.catalogue.quickcheck import DEPENDS_ON, INTERNAL, VIETNAM
 
 if TYPE_CHECKING:
     from bot.catalogue.validation import Report
 
-HERE = Path(__file__).resolve().parent
-VIETNAM = dt.timezone(dt.timedelta(hours=7))  # as bot.catalogue.validation dates a check
-# What a check's outcome depends on besides the file: the checker's code, the required ids and
-# the national list (the day goes into the key too).
-DEPENDS_ON = (*derived.code_files(), HERE.parent / "data" / "required.yaml", NATIONAL_FILE)
-INTERNAL = "lỗi nội bộ"  # how the checker's own failures begin: never kept
+__all__ = ["DEPENDS_ON", "VIETNAM", "Checked", "Said", "checked", "load"]
 
 
 @dataclass(frozen=True)
