@@ -18,7 +18,8 @@ from tests.test_validation import BASE
 ROOT = Path(__file__).resolve().parent.parent
 
 # Reads the file named in argv[1] on two cores (every file is "large" here) and whole, and says
-# whether the file was cut, whether both cores were used, and whether the results agree.
+# whether the file was cut, whether both cores were used, and whether the results agree (the
+# data, findings, count of values and where each entry is written).
 _COMPARE = """
 import json, sys
 from bot.catalogue import halves, stream
@@ -33,9 +34,11 @@ streamed = stream.read(text)
 print(json.dumps({
     "cut": halves.cut(text) is not None,
     "both": both is not None,
-    "same": both == whole if both is not None else None,
+    # Where an entry ends may differ by the blanks before the next one: its start may not.
+    "same": None if both is None else both[:3] == whole[:3] and (
+        {k: v[:2] for k, v in both[3].items()} == {k: v[:2] for k, v in whole[3].items()}),
     "read": None if streamed is None else [streamed.data, streamed.found, streamed.nodes] == [
-        *whole],
+        *whole[:3]],
     "whole": whole if isinstance(whole, str) else "ok",
 }, default=str))
 """

@@ -124,3 +124,25 @@ def test_an_anchor_never_used_changes_nothing(monkeypatch: pytest.MonkeyPatch) -
     text = BASE.replace("    verified: 2026-11-20\n", "    verified: &day 2026-11-20\n", 1)
     assert stream.read(text) is not None
     _same(text, monkeypatch)
+
+
+def test_an_entry_read_alone_gives_the_lines_of_the_node_tree(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(stream.LazyLines, "ENTRIES_ALONE", 10**6)
+    for text in (BASE, (ROOT / "procedures.yaml").read_text(encoding="utf-8")):
+        streamed = stream.read(text)
+        assert streamed is not None
+        builder = Builder("procedures.yaml", text)
+        root = compose(text)
+        assert root is not None
+        builder.build(root)
+        alone = [loc for loc in builder.lines if streamed.lines._entry(loc) is not None]
+        assert len(alone) > len(builder.lines) / 2, "most values are read entry by entry"
+        for loc in alone:
+            assert loc in streamed.lines
+            assert streamed.lines[loc] == builder.lines[loc]
+            assert streamed.lines.raw.get(loc) == builder.raw.get(loc)
+            assert (*loc, "nowhere") not in streamed.lines
+        assert streamed.lines._lines is None, "no entry needed the whole file read again"
+        assert dict(streamed.lines) == builder.lines

@@ -29,7 +29,9 @@ _PROCEDURES = re.compile(r"^procedures:[ \t]*(?:#[^\n]*)?\n", re.MULTILINE)
 # Blank and comment lines, then the first item of the list (its indentation in group 1).
 _FIRST_ITEM = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n)*( *)- ")
 
-Read = tuple[dict[str, Any], list[Found], int]
+# The data, the silent findings, the count of values, and where each top-level list's items
+# are written (first character, line, end).
+Read = tuple[dict[str, Any], list[Found], int, dict[Any, tuple[int, int, int]]]
 
 
 def cut(text: str) -> tuple[str, str] | None:
@@ -91,15 +93,16 @@ def read_in_two(text: str, read: Callable[[str], Read]) -> Read | None:
             os.close(inlet)
             os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
-    return _join(mine, theirs)
+    return _join(mine, theirs, len(text) - len(second))
 
 
-def _join(mine: Read, theirs: Read | None) -> Read | None:
-    """The whole file's data from its two halves', or None when they do not fit together."""
+def _join(mine: Read, theirs: Read | None, shift: int) -> Read | None:
+    """The whole file's data from its two halves', or None when they do not fit together;
+    `shift` turns a place in the second half's text into one in the whole text."""
     if theirs is None:
         return None
-    data, found, nodes = mine
-    rest, more, counted = theirs
+    data, found, nodes, spans = mine
+    rest, more, counted, places = theirs
     if not data or not rest or next(reversed(data)) != "procedures":
         return None
     keys = iter(rest)
@@ -108,9 +111,12 @@ def _join(mine: Read, theirs: Read | None) -> Read | None:
     head, tail = data["procedures"], rest.pop("procedures")
     if not isinstance(head, list) or not isinstance(tail, list):
         return None
+    for (section, i), (start, line, end) in places.items():
+        at = i + len(head) if section == "procedures" else i
+        spans[(section, at)] = (start + shift, line, end + shift if end >= 0 else end)
     head.extend(tail)
     data.update(rest)
     nodes += counted - 2  # the second half's root and its `procedures:` were counted twice
     if nodes > MAX_NODES:
         return None
-    return data, found + more, nodes
+    return data, found + more, nodes, spans

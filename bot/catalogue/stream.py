@@ -104,14 +104,25 @@ class _Unusual(Exception):
     """Something only the careful path handles; the caller falls back to it."""
 
 
+# Where each item of a top-level list is written: (first character, its line, end), by location.
+Spans = dict[Loc, tuple[int, int, int]]
+
+
 class Streamed:
     """What one pass made of a clean file: its data, the silent findings, lines on demand."""
 
-    def __init__(self, data: dict[str, Any], text: str, found: list[Found], nodes: int) -> None:
+    def __init__(
+        self,
+        data: dict[str, Any],
+        text: str,
+        found: list[Found],
+        nodes: int,
+        spans: Spans | None = None,
+    ) -> None:
         self.data = data
         self.found = found
         self.nodes = nodes
-        self.lines = LazyLines(text)
+        self.lines = LazyLines(text, data, spans)
 
 
 def read(text: str) -> Streamed | None:
@@ -121,23 +132,37 @@ def read(text: str) -> Streamed | None:
     try:
         # A province-sized file is read on both cores when it can be cut cleanly in two.
         both = halves.read_in_two(text, _data)
-        data, found, nodes = both if both is not None else _data(text)
+        data, found, nodes, spans = both if both is not None else _data(text)
     except (_Unusual, yaml.YAMLError, RecursionError):
         return None
-    return Streamed(data, text, found, nodes)
+    return Streamed(data, text, found, nodes, spans)
 
 
-def _data(text: str) -> tuple[dict[str, Any], list[Found], int]:
-    return _walk(text, None, None)
+def _data(text: str) -> tuple[dict[str, Any], list[Found], int, Spans]:
+    spans: Spans = {}
+    data, found, nodes = _walk(text, None, None, spans)
+    return data, found, nodes, spans
 
 
 class LazyLines(Mapping[Loc, int]):
-    """The line of every value (and of every key, under '#key'), found when first asked for."""
+    """The line of every value (and of every key, under '#key'), found when first asked for.
 
-    def __init__(self, text: str) -> None:
+    A file with a few problems needs the lines of a few entries only: an item of a top-level
+    list whose place the first pass noted is read again alone (its own lines, blank lines in
+    front, so every line number stays), and the whole file only past `ENTRIES_ALONE` of them.
+    """
+
+    ENTRIES_ALONE = 64
+
+    def __init__(
+        self, text: str, data: dict[str, Any] | None = None, spans: Spans | None = None
+    ) -> None:
         self._text = text
         self._lines: dict[Loc, int] | None = None
         self._raw: dict[Loc, str] = {}
+        self._data = data
+        self._spans = spans or {}
+        self._entries: dict[Loc, tuple[dict[Loc, int], dict[Loc, str]] | None] = {}
 
     def _table(self) -> dict[Loc, int]:
         if self._lines is None:
@@ -145,7 +170,43 @@ class LazyLines(Mapping[Loc, int]):
             _walk(self._text, lines, self._raw)
             self._lines = lines
             self._text = ""
+            self._entries.clear()
         return self._lines
+
+    def _entry(self, loc: object) -> tuple[dict[Loc, int], dict[Loc, str]] | None:
+        """The lines and raw values of the entry holding `loc`, when it can be read alone."""
+        if self._lines is not None or not isinstance(loc, tuple) or len(loc) < 2:
+            return None
+        head = loc[:2]
+        if head in self._entries:
+            return self._entries[head]
+        span = self._spans.get(head)
+        if span is None or len(self._entries) >= self.ENTRIES_ALONE:
+            return None
+        found = self._entries[head] = self._read_entry(head, *span)
+        return found
+
+    def _read_entry(
+        self, head: Loc, start: int, line: int, end: int
+    ) -> tuple[dict[Loc, int], dict[Loc, str]] | None:
+        text = self._text
+        begin = text.rfind("\n", 0, start) + 1
+        if line < 1 or self._data is None:
+            return None
+        alone = "x:\n" + "\n" * (line - 1) + text[begin:end]
+        lines: dict[Loc, int] = {}
+        raw: dict[Loc, str] = {}
+        try:
+            data, _, _ = _walk(alone, lines, raw)
+            section = self._data.get(str(head[0]))
+            item = section[int(head[1])] if isinstance(section, list) else None
+        except (_Unusual, yaml.YAMLError, RecursionError, IndexError, ValueError):
+            return None
+        if data != {"x": [item]}:
+            return None  # read alone it is not the same: the whole file is read instead
+        own_lines = {(*head, *loc[2:]): n for loc, n in lines.items() if loc[:2] == ("x", 0)}
+        own_raw = {(*head, *loc[2:]): r for loc, r in raw.items() if loc[:2] == ("x", 0)}
+        return own_lines, own_raw
 
     @property
     def raw(self) -> Mapping[Loc, str]:
@@ -153,9 +214,15 @@ class LazyLines(Mapping[Loc, int]):
         return _RawView(self)
 
     def __getitem__(self, loc: Loc) -> int:
+        entry = self._entry(loc)
+        if entry is not None:
+            return entry[0][loc]
         return self._table()[loc]
 
     def __contains__(self, loc: object) -> bool:
+        entry = self._entry(loc)
+        if entry is not None:
+            return loc in entry[0]
         return loc in self._table()
 
     def __iter__(self) -> Iterator[Loc]:
@@ -174,6 +241,9 @@ class _RawView(Mapping[Loc, str]):
         return self._owner._raw
 
     def __getitem__(self, loc: Loc) -> str:
+        entry = self._owner._entry(loc)
+        if entry is not None:
+            return entry[1][loc]
         return self._table()[loc]
 
     def __iter__(self) -> Iterator[Loc]:
@@ -184,19 +254,27 @@ class _RawView(Mapping[Loc, str]):
 
 
 def _walk(
-    text: str, lines: dict[Loc, int] | None, raw: dict[Loc, str] | None
+    text: str,
+    lines: dict[Loc, int] | None,
+    raw: dict[Loc, str] | None,
+    spans: Spans | None = None,
 ) -> tuple[dict[str, Any], list[Found], int]:
-    """One pass over the events; with `lines`, also record each location's line and raw value."""
+    """One pass over the events; with `lines`, also record each location's line and raw value;
+    with `spans`, where each item of a top-level list is written."""
     assert FAST_LOADER is not None
     loader = FAST_LOADER(text)
     try:
-        return _events(loader, text, lines, raw)
+        return _events(loader, text, lines, raw, {} if spans is None else spans)
     finally:
         loader.dispose()
 
 
 def _events(
-    loader: Any, text: str, lines: dict[Loc, int] | None, raw: dict[Loc, str] | None
+    loader: Any,
+    text: str,
+    lines: dict[Loc, int] | None,
+    raw: dict[Loc, str] | None,
+    spans: Spans,
 ) -> tuple[dict[str, Any], list[Found], int]:
     # The hot loop of `check`: one round per YAML event, hundreds of thousands of them in a
     # province's file. Everything it reads is bound to a local name first, and keys (a few dozen
@@ -325,6 +403,9 @@ def _events(
             else:
                 where = (*path, len(current))
                 current.append(child)
+                if len(path) == 1:  # an item of a top-level list: its end comes below
+                    mark = event.start_mark
+                    spans[where] = (mark.index, mark.line, -1)
             if lines is not None:
                 lines[where] = event.start_mark.line + 1
             stack.append((current, in_map, flow, path, key, key_event))
@@ -335,6 +416,8 @@ def _events(
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             if not stack:
                 break
+            if len(path) == 2 and path in spans:
+                spans[path] = (spans[path][0], spans[path][1], event.end_mark.index)
             current, in_map, flow, path, _, _ = stack.pop()
             key = None
         else:  # anything else a clean file does not have
