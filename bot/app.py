@@ -27,6 +27,8 @@ class Feature(Protocol):
 
 # In this order: it is the order their text, cancel, card and menu hooks run.
 FEATURES: tuple[Feature, ...] = (walkthrough, feedback, handoff, retention, staff, communes)
+# The folder, beside the database, where the matcher keeps the indexes it built.
+INDEX_CACHE_NAME = "index-cache"
 
 
 def register_features(assistant: Assistant, features: Sequence[Feature] = FEATURES) -> None:
@@ -58,20 +60,31 @@ def last_good_path(database: str) -> Path | None:
     return file.parent / LAST_GOOD_NAME if file is not None else None
 
 
+def index_cache_path(database: str) -> Path | None:
+    """Where built indexes are kept between starts: beside the database file, like the last
+    good catalogue (None for a server or in-memory database)."""
+    file = database_file(database)
+    return file.parent / INDEX_CACHE_NAME if file is not None else None
+
+
 class DeferredMatcher(Matcher):
     """A `Matcher` built when it is first used (the first question), not when it is made: the
     terminal chat shows its greeting and first prompt before building the index."""
 
     def __init__(  # the index is built by `__getattr__`, on first use
-        self, catalogue: Catalogue, national: Mapping[str, NationalProcedure] | None
+        self,
+        catalogue: Catalogue,
+        national: Mapping[str, NationalProcedure] | None,
+        cache: Path | None = None,
     ) -> None:
-        self.__dict__["_deferred"] = (catalogue, national)
+        self.__dict__["_deferred"] = (catalogue, national, cache)
 
     def __getattr__(self, name: str) -> Any:
         deferred = self.__dict__.pop("_deferred", None)
         if deferred is None:
             raise AttributeError(name)
-        Matcher.__init__(self, *deferred)
+        catalogue, national, cache = deferred
+        Matcher.__init__(self, catalogue, national, cache=cache)
         return getattr(self, name)
 
 
@@ -82,15 +95,16 @@ def open_holder(
     `defer_index`, the first index is built on first use)."""
 
     built: list[Matcher] = []
+    cache = index_cache_path(settings.database)
     # A list read on first use is passed on unread; an empty one means no national tier.
     tier = national if isinstance(national, LazyNational) or national else None
 
     def make_index(catalogue: Catalogue) -> Matcher:
         if defer_index and not built:
-            matcher: Matcher = DeferredMatcher(catalogue, tier)
+            matcher: Matcher = DeferredMatcher(catalogue, tier, cache)
             built[:] = [matcher]
             return matcher
-        matcher = Matcher(catalogue, tier)
+        matcher = Matcher(catalogue, tier, cache=cache)
         # The first index leaves the national list for the first question that needs it (the
         # bot is ready sooner); a reload, in a worker thread, gets it ready before it serves.
         if built:

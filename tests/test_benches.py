@@ -36,6 +36,8 @@ def test_bench_match_prints_check_ready_and_baseline_lines(
     out = capsys.readouterr().out
     assert "file-70     matcher" in out
     assert "file-70     baseline" in out
+    assert "file-70     cached" in out  # a second start, reading the index cache the first left
+    assert "file-70: ready CPU on a first start (builds and saves the index cache):" in out
     assert "file-70: check CPU:" in out
     assert "file-70: ready (load + build) CPU:" in out
     assert "file-70: naive baseline in the same run" in out

@@ -21,14 +21,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from operator import getitem
+from pathlib import Path
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.bounded import BoundedMemo
+from bot.matching import stored
+from bot.matching.rewriter import Rewriter
+from bot.matching.stored import KIND_WEIGHT, Flat, Phrases, Postings
 from bot.matching.words import EVERYDAY, GENERIC
 from bot.text import (
-    expand_shorthand,
     has_marks,
     normalize,
     spelling,
@@ -40,7 +44,6 @@ from bot.text import (
 # How much a phrase of each kind counts. A summary is a description, not how people ask: its
 # words only tell which entry explains more of a question (measured: as phrases they never
 # changed a ranking, and cost a fifth of the index).
-KIND_WEIGHT = {"name": 1.0, "alias": 1.0}
 BAG_ONLY = frozenset({"summary"})
 # A marked question word that meets the same word with other marks (mấy / máy) is most likely
 # another word: it counts for little.
@@ -52,136 +55,21 @@ FUZZY_CACHE_BYTES = 8 * 1024 * 1024  # nearest syllables of unknown words, kept 
 GENERIC_WEIGHT = 0.2
 
 
-@dataclass(frozen=True)
-class Phrase:
-    """One indexed phrase of an entry, with its features and their weights."""
-
-    entry: int
-    kind: str
-    text: str
-    features: tuple[str, ...]
-    marked: tuple[str, ...]  # the words with diacritics, as written
-    weight: float
-    kind_weight: float
-
-
-Key = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # words, folded or exact, target
-
-
-class Rewriter:
-    """Rewrites shorthand and vocabulary keys into the words the catalogue uses."""
-
-    def __init__(self, vocabulary: Mapping[str, tuple[str, ...]]) -> None:
-        # Keys are found by their first word (as typed, and folded for unmarked questions).
-        self.short: dict[str, list[Key]] = {}
-        self.long: dict[str, list[Key]] = {}
-        for key, expansions in vocabulary.items():
-            words = tuple(normalize(key).split())
-            if not words:
-                continue
-            folded = tuple(strip_marks(w) for w in words)
-            # A short marked key ("đẻ") must not swallow its unmarked look-alike ("de" = để).
-            loose = len(words) > 1 or len(folded[0]) > 3 or folded[0] == words[0]
-            target: list[str] = []
-            for expansion in expansions:
-                for word in normalize(expansion).split():
-                    if word not in target:
-                        target.append(word)
-            entry: Key = (words, folded if loose else words, tuple(target))
-            table = self.short if len(words) == 1 else self.long
-            for first in {words[0], entry[1][0]}:
-                table.setdefault(first, []).append(entry)
-        self.firsts = frozenset(self.short) | frozenset(self.long)
-        for table in (self.short, self.long):
-            for keys in table.values():
-                # Longest keys first, so "sổ đỏ" wins over "sổ".
-                keys.sort(key=lambda k: -len(k[0]))
-        self._short_spans = _spans(self.short)
-        self._long_spans = _spans(self.long)
-
-    def rewrite(self, words: list[str], chat: bool) -> tuple[list[str], list[int], list[str]]:
-        """Return the rewritten words, the original word each comes from, and notes for `why`.
-
-        One-word keys go first ("cty" → "công ty"), so that longer keys can then match what
-        they produced ("mở công ty" → "thành lập doanh nghiệp").
-        """
-        if chat:
-            words = expand_shorthand(words)
-        notes: list[str] = []
-        first, first_origin = self._pass(words, self._short_spans, notes)
-        second, second_origin = self._pass(first, self._long_spans, notes)
-        return second, [first_origin[i] for i in second_origin], notes
-
-    @staticmethod
-    def _pass(
-        words: list[str], table: dict[str, Spans], notes: list[str]
-    ) -> tuple[list[str], list[int]]:
-        # Only the words that can start a key are tried; the words between them are copied.
-        starts = [i for i, word in enumerate(words) if word in table] if table else []
-        if not starts:
-            return words, list(range(len(words)))
-        out: list[str] = []
-        origin: list[int] = []
-        done = 0  # the words before this one are in `out`
-        for i in starts:
-            if i < done:
-                continue  # inside a key already rewritten
-            for n, spans in table[words[i]]:
-                key = spans.get(tuple(words[i : i + n]))
-                if key is None:
-                    continue
-                target = key[2]
-                out.extend(words[done:i])
-                origin.extend(range(done, i))
-                out.extend(target)
-                origin.extend([i] * len(target))
-                span = words[i : i + n]
-                if list(target) != span:
-                    notes.append(f"{' '.join(span)}→{' '.join(target)}")
-                done = i + n
-                break
-        if not done:
-            return words, list(range(len(words)))
-        out.extend(words[done:])
-        origin.extend(range(done, len(words)))
-        return out, origin
-
-
-# The word runs that start with one word and that a key matches, longest keys first: each
-# word of a run is the key's word or, for a loose key, its folded form (an unmarked word).
-Spans = list[tuple[int, dict[tuple[str, ...], Key]]]
-
-
-def _spans(table: dict[str, list[Key]]) -> dict[str, Spans]:
-    """Index a table of keys by the exact word runs each matches: a look-up per length."""
-    spans: dict[str, Spans] = {}
-    for first, keys in table.items():
-        by_length: dict[int, dict[tuple[str, ...], Key]] = {}
-        for key in keys:  # longest first, then in the vocabulary's order: the first one wins
-            words, loose, _ = key
-            choices = [tuple(dict.fromkeys((w, f))) for w, f in zip(words, loose, strict=True)]
-            for run in itertools.product(*choices):
-                if run[0] == first:
-                    by_length.setdefault(len(words), {}).setdefault(run, key)
-        spans[first] = sorted(by_length.items(), key=lambda item: -item[0])
-    return spans
-
-
 @dataclass
 class Index:
     """Phrases of a set of entries, with feature weights and posting lists."""
 
     ids: list[str]
-    phrases: list[Phrase]
+    phrases: Phrases
     idf: dict[str, float]
-    postings: dict[str, array[int]]
+    postings: Postings
     rewriter: Rewriter
     vocab_by_length: dict[int, list[str]]
     numbers: dict[str, int]  # feature -> its number
-    held: list[array[int]]  # per entry, the sorted numbers of its features
+    held: Flat  # per entry, the sorted numbers of its features
     unknown_weight: float
     known: frozenset[str] = frozenset()
-    scale: list[float] = field(default_factory=list)  # per phrase: kind weight / weight
+    scale: Sequence[float] = ()  # per phrase: kind weight / weight
     long_names: bool = False  # official names only (the national list): see score_query
 
     @classmethod
@@ -190,9 +78,39 @@ class Index:
         entries: Iterable[tuple[str, Sequence[tuple[str, str]]]],
         vocabulary: Mapping[str, tuple[str, ...]],
         known_text: Iterable[str] = (),
+        cache: Path | None = None,
+        label: str = "catalogue",
     ) -> Index:
-        """Index entries given as (id, [(kind, text), ...]); `known_text` holds real words."""
+        """Index entries given as (id, [(kind, text), ...]); `known_text` holds real words.
+
+        With a `cache` folder, an index built before from the same inputs is read back from
+        it, and one built here is saved there (see `stored`).
+        """
         rewriter = Rewriter(vocabulary)
+        name = ""
+        if cache is not None:
+            entries = list(entries)
+            known_text = list(known_text)
+            name = stored.cache_key(label, entries, vocabulary, known_text)
+            state = stored.read(cache, name)
+            if state is not None:
+                try:
+                    return cls.from_state(state, rewriter)
+                except (KeyError, TypeError, ValueError, IndexError):
+                    pass  # a damaged file: built again and written anew below
+        index = cls._build(entries, vocabulary, known_text, rewriter)
+        if cache is not None:
+            stored.write(cache, name, index.to_state())
+        return index
+
+    @classmethod
+    def _build(
+        cls,
+        entries: Iterable[tuple[str, Sequence[tuple[str, str]]]],
+        vocabulary: Mapping[str, tuple[str, ...]],
+        known_text: Iterable[str],
+        rewriter: Rewriter,
+    ) -> Index:
         ids: list[str] = []
         # Phrases are read once: their features go straight into the posting lists, and
         # their weights are summed once every feature's weight is known. A catalogue has a few
@@ -251,18 +169,28 @@ class Index:
         for feature in (*folds.generic(), *pairs_of.generic()):
             if feature in idf:
                 idf[feature] *= GENERIC_WEIGHT
-        phrases = [
-            Phrase(
-                number,
-                kind,
-                text,
-                feats,
-                marked,
-                sum(map(idf.__getitem__, feats)),
-                KIND_WEIGHT.get(kind, 1.0),
-            )
-            for number, kind, text, feats, marked in drafts
-        ]
+        # Phrases as columns of numbers (see `stored`): features and marked words by number.
+        feature_numbers = dict(numbers)
+        names = list(feature_numbers)  # numbers go 0, 1, 2 ... in the order they were given
+        kinds = list(dict.fromkeys(kind for _, kind, _, _, _ in drafts))
+        mark_numbers: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        weights = stored.floats(sum(map(idf.__getitem__, draft[3])) for draft in drafts)
+        phrases = Phrases(
+            array("I", [draft[0] for draft in drafts]),
+            bytes(map(kinds.index, (draft[1] for draft in drafts))),
+            [draft[2] for draft in drafts],
+            Flat.of(array("I", map(numbers.__getitem__, draft[3])) for draft in drafts),
+            Flat.of(array("I", map(mark_numbers.__getitem__, draft[4])) for draft in drafts),
+            weights,
+            names,
+            list(mark_numbers),
+            kinds,
+        )
+        kind_weights = [KIND_WEIGHT.get(kind, 1.0) for kind in kinds]
+        scale = stored.floats(
+            kind_weights[code] / (weight or 1.0)
+            for code, weight in zip(phrases.kinds, weights, strict=True)
+        )
         del drafts
         # Typos are repaired towards indexed syllables and the words of vocabulary keys ("bhty"
         # towards "bhyt", which the vocabulary then expands).
@@ -276,14 +204,80 @@ class Index:
             ids=ids,
             phrases=phrases,
             idf=idf,
-            postings=dict(postings),
+            postings=Postings(
+                feature_numbers, Flat.of(postings.get(feature, ()) for feature in names)
+            ),
             rewriter=rewriter,
             vocab_by_length=vocab_by_length,
-            numbers=dict(numbers),
-            held=held,
+            numbers=feature_numbers,
+            held=Flat.of(held),
             unknown_weight=math.log(1 + (total - 0.5) / 1.5),
             known=_known_words(known_text, vocabulary),
-            scale=[p.kind_weight / (p.weight or 1.0) for p in phrases],
+            scale=scale,
+        )
+
+    def to_state(self) -> dict[str, Any]:
+        """Return what `from_state` needs to make this index again (for a cache file)."""
+        phrases = self.phrases
+        return {
+            "ids": self.ids,
+            "names": phrases.names,
+            "idf": stored.floats(map(self.idf.__getitem__, phrases.names)).tobytes(),
+            "entries": phrases.entries.tobytes(),
+            "kinds": phrases.kinds,
+            "kind_names": phrases.kind_names,
+            "texts": phrases.texts,
+            "features": phrases.features.to_state(),
+            "marked": phrases.marked.to_state(),
+            "marks": phrases.marks,
+            "weights": phrases.weights.tobytes(),
+            "scale": stored.floats(self.scale).tobytes(),
+            "postings": self.postings.runs.to_state(),
+            "held": self.held.to_state(),
+            "vocab_by_length": self.vocab_by_length,
+            "unknown_weight": self.unknown_weight,
+            "known": self.known,
+        }
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any], rewriter: Rewriter) -> Index:
+        """Make an index again from `to_state`'s output (ValueError if it does not hold)."""
+        names: list[str] = state["names"]
+        ids: list[str] = state["ids"]
+        numbers = {feature: number for number, feature in enumerate(names)}
+        weights = stored.numbers_of(state["weights"], "d")
+        phrases = Phrases(
+            stored.numbers_of(state["entries"], "I"),
+            state["kinds"],
+            state["texts"],
+            Flat.from_state(state["features"]),
+            Flat.from_state(state["marked"]),
+            weights,
+            names,
+            state["marks"],
+            state["kind_names"],
+        )
+        scale = stored.numbers_of(state["scale"], "d")
+        postings = Flat.from_state(state["postings"])
+        held = Flat.from_state(state["held"])
+        size = len(phrases)
+        columns = (phrases.kinds, phrases.texts, phrases.features, phrases.marked, weights, scale)
+        if any(len(column) != size for column in columns):
+            raise ValueError("phrase columns of different lengths")
+        if len(postings) != len(names) or len(held) != len(ids) or len(numbers) != len(names):
+            raise ValueError("runs that do not match their features or entries")
+        return cls(
+            ids=ids,
+            phrases=phrases,
+            idf=dict(zip(names, stored.numbers_of(state["idf"], "d"), strict=True)),
+            postings=Postings(numbers, postings),
+            rewriter=rewriter,
+            vocab_by_length=state["vocab_by_length"],
+            numbers=numbers,
+            held=held,
+            unknown_weight=float(state["unknown_weight"]),
+            known=frozenset(state["known"]),
+            scale=scale,
         )
 
     # Keyed by the unknown words citizens type: bounded by bytes, not by count.

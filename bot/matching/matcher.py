@@ -9,8 +9,11 @@ short choice ("clarify"), or say kindly that it does not know ("none").
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import repeat
+from operator import attrgetter
+from pathlib import Path
 from typing import Literal
 
 from bot.catalogue.model import Catalogue, Entry
@@ -19,7 +22,8 @@ from bot.matching import qualifiers
 from bot.matching.aspects import Aspect, detect_aspect, is_small_talk, pure_followup_words
 from bot.matching.index import Index
 from bot.matching.national_index import SHARED, NationalIndex
-from bot.matching.score import Query, Scored, Thresholds, analyse, score_query
+from bot.matching.ranking import Scored, score_query
+from bot.matching.score import SLACK, Query, Thresholds, analyse
 from bot.matching.words import GENERIC
 
 __all__ = [
@@ -80,11 +84,13 @@ class Match:
 
 
 def _entry_texts(entry: Entry) -> list[tuple[str, str]]:
-    texts = [("name", entry.name)]
-    texts.extend(("alias", alias) for alias in entry.aliases)
+    texts = [("name", entry.name), *zip(repeat("alias"), entry.aliases)]
     if entry.summary:
         texts.append(("summary", entry.summary))
     return texts
+
+
+_NAME = attrgetter("name")
 
 
 def _catalogue_words(catalogue: Catalogue) -> list[str]:
@@ -92,7 +98,7 @@ def _catalogue_words(catalogue: Catalogue) -> list[str]:
     texts: list[str] = []
     for procedure in catalogue.procedures.values():
         texts.extend([procedure.time, procedure.fee, procedure.where])
-        texts.extend(d.name for d in procedure.documents)
+        texts.extend(map(_NAME, procedure.documents))
         texts.extend((*procedure.steps, *procedure.notes))
     for guide in catalogue.guides.values():
         texts.extend(f"{s.title} {s.text}" for s in guide.steps)
@@ -107,7 +113,9 @@ class Matcher:
         catalogue: Catalogue,
         national: Mapping[str, NationalProcedure] | None = None,
         thresholds: Thresholds | None = None,
+        cache: Path | None = None,
     ) -> None:
+        """Index a catalogue; `cache` is a folder where built indexes are kept between starts."""
         self.catalogue = catalogue
         self.thresholds = thresholds or Thresholds()
         vocabulary = dict(catalogue.vocabulary)
@@ -115,11 +123,13 @@ class Matcher:
             ((e.id, _entry_texts(e)) for e in catalogue.entries.values()),
             vocabulary,
             _catalogue_words(catalogue),
+            cache=cache,
         )
         # The national list is indexed when a question first needs it (see `national_index`).
         self._national_list = national or None
         self._curated_codes = frozenset(p.code for p in catalogue.procedures.values() if p.code)
         self._vocabulary = vocabulary
+        self._cache = cache
         self._national: NationalIndex | None = None
         self._numbers = {entry_id: n for n, entry_id in enumerate(self.index.ids)}
 
@@ -132,7 +142,9 @@ class Matcher:
         tier = self._national
         if tier is None:
             assert self._national_list is not None
-            tier = SHARED.get(self._national_list, self._curated_codes, self._vocabulary)
+            tier = SHARED.get(
+                self._national_list, self._curated_codes, self._vocabulary, self._cache
+            )
             self._national = tier
         return tier
 
@@ -161,9 +173,9 @@ class Matcher:
         curated = [Candidate(s.id, s.score, "catalogue", s.why, s.coverage) for s in scored]
         fits = [c for c in curated if c.score >= t.clarify]
         others: list[Candidate] = [c for c in curated if c.score < t.clarify]
-        if self._national_list and (not fits or fits[0].score < t.curated_fits):
-            national = self._national_tier().index
-            extra = score_query(national, analyse(national, text))
+        reads = _Reads(self._national_tier, text, t) if self._national_list else None
+        if reads is not None and (not fits or fits[0].score < t.curated_fits):
+            extra = reads.scored(6)
             others.extend(
                 Candidate(s.id, s.score * t.national_factor, "national", s.why, s.coverage)
                 for s in extra
@@ -178,11 +190,16 @@ class Matcher:
             candidates[-1] = nearly
         decision = decide(candidates, is_small_talk(text), t)
         if decision != "none" and candidates[0].tier == "catalogue":
-            candidates, decision = self._narrow(text, query, candidates, decision)
+            candidates, decision = self._narrow(text, query, candidates, decision, reads)
         return Match(text, decision, tuple(candidates[:top]), aspect)
 
     def _narrow(
-        self, text: str, query: Query, candidates: list[Candidate], decision: Decision
+        self,
+        text: str,
+        query: Query,
+        candidates: list[Candidate],
+        decision: Decision,
+        reads: _Reads | None,
     ) -> tuple[list[Candidate], Decision]:
         """Never a sure answer with a card that does not cover what the question names.
 
@@ -193,7 +210,7 @@ class Matcher:
         first = candidates[0]
         lacking = qualifiers.missing(self.index, self._numbers[first.id], query.folded, text)
         if not lacking:
-            better = self._explains_more(text, first) if decision == "answer" else None
+            better = self._explains_more(reads, first) if decision == "answer" else None
             if better is None:
                 return candidates, decision
             return [better, *(c for c in candidates if c.id != better.id)], "clarify"
@@ -208,14 +225,14 @@ class Matcher:
                 return [*chosen, replace(first, why=first.why + why)], decide(
                     chosen, False, self.thresholds
                 )
-        better = self._fitting(text, first, lacking, qualifiers.named(query.folded, text))
+        better = self._fitting(reads, first, lacking, qualifiers.named(query.folded, text))
         if better is not None:
             better = replace(better, why=better.why + why)
             return [better, *(c for c in candidates if c.id != better.id)], "clarify"
         return [replace(first, why=first.why + why), *candidates[1:]], "clarify"
 
     def _fitting(
-        self, text: str, first: Candidate, lacking: list[str], named: list[str]
+        self, reads: _Reads | None, first: Candidate, lacking: list[str], named: list[str]
     ) -> Candidate | None:
         """Return the national procedure that fits a question the first card does not cover.
 
@@ -226,12 +243,12 @@ class Matcher:
         does not name ("thi bằng lái" → "Cấp giấy phép lái xe", not its reissue). Of those, the
         one that holds most of the telling words: the thing asked about, not only the qualifier.
         """
-        if not self._national_list:
+        if reads is None:
             return None
-        tier = self._national_tier()
+        tier = reads.tier
         index, numbers = tier.index, tier.numbers
         t = self.thresholds
-        national = analyse(index, text)
+        text = reads.text
         # The way official names say each qualifier comes first in its class.
         said = " ".join(qualifiers.QUALIFIERS[q][0] for q in lacking)
         about = f"{text} {self.catalogue.entries[first.id].name}"
@@ -239,10 +256,8 @@ class Matcher:
         words = _telling(index, analyse(index, about).folded)
         card = sum(w for f, w in words.items() if self.index.holds(self._numbers[first.id], f))
         found: dict[str, Scored] = {}
-        for s in (
-            *score_query(index, national, limit=12),
-            *score_query(index, subject, limit=12),
-        ):
+        subjects = score_query(index, subject, limit=12, floor=reads.floor)
+        for s in (*reads.scored(12), *subjects):
             if s.id not in found or s.score > found[s.id].score:
                 found[s.id] = s
         holding: list[tuple[float, Candidate]] = []
@@ -262,15 +277,15 @@ class Matcher:
         best = holding or plain
         return max(best, key=lambda pair: pair[0])[1] if best else None
 
-    def _explains_more(self, text: str, first: Candidate) -> Candidate | None:
+    def _explains_more(self, reads: _Reads | None, first: Candidate) -> Candidate | None:
         """Return the national procedure that explains clearly more of the question's telling
         words than the curated card about to be answered, if one does."""
-        if not self._national_list:
+        if reads is None:
             return None
-        tier = self._national_tier()
+        tier = reads.tier
         index, numbers = tier.index, tier.numbers
         t = self.thresholds
-        national = analyse(index, text)
+        national = reads.query()
         words = _telling(index, national.folded)
         if not words:
             return None
@@ -282,7 +297,9 @@ class Matcher:
         lacked = sum(words[w] for w in words if w not in card)
         if lacked < EXPLAINS_MORE * sum(words.values()) - 1e-9:
             return None
-        for s in score_query(index, national, limit=3):
+        # Only those the national list would offer count (see below).
+        offered = t.national_clarify / t.national_factor if t.national_factor > 0 else 0.0
+        for s in reads.scored(3, offered):
             score = s.score * t.national_factor
             if score < t.national_clarify:
                 break
@@ -294,6 +311,50 @@ class Matcher:
                 why = f"{s.why}; explains more than {first.id}"
                 return Candidate(s.id, score, "national", why, s.coverage)
         return None
+
+
+class _Reads:
+    """The national tier's reading of one question, worked out once however often it is asked
+    for while the question is matched (by the search, `_explains_more` and `_fitting`).
+
+    Each of them drops the national procedures whose score, scaled by `national_factor`, falls
+    under `national_min`: the search is told so (`floor`), and need not score them.
+    """
+
+    def __init__(self, tier: Callable[[], NationalIndex], text: str, t: Thresholds) -> None:
+        self._tier = tier
+        self.text = text
+        self.floor = t.national_min / t.national_factor if t.national_factor > 0 else 0.0
+        self._query: Query | None = None
+        self._scored: tuple[int, float, list[Scored]] | None = None
+
+    @property
+    def tier(self) -> NationalIndex:
+        """The national index (built on first need)."""
+        return self._tier()
+
+    def query(self) -> Query:
+        """Return the question analysed against the national index."""
+        if self._query is None:
+            self._query = analyse(self.tier.index, self.text)
+        return self._query
+
+    def scored(self, limit: int, floor: float | None = None) -> list[Scored]:
+        """Return the best `limit` national procedures for the question, of those that score
+        at least `floor` (by default, the least any reader takes).
+
+        A search for more, or with a lower floor, serves any later ask for fewer: the list
+        `score_query` keeps only ever loses its end, so asking for fewer gives its start.
+        """
+        floor = self.floor if floor is None else max(floor, self.floor)
+        last = self._scored
+        if last is None or last[0] < limit or last[1] > floor:
+            last = self._scored = (
+                limit,
+                floor,
+                score_query(self.tier.index, self.query(), limit, floor),
+            )
+        return [s for s in last[2][:limit] if s.score >= floor * (1 - SLACK)]
 
 
 def _telling(index: Index, folded: Sequence[str]) -> dict[str, float]:

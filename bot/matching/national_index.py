@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.catalogue.national import NationalProcedure
 from bot.matching.index import Index
@@ -39,12 +40,14 @@ def build(
     national: Mapping[str, NationalProcedure],
     curated_codes: frozenset[str],
     vocabulary: Mapping[str, tuple[str, ...]],
+    cache: Path | None = None,
 ) -> NationalIndex:
-    """Index the national names, leaving out the procedures the catalogue has a card for."""
+    """Index the national names, leaving out the procedures the catalogue has a card for
+    (read back from the `cache` folder when it was built there before)."""
     rows = [
         (n.id, [("name", _name(n.name))]) for n in national.values() if n.code not in curated_codes
     ]
-    index = Index.build(rows, vocabulary)
+    index = Index.build(rows, vocabulary, cache=cache, label="national")
     index.long_names = True
     return NationalIndex(index, {entry_id: n for n, entry_id in enumerate(index.ids)})
 
@@ -66,6 +69,7 @@ class Shared:
         national: Mapping[str, NationalProcedure],
         curated_codes: frozenset[str],
         vocabulary: Mapping[str, tuple[str, ...]],
+        cache: Path | None = None,
     ) -> NationalIndex:
         """Return the index for these inputs: the last one if they are alike, else a new one."""
         key: Key = (id(national), curated_codes, tuple(vocabulary.items()))
@@ -73,7 +77,7 @@ class Shared:
             last = self._last
             if last is not None and last[0] == key:
                 return last[2]
-            built = build(national, curated_codes, vocabulary)
+            built = build(national, curated_codes, vocabulary, cache)
             self._last = (key, national, built)
             return built
 

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import add, mul
 
-from bot.matching.index import FUZZY, GENERIC_WEIGHT, OTHER_MARKS, Index, Phrase
+from bot.matching.index import FUZZY, GENERIC_WEIGHT, Index
 from bot.matching.words import GENERIC, GENERIC_WORDS, national_syllables
 from bot.text import expand_shorthand, has_marks, normalize, strip_marks, word_set
 
-# In a large index, a feature found in more phrases than this (or than 1% of them) is too common
-# to find candidates with; it still counts when scoring them.
-COMMON = 400
-# An index of long official names (the national list) turns it round: the share of the
-# question explained comes first, the name's coverage tempers it.
-NAME_FLOOR = 0.4
-# How the question's share explained by an entry tempers the best phrase's coverage.
-SHARE_FLOOR = 0.2
 PAIR_SHARE = True
 PAIR_FACTOR = 0.5
 # A repaired typo that makes a known word pair with its neighbour counts this much more.
@@ -27,10 +16,8 @@ CONFIRMED = 0.1
 # copies of our questions, demanding more lost more than it saved). The neighbouring word picks
 # between candidates and confirms a repair.
 SURE_REPAIR = 0.75
-# Most entries whose share of the question is worked out, best coverage first.
-SHARES = 40
-# Most phrases scored in full per question.
-POOL = 80
+# Bounds are widened by this much, so that no rounding can make one fall below what it bounds.
+SLACK = 1e-9
 # "mất / hết / tốn" before these words ask about cost or time ("mất bao lâu"), not a loss.
 _AMOUNT = word_set("bao may bn nhieu tien phi thoi khoang it chung")
 _COSTS = frozenset({"mat", "het", "ton"})
@@ -72,31 +59,64 @@ class Query:
     # of the index as (feature number, weight)).
     numbered: list[tuple[int, float, float, tuple[tuple[int, float], ...]]] | None = None
     whole: float = 1.0
+    asked: frozenset[int] = frozenset()  # the feature numbers in `numbered`
+    reach: dict[int, float] = field(default_factory=dict)  # see `_prepare`
+    mosts: dict[int, float] = field(default_factory=dict)  # see `most`, per entry
+    # Per feature: what it adds to a phrase that holds it, with and without the question's
+    # marks on its words, and those marked words (see `_phrase_match`); made once per question.
+    gains: dict[int, tuple[float, float, tuple[int, ...]]] | None = None
 
     @property
     def total(self) -> float:
         """Return the weight of the whole question."""
         return sum(weight for weight, _ in self.groups) or 1.0
 
+    def _prepare(
+        self, index: Index
+    ) -> list[tuple[int, float, float, tuple[tuple[int, float], ...]]]:
+        numbered = self.numbered = self._numbered(index)
+        self.whole = self.total
+        # What each feature adds to the explained weight when held: a group of one word adds
+        # its value, a larger one `weight * w / total` for each of its words held.
+        reach: dict[int, float] = {}
+        for number, value, total, known in numbered:
+            if number >= 0:
+                reach[number] = reach.get(number, 0.0) + value
+            for n, w in known:
+                reach[n] = reach.get(n, 0.0) + value * w / (total or 1.0)
+        self.reach = reach
+        self.asked = frozenset(reach)
+        return numbered
+
+    def most(self, index: Index, entry: int) -> float:
+        """Return a bound a little above `share` (the same sum in another order, plus slack)."""
+        most = self.mosts.get(entry)
+        if most is None:
+            if self.numbered is None:
+                self._prepare(index)
+            held = self.asked.intersection(index.held[entry])
+            most = sum(map(self.reach.__getitem__, held)) / self.whole * (1 + SLACK) + SLACK
+            self.mosts[entry] = most
+        return most
+
     def share(self, index: Index, entry: int) -> float:
         """Return the share of the question's weight that an entry's words explain."""
         numbered = self.numbered
         if numbered is None:
-            numbered = self.numbered = self._numbered(index)
-            self.whole = self.total
-        held = index.held[entry]
-        size = len(held)
+            numbered = self._prepare(index)
+        # The question's feature numbers the entry holds, found in one pass in C.
+        held = self.asked.intersection(index.held[entry])
+        if not held:
+            return 0.0 / self.whole  # nothing explained (as the sums below would find)
         explained = 0.0
         for number, value, total, known in numbered:
             if number >= 0:
-                at = bisect_left(held, number)
-                if at < size and held[at] == number:
+                if number in held:
                     explained += value
                 continue
             inside = 0.0
             for n, w in known:
-                at = bisect_left(held, n)
-                if at < size and held[at] == n:
+                if n in held:
                     inside += w
             explained += value * inside / (total or 1.0)
         return explained / self.whole
@@ -125,16 +145,6 @@ class Query:
             else:
                 numbered.append((-1, weight, total, known))
         return numbered
-
-
-@dataclass(frozen=True)
-class Scored:
-    """An entry's score for a question, with a short explanation."""
-
-    id: str
-    score: float
-    why: str
-    coverage: float = 0.0  # how much of its best name or alias the question holds
 
 
 def _word_weight(index: Index, word: str, folded: str) -> float:
@@ -227,102 +237,3 @@ def _add(query: Query, feature: str, quality: float, words: tuple[str, ...]) -> 
     if quality > query.features.get(feature, 0.0):
         query.features[feature] = quality
         query.marked[feature] = tuple(w for w in words if has_marks(w))
-
-
-def _phrase_match(index: Index, query: Query, phrase: Phrase) -> tuple[float, list[str]]:
-    features = query.features
-    found = list(filter(features.__contains__, phrase.features))
-    matched = 0.0
-    marked = query.marked
-    idf = index.idf
-    phrase_marked = phrase.marked
-    for feature in found:
-        quality = features[feature]
-        for word in marked[feature]:
-            if word not in phrase_marked:
-                quality *= OTHER_MARKS
-                break
-        matched += idf[feature] * quality
-    return matched, found
-
-
-def _candidates(index: Index, query: Query) -> list[int]:
-    """Return the phrases worth scoring, most promising first.
-
-    A phrase's promise is the share of its weight the question's (not too common) features
-    reach: an upper bound on its coverage, so scoring only the first `POOL` loses nothing that
-    could come first.
-    """
-    common = max(COMMON, len(index.phrases) // 100)
-    hits: dict[int, float] = {}
-    hit = hits.get
-    postings = index.postings
-    zeros = repeat(0.0)
-    for feature in query.features:
-        posting = postings.get(feature)
-        if posting is None or len(posting) > common:
-            continue
-        # hits[p] = hits.get(p, 0.0) + weight for each phrase p of the posting (each once), in
-        # the posting's order, without running Python code per phrase.
-        weights = map(add, map(hit, posting, zeros), repeat(index.idf[feature]))
-        hits.update(zip(posting, weights, strict=True))
-    if not hits:
-        # Only very common words: fall back to them, so "đăng ký" still lists something.
-        for feature in query.features:
-            for phrase_id in index.postings.get(feature, ())[:POOL]:
-                hits[phrase_id] = hits.get(phrase_id, 0.0) + index.idf[feature]
-    # The first POOL by promise, ties in the order found: what heapq.nlargest returns, by one
-    # sort in C rather than a heap kept in Python (a question reaches a few thousand phrases).
-    if index.long_names:
-        # Long names: what counts is how much of the question a name reaches.
-        return sorted(hits, key=hits.__getitem__, reverse=True)[:POOL]
-    found = list(hits)
-    promise = list(map(mul, hits.values(), map(index.scale.__getitem__, found)))
-    best = sorted(range(len(found)), key=promise.__getitem__, reverse=True)[:POOL]
-    return list(map(found.__getitem__, best))
-
-
-def score_query(index: Index, query: Query, limit: int = 6) -> list[Scored]:
-    """Return the best entries for an analysed question, best first."""
-    best: dict[int, tuple[float, Phrase, list[str], float]] = {}
-    for phrase_id in _candidates(index, query):
-        phrase = index.phrases[phrase_id]
-        matched, found = _phrase_match(index, query, phrase)
-        if not found or phrase.weight <= 0:
-            continue
-        coverage = min(matched / phrase.weight, 1.0) * phrase.kind_weight
-        if phrase.entry not in best or coverage > best[phrase.entry][0]:
-            best[phrase.entry] = (coverage, phrase, found, matched)
-
-    # A score never exceeds its coverage: stop once coverage cannot reach the last kept score.
-    # (Long names are scored by the question's share, so they are taken by weight matched.)
-    def rank(item: tuple[int, tuple[float, Phrase, list[str], float]]) -> float:
-        """Order entries: by coverage, or for long names by the weight they matched."""
-        return -(item[1][3] if index.long_names else item[1][0])
-
-    kept: list[tuple[float, int, float, float]] = []
-    for entry, (coverage, *_) in sorted(best.items(), key=rank):
-        if len(kept) >= SHARES or (
-            not index.long_names and len(kept) >= limit and coverage <= kept[-1][0]
-        ):
-            break
-        share = query.share(index, entry)
-        if index.long_names:
-            # Official names are long: judge by how much of the question they explain.
-            score = share * (NAME_FLOOR + (1 - NAME_FLOOR) * coverage)
-        else:
-            score = coverage * (SHARE_FLOOR + (1 - SHARE_FLOOR) * share)
-        # Best first; after those that score as much (as a stable sort would put it).
-        at = len(kept)
-        while at and kept[at - 1][0] < score:
-            at -= 1
-        kept.insert(at, (score, entry, share, coverage))
-        del kept[limit:]
-    note = f"; {', '.join(query.notes)}" if query.notes else ""
-    scored = []
-    for score, entry, share, coverage in kept:
-        _, phrase, found, _ = best[entry]
-        shown = ", ".join(sorted(found, key=lambda f: -index.idf[f])[:4])
-        why = f"{phrase.kind} '{phrase.text}': {shown} (covers {share:.0%}){note}"
-        scored.append(Scored(index.ids[entry], score, why, coverage))
-    return scored

@@ -1,0 +1,238 @@
+"""An index's bulk as flat arrays: few Python objects to build, quick to save and read back.
+
+A large catalogue has over a hundred thousand phrases: kept as one object each, they take
+seconds to build and to read back. Here the phrases, posting lists and each entry's features are
+runs of numbers end to end in one array, and a `Phrase` is made only when the scoring asks for
+one. A cache folder keeps these arrays on disk, named by a hash of everything the index is
+built from (the code that builds it, the texts and the vocabulary), so that a start with the
+same catalogue reads its index back instead of building it again. A cache file that is
+missing, stale, truncated or corrupt is ignored (the index is built and the file written
+again); one that cannot be written is skipped. Files are `marshal` data, never pickles: reading
+one runs no code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import accumulate, chain
+from pathlib import Path
+from typing import Any
+
+# Bumped when the layout of a cache file changes; the code's own hash covers the rest.
+FORMAT = 1
+# Cache files kept per kind of index (the catalogue, the national list): the newest ones.
+KEEP = 2
+# The modules whose code decides what an index holds.
+_SOURCES = ("index.py", "rewriter.py", "stored.py", "words.py", "../text.py")
+
+KIND_WEIGHT = {"name": 1.0, "alias": 1.0}
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One indexed phrase of an entry, with its features and their weights."""
+
+    entry: int
+    kind: str
+    text: str
+    features: tuple[str, ...]
+    marked: tuple[str, ...]  # the words with diacritics, as written
+    weight: float
+    kind_weight: float
+
+
+class Flat:
+    """Runs of numbers end to end in one array: run `i` ends where `ends[i]` says."""
+
+    def __init__(self, values: array[int], ends: array[int]) -> None:
+        self.values = values
+        self.ends = ends
+
+    @classmethod
+    def of(cls, runs: Iterable[Sequence[int]], code: str = "I") -> Flat:
+        """Lay runs of numbers end to end."""
+        values: array[int] = array(code)
+        lengths: list[int] = []
+        for run in runs:
+            values.extend(run)
+            lengths.append(len(run))
+        return cls(values, array("Q", accumulate(lengths)))
+
+    @classmethod
+    def from_state(cls, state: tuple[str, bytes, bytes]) -> Flat:
+        """Read runs back from `to_state`'s output (ValueError if they do not hold)."""
+        code, values, ends = state
+        flat = cls(numbers_of(values, code), numbers_of(ends, "Q"))
+        if flat.ends and flat.ends[-1] != len(flat.values):
+            raise ValueError("runs that end beyond their values")
+        return flat
+
+    def to_state(self) -> tuple[str, bytes, bytes]:
+        """Return the runs as bytes."""
+        return (self.values.typecode, self.values.tobytes(), self.ends.tobytes())
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, i: int) -> array[int]:
+        return self.values[self.ends[i - 1] if i else 0 : self.ends[i]]
+
+
+class Phrases(Sequence[Phrase]):
+    """The phrases of an index, each made on demand from the arrays."""
+
+    def __init__(
+        self,
+        entries: array[int],
+        kinds: bytes,
+        texts: list[str],
+        features: Flat,
+        marked: Flat,
+        weights: array[float],
+        names: list[str],
+        marks: list[str],
+        kind_names: list[str],
+    ) -> None:
+        self.entries = entries
+        self.kinds = kinds
+        self.texts = texts
+        self.features = features
+        self.marked = marked
+        self.weights = weights
+        self.names = names  # feature strings by number
+        self.marks = marks  # marked words by number
+        self.kind_names = kind_names  # kinds by number
+        self.kind_weights = [KIND_WEIGHT.get(kind, 1.0) for kind in kind_names]
+        self._mark_numbers: dict[str, int] | None = None
+
+    def mark_numbers(self) -> dict[str, int]:
+        """Return each marked word's number."""
+        if self._mark_numbers is None:
+            self._mark_numbers = {word: number for number, word in enumerate(self.marks)}
+        return self._mark_numbers
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, i: int) -> Phrase:  # type: ignore[override]
+        kind = self.kind_names[self.kinds[i]]
+        return Phrase(
+            self.entries[i],
+            kind,
+            self.texts[i],
+            tuple(map(self.names.__getitem__, self.features[i])),
+            tuple(map(self.marks.__getitem__, self.marked[i])),
+            self.weights[i],
+            self.kind_weights[self.kinds[i]],
+        )
+
+
+class Postings:
+    """Each feature's phrases, in the order they were indexed."""
+
+    def __init__(self, numbers: Mapping[str, int], runs: Flat) -> None:
+        self.numbers = numbers
+        self.runs = runs
+
+    def get(self, feature: str, default: Any = None) -> Any:
+        """Return the phrase numbers that hold a feature, or `default` if none does."""
+        number = self.numbers.get(feature)
+        if number is None:
+            return default
+        run = self.runs[number]
+        return run if run else default
+
+
+def cache_key(
+    label: str,
+    entries: Sequence[tuple[str, Sequence[tuple[str, str]]]],
+    vocabulary: Mapping[str, tuple[str, ...]],
+    known_text: Sequence[str],
+) -> str:
+    """Return the name of the cache file for an index built from these inputs."""
+    digest = hashlib.blake2b(digest_size=16)
+    # The Python version too: marshal's format is its own.
+    digest.update(f"{FORMAT} {label} {sys.version}".encode())
+    here = Path(__file__).parent
+    for source in _SOURCES:
+        try:
+            digest.update((here / source).read_bytes())
+        except OSError:
+            digest.update(source.encode())
+    # Separators no text holds: one join and one hash, not a call per text.
+    parts: list[str] = []
+    for entry_id, texts in entries:
+        parts.append(entry_id)
+        parts.extend(chain.from_iterable(texts))  # kind, text, kind, text ...
+        parts.append("\x1d")
+    for key, expansions in vocabulary.items():
+        parts.append(key)
+        parts.extend(expansions)
+        parts.append("\x1d")
+    parts.append("\x1c")
+    parts.extend(known_text)
+    digest.update("\x1f".join(parts).encode("utf-8", "surrogatepass"))
+    return f"{label}-{digest.hexdigest()}.marshal"
+
+
+def read(folder: Path | None, name: str) -> dict[str, Any] | None:
+    """Return a cache file's contents, or None if it is missing or unreadable."""
+    if folder is None:
+        return None
+    try:
+        data = (folder / name).read_bytes()
+        # A checksum first: a damaged file is built again, not read as a wrong index.
+        if hashlib.blake2b(data[16:], digest_size=16).digest() != data[:16]:
+            return None
+        state = marshal.loads(data[16:])
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        return None
+    return state
+
+
+def write(folder: Path | None, name: str, state: dict[str, Any]) -> None:
+    """Write a cache file whole (never half-written), keeping only the newest few per kind."""
+    if folder is None:
+        return
+    import tempfile  # only when an index was built: it costs the start-up of `chat` otherwise
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".writing-")
+        try:
+            data = marshal.dumps({**state, "format": FORMAT})
+            with os.fdopen(handle, "wb") as out:
+                out.write(hashlib.blake2b(data, digest_size=16).digest())
+                out.write(data)
+            os.replace(temporary, folder / name)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        label = name.split("-", 1)[0]
+        older = sorted(
+            folder.glob(f"{label}-*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True
+        )
+        for stale in older[KEEP:]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        return  # a read-only or full disk: the bot runs on without a cache
+
+
+def floats(values: Iterable[float]) -> array[float]:
+    """Return an array of doubles (bit for bit the floats given)."""
+    return array("d", values)
+
+
+def numbers_of(data: bytes, code: str) -> array[Any]:
+    """Return an array read back from its bytes."""
+    values: array[Any] = array(code)
+    values.frombytes(data)
+    return values
