@@ -108,7 +108,8 @@ def test_halves_that_do_not_join_cleanly_send_the_file_the_one_core_way(
     assert result["read"] is (True if whole == "ok" else None)
 
 
-def test_a_file_smaller_than_a_few_megabytes_is_read_by_one_core() -> None:
+def test_files_are_read_by_one_core_unless_two_are_turned_on() -> None:
     from bot.catalogue import halves
 
     assert halves.cut((ROOT / "procedures.yaml").read_text(encoding="utf-8")) is None
+    assert halves.cut("procedures:\n" + "- id: a\n" * 1_000_000) is None

@@ -1,13 +1,14 @@
 """A province-sized clean catalogue read on both cores: the procedure list cut in two.
 
-Reading YAML is most of `check`'s time on a large file, and it is one core's work. A file of a
-few megabytes is cut where an entry of its top-level `procedures:` list starts, near the middle;
-a forked copy of the process reads the second half while this one reads the first, and the two
-halves' data are joined. The second half is given the `procedures:` line and blank lines in
-front of it, so each value keeps its line and every message stays the same. A cut that is not
-a real boundary (inside a quoted text or a bracket running over several lines) makes one half
-unreadable, and the file is then read whole, as before; so is any file in a process that runs
-other threads (forking them is unsafe), and any file with something unusual in either half.
+Reading YAML is most of `check`'s time on a large file, and it is one core's work. A file of
+`MIN_CHARS` or more (off for now: see there) is cut where an entry of its top-level
+`procedures:` list starts, near the middle; a forked copy of the process reads the second half
+while this one reads the first, and the two halves' data are joined. The second half is given
+the `procedures:` line and blank lines in front of it, so each value keeps its line and every
+message stays the same. A cut that is not a real boundary (inside a quoted text or a bracket
+running over several lines) makes one half unreadable, and the file is then read whole, as
+before; so is any file in a process that runs other threads (forking them is unsafe), and any
+file with something unusual in either half.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -22,9 +24,12 @@ from typing import Any
 from bot.catalogue.limits import MAX_NODES
 from bot.catalogue.rules import Found
 
-# Below this, one core reads the file about as fast as two (forking and handing the data back
-# cost some tens of milliseconds); the shipped catalogue is a tenth of it.
-MIN_CHARS = 3_000_000
+# Files from this size on are read on two cores. Off for now (no file is that large): measured
+# on the shared 2-core machine, with the other core busy, reading 3,000 entries in two halves
+# took 0.3 s more CPU and 17 MB more memory (the halves are copies of the text) and was no
+# sooner; on a machine with a core to spare it should save about a third of the reading time.
+# Set it to a few million characters (3,000 entries are 12 million) to turn it on.
+MIN_CHARS = sys.maxsize
 _PROCEDURES = re.compile(r"^procedures:[ \t]*(?:#[^\n]*)?\n", re.MULTILINE)
 # Blank and comment lines, then the first item of the list (its indentation in group 1).
 _FIRST_ITEM = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n)*( *)- ")
