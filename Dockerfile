@@ -11,7 +11,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     BOT_CATALOGUE=/data/procedures.yaml \
-    BOT_DATABASE=/data/bot.sqlite3
+    BOT_DATABASE=/data/bot.sqlite3 \
+    BOT_CACHE_DIR=/data/cache
 COPY --from=build /install /usr/local
 # The shipped catalogue, its JSON Schema and the communes list: copied to /data on the first
 # start only, so that the staff's edits on the volume are never overwritten by an image update.
