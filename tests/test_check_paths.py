@@ -86,14 +86,20 @@ def test_the_shipped_catalogue_and_a_large_one_get_the_same_report_both_ways(
         _same(text, monkeypatch)
 
 
+def _both_ways(text: str) -> tuple[Any, Builder, Any]:
+    """The file read in one pass, and the node tree's builder with the data it built."""
+    streamed = stream.read(text)
+    assert streamed is not None
+    builder = Builder("procedures.yaml", text)
+    root = compose(text)
+    assert root is not None
+    return streamed, builder, builder.build(root)
+
+
 def test_the_lines_found_on_demand_are_those_of_the_node_tree() -> None:
     for text in (BASE, (ROOT / "procedures.yaml").read_text(encoding="utf-8")):
-        streamed = stream.read(text)
-        assert streamed is not None
-        builder = Builder("procedures.yaml", text)
-        root = compose(text)
-        assert root is not None
-        assert builder.build(root) == streamed.data
+        streamed, builder, data = _both_ways(text)
+        assert data == streamed.data
         assert dict(streamed.lines) == builder.lines
         assert dict(streamed.lines.raw) == builder.raw
 
@@ -131,12 +137,7 @@ def test_an_entry_read_alone_gives_the_lines_of_the_node_tree(
 ) -> None:
     monkeypatch.setattr(stream.LazyLines, "ENTRIES_ALONE", 10**6)
     for text in (BASE, (ROOT / "procedures.yaml").read_text(encoding="utf-8")):
-        streamed = stream.read(text)
-        assert streamed is not None
-        builder = Builder("procedures.yaml", text)
-        root = compose(text)
-        assert root is not None
-        builder.build(root)
+        streamed, builder, _ = _both_ways(text)
         alone = [loc for loc in builder.lines if streamed.lines._entry(loc) is not None]
         assert len(alone) > len(builder.lines) / 2, "most values are read entry by entry"
         for loc in alone:

@@ -62,9 +62,15 @@ def load_national(path: Path | None = None) -> dict[str, NationalProcedure]:
     The file is read once per process and version of the file (start-up, `check` and every
     catalogue reload all ask for it); callers must not change the dict they get.
     """
+    return _load(*_version(path))
+
+
+def _version(path: Path | None) -> tuple[Path, int, int]:
+    """The file (the shipped one by default) with what tells its versions apart, the key of
+    the per-process caches below."""
     source = DEFAULT_PATH if path is None else path
     stat = source.stat()
-    return _load(source, stat.st_mtime_ns, stat.st_size)
+    return source, stat.st_mtime_ns, stat.st_size
 
 
 @lru_cache(maxsize=4)
@@ -118,9 +124,7 @@ def official_names(path: Path | None = None) -> dict[str, str]:
     needs no more. The first record of a code wins, as in `load_national`; callers must not
     change the dict they get.
     """
-    source = DEFAULT_PATH if path is None else path
-    stat = source.stat()
-    return _names(source, stat.st_mtime_ns, stat.st_size)
+    return _names(*_version(path))
 
 
 @lru_cache(maxsize=4)
