@@ -21,7 +21,7 @@ from bot.catalogue.model import Catalogue
 from bot.core.assistant import Assistant
 from bot.tools.fakebotapi.server import FakeTelegram
 from tests.core_fixtures import make_assistant
-from tests.harness import BotHarness, BotProcess, start_bot
+from tests.harness import STAFF_CHAT, STAFF_MEMBER, BotHarness, BotProcess, start_bot
 
 MakeBot = Callable[..., Awaitable[Assistant]]
 
@@ -92,6 +92,15 @@ def fake_tg() -> Iterator[FakeTelegram]:
 async def tg_bot(fake_tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotHarness]:
     """The real bot, in process, polling the fake server; a citizen's chat with it."""
     async with start_bot(fake_tg, tmp_path) as harness:
+        yield harness
+
+
+@pytest.fixture
+async def staffed_bot(fake_tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotHarness]:
+    """The real bot with a staff chat (STAFF_CHAT) and one staff member (STAFF_MEMBER)."""
+    async with start_bot(
+        fake_tg, tmp_path, staff_chat_id=STAFF_CHAT, staff_ids=frozenset({STAFF_MEMBER})
+    ) as harness:
         yield harness
 
 

@@ -65,6 +65,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # BOT_TEST_CATALOGUE runs these tests on another catalogue (the shipped one by default).
 CATALOGUE = Path(os.environ.get("BOT_TEST_CATALOGUE") or ROOT / "procedures.yaml")
 CHAT = 1001
+# The staff chat and its one member of the `staffed_bot` fixture.
+STAFF_CHAT = -100700
+STAFF_MEMBER = 555
 _open_holder = app.open_holder
 TURN_TIMEOUT = 10.0
 

@@ -4,28 +4,13 @@ refused to citizens, and no personal number left in the database files."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot import messages as m
 from bot.privacy import ID_NUMBER, PHONE
 from bot.storage.database import open_database
 from bot.tools.fakebotapi.server import FakeTelegram
-from tests.harness import CHAT, BotHarness, start_bot
-
-STAFF_CHAT = -100500
-STAFF_MEMBER = 555
-
-
-@pytest.fixture
-async def staffed_bot(fake_tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotHarness]:
-    """The real bot with a staff chat and one staff member."""
-    async with start_bot(
-        fake_tg, tmp_path, staff_chat_id=STAFF_CHAT, staff_ids=frozenset({STAFF_MEMBER})
-    ) as harness:
-        yield harness
+from tests.harness import CHAT, STAFF_CHAT, STAFF_MEMBER, BotHarness, start_bot
 
 
 def refused(fake: FakeTelegram) -> list[str]:

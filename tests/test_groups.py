@@ -8,28 +8,21 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot import messages as m
-from bot.tools.fakebotapi.server import FakeTelegram
-from tests.harness import CHAT, BotHarness, start_bot
+from tests.harness import CHAT, STAFF_CHAT, STAFF_MEMBER, BotHarness
 
-STAFF_CHAT = -100600
-STAFF_MEMBER = 555
 OUTSIDER = 666
 GROUP = -100900
 
 
 @pytest.fixture
-async def bot(fake_tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotHarness]:
+def bot(staffed_bot: BotHarness) -> BotHarness:
     """The real bot with a staff chat and one staff member."""
-    async with start_bot(
-        fake_tg, tmp_path, staff_chat_id=STAFF_CHAT, staff_ids=frozenset({STAFF_MEMBER})
-    ) as harness:
-        yield harness
+    return staffed_bot
 
 
 async def stored(path: Path, table: str) -> int:

@@ -5,7 +5,6 @@ not reset the daily limit, and the citizen's chat is kept only while the hand-of
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -13,19 +12,13 @@ import pytest
 from bot import messages as m
 from bot.features.handoff import MAX_PER_DAY
 from bot.tools.fakebotapi.server import FakeTelegram
-from tests.harness import BotHarness, start_bot
-
-STAFF_CHAT = -100700
-STAFF_MEMBER = 555
+from tests.harness import STAFF_CHAT, STAFF_MEMBER, BotHarness, start_bot
 
 
 @pytest.fixture
-async def bot(fake_tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotHarness]:
+def bot(staffed_bot: BotHarness) -> BotHarness:
     """The real bot with a staff chat and one staff member."""
-    async with start_bot(
-        fake_tg, tmp_path, staff_chat_id=STAFF_CHAT, staff_ids=frozenset({STAFF_MEMBER})
-    ) as harness:
-        yield harness
+    return staffed_bot
 
 
 async def hand_off(citizen: BotHarness, question: str) -> str:

@@ -4,7 +4,6 @@ staff chat is edited to a short line saying so, with nothing of the question lef
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -12,20 +11,15 @@ import pytest
 from bot import messages as m
 from bot.frontends.telegram.bot import application_sender
 from bot.tools.fakebotapi.server import FakeTelegram
-from tests.harness import BotHarness, start_bot
+from tests.harness import STAFF_CHAT, STAFF_MEMBER, BotHarness
 
-STAFF_CHAT = -100700
-STAFF_MEMBER = 555
 QUESTION = "nhà bà Trần Thị Mơ ở thôn Đông có được tách thửa không"
 
 
 @pytest.fixture
-async def bot(fake_tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotHarness]:
+def bot(staffed_bot: BotHarness) -> BotHarness:
     """The real bot with a staff chat and one staff member."""
-    async with start_bot(
-        fake_tg, tmp_path, staff_chat_id=STAFF_CHAT, staff_ids=frozenset({STAFF_MEMBER})
-    ) as harness:
-        yield harness
+    return staffed_bot
 
 
 async def hand_off(citizen: BotHarness, question: str) -> int:
