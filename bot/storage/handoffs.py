@@ -99,21 +99,19 @@ async def remember_post(db: Database, handoff_id: int, message_id: int) -> bool:
 
 async def open_posts(db: Database, user: str) -> list[tuple[int, int]]:
     """(number, staff post id) of a user's open hand-offs whose post is known."""
-    rows = await db.read(
-        "SELECT id, staff_message_id FROM handoffs"
-        " WHERE user_hash = ? AND status = 'open' AND staff_message_id IS NOT NULL ORDER BY id",
-        (user,),
-        queued=False,
-    )
-    return [(int(row[0]), int(row[1])) for row in rows]
+    return await _open_posts(db, "user_hash = ?", user)
 
 
 async def open_posts_before(db: Database, cutoff: str) -> list[tuple[int, int]]:
     """(number, staff post id) of the open hand-offs made before `cutoff` whose post is known."""
+    return await _open_posts(db, "at < ?", cutoff)
+
+
+async def _open_posts(db: Database, condition: str, value: str) -> list[tuple[int, int]]:
     rows = await db.read(
         "SELECT id, staff_message_id FROM handoffs"
-        " WHERE at < ? AND status = 'open' AND staff_message_id IS NOT NULL ORDER BY id",
-        (cutoff,),
+        f" WHERE {condition} AND status = 'open' AND staff_message_id IS NOT NULL ORDER BY id",
+        (value,),
         queued=False,
     )
     return [(int(row[0]), int(row[1])) for row in rows]
