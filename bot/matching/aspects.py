@@ -132,8 +132,19 @@ _SMALL_TALK_CUES = word_set(
 _SMALL_TALK = re.compile(r"\b(?:" + "|".join(_spelled(_SMALL_TALK_CUES)) + r")\b")
 
 
+# The last text folded, and its folded form: a question is read by `detect_aspect`, then
+# `is_small_talk` (in the matcher and again in the conversation), folded once for all of them.
+_last_folded: tuple[str, str] = ("", "")
+
+
 def _folded(text: str) -> str:
-    return " ".join(strip_marks(w) for w in expand_shorthand(normalize(text).split()))
+    global _last_folded
+    last = _last_folded  # (one read: another thread may replace it, never half of it)
+    if last[0] == text:
+        return last[1]
+    folded = " ".join(map(strip_marks, expand_shorthand(normalize(text).split())))
+    _last_folded = (text, folded)
+    return folded
 
 
 # A message that is only one of these words asks for that part of the card in view.
@@ -156,11 +167,15 @@ _BARE: dict[str, Aspect] = {
 }
 
 
+_ALNUM = re.compile(r"[a-z0-9]+")
+_FILLERS = re.compile(r"\b(?:con|a|vay|the|thi sao|nua|sao|gi|j|ntn)\b")
+
+
 def detect_aspect(text: str) -> Aspect | None:
     """Return the part of a card the question asks about (fee, documents ...), if any."""
     folded = _folded(text)
-    bare = " ".join(re.findall(r"[a-z0-9]+", folded))
-    bare = " ".join(re.sub(r"\b(?:con|a|vay|the|thi sao|nua|sao|gi|j|ntn)\b", " ", bare).split())
+    bare = " ".join(_ALNUM.findall(folded))
+    bare = " ".join(_FILLERS.sub(" ", bare).split())
     if bare in _BARE:
         return _BARE[bare]
     for aspect, pattern in _ASPECT_RES:

@@ -23,7 +23,7 @@ from bot.matching.aspects import Aspect, detect_aspect, is_small_talk, pure_foll
 from bot.matching.index import Index
 from bot.matching.national_index import SHARED, NationalIndex
 from bot.matching.ranking import Scored, score_query
-from bot.matching.score import SLACK, Query, Thresholds, analyse
+from bot.matching.score import SLACK, Query, Reading, Thresholds, analyse, read, weigh
 from bot.matching.words import GENERIC
 
 __all__ = [
@@ -188,7 +188,13 @@ class Matcher:
         nearly = next((c for c in others if c.tier == "catalogue"), None)
         if nearly is not None and not fits and nearly not in candidates:
             candidates[-1] = nearly
-        decision = decide(candidates, is_small_talk(text), t)
+        # Small talk only matters to a first candidate that scores under the override.
+        small_talk = (
+            bool(candidates)
+            and candidates[0].score < t.small_talk_override
+            and is_small_talk(text)
+        )
+        decision = decide(candidates, small_talk, t)
         if decision != "none" and candidates[0].tier == "catalogue":
             candidates, decision = self._narrow(text, query, candidates, decision, reads)
         return Match(text, decision, tuple(candidates[:top]), aspect)
@@ -208,7 +214,8 @@ class Matcher:
         puts first the national procedure that holds it, if one fits the question.
         """
         first = candidates[0]
-        lacking = qualifiers.missing(self.index, self._numbers[first.id], query.folded, text)
+        named = qualifiers.named(query.folded, text)
+        lacking = qualifiers.lacked(self.index, self._numbers[first.id], named) if named else []
         if not lacking:
             better = self._explains_more(reads, first) if decision == "answer" else None
             if better is None:
@@ -225,7 +232,7 @@ class Matcher:
                 return [*chosen, replace(first, why=first.why + why)], decide(
                     chosen, False, self.thresholds
                 )
-        better = self._fitting(reads, first, lacking, qualifiers.named(query.folded, text))
+        better = self._fitting(reads, first, lacking, named)
         if better is not None:
             better = replace(better, why=better.why + why)
             return [better, *(c for c in candidates if c.id != better.id)], "clarify"
@@ -285,8 +292,8 @@ class Matcher:
         tier = reads.tier
         index, numbers = tier.index, tier.numbers
         t = self.thresholds
-        national = reads.query()
-        words = _telling(index, national.folded)
+        # Most answers stop at the telling words: the question need not be weighed for them.
+        words = _telling(index, reads.folded())
         if not words:
             return None
         entry = self._numbers[first.id]
@@ -325,6 +332,7 @@ class _Reads:
         self._tier = tier
         self.text = text
         self.floor = t.national_min / t.national_factor if t.national_factor > 0 else 0.0
+        self._reading: Reading | None = None
         self._query: Query | None = None
         self._scored: tuple[int, float, list[Scored]] | None = None
 
@@ -333,10 +341,19 @@ class _Reads:
         """The national index (built on first need)."""
         return self._tier()
 
+    def folded(self) -> list[str]:
+        """Return the question's folded words as read against the national index."""
+        return self._read().folded
+
+    def _read(self) -> Reading:
+        if self._reading is None:
+            self._reading = read(self.tier.index, self.text)
+        return self._reading
+
     def query(self) -> Query:
         """Return the question analysed against the national index."""
         if self._query is None:
-            self._query = analyse(self.tier.index, self.text)
+            self._query = weigh(self.tier.index, self._read())
         return self._query
 
     def scored(self, limit: int, floor: float | None = None) -> list[Scored]:

@@ -126,42 +126,64 @@ def _features(phrase: str) -> tuple[str, ...]:
     return tuple(f"{a} {b}" for a, b in itertools.pairwise(words))
 
 
-def _in_text(phrase: str, padded: str) -> bool:
-    return f" {phrase} " in padded
+# Each class's phrases as the index features that hold them, worked out once.
+_FEATURES = {name: tuple(map(_features, phrases)) for name, phrases in QUALIFIERS.items()}
+_SCOPE_FEATURES = {name: tuple(map(_features, phrases)) for name, phrases in SCOPES.items()}
+_NAMES = tuple(QUALIFIERS)
+
+
+# Every phrase by its first word, with the rest of its words and its class (by number): a
+# question's words are looked up one by one rather than each phrase searched for in the text.
+def _by_first() -> dict[str, list[tuple[list[str], int]]]:
+    by_first: dict[str, list[tuple[list[str], int]]] = {}
+    for number, phrases in enumerate(QUALIFIERS.values()):
+        for phrase in phrases:
+            first, *rest = phrase.split()
+            by_first.setdefault(first, []).append((rest, number))
+    return by_first
+
+
+_BY_FIRST = _by_first()
 
 
 def named(folded: Sequence[str], typed: str = "") -> list[str]:
     """Return the qualifier classes a question names: in its folded words (in order, as read
     by the matcher), or as typed (a typo repair can turn "mỹ" into another word)."""
-    padded = f" {' '.join(folded)} | {strip_marks(normalize(typed))} "
-    return [
-        name
-        for name, phrases in QUALIFIERS.items()
-        if any(_in_text(phrase, padded) for phrase in phrases)
-    ]
+    # A phrase is named when its words follow one another in either reading ("|" parts them).
+    words = [*folded, "|", *strip_marks(normalize(typed)).split()]
+    found: set[int] = set()
+    by_first = _BY_FIRST
+    for at, word in enumerate(words):
+        phrases = by_first.get(word)
+        if phrases is None:
+            continue
+        for rest, number in phrases:
+            if not rest or words[at + 1 : at + 1 + len(rest)] == rest:
+                found.add(number)
+    return [_NAMES[number] for number in sorted(found)]
+
+
+def _holds_any(index: Index, entry: int, phrases: tuple[tuple[str, ...], ...]) -> bool:
+    return any(all(index.holds(entry, f) for f in features) for features in phrases)
 
 
 def holds(index: Index, entry: int, name: str) -> bool:
     """Return whether an indexed entry's texts hold any phrase of a qualifier class."""
-    for phrase in QUALIFIERS[name]:
-        features = _features(phrase)
-        if all(index.holds(entry, feature) for feature in features):
-            return True
-    return False
+    return _holds_any(index, entry, _FEATURES[name])
 
 
 def _concerns(index: Index, entry: int, name: str) -> bool:
-    scope = SCOPES.get(name)
-    return scope is None or any(
-        all(index.holds(entry, f) for f in _features(phrase)) for phrase in scope
-    )
+    scope = _SCOPE_FEATURES.get(name)
+    return scope is None or _holds_any(index, entry, scope)
 
 
 def missing(index: Index, entry: int, folded: Sequence[str], typed: str = "") -> list[str]:
     """Return the qualifier classes a question names that an indexed entry does not hold
     (and that concern it)."""
-    return [
-        name
-        for name in named(folded, typed)
-        if _concerns(index, entry, name) and not holds(index, entry, name)
-    ]
+    return lacked(index, entry, named(folded, typed))
+
+
+def lacked(index: Index, entry: int, names: Sequence[str]) -> list[str]:
+    """Return the qualifier classes of `names` (those a question names) that an indexed entry
+    does not hold (and that concern it)."""
+    return [n for n in names if _concerns(index, entry, n) and not holds(index, entry, n)]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.matching.index import FUZZY, GENERIC_WEIGHT, Index
 from bot.matching.words import GENERIC, GENERIC_WORDS, national_syllables
-from bot.text import expand_shorthand, has_marks, normalize, strip_marks, word_set
+from bot.text import expand_shorthand, normalize, strip_marks, word_set
 
 PAIR_SHARE = True
 PAIR_FACTOR = 0.5
@@ -169,25 +169,45 @@ def _pair_weight(index: Index, left: str, right: str) -> float:
     return 0.5 * index.unknown_weight * PAIR_FACTOR
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A question's words as read against one index (typos repaired, vocabulary rewritten),
+    before they are weighed: each as (word, folded, quality, the typed word it comes from)."""
+
+    words: list[str]
+    folded: list[str]
+    notes: list[str]
+    out: list[tuple[str, str, float, int]]
+
+
 def analyse(index: Index, text: str) -> Query:
     """Normalise, expand shorthand, repair typos, then rewrite vocabulary, against an index.
 
     Typos are repaired first, so that a repaired word can still take part in a vocabulary key
     ("qua mgạng" → "qua mang" → "trực tuyến", "bhty" → "bhyt" → "bảo hiểm y tế").
     """
+    return weigh(index, read(index, text))
+
+
+def read(index: Index, text: str) -> Reading:
+    """Return a question's words as `analyse` reads them against an index, not yet weighed
+    (what needs only the words, not their weights, can stop here)."""
     notes: list[str] = []
     typed = expand_shorthand(normalize(text).split())
-    folded_typed = [strip_marks(w) for w in typed]
+    folded_typed = list(map(strip_marks, typed))
     flat: list[str] = []
     flat_quality: list[float] = []
+    idf, known = index.idf, index.known
+    syllables: frozenset[str] | None = None  # the national names' (read on first need)
     for position, word in enumerate(typed):
         folded = folded_typed[position]
-        if (
-            folded in index.idf
-            or folded in index.known
-            or not folded.isalpha()
-            or folded in national_syllables()
-        ):
+        if folded in idf or folded in known or not folded.isalpha():
+            flat.append(word)
+            flat_quality.append(1.0)
+            continue
+        if syllables is None:
+            syllables = national_syllables()
+        if folded in syllables:
             flat.append(word)
             flat_quality.append(1.0)
             continue
@@ -210,30 +230,43 @@ def analyse(index: Index, text: str) -> Query:
     words, origin, rewritten = index.rewriter.rewrite(flat, chat=False)
     notes.extend(rewritten)
     out: list[tuple[str, str, float, int]] = []  # word, folded, quality, group
-    folded_words = [strip_marks(w) for w in words]
+    folded_words = list(map(strip_marks, words))
+    last = len(words) - 1
     for position, word in enumerate(words):
-        following = folded_words[position + 1] if position + 1 < len(words) else ""
-        if folded_words[position] in _COSTS and following in _AMOUNT:
+        folded = folded_words[position]
+        if folded in _COSTS and position < last and folded_words[position + 1] in _AMOUNT:
             continue
         group = origin[position]
-        out.append((word, folded_words[position], flat_quality[group], group))
-    query = Query([w for w, _, _, _ in out], [f for _, f, _, _ in out], notes)
+        out.append((word, folded, flat_quality[group], group))
+    return Reading([w for w, _, _, _ in out], [f for _, f, _, _ in out], notes, out)
+
+
+def weigh(index: Index, reading: Reading) -> Query:
+    """Return the query of a reading against the index it was read against: its features,
+    how sure each is, and how much each word weighs."""
+    out = reading.out
+    query = Query(reading.words, reading.folded, reading.notes)
+    features, marked = query.features, query.marked
     grouped: dict[int, dict[str, float]] = {}
+    count = len(out)
     for i, (word, folded, quality, group) in enumerate(out):
-        _add(query, folded, quality, (word,))
-        if i + 1 < len(out):
-            following_word, following_folded, following_quality, _ = out[i + 1]
+        # A word carries marks when folding changes it (`has_marks`).
+        mark = (word,) if folded != word else ()
+        if quality > features.get(folded, 0.0):
+            features[folded] = quality
+            marked[folded] = mark
+        if i + 1 < count:
+            following_word, following_folded, following_quality, following_group = out[i + 1]
             pair = f"{folded} {following_folded}"
-            _add(query, pair, min(quality, following_quality), (word, following_word))
+            pair_quality = min(quality, following_quality)
+            if pair_quality > features.get(pair, 0.0):
+                features[pair] = pair_quality
+                if following_folded != following_word:
+                    marked[pair] = (*mark, following_word)
+                else:
+                    marked[pair] = mark
         grouped.setdefault(group, {})[folded] = _word_weight(index, word, folded)
-        if PAIR_SHARE and i + 1 < len(out) and out[i + 1][3] != group:
-            pair = f"{folded} {out[i + 1][1]}"
-            grouped[-1 - i] = {pair: _pair_weight(index, folded, out[i + 1][1])}
+        if PAIR_SHARE and i + 1 < count and following_group != group:
+            grouped[-1 - i] = {pair: _pair_weight(index, folded, following_folded)}
     query.groups = [(max(words.values()), words) for words in grouped.values()]
     return query
-
-
-def _add(query: Query, feature: str, quality: float, words: tuple[str, ...]) -> None:
-    if quality > query.features.get(feature, 0.0):
-        query.features[feature] = quality
-        query.marked[feature] = tuple(w for w in words if has_marks(w))
