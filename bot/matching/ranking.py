@@ -131,12 +131,24 @@ def _candidates(index: Index, query: Query) -> tuple[list[int], list[float], flo
 
 def _most(index: Index, query: Query, entry: int, coverage: float) -> float:
     """Return a bound a little above the score an entry can have (`score_query`'s formula)."""
-    most = query.most(index, entry)
+    return _bound(index, query.most(index, entry), coverage)
+
+
+def _bound(index: Index, most: float, coverage: float) -> float:
     if index.long_names:
         bound = most * (NAME_FLOOR + (1 - NAME_FLOOR) * coverage)
     else:
         bound = coverage * (SHARE_FLOOR + (1 - SHARE_FLOOR) * most)
     return bound * (1 + SLACK)
+
+
+def _may_reach(index: Index, query: Query, entry: int, coverage: float, floor: float) -> bool:
+    """Tell whether an entry's bound (`_most`) reaches `floor`. The bound with the whole
+    question explained, which costs nothing per entry, is tried first: most entries of a
+    large pool cannot reach the floor even so."""
+    if _bound(index, query.ceiling(index), coverage) < floor:
+        return False
+    return _most(index, query, entry, coverage) >= floor
 
 
 # entry: coverage, phrase number, features found (by number), weight matched
@@ -249,7 +261,7 @@ def _pruned(
             play = in_play.get(entry)
             if play is None:
                 reach = cover[entry] * (1 + SLACK)
-                play = not floor or _most(index, query, entry, reach) >= floor
+                play = not floor or _may_reach(index, query, entry, reach, floor)
                 in_play[entry] = play
             if play:
                 chunk.append(phrase_id)

@@ -61,7 +61,10 @@ class Query:
     whole: float = 1.0
     asked: frozenset[int] = frozenset()  # the feature numbers in `numbered`
     reach: dict[int, float] = field(default_factory=dict)  # see `_prepare`
+    top: float = 1.0  # see `ceiling`
     mosts: dict[int, float] = field(default_factory=dict)  # see `most`, per entry
+    # Per entry: the feature numbers of `asked` it holds (worked out once for `most` and `share`).
+    holding: dict[int, frozenset[int]] = field(default_factory=dict)
     # Per feature: what it adds to a phrase that holds it, with and without the question's
     # marks on its words, and those marked words (see `_phrase_match`); made once per question.
     gains: dict[int, tuple[float, float, tuple[int, ...]]] | None = None
@@ -86,6 +89,7 @@ class Query:
                 reach[n] = reach.get(n, 0.0) + value * w / (total or 1.0)
         self.reach = reach
         self.asked = frozenset(reach)
+        self.top = sum(reach.values()) / self.whole * (1 + SLACK) ** 2 + 2 * SLACK
         return numbered
 
     def most(self, index: Index, entry: int) -> float:
@@ -94,18 +98,31 @@ class Query:
         if most is None:
             if self.numbered is None:
                 self._prepare(index)
-            held = self.asked.intersection(index.held[entry])
+            held = self._held(index, entry)
             most = sum(map(self.reach.__getitem__, held)) / self.whole * (1 + SLACK) + SLACK
             self.mosts[entry] = most
         return most
+
+    def _held(self, index: Index, entry: int) -> frozenset[int]:
+        """Return the question's feature numbers an entry holds (found in one pass in C)."""
+        held = self.holding.get(entry)
+        if held is None:
+            held = self.holding[entry] = self.asked.intersection(index.held[entry])
+        return held
+
+    def ceiling(self, index: Index) -> float:
+        """Return a bound above `most` for every entry: all the question's features held (the
+        sum of more of the same terms, with slack for the order they are summed in)."""
+        if self.numbered is None:
+            self._prepare(index)
+        return self.top
 
     def share(self, index: Index, entry: int) -> float:
         """Return the share of the question's weight that an entry's words explain."""
         numbered = self.numbered
         if numbered is None:
             numbered = self._prepare(index)
-        # The question's feature numbers the entry holds, found in one pass in C.
-        held = self.asked.intersection(index.held[entry])
+        held = self._held(index, entry)
         if not held:
             return 0.0 / self.whole  # nothing explained (as the sums below would find)
         explained = 0.0
@@ -132,17 +149,18 @@ class Query:
         numbers = index.numbers
         numbered: list[tuple[int, float, float, tuple[tuple[int, float], ...]]] = []
         for weight, words in self.groups:
+            if len(words) == 1:
+                # (Most groups: `total` is then 0.0 + w, which is w.)
+                ((word, w),) = words.items()
+                number = numbers.get(word)
+                if number is not None:
+                    numbered.append((number, weight * w / (w or 1.0), w, ()))
+                continue
             total = 0.0
             for w in words.values():
                 total += w
-            known = tuple((numbers.get(word, -1), w) for word, w in words.items())
-            known = tuple((n, w) for n, w in known if n >= 0)
-            if not known:
-                continue
-            if len(words) == 1:
-                number, w = known[0]
-                numbered.append((number, weight * w / (total or 1.0), total, ()))
-            else:
+            known = tuple((numbers[word], w) for word, w in words.items() if word in numbers)
+            if known:
                 numbered.append((-1, weight, total, known))
         return numbered
 
