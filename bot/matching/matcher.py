@@ -304,6 +304,9 @@ class Matcher:
         lacked = sum(words[w] for w in words if w not in card)
         if lacked < EXPLAINS_MORE * sum(words.values()) - 1e-9:
             return None
+        # Nor when no national procedure holds enough of them: the search is not run.
+        if not _may_explain(index, words, card):
+            return None
         # Only those the national list would offer count (see below).
         offered = t.national_clarify / t.national_factor if t.national_factor > 0 else 0.0
         for s in reads.scored(3, offered):
@@ -372,6 +375,28 @@ class _Reads:
                 score_query(self.tier.index, self.query(), limit, floor),
             )
         return [s for s in last[2][:limit] if s.score >= floor * (1 - SLACK)]
+
+
+def _may_explain(index: Index, words: Mapping[str, float], card: set[str]) -> bool:
+    """Tell whether some entry of the national index could be what `_explains_more` offers:
+    one that holds telling words the card lacks weighing `EXPLAINS_MORE` of the question's,
+    and lacks few of the card's (each with a hair of slack for the order of the sums). The
+    posting lists of the words the card lacks tell which entries hold them. (The national list
+    is indexed by its names alone: an entry holds a word only in its name's phrase.)"""
+    need = EXPLAINS_MORE * sum(words.values()) - 1e-9
+    entries = index.phrases.entries
+    extra: dict[int, float] = {}
+    for word in words:
+        if word not in card:
+            weight = words[word]
+            for entry in set(map(entries.__getitem__, index.postings.get(word, ()))):
+                extra[entry] = extra.get(entry, 0.0) + weight
+    for entry, held in extra.items():
+        if held >= need:
+            lost = sum(words[w] for w in card if not index.holds(entry, w))
+            if lost <= held / 4 + 1e-9:
+                return True
+    return False
 
 
 def _telling(index: Index, folded: Sequence[str]) -> dict[str, float]:
