@@ -26,7 +26,7 @@ from typing import Generic, TypeVar
 from bot import messages as m
 from bot.catalogue.diff import CatalogueDiff, diff, is_truncated
 from bot.catalogue.loader import VIETNAM, checked
-from bot.catalogue.model import Catalogue, CatalogueError, build
+from bot.catalogue.model import Catalogue, CatalogueError
 
 log = logging.getLogger(__name__)
 
@@ -258,11 +258,11 @@ class CatalogueHolder(Generic[T]):
         except OSError:
             return False
         report = checked(raw, str(self.last_good))
-        if report.errors or report.data is None:
+        if not report.usable:
             log.error("the last good catalogue %s is not usable either", self.last_good)
             return False
         try:
-            catalogue = report.catalogue or build(report.data, source=str(self.last_good))
+            catalogue = report.model(str(self.last_good))
             index = self._make_index(catalogue)
         except Exception:
             log.exception("building the last good catalogue failed")
@@ -327,14 +327,14 @@ class CatalogueHolder(Generic[T]):
         warnings = [str(p) for p in report.warnings]
         first_line = report.errors[0].line if report.errors else 0
         cut = is_truncated(raw, self._good_raw, first_line)
-        if report.errors or report.data is None or (cut and not raw.endswith(b"\n")):
+        if not report.usable or (cut and not raw.endswith(b"\n")):
             problems = [str(p) for p in report.errors]
             if cut:
                 problems.insert(0, m.RELOAD_TRUNCATED.format(path=name))
             return self._failed(problems, warnings, report.summary(), digest)
         try:
             # The checker built it already from the same data and name: used as it is.
-            catalogue = report.catalogue or build(report.data, source=name)
+            catalogue = report.model(name)
             index = self._make_index(catalogue)
         except Exception as exc:
             log.exception("building the catalogue or its index failed")
