@@ -29,7 +29,7 @@ FORMAT = 1
 # Cache files kept per kind of index (the catalogue, the national list): the newest ones.
 KEEP = 2
 # The modules whose code decides what an index holds.
-_SOURCES = ("index.py", "rewriter.py", "stored.py", "words.py", "../text.py")
+_SOURCES = ("index.py", "building.py", "rewriter.py", "stored.py", "words.py", "../text.py")
 
 KIND_WEIGHT = {"name": 1.0, "alias": 1.0}
 
