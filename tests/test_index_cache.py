@@ -10,7 +10,7 @@ import pytest
 from bot.catalogue.loader import load
 from bot.catalogue.model import Catalogue
 from bot.catalogue.national import load_national
-from bot.matching import bulk
+from bot.matching import stored
 from bot.matching.matcher import Matcher
 from bot.matching.national_index import build as build_national
 from tests.test_matching import small_catalogue
@@ -96,7 +96,7 @@ def test_a_large_catalogue_is_indexed_as_a_small_one(monkeypatch: pytest.MonkeyP
     # index must be the same, array for array, as the one grouped in Python.
     catalogue = load(ROOT / "procedures.yaml")
     small = Matcher(catalogue).index.to_state()
-    monkeypatch.setattr(bulk, "LARGE", 0)
+    monkeypatch.setattr(stored, "LARGE", 0)
     large = Matcher(catalogue).index.to_state()
     assert large == small
     assert small["postings"][1] and small["held"][1]  # something was indexed

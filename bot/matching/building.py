@@ -5,7 +5,7 @@ thousand distinct words. The texts are split into words in one pass over them al
 distinct word is spelled, folded and numbered once; each text becomes a run of feature numbers
 by look-ups that run no Python code per word; and the posting lists, each entry's features and
 their document frequencies come from grouping those runs (sorted in numpy for a large
-catalogue, see `bulk.LARGE`), not from appending one number at a time.
+catalogue, see `stored.LARGE`), not from appending one number at a time.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from operator import getitem
 
-from bot.matching import bulk
+from bot.matching import stored
 from bot.matching.rewriter import Rewriter
 from bot.matching.stored import Flat
 from bot.matching.words import GENERIC
@@ -121,7 +121,7 @@ def parts(entries: Iterable[tuple[str, Sequence[tuple[str, str]]]], rewriter: Re
         marked_lengths.append(len(marks))
     names = list(numbers)  # numbers go 0, 1, 2 ... in the order they were given
     phrase_features = Flat(features, array("Q", accumulate(lengths)))
-    group = _group_large if len(lengths) >= bulk.LARGE else _group_small
+    group = _group_large if len(lengths) >= stored.LARGE else _group_small
     postings, held, df = group(
         phrase_features, bag_values, bag_owners, bag_lengths, len(ids), len(names)
     )

@@ -32,6 +32,9 @@ KEEP = 2
 _SOURCES = ("index.py", "building.py", "rewriter.py", "stored.py", "words.py", "../text.py")
 
 KIND_WEIGHT = {"name": 1.0, "alias": 1.0}
+# An index of this many phrases or more (about 4,000 entries) is built and searched with numpy
+# (`building`, `bulk`): below it, numpy's import (0.2 s, 15 MB) costs more than it saves.
+LARGE = 50_000
 
 
 @dataclass(frozen=True)
