@@ -73,17 +73,19 @@ def _gains(index: Index, query: Query) -> dict[int, tuple[float, float, tuple[in
     holds it, with and without the question's marks on its words, and those marked words (by
     number; -1 for one no phrase has). The products are the ones the sum always took: idf *
     quality, and idf * (quality * OTHER_MARKS)."""
-    idf, numbers = index.idf, index.numbers
+    idf, numbers, marked = index.idf, index.numbers, query.marked
     marks = index.phrases.mark_numbers()
-    return {
-        numbers[feature]: (
-            idf[feature] * quality,
-            idf[feature] * (quality * OTHER_MARKS),
-            tuple(marks.get(word, -1) for word in query.marked[feature]),
-        )
-        for feature, quality in query.features.items()
-        if feature in numbers
-    }
+    gains: dict[int, tuple[float, float, tuple[int, ...]]] = {}
+    for feature, quality in query.features.items():
+        number = numbers.get(feature)
+        if number is not None:
+            weight, words = idf[feature], marked[feature]
+            gains[number] = (
+                weight * quality,
+                weight * (quality * OTHER_MARKS),
+                tuple(map(marks.get, words, repeat(-1))) if words else (),
+            )
+    return gains
 
 
 def _candidates(index: Index, query: Query) -> tuple[list[int], list[float], float | None]:
@@ -215,15 +217,17 @@ def score_query(index: Index, query: Query, limit: int = 6, floor: float = 0.0) 
         kept = _keep_all(index, query, best, limit, shares)
     note = f"; {', '.join(query.notes)}" if query.notes else ""
     scored = []
-    names = index.phrases.names
+    phrases = index.phrases
+    names, idf = phrases.names, index.idf
     for score, entry, share, coverage in kept:
         if score < floor:
             break
         _, phrase_id, found, _ = best[entry]
-        phrase = index.phrases[phrase_id]
+        kind, text = phrases.kind_names[phrases.kinds[phrase_id]], phrases.texts[phrase_id]
         features = [names[n] for n in found]
-        shown = ", ".join(sorted(features, key=lambda f: -index.idf[f])[:4])
-        why = f"{phrase.kind} '{phrase.text}': {shown} (covers {share:.0%}){note}"
+        # Rarest first (ties as found: a reversed sort keeps them in order).
+        shown = ", ".join(sorted(features, key=idf.__getitem__, reverse=True)[:4])
+        why = f"{kind} '{text}': {shown} (covers {share:.0%}){note}"
         scored.append(Scored(index.ids[entry], score, why, coverage))
     return scored
 
@@ -363,12 +367,13 @@ def _keep(
 
     # A score never exceeds its coverage: stop once coverage cannot reach the last kept score.
     # (Long names are scored by the question's share, so they are taken by weight matched.)
-    def rank(item: tuple[int, tuple[float, int, list[int], float]]) -> float:
-        """Order entries: by coverage, or for long names by the weight they matched."""
-        return -(item[1][3] if index.long_names else item[1][0])
-
+    # Best first, ties in the order found (a reversed sort keeps them in order).
+    items = list(best.items())
+    at = 3 if index.long_names else 0
+    ranks = [found[at] for _, found in items]
+    order = sorted(range(len(items)), key=ranks.__getitem__, reverse=True)
     kept: Kept = []
-    for entry, (coverage, *_) in sorted(best.items(), key=rank):
+    for entry, (coverage, *_) in map(items.__getitem__, order):
         if below is not None and coverage < below:
             # From here on the entries may still change (or be joined by others, all under
             # `below`): the kept ones stand if none of those can come in.
