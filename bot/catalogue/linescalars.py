@@ -135,9 +135,16 @@ def unescape(body: str) -> str:
 
 
 # A quoted scalar closed on the line it opens on: its body, then what follows it.
-SINGLE = re.compile(r"'((?:[^']|'')*)'")
 DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"')
-_OPEN_SINGLE = re.compile(r"'((?:[^']|'')*)$")
+
+
+def closing_quote(text: str, start: int) -> int:
+    """Where the single quote closing a single-quoted text is, from `start` ('' is a quote
+    written inside it); -1 when the text goes on past the end of `text`."""
+    at = text.find("'", start)
+    while at >= 0 and text.startswith("'", at + 1):
+        at = text.find("'", at + 2)
+    return at
 
 
 def after_value(rest: str) -> bool:
@@ -147,47 +154,48 @@ def after_value(rest: str) -> bool:
     return not stripped or (stripped[0] == "#" and len(stripped) < len(rest))
 
 
-def single_lines(raws: list[str], row: int, body: str, indent: int) -> tuple[str, int, str]:
+def single_lines(
+    words: list[str], columns: list[int], row: int, body: str, indent: int
+) -> tuple[str, int, str]:
     """A single-quoted text that opens on `row` (`body` follows the quote) and closes below:
-    its folded text, the row it closes on and what follows the closing quote there."""
+    its folded text, the row it closes on and what follows the closing quote there. (`words`
+    and `columns` are each line without its indentation, and that indentation; their last
+    line is the caller's sentinel, not the text's.)"""
     parts = [body.rstrip(" ")]
     blanks = 0
-    for at in range(row + 1, len(raws)):
-        line = raws[at]
-        stripped = line.lstrip(" ")
+    for at in range(row + 1, len(words) - 1):
+        stripped = words[at]
         if not stripped.strip(" "):
             blanks += 1
             continue
-        if len(line) - len(stripped) <= indent:
+        if columns[at] <= indent:
             raise Unusual  # libyaml may take it; a less indented line is not sure
         parts.append(" " if not blanks else "\n" * blanks)
         blanks = 0
-        closed = SINGLE.match("'" + stripped)
-        if closed is not None:
-            parts.append(closed.group(1))
-            return "".join(parts).replace("''", "'"), at, stripped[closed.end() - 1 :]
-        if _OPEN_SINGLE.match("'" + stripped) is None:
-            raise Unusual
+        close = closing_quote(stripped, 0)
+        if close >= 0:
+            parts.append(stripped[:close])
+            return "".join(parts).replace("''", "'"), at, stripped[close + 1 :]
         parts.append(stripped.rstrip(" "))
     raise Unusual  # never closed: the careful path names the line
 
 
-def block(raws: list[str], row: int, header: str, indent: int) -> tuple[str, int]:
+def block(
+    words: list[str], columns: list[int], row: int, header: str, indent: int
+) -> tuple[str, int]:
     """A '>' / '>-' / '|' / '|-' block text whose header is on `row`, inside a block indented
-    `indent`: its text and the first row after it."""
+    `indent`: its text and the first row after it. (`words` and `columns` as for
+    `single_lines`.)"""
     folded = header[0] == ">"
-    count = len(raws)
+    count = len(words) - 1
     at = row + 1
     leading = 0
     width = -1
     while at < count:
-        line = raws[at]
-        stripped = line.lstrip(" ")
-        if stripped:
-            width = len(line) - len(stripped)
+        if words[at]:
+            width = columns[at]
             break
-        if len(line) > leading:
-            leading = len(line)
+        leading = max(leading, columns[at])
         at += 1
     if width <= indent or leading > width:
         raise Unusual  # an empty block text, or blank lines more indented than the text
@@ -196,13 +204,12 @@ def block(raws: list[str], row: int, header: str, indent: int) -> tuple[str, int
     first = True
     last = at
     while at < count:
-        line = raws[at]
-        stripped = line.lstrip(" ")
-        if not stripped and len(line) <= width:
+        stripped = words[at]
+        column = columns[at]
+        if not stripped and column <= width:
             blanks += 1
             at += 1
             continue
-        column = len(line) - len(stripped)
         if column < width:
             break
         if folded and column > width:
@@ -213,7 +220,7 @@ def block(raws: list[str], row: int, header: str, indent: int) -> tuple[str, int
             parts.append(" " if not blanks else "\n" * blanks)
         else:
             parts.append("\n" * (blanks + 1))
-        parts.append(line[width:])
+        parts.append(" " * (column - width) + stripped)
         blanks = 0
         last = at
         at += 1
@@ -229,7 +236,7 @@ _SCALAR = re.compile(r" *(?:'((?:[^']|'')*)'|\"((?:[^\"\\]|\\.)*)\"|(" + _WORD +
 _KEY = re.compile(r" *(" + _WORD + r") *: +")
 _AFTER = {"[": re.compile(r" *([,\]])"), "{": re.compile(r" *([,}])")}
 _EMPTY = {"[": re.compile(r" *\]"), "{": re.compile(r" *}")}
-_FLOW_DEPTH = 20
+FLOW_DEPTH = 20
 Places = list[tuple[tuple[Any, ...], str | None, bool]]  # place, as typed, after a key
 
 
@@ -247,7 +254,7 @@ def _flow(
 ) -> tuple[Any, int]:
     """The [ ] or { } opening at `at`, and where it ends."""
     opener = rest[at]
-    if len(where) > _FLOW_DEPTH:
+    if len(where) > FLOW_DEPTH:
         raise Unusual
     empty = _EMPTY[opener].match(rest, at + 1)
     if empty is not None:
