@@ -17,13 +17,17 @@ on a realistic catalogue of N entries (`bench_catalogue.write_catalogue`): from 
 start to its "bot ready" log line, wall and CPU seconds (its own and its helpers') and its peak
 memory, first on an empty cache and database folder (a first start), then again on the same
 folders with the file unchanged (a restart), each checkout on folders of its own.
+`--ready-latency MS` has the fake answer each call after MS milliseconds, as a Telegram
+across the network does (the bot reaches it several times before it is ready).
 
-    python -m bot.tools.bench_start [--runs 5] [--before DIR] [--ready 3000 [--ready-runs 3]]
+    python -m bot.tools.bench_start [--runs 5] [--before DIR]
+        [--ready 3000 [--ready-runs 3] [--ready-latency MS] [--no-starts]]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import signal
@@ -43,6 +47,7 @@ READY_GOAL = (2.0, 150.0)  # the bot ready on 3,000 entries: seconds, peak MB
 READY_LINE = "bot ready"  # what the bot logs once it serves (bot.frontends.telegram.bot)
 QUESTION = "làm giấy khai sinh cho con"
 TIMEOUT = 30.0  # seconds; a run that takes longer is stopped and shown as not ending
+READY_TIMEOUT = 120.0  # seconds for the bot to be ready on a large catalogue (a first start)
 # name -> (arguments after `python`, stdin, extra environment)
 PLANS: dict[str, tuple[list[str], str, dict[str, str]]] = {
     "chat": (["-m", "bot", "chat"], "/start\n", {}),
@@ -181,7 +186,12 @@ def ready_once(env: dict[str, str], code: Path) -> tuple[float, float, float]:
         cwd=code,
     )
     assert child.stderr is not None
-    stop = threading.Timer(TIMEOUT, child.kill)
+
+    def kill() -> None:  # by pid: Popen's own would reap the child, which wait4 does below
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child.pid, signal.SIGKILL)
+
+    stop = threading.Timer(READY_TIMEOUT, kill)
     stop.start()
     wall = cpu = math.nan
     for line in child.stderr:
@@ -191,8 +201,9 @@ def ready_once(env: dict[str, str], code: Path) -> tuple[float, float, float]:
     stop.cancel()
     threading.Thread(target=child.stderr.read, daemon=True).start()  # keep its log flowing
     time.sleep(0.5)  # let it start polling: a stop signal within its start-up is another test
-    child.terminate()
-    ended = threading.Timer(20.0, child.kill)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(child.pid, signal.SIGTERM)
+    ended = threading.Timer(20.0, kill)
     ended.start()
     _, _, usage = os.wait4(child.pid, 0)
     ended.cancel()
@@ -200,9 +211,12 @@ def ready_once(env: dict[str, str], code: Path) -> tuple[float, float, float]:
     return wall, cpu, usage.ru_maxrss / 1024 if not math.isnan(wall) else math.nan
 
 
-def measure_ready(size: int, runs: int = 3, before: Path | None = None) -> list[Ready]:
+def measure_ready(
+    size: int, runs: int = 3, before: Path | None = None, latency_ms: int = 0
+) -> list[Ready]:
     """The median first start and restart of the Telegram bot on a realistic catalogue of
-    `size` entries, in this checkout (and in `before`, taking turns), against the fake Bot API."""
+    `size` entries, in this checkout (and in `before`, taking turns), against the fake Bot API
+    (answering each call after `latency_ms`, as a distant Telegram would)."""
     from bot.tools.bench_catalogue import write_catalogue
     from bot.tools.fakebotapi.server import FakeTelegram
 
@@ -210,6 +224,8 @@ def measure_ready(size: int, runs: int = 3, before: Path | None = None) -> list[
     samples: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-ready-") as tmp, FakeTelegram() as fake:
         catalogue = write_catalogue(size, Path(tmp))
+        if latency_ms:
+            fake.fault("*", "delay", times=10**9, delay_ms=latency_ms)
         for _, code in codes:  # the bytecode written, as an installed bot has it (not timed)
             compiled = {**os.environ, "PYTHONPATH": str(code)}
             compiled.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -234,7 +250,7 @@ def measure_ready(size: int, runs: int = 3, before: Path | None = None) -> list[
     ]
 
 
-def format_ready(size: int, readies: Sequence[Ready]) -> str:
+def format_ready(size: int, readies: Sequence[Ready], latency_ms: int = 0) -> str:
     """One line per start and checkout: wall, CPU and peak memory, beside the goal and the
     older checkout's figures."""
     found = {(r.code, r.start): r for r in readies}
@@ -242,6 +258,7 @@ def format_ready(size: int, readies: Sequence[Ready]) -> str:
     lines = [
         f"the bot ready (`run`, fake Bot API, {size:,} entries): process start to its "
         f"{READY_LINE!r} log line; CPU includes its helper processes"
+        + (f"; the Bot API answers each call after {latency_ms} ms" if latency_ms else "")
     ]
     for start in ("first start", "restart"):
         for label in ("now", "before"):
@@ -307,11 +324,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--ready", type=int, default=0, metavar="N", help="also the bot ready on N entries"
     )
     parser.add_argument("--ready-runs", type=int, default=3, help="first starts and restarts")
+    parser.add_argument(
+        "--ready-latency", type=int, default=0, metavar="MS", help="the Bot API's delay per call"
+    )
+    parser.add_argument("--no-starts", action="store_true", help="only the bot ready")
     args = parser.parse_args(argv)
-    print(format_starts(measure_starts(args.runs, before=args.before)))
+    if not args.no_starts:
+        print(format_starts(measure_starts(args.runs, before=args.before)))
     if args.ready:
-        readies = measure_ready(args.ready, args.ready_runs, before=args.before)
-        print(format_ready(args.ready, readies))
+        latency = args.ready_latency
+        readies = measure_ready(args.ready, args.ready_runs, args.before, latency)
+        print(format_ready(args.ready, readies, latency))
     load = os.getloadavg()
     print(f"load average while measured: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     return 0
