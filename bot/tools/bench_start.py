@@ -147,7 +147,8 @@ class Ready:
     start: str  # "first start" or "restart"
     wall_s: float
     cpu_s: float
-    peak_mb: float
+    peak_mb: float  # the bot's peak memory when it is ready
+    later_mb: float = math.nan  # the highest of the bot and its helpers until it stopped
     code: str = "now"
 
 
@@ -165,17 +166,24 @@ def _bot_env(code: Path, catalogue: Path, folder: Path, api: str, token: str) ->
     }
 
 
+def _proc_peak(pid: int) -> float:
+    """The peak resident memory of a running process so far, in MB (VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return math.nan
+
+
 def _proc_cpu(pid: int) -> float:
     """CPU seconds of a running process and of the children it has waited for."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
-def ready_once(env: dict[str, str], code: Path) -> tuple[float, float, float]:
-    """Start `python -m bot run` and return (wall s, CPU s, peak MB) at its "bot ready" line;
-    NaN when it does not get there within TIMEOUT seconds. The peak is the highest of the bot
-    and of any helper process it started, over its whole run (it is stopped half a second
-    after it is ready)."""
+def ready_once(env: dict[str, str], code: Path) -> tuple[float, float, float, float]:
+    """Start `python -m bot run` and return (wall s, CPU s, peak MB) at its "bot ready" line,
+    and the highest peak of the bot and of any helper process it started over its whole run
+    (it is stopped half a second after it is ready); NaN when it is not ready in time."""
     began = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
@@ -193,10 +201,11 @@ def ready_once(env: dict[str, str], code: Path) -> tuple[float, float, float]:
 
     stop = threading.Timer(READY_TIMEOUT, kill)
     stop.start()
-    wall = cpu = math.nan
+    wall = cpu = peak = math.nan
     for line in child.stderr:
         if READY_LINE.encode() in line:
             wall, cpu = time.perf_counter() - began, _proc_cpu(child.pid)
+            peak = _proc_peak(child.pid)
             break
     stop.cancel()
     threading.Thread(target=child.stderr.read, daemon=True).start()  # keep its log flowing
@@ -208,7 +217,7 @@ def ready_once(env: dict[str, str], code: Path) -> tuple[float, float, float]:
     _, _, usage = os.wait4(child.pid, 0)
     ended.cancel()
     child.returncode = 0  # reaped by wait4
-    return wall, cpu, usage.ru_maxrss / 1024 if not math.isnan(wall) else math.nan
+    return wall, cpu, peak, usage.ru_maxrss / 1024 if not math.isnan(wall) else math.nan
 
 
 def measure_ready(
@@ -221,7 +230,7 @@ def measure_ready(
     from bot.tools.fakebotapi.server import FakeTelegram
 
     codes = [("now", ROOT)] + ([("before", before.resolve())] if before is not None else [])
-    samples: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+    samples: dict[tuple[str, str], list[tuple[float, float, float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-ready-") as tmp, FakeTelegram() as fake:
         catalogue = write_catalogue(size, Path(tmp))
         if latency_ms:
@@ -244,6 +253,7 @@ def measure_ready(
             _median([t[0] for t in taken]),
             _median([t[1] for t in taken]),
             _median([t[2] for t in taken]),
+            _median([t[3] for t in taken]),
             code=label,
         )
         for (label, start), taken in samples.items()
@@ -267,7 +277,7 @@ def format_ready(size: int, readies: Sequence[Ready], latency_ms: int = 0) -> st
                 continue
             line = (
                 f"{start + ', ' + label + ':':<22} {r.wall_s:6.2f} s wall, {r.cpu_s:6.2f} s CPU,"
-                f" peak {r.peak_mb:5.0f} MB"
+                f" peak {r.peak_mb:5.0f} MB (until stopped: {r.later_mb:.0f} MB)"
             )
             if label == "now" and size == 3000:
                 met = r.cpu_s <= seconds and r.peak_mb <= megabytes
