@@ -18,7 +18,6 @@ damaged, stale or foreign entry is derived again (and replaced), like a missing 
 from __future__ import annotations
 
 import copyreg
-import dataclasses
 import hashlib
 import io
 import os
@@ -153,7 +152,8 @@ class _SharingPickler(pickle.Pickler):
     def reducer_override(self, obj: object) -> Any:
         """Dataclass instances with plain attributes: their state with shared strings."""
         kind = type(obj)
-        plain = dataclasses.is_dataclass(kind) and not hasattr(kind, "__slots__")
+        # (A dataclass, told without importing `dataclasses`: `check` keeps its imports few.)
+        plain = hasattr(kind, "__dataclass_fields__") and not hasattr(kind, "__slots__")
         if not plain or kind.__reduce_ex__ is not object.__reduce_ex__:
             return NotImplemented
         if getattr(kind, "__getstate__", None) is not object.__getstate__:
