@@ -70,6 +70,22 @@ def typed_words(text: str) -> list[str]:
     return _NON_WORD.sub(" ", text.casefold()).replace("_", " ").split()
 
 
+def typed_text(texts: list[str]) -> str | None:
+    """Return the texts made as `typed_words` makes them (composed, casefolded, without
+    punctuation), one per line and in one go; None when a text has a line break of its own
+    (or there is no text).
+
+    Each step works character by character and keeps line breaks, so a line's `split()` is its
+    text's `typed_words`.
+    """
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:
+        return None
+    if not unicodedata.is_normalized("NFC", joined):
+        joined = unicodedata.normalize("NFC", joined)
+    return _NON_WORD.sub(" ", joined.casefold()).replace("_", " ")
+
+
 def spelling(word: str) -> str:
     """Return the canonical spelling of one word of `typed_words`."""
     return _WORDS[word]

@@ -28,6 +28,16 @@ def alias_key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
+def alias_keys(texts: list[str]) -> list[str]:
+    """`alias_key` of every text, the composing and casefolding done once for them all."""
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:  # a text with a line break inside
+        return list(map(alias_key, texts))
+    if not unicodedata.is_normalized("NFC", joined):
+        joined = unicodedata.normalize("NFC", joined)
+    return [" ".join(line.split()) for line in joined.casefold().split("\n")]
+
+
 def check_document(
     data: dict[str, Any],
     lines: Lines,
@@ -170,11 +180,15 @@ class _Walk:
         """Checks shared by procedures and guides: aliases and the `verified` date."""
         aliases = item.get("aliases")
         own: set[str] = set()
-        for j, alias in enumerate([aliases] if isinstance(aliases, str) else self.items(aliases)):
-            if not isinstance(alias, str) or not alias.strip():
-                continue
+        listed = [aliases] if isinstance(aliases, str) else self.items(aliases)
+        written = [
+            (j, alias)
+            for j, alias in enumerate(listed)
+            if isinstance(alias, str) and alias.strip()
+        ]
+        keys = alias_keys([alias for _, alias in written])
+        for (j, alias), key in zip(written, keys, strict=True):
             where: Loc = (*loc, "aliases") if isinstance(aliases, str) else (*loc, "aliases", j)
-            key = alias_key(alias)
             owner = self.aliases.get(key)
             if key in own:
                 self.c.warn(where, f"{what}: cách gọi '{alias}' bị ghi lặp lại; hãy xoá một dòng.")
@@ -287,7 +301,10 @@ class _Walk:
 
     def required(self, required: Mapping[str, str]) -> None:
         # An id typed with capitals or marks is compared in the form it should have had.
-        extra = {slugify(i): i for i in self.entries if i not in required}
+        # (An id already written as an id is its own slug.)
+        extra = {
+            (i if SLUG.fullmatch(i) else slugify(i)): i for i in self.entries if i not in required
+        }
         for entry_id, kind in required.items():
             found = self.entries.get(entry_id)
             word = KIND_WORDS.get(kind, kind)

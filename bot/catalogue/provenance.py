@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from bot.catalogue import spec
@@ -86,10 +87,7 @@ def fold_words(text: str) -> set[str]:
     """Return the telling words of a name: no marks, lowercase, common words dropped."""
     # Folding works character by character and spaces part words either way, so each word
     # written (a few thousand syllables in all) is folded once and remembered.
-    words: set[str] = set()
-    for token in text.split():
-        words.update(_token_words(token))
-    return words
+    return set(chain.from_iterable(map(_token_words, text.split())))
 
 
 @lru_cache(maxsize=65_536)
@@ -106,6 +104,8 @@ def _token_words(token: str) -> tuple[str, ...]:
 
 def names_differ(ours: str, official: str) -> bool:
     """Whether two names clearly name different procedures (few telling words in common)."""
+    if ours == official:  # the official name copied: all its words shared, or none to compare
+        return False
     a, b = fold_words(ours), fold_words(official)
     if not a or not b:
         return False

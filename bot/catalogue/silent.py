@@ -19,7 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from bot.catalogue.links import alias_key
 from bot.catalogue.provenance import MARKS
 from bot.catalogue.rules import Found, Lines, Loc
-from bot.text import spelling, strip_marks_uncached, typed_words
+from bot.text import spelling, strip_marks_uncached, typed_text, typed_words
 
 # The placeholders of the schema's snippets (procedures.schema.json, defaultSnippets), by field:
 # a value still equal to one of them was never filled in.
@@ -37,6 +37,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
 _FOLDED_PLACEHOLDERS = {
     name: {v.casefold() for v in values} for name, values in PLACEHOLDERS.items()
 }
+_LONGEST_PLACEHOLDER = max(len(v) for values in _FOLDED_PLACEHOLDERS.values() for v in values)
 _ZERO_CODE = re.compile(r"\d+\.0{6}")
 _SHORT_MONEY = re.compile(r"\b\d+(?:[.,]\d+)?\s*(k|K|tr|triệu|nghìn|ngàn)\b")
 _AMOUNT = re.compile(r"\d[\d.,]*\s*(?:đồng|đ\b|vnđ|vnd|%)", re.IGNORECASE)
@@ -142,6 +143,21 @@ def fold(text: str) -> str:
     return _Folder().fold(text)
 
 
+def fold_all(texts: list[str]) -> list[str]:
+    """`fold` of every text, worked out over all of them at once (the same results)."""
+    folder = _Folder()
+    typed = typed_text(texts)
+    if typed is not None:
+        # All words in one list, a '|' (punctuation: never part of a typed word) between texts,
+        # each folded, and the texts parted again: unless a text has no word at all, which
+        # leaves two '|' side by side and fewer parts.
+        words = typed.replace("\n", " | ").split()
+        folded = " ".join(map(folder.__getitem__, words)).split(" | ")
+        if len(folded) == len(texts):
+            return folded
+    return list(map(folder.fold, texts))
+
+
 def _fold_word(word: str) -> str:
     """One word of `fold`: marks are dropped character by character, so word by word too."""
     plain = spelling(word)
@@ -168,28 +184,36 @@ def _aliases(entries: list[tuple[str, dict[str, Any], Loc, str]], error: Any, li
     """An alias must not be another entry's alias or name once marks and case are folded."""
     # folded -> (what, where, "tên" or "cách gọi", as written)
     owners: dict[str, tuple[str, Loc, str, str]] = {}
-    fold = _Folder().fold
+    names: list[tuple[str, Loc]] = []
+    aliases: list[tuple[str, Loc, str]] = []  # (what, where, as written)
+    texts: list[str] = []
     for _, item, loc, what in entries:
-        if isinstance(item.get("name"), str) and item["name"].strip():
-            owners.setdefault(fold(item["name"]), (what, (*loc, "name"), "tên", ""))
+        name = item.get("name")
+        if isinstance(name, str) and name.strip():
+            names.append((what, (*loc, "name")))
+            texts.append(name)
     for _, item, loc, what in entries:
         for j, alias in _texts(item.get("aliases")):
-            key = fold(alias)
-            where: Loc = (*loc, "aliases") if j is None else (*loc, "aliases", j)
-            owner = owners.get(key)
-            if not key:
-                continue
-            if owner is None:
-                owners[key] = (what, where, "cách gọi", alias)
-                continue
-            if owner[0] == what or (owner[2] == "cách gọi" and _same(alias, owner[3])):
-                continue  # its own name, or the same words and marks (links.py reports that)
-            error(
-                where,
-                f"{what}: cách gọi '{alias}' trùng với {owner[2]} của {owner[0]} (dòng "
-                f"{line(owner[1])}) khi bỏ dấu, mà người dân hay gõ không dấu; bot sẽ không "
-                "biết chọn mục nào. Hãy xoá hoặc sửa ở một trong hai nơi.",
-            )
+            aliases.append((what, (*loc, "aliases") if j is None else (*loc, "aliases", j), alias))
+            texts.append(alias)
+    folded = fold_all(texts)
+    for (what, where), key in zip(names, folded[: len(names)], strict=True):
+        owners.setdefault(key, (what, where, "tên", ""))
+    for (what, where, alias), key in zip(aliases, folded[len(names) :], strict=True):
+        if not key:
+            continue
+        owner = owners.get(key)
+        if owner is None:
+            owners[key] = (what, where, "cách gọi", alias)
+            continue
+        if owner[0] == what or (owner[2] == "cách gọi" and _same(alias, owner[3])):
+            continue  # its own name, or the same words and marks (links.py reports that)
+        error(
+            where,
+            f"{what}: cách gọi '{alias}' trùng với {owner[2]} của {owner[0]} (dòng "
+            f"{line(owner[1])}) khi bỏ dấu, mà người dân hay gõ không dấu; bot sẽ không "
+            "biết chọn mục nào. Hãy xoá hoặc sửa ở một trong hai nơi.",
+        )
 
 
 def _same(one: str, other: str) -> bool:
@@ -198,19 +222,26 @@ def _same(one: str, other: str) -> bool:
 
 def _placeholders(item: dict[str, Any], loc: Loc, what: str, error: Any) -> None:
     for name, values in _FOLDED_PLACEHOLDERS.items():
+        pairs: list[tuple[Loc, Any]] = []
         if name == "documents.name":
             docs = item.get("documents")
-            pairs: list[tuple[Loc, Any]] = [
-                ((*loc, "documents", j, "name"), d.get("name"))
-                for j, d in enumerate(docs if isinstance(docs, list) else [])
-                if isinstance(d, dict) and _placeholder(name, d.get("name"), values)
-            ]
+            for j, d in enumerate(docs if isinstance(docs, list) else ()):
+                if isinstance(d, dict) and _placeholder(name, d.get("name"), values):
+                    pairs.append(((*loc, "documents", j, "name"), d.get("name")))
         else:
-            pairs = [
-                ((*loc, name) if j is None else (*loc, name, j), text)
-                for j, text in _texts(item.get(name))
-                if _placeholder(name, text, values)
-            ]
+            value = item.get(name)
+            if isinstance(value, str):
+                if _placeholder(name, value, values):
+                    pairs.append(((*loc, name), value))
+            elif isinstance(value, list):
+                for j, text in enumerate(value):
+                    if type(text) is str and name != "code":  # `_placeholder`, written out
+                        bare = text.strip().rstrip(".")
+                        if len(bare) > _LONGEST_PLACEHOLDER or bare.casefold() not in values:
+                            continue
+                    elif not _placeholder(name, text, values):
+                        continue
+                    pairs.append(((*loc, name, j), text))
         for where, text in pairs:
             error(
                 where,
@@ -223,9 +254,12 @@ def _placeholder(name: str, text: Any, values: set[str]) -> bool:
     """Whether a value is still the snippet's placeholder for its field."""
     if not isinstance(text, str):
         return False
-    return text.strip().rstrip(".").casefold() in values or (
-        name == "code" and _ZERO_CODE.fullmatch(text.strip()) is not None
-    )
+    bare = text.strip()
+    if name == "code" and _ZERO_CODE.fullmatch(bare) is not None:
+        return True
+    bare = bare.rstrip(".")
+    # Casefolding never shortens a text: a longer one cannot be a placeholder.
+    return len(bare) <= _LONGEST_PLACEHOLDER and bare.casefold() in values
 
 
 def _fee(fee: str, loc: Loc, what: str, error: Any) -> None:
