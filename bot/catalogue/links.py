@@ -15,7 +15,17 @@ from typing import Any
 
 from bot.catalogue import spec as spec
 from bot.catalogue.provenance import check_provenance
-from bot.catalogue.rules import SLUG, Checker, Found, Lines, Loc, closest, parse_date, slugify
+from bot.catalogue.rules import (
+    SLUG,
+    Checker,
+    Found,
+    Lines,
+    Loc,
+    closest,
+    parse_date,
+    plainly_fine,
+    slugify,
+)
 
 STALE_AFTER_DAYS = 180
 KIND_WORDS = {"procedure": "thủ tục", "guide": "hướng dẫn"}
@@ -152,11 +162,13 @@ class _Walk:
                 "cũng cần ít nhất một giấy tờ (ví dụ tờ khai).",
             )
         for j, doc in enumerate(self.items(documents)):
-            self.c.mapping(
-                doc, (*loc, "documents", j), spec.DOCUMENT, f"{what}, giấy tờ thứ {j + 1}"
-            )
-        if isinstance(item.get("online"), dict):
-            self.c.mapping(item["online"], (*loc, "online"), spec.ONLINE, f"{what}, phần 'online'")
+            if not plainly_fine(doc, spec.DOCUMENT):  # (its place and name made only if not)
+                self.c.mapping(
+                    doc, (*loc, "documents", j), spec.DOCUMENT, f"{what}, giấy tờ thứ {j + 1}"
+                )
+        online = item.get("online")
+        if isinstance(online, dict) and not plainly_fine(online, spec.ONLINE):
+            self.c.mapping(online, (*loc, "online"), spec.ONLINE, f"{what}, phần 'online'")
         self.common(item, loc, what)
         if isinstance(item.get("field"), str):
             self.refs.append(((*loc, "field"), what, "field", item["field"]))

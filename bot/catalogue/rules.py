@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 from urllib.parse import urlsplit
 
 from bot.catalogue import limits
@@ -143,11 +143,13 @@ _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:[/?#][^\s
 _QUICK: dict[int, tuple[dict[str, Spec], Any, frozenset[str], dict[str, tuple[int, Spec]]]] = {}
 
 
-def _quick(specs: dict[str, Spec]) -> tuple[Any, frozenset[str], dict[str, tuple[int, Spec]]]:
-    """The field names, the required ones and each field's quick test, once per set of fields."""
+def _quick(
+    specs: dict[str, Spec],
+) -> tuple[dict[str, Spec], Any, frozenset[str], dict[str, tuple[int, Spec]]]:
+    """(specs, the field names, the required ones, each field's quick test), once per set."""
     known = _QUICK.get(id(specs))
     if known is not None and known[0] is specs:
-        return known[1:]
+        return known
     how: dict[str, tuple[int, Spec]] = {}
     for name, spec in specs.items():
         kind = spec.kind
@@ -168,9 +170,18 @@ def _quick(specs: dict[str, Spec]) -> tuple[Any, frozenset[str], dict[str, tuple
             quick = _Q_TEXT
         how[name] = (quick, spec)
     required = frozenset(name for name, spec in specs.items() if spec.required)
+    made = (specs, specs.keys(), required, how)
     if len(_QUICK) < 64:  # the sections' field sets: a dozen, made once
-        _QUICK[id(specs)] = (specs, specs.keys(), required, how)
-    return specs.keys(), required, how
+        _QUICK[id(specs)] = made
+    return made
+
+
+def plainly_fine(value: Any, specs: dict[str, Spec]) -> TypeGuard[dict[str, Any]]:
+    """Whether `Checker.mapping` surely finds nothing to say about an object (one quick look)."""
+    if type(value) is not dict:
+        return False
+    _, names, required, how = _quick(specs)
+    return value.keys() <= names and required <= value.keys() and _all_fine(value, how)
 
 
 def _all_fine(value: dict[str, Any], how: dict[str, tuple[int, Spec]]) -> bool:
@@ -248,10 +259,8 @@ class Checker:
 
     def mapping(self, value: Any, loc: Loc, specs: dict[str, Spec], what: str) -> dict[str, Any]:
         """Check an object's fields (unknown, missing, values); return it, or {} if unusable."""
-        if type(value) is dict:
-            names, required, how = _quick(specs)
-            if value.keys() <= names and required <= value.keys() and _all_fine(value, how):
-                return value  # nothing to say: what the walk below would find, cheaply
+        if plainly_fine(value, specs):
+            return value  # nothing to say: what the walk below would find, cheaply
         if not isinstance(value, dict):
             self.error(
                 loc, f"{what}: phải là các dòng 'tên: giá trị' nhưng đang là {describe(value)}."

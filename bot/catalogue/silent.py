@@ -86,6 +86,7 @@ def check_data(data: dict[str, Any], lines: Lines) -> list[Found]:
     agencies: dict[str, Any] = raw_agencies if isinstance(raw_agencies, dict) else {}
     codes: dict[str, tuple[Loc, Any]] = {}  # code -> (where, the entry's id)
     procedures = data.get("procedures")
+    fees: dict[str, tuple[str, str] | None] = {}  # the same fee is written on many entries
     for i, item in enumerate(procedures if isinstance(procedures, list) else []):
         if not isinstance(item, dict):
             continue
@@ -119,8 +120,13 @@ def check_data(data: dict[str, Any], lines: Lines) -> list[Found]:
                 f"{what}: cấp giải quyết '{level}' không khớp với cơ quan '{item['agency']}' "
                 f"(cơ quan này là '{agency_level}'); hãy sửa 'level' hoặc chọn đúng cơ quan.",
             )
-        if isinstance(item.get("fee"), str):
-            _fee(item["fee"], (*loc, "fee"), what, error)
+        fee = item.get("fee")
+        if isinstance(fee, str):
+            if fee not in fees:
+                fees[fee] = _fee_verdict(fee)
+            verdict = fees[fee]
+            if verdict is not None:
+                _fee(verdict, fee, (*loc, "fee"), what, error)
     return found
 
 
@@ -222,32 +228,41 @@ def _same(one: str, other: str) -> bool:
 
 def _placeholders(item: dict[str, Any], loc: Loc, what: str, error: Any) -> None:
     for name, values in _FOLDED_PLACEHOLDERS.items():
-        pairs: list[tuple[Loc, Any]] = []
         if name == "documents.name":
             docs = item.get("documents")
-            for j, d in enumerate(docs if isinstance(docs, list) else ()):
-                if isinstance(d, dict) and _placeholder(name, d.get("name"), values):
-                    pairs.append(((*loc, "documents", j, "name"), d.get("name")))
+            texts = [d.get("name") if isinstance(d, dict) else None for d in _items(docs)]
+            where: tuple[Any, ...] = (*loc, "documents")
         else:
             value = item.get(name)
+            if value is None:
+                continue
             if isinstance(value, str):
                 if _placeholder(name, value, values):
-                    pairs.append(((*loc, name), value))
-            elif isinstance(value, list):
-                for j, text in enumerate(value):
-                    if type(text) is str and name != "code":  # `_placeholder`, written out
-                        bare = text.strip().rstrip(".")
-                        if len(bare) > _LONGEST_PLACEHOLDER or bare.casefold() not in values:
-                            continue
-                    elif not _placeholder(name, text, values):
-                        continue
-                    pairs.append(((*loc, name, j), text))
-        for where, text in pairs:
-            error(
-                where,
-                f"{what}: '{name.split('.')[-1]}' vẫn là chữ mẫu '{str(text).strip()}' của khung "
-                "soạn sẵn; hãy điền nội dung thật (hoặc xoá dòng nếu không bắt buộc).",
-            )
+                    _placeholder_found(error, (*loc, name), what, name, value)
+                continue
+            texts = _items(value)
+            where = (*loc, name)
+        for j, text in enumerate(texts):
+            if type(text) is str and name != "code":  # `_placeholder`, written out
+                bare = text.strip().rstrip(".")
+                if len(bare) > _LONGEST_PLACEHOLDER or bare.casefold() not in values:
+                    continue
+            elif not _placeholder(name, text, values):
+                continue
+            found = (*where, j, "name") if name == "documents.name" else (*where, j)
+            _placeholder_found(error, found, what, name, text)
+
+
+def _placeholder_found(error: Any, where: Loc, what: str, name: str, text: Any) -> None:
+    error(
+        where,
+        f"{what}: '{name.split('.')[-1]}' vẫn là chữ mẫu '{str(text).strip()}' của khung "
+        "soạn sẵn; hãy điền nội dung thật (hoặc xoá dòng nếu không bắt buộc).",
+    )
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _placeholder(name: str, text: Any, values: set[str]) -> bool:
@@ -262,17 +277,24 @@ def _placeholder(name: str, text: Any, values: set[str]) -> bool:
     return len(bare) <= _LONGEST_PLACEHOLDER and bare.casefold() in values
 
 
-def _fee(fee: str, loc: Loc, what: str, error: Any) -> None:
+def _fee_verdict(fee: str) -> tuple[str, str] | None:
+    """What is wrong with a fee: ("short", the short amount), ("none", ""), or None."""
     short = _SHORT_MONEY.search(fee)
     if short:
-        error(
-            loc,
-            f"{what}: lệ phí '{short.group(0)}' viết tắt; hãy ghi đủ số tiền bằng chữ số và "
-            "đơn vị, ví dụ 50.000 đồng, để người dân không hiểu nhầm.",
-        )
-        return
+        return "short", short.group(0)
     lowered = fee.casefold()
     if _AMOUNT.search(fee) or any(word in lowered for word in _FEE_WORDS):
+        return None
+    return "none", ""
+
+
+def _fee(verdict: tuple[str, str], fee: str, loc: Loc, what: str, error: Any) -> None:
+    if verdict[0] == "short":
+        error(
+            loc,
+            f"{what}: lệ phí '{verdict[1]}' viết tắt; hãy ghi đủ số tiền bằng chữ số và "
+            "đơn vị, ví dụ 50.000 đồng, để người dân không hiểu nhầm.",
+        )
         return
     error(
         loc,
