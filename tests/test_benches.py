@@ -62,6 +62,17 @@ def test_bench_start_times_an_older_checkout_beside(capsys: pytest.CaptureFixtur
     assert "(now/before CPU 0.50)" in line
 
 
+def test_bench_start_times_the_bot_ready_on_a_first_start_and_a_restart() -> None:
+    checkout = Path(__file__).resolve().parents[1]  # this checkout, run as another one would be
+    readies = bench_start.measure_ready(70, 1, before=checkout)
+    text = bench_start.format_ready(70, readies)
+    for start in ("first start", "restart"):
+        for code in ("now", "before"):
+            assert f"\n{start + ', ' + code + ':':<22} " in text
+    assert "nan" not in text  # every start got ready
+    assert all(r.cpu_s > 0 and r.peak_mb > 20 for r in readies)
+
+
 def test_bench_load_prints_both_ceilings_and_a_baseline(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -57,6 +57,38 @@ def test_a_corrupt_entry_is_derived_again_and_replaced(
     assert derived.cached("t", b"abc", "", b"", lambda: [4]) == [3]  # stored again
 
 
+def test_a_damaged_entry_is_not_unpickled_but_derived_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("BOT_CACHE_DIR", str(folder))
+    assert derived.cached("t", b"abc", "", b"", lambda: "kept") == "kept"
+    (entry,) = _entries(folder, "t")
+    # Another value that unpickles fine, in place of the one stored: its digest gives it away.
+    entry.write_bytes(entry.read_bytes().replace(b"kept", b"lost"))
+    assert derived.cached("t", b"abc", "", b"", lambda: "derived") == "derived"
+    entry.write_bytes(entry.read_bytes()[:-3])  # cut short
+    assert derived.cached("t", b"abc", "", b"", lambda: "again") == "again"
+    assert derived.cached("t", b"abc", "", b"", lambda: "unused") == "again"
+
+
+def test_an_entry_of_another_key_or_writable_by_others_is_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("BOT_CACHE_DIR", str(folder))
+    assert derived.cached("t", b"one", "", b"", lambda: "one") == "one"
+    (one,) = _entries(folder, "t")
+    assert derived.cached("t", b"two", "", b"", lambda: "two") == "two"
+    (two,) = set(_entries(folder, "t")) - {one}
+    two.write_bytes(one.read_bytes())  # one entry copied in another's place: not its key
+    assert derived.cached("t", b"two", "", b"", lambda: "two again") == "two again"
+    assert derived.cached("t", b"one", "", b"", lambda: "unused") == "one"
+    for entry in _entries(folder, "t"):
+        entry.chmod(0o666)  # anyone could have written it
+    assert derived.cached("t", b"one", "", b"", lambda: "not trusted") == "not trusted"
+
+
 def test_a_folder_that_cannot_be_written_leaves_the_cache_off(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -153,3 +185,31 @@ def test_check_prints_the_same_from_the_cache_and_sees_an_edit(
     fixed = check(folder)
     assert fixed[0] == 0 and "hợp lệ — 62 thủ tục" in fixed[1] and "104 xã" in fixed[1]
     assert check(folder) == fixed == check("")
+
+
+def test_a_restart_on_an_unchanged_catalogue_neither_checks_nor_builds_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.catalogue import loader, validation
+    from bot.catalogue.reload import CatalogueHolder
+
+    monkeypatch.setenv("BOT_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "procedures.yaml"
+    path.write_bytes((ROOT / "procedures.yaml").read_bytes())
+    first = CatalogueHolder(path, lambda catalogue: None).current.catalogue
+    (entry,) = _entries(tmp_path / "cache", "catalogue")
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("checked or built again")
+
+    monkeypatch.setattr(validation, "check_text", refuse)
+    monkeypatch.setattr(loader, "build", refuse)
+    again = CatalogueHolder(path, lambda catalogue: None).current.catalogue
+    assert again == first and again is not first
+    # A damaged entry is checked again, and gives the same catalogue.
+    monkeypatch.undo()
+    monkeypatch.setenv("BOT_CACHE_DIR", str(tmp_path / "cache"))
+    blob = bytearray(entry.read_bytes())
+    blob[-40] ^= 1
+    entry.write_bytes(bytes(blob))
+    assert CatalogueHolder(path, lambda catalogue: None).current.catalogue == first

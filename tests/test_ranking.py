@@ -10,9 +10,10 @@ import pytest
 
 from bot.catalogue.loader import load
 from bot.catalogue.national import load_national
+from bot.matching import bulk
 from bot.matching.index import Index
 from bot.matching.matcher import Matcher
-from bot.matching.ranking import Scored, score_query
+from bot.matching.ranking import Scored, _candidates, score_query
 from bot.matching.score import analyse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,3 +53,22 @@ def test_a_floor_drops_only_what_scores_under_it(indexes: dict[str, Index], floo
         every = score_query(index, analyse(index, question), 12)
         above = [s for s in every if s.score >= floor]
         assert _seen(score_query(index, analyse(index, question), 12, floor)) == _seen(above)
+
+
+@pytest.mark.parametrize("tier", ["catalogue", "national"])
+def test_a_large_index_ranks_exactly_as_a_small_one(
+    indexes: dict[str, Index], tier: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A large index sums its candidates in numpy (`bulk`): every pool, promise, score and tie
+    # must come out as the loop's, bit for bit.
+    index = indexes[tier]
+    questions = [*_questions(), "đăng ký", "thủ tục", "xyz"]
+    loop = {
+        q: (_candidates(index, analyse(index, q)), score_query(index, analyse(index, q)))
+        for q in questions
+    }
+    monkeypatch.setattr(bulk, "LARGE", 0)
+    for question in questions:
+        query = analyse(index, question)
+        assert _candidates(index, query) == loop[question][0]
+        assert _seen(score_query(index, analyse(index, question))) == _seen(loop[question][1])

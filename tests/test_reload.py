@@ -394,3 +394,14 @@ def test_a_truncated_save_is_named_and_refused(catalogue_file: Path) -> None:
     assert not outcome.ok
     assert "bị cắt cụt" in outcome.problems[0]
     assert holder.current.catalogue.procedures["dang-ky-ket-hon"].time == "Trong ngày làm việc"
+
+
+def test_a_save_cut_at_a_line_end_is_named_also_when_the_text_is_kept_on_disk_only(
+    catalogue_file: Path, tmp_path: Path
+) -> None:
+    # With a last good copy the holder does not keep the text in memory: it reads that copy.
+    holder = CatalogueHolder(catalogue_file, ids, last_good=tmp_path / "kept.yaml")
+    write(catalogue_file, BASE[: BASE.index("    fee: Miễn lệ phí\n    sources")])
+    outcome = holder.reload()
+    assert not outcome.ok
+    assert "bị cắt cụt" in outcome.problems[0]

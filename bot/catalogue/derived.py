@@ -8,8 +8,11 @@ be written leaves the cache off. Nothing a citizen or staff member sees depends 
 entry was found.
 
 The folder is BOT_CACHE_DIR if set (an empty value turns the cache off), else
-`$XDG_CACHE_HOME/tthc-bot` or `~/.cache/tthc-bot`; it is created private to its user, since an
-entry is a pickle and is trusted when read.
+`$XDG_CACHE_HOME/tthc-bot` or `~/.cache/tthc-bot`; it is created private to its user. An entry
+is a pickle, so it is never read blindly: it begins with the format, the whole key it was
+stored under and a digest of the pickle, and it is unpickled only when it is a regular file of
+this user that no one else may write, stored under the same key, with its digest intact. A
+damaged, stale or foreign entry is derived again (and replaced), like a missing one.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -24,7 +28,9 @@ from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
-_FORMAT = b"derived-1"
+_FORMAT = b"derived-2"
+_MAGIC = b"tthc-derived-2\n"  # an entry: this, the key (32 bytes), the pickle's digest, the pickle
+_HEAD = len(_MAGIC) + 64
 KEEP = 8  # entries kept of each kind (a few files, or a few versions of one)
 
 
@@ -86,16 +92,48 @@ def cached(
     digest = hashlib.sha256(code)
     digest.update(extra.encode("utf-8", "surrogateescape") + b"\0")
     digest.update(source)
+    digest.update(kind.encode() + b"\0")
+    key = digest.digest()
     entry = folder / f"{kind}-{digest.hexdigest()[:40]}.pickle"
-    try:
-        value: T = pickle.loads(entry.read_bytes())
-        return value
-    except Exception:  # missing, unreadable, truncated or from another format: derive again
-        pass
+    payload = _read(entry, key)
+    if payload is not None:
+        try:
+            value: T = pickle.loads(payload)
+            return value
+        except Exception:  # checked, yet unreadable (a class renamed): derive again
+            pass
     value = derive()
     if keep is None or keep(value):
-        _store(folder, kind, entry, value)
+        _store(folder, kind, entry, key, value)
     return value
+
+
+def _read(entry: Path, key: bytes) -> memoryview | None:
+    """The pickle stored in `entry` under `key`, or None when the entry is missing, unreadable,
+    not this user's own regular file, writable by others, stored under another key, or
+    damaged (its digest differs)."""
+    try:
+        handle = os.open(entry, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(handle)
+        foreign = info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+        if foreign or not stat.S_ISREG(info.st_mode) or info.st_size < _HEAD:
+            return None
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            data = stream.read()
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+    view = memoryview(data)
+    if view[: len(_MAGIC)] != _MAGIC or view[len(_MAGIC) : len(_MAGIC) + 32] != key:
+        return None
+    payload = view[_HEAD:]
+    if hashlib.sha256(payload).digest() != view[len(_MAGIC) + 32 : _HEAD]:
+        return None
+    return payload
 
 
 def _age(path: Path) -> float:
@@ -105,13 +143,14 @@ def _age(path: Path) -> float:
         return 0.0
 
 
-def _store(folder: Path, kind: str, entry: Path, value: object) -> None:
+def _store(folder: Path, kind: str, entry: Path, key: bytes, value: object) -> None:
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        handle, temporary = tempfile.mkstemp(prefix=f".{kind}-", dir=folder)
+        handle, temporary = tempfile.mkstemp(prefix=f".{kind}-", dir=folder)  # mode 0600
         try:
             with os.fdopen(handle, "wb") as out:
+                out.write(_MAGIC + key + hashlib.sha256(data).digest())
                 out.write(data)
             os.replace(temporary, entry)  # readers see the old entry or the whole new one
         except BaseException:

@@ -47,14 +47,27 @@ class Checked:
         """The report's one-line summary."""
         return self.said
 
+    @property
+    def usable(self) -> bool:
+        """Whether the file passed: no error, and a catalogue (or the data to build it)."""
+        return not self.errors and (self.catalogue is not None or self.data is not None)
+
+    def model(self, source: str) -> Catalogue:
+        """The catalogue the check built (or, if it built none, one built from its data)."""
+        if self.catalogue is not None:
+            return self.catalogue
+        assert self.data is not None, "only for a usable outcome"
+        return build(self.data, source=source)
+
     @classmethod
     def of(cls, report: Report) -> Checked:
-        """The outcome of a validation report."""
+        """The outcome of a validation report (without the plain data when the catalogue was
+        built from it: the cache then keeps only the model, which is all a start needs)."""
         return cls(
             [Said(p.line, str(p)) for p in report.errors],
             [Said(p.line, str(p)) for p in report.warnings],
             report.summary(),
-            report.data,
+            report.data if report.catalogue is None else None,
             report.catalogue,
         )
 

@@ -26,7 +26,7 @@ from typing import Generic, TypeVar
 from bot import messages as m
 from bot.catalogue.diff import CatalogueDiff, diff, is_truncated
 from bot.catalogue.loader import VIETNAM, checked
-from bot.catalogue.model import Catalogue, CatalogueError, build
+from bot.catalogue.model import Catalogue, CatalogueError
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,9 @@ class CatalogueHolder(Generic[T]):
         self._make_index = make_index
         self.last_good = Path(last_good) if last_good is not None else None
         self.settle = settle
-        self._good_raw: bytes | None = None  # the text of the catalogue in service
+        # The text of the catalogue in service, unless the last good copy holds it (it is then
+        # read from there when needed: a province's catalogue is megabytes).
+        self._good_raw: bytes | None = None
         self.startup_failure: ReloadOutcome | None = None
         self._lock = threading.Lock()  # one reload at a time (watcher thread and /reload)
         self._stamp: tuple[int, int] | None = None  # (mtime_ns, size) last read
@@ -258,28 +260,39 @@ class CatalogueHolder(Generic[T]):
         except OSError:
             return False
         report = checked(raw, str(self.last_good))
-        if report.errors or report.data is None:
+        if not report.usable:
             log.error("the last good catalogue %s is not usable either", self.last_good)
             return False
         try:
-            catalogue = report.catalogue or build(report.data, source=str(self.last_good))
+            catalogue = report.model(str(self.last_good))
             index = self._make_index(catalogue)
         except Exception:
             log.exception("building the last good catalogue failed")
             return False
         self._current = Loaded(catalogue, index, 0, moment)
         self._digest = hashlib.sha256(raw).hexdigest()
-        self._good_raw = raw
+        self._good_raw = None  # the last good copy holds it
         log.warning("catalogue broken: serving the last good copy %s", self.last_good)
         return True
 
-    def _keep(self, raw: bytes) -> None:
-        """Write the catalogue just loaded to the last good copy (atomically), if it differs."""
+    def _good_text(self) -> bytes | None:
+        """The text of the catalogue in service (None if it cannot be had any more)."""
+        if self._good_raw is not None or self.last_good is None:
+            return self._good_raw
+        try:
+            raw = self.last_good.read_bytes()
+        except OSError:
+            return None
+        return raw if hashlib.sha256(raw).hexdigest() == self._digest else None
+
+    def _keep(self, raw: bytes) -> bool:
+        """Write the catalogue just loaded to the last good copy (atomically), if it differs;
+        True once the copy holds it."""
         if self.last_good is None:
-            return
+            return False
         try:
             if self.last_good.exists() and self.last_good.read_bytes() == raw:
-                return
+                return True
             self.last_good.parent.mkdir(parents=True, exist_ok=True)
             partial = self.last_good.with_name(self.last_good.name + ".part")
             with partial.open("wb") as out:
@@ -289,6 +302,8 @@ class CatalogueHolder(Generic[T]):
             os.replace(partial, self.last_good)
         except OSError as exc:  # the bot runs on; only a later broken start-up would miss it
             log.warning("could not keep the last good catalogue at %s: %s", self.last_good, exc)
+            return False
+        return True
 
     def _reload(self, force: bool, still_for: float = 0.0) -> ReloadOutcome:
         name = str(self.path)
@@ -326,15 +341,15 @@ class CatalogueHolder(Generic[T]):
         report = checked(raw, name)
         warnings = [str(p) for p in report.warnings]
         first_line = report.errors[0].line if report.errors else 0
-        cut = is_truncated(raw, self._good_raw, first_line)
-        if report.errors or report.data is None or (cut and not raw.endswith(b"\n")):
+        cut = is_truncated(raw, self._good_text(), first_line)
+        if not report.usable or (cut and not raw.endswith(b"\n")):
             problems = [str(p) for p in report.errors]
             if cut:
                 problems.insert(0, m.RELOAD_TRUNCATED.format(path=name))
             return self._failed(problems, warnings, report.summary(), digest)
         try:
             # The checker built it already from the same data and name: used as it is.
-            catalogue = report.catalogue or build(report.data, source=name)
+            catalogue = report.model(name)
             index = self._make_index(catalogue)
         except Exception as exc:
             log.exception("building the catalogue or its index failed")
@@ -345,9 +360,8 @@ class CatalogueHolder(Generic[T]):
         # The swap: one assignment of an immutable snapshot, so a reader sees old or new whole.
         self._current = Loaded(catalogue, index, stat.st_mtime_ns, dt.datetime.now(dt.UTC))
         self._digest = digest
-        self._good_raw = raw
+        self._good_raw = None if self._keep(raw) else raw
         self._failure = None
-        self._keep(raw)
         log.info("catalogue loaded: %s", report.summary())
         return ReloadOutcome(
             True,

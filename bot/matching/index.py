@@ -71,6 +71,8 @@ class Index:
     known: frozenset[str] = frozenset()
     scale: Sequence[float] = ()  # per phrase: kind weight / weight
     long_names: bool = False  # official names only (the national list): see score_query
+    # numpy views of the postings and scales, made on a large index's first question (`bulk`)
+    vectors: tuple[Any, Any, Any] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(

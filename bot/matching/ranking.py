@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from operator import add, mul
 
+from bot.matching import bulk
 from bot.matching.index import OTHER_MARKS, Index
 from bot.matching.score import SLACK, Query
 
@@ -95,6 +96,10 @@ def _candidates(index: Index, query: Query) -> tuple[list[int], list[float], flo
     `POOL` loses nothing that could come first.
     """
     common = max(COMMON, len(index.phrases) // 100)
+    if len(index.phrases) >= bulk.LARGE:
+        collected = _collected(index, query, common)
+        if collected is not None:
+            return collected
     hits: dict[int, float] = {}
     hit = hits.get
     postings = index.postings
@@ -127,6 +132,33 @@ def _candidates(index: Index, query: Query) -> tuple[list[int], list[float], flo
     promise = list(map(mul, hits.values(), map(index.scale.__getitem__, found)))
     best = sorted(range(len(found)), key=promise.__getitem__, reverse=True)[:POOL]
     return list(map(found.__getitem__, best)), list(map(promise.__getitem__, best)), extra
+
+
+def _collected(
+    index: Index, query: Query, common: int
+) -> tuple[list[int], list[float], float] | None:
+    """`_candidates` on a large index: the same features, sums and order, summed by `bulk`
+    (None when only very common features are found: see `_candidates`)."""
+    numbers: list[int] = []
+    weights: list[float] = []
+    extra = 0.0
+    runs = index.postings.runs
+    for feature in query.features:
+        number = index.numbers.get(feature)
+        if number is None:
+            continue
+        size = runs.size(number)
+        if not size:
+            continue
+        if size > common:
+            extra += index.idf[feature]
+            continue
+        numbers.append(number)
+        weights.append(index.idf[feature])
+    if not numbers:
+        return None
+    pool, promise = bulk.collect(index, numbers, weights, POOL)
+    return pool, promise, extra
 
 
 def _most(index: Index, query: Query, entry: int, coverage: float) -> float:

@@ -83,6 +83,10 @@ class Flat:
     def __getitem__(self, i: int) -> array[int]:
         return self.values[self.ends[i - 1] if i else 0 : self.ends[i]]
 
+    def size(self, i: int) -> int:
+        """Return the length of run `i` (without copying it)."""
+        return self.ends[i] - (self.ends[i - 1] if i else 0)
+
 
 class Phrases(Sequence[Phrase]):
     """The phrases of an index, each made on demand from the arrays."""

@@ -12,7 +12,13 @@ cache off` shows the same without it. Each is run several times, the commands ta
 derived-data caches as a first start would; the median is kept, wall-clock seconds beside the
 CPU seconds the child used (user + system, from `os.wait4`), since the machine may be shared.
 
-    python -m bot.tools.bench_start [--runs 5] [--before DIR]
+`--ready N` adds the Telegram bot (`python -m bot run`, against the local fake Bot API) ready
+on a realistic catalogue of N entries (`bench_catalogue.write_catalogue`): from the process
+start to its "bot ready" log line, wall and CPU seconds (its own and its helpers') and its peak
+memory, first on an empty cache and database folder (a first start), then again on the same
+folders with the file unchanged (a restart), each checkout on folders of its own.
+
+    python -m bot.tools.bench_start [--runs 5] [--before DIR] [--ready 3000 [--ready-runs 3]]
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 GOALS = {"chat": 0.3, "check": 0.15}
+READY_GOAL = (2.0, 150.0)  # the bot ready on 3,000 entries: seconds, peak MB
+READY_LINE = "bot ready"  # what the bot logs once it serves (bot.frontends.telegram.bot)
 QUESTION = "làm giấy khai sinh cho con"
 TIMEOUT = 30.0  # seconds; a run that takes longer is stopped and shown as not ending
 # name -> (arguments after `python`, stdin, extra environment)
@@ -127,6 +135,131 @@ def measure_starts(
     ]
 
 
+@dataclass(frozen=True)
+class Ready:
+    """The Telegram bot ready on a catalogue: one start of one checkout."""
+
+    start: str  # "first start" or "restart"
+    wall_s: float
+    cpu_s: float
+    peak_mb: float
+    code: str = "now"
+
+
+def _bot_env(code: Path, catalogue: Path, folder: Path, api: str, token: str) -> dict[str, str]:
+    return {
+        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+        "PYTHONPATH": str(code),
+        "BOT_CATALOGUE": str(catalogue),
+        "BOT_DATABASE": f"sqlite:///{folder / 'bot.sqlite3'}",
+        "BOT_CACHE_DIR": str(folder / "cache"),
+        "TELEGRAM_BOT_TOKEN": token,
+        "TELEGRAM_API_URL": api,
+        "BOT_SALT": "bench-start-" + "x" * 20,
+        "BOT_STAFF_CHAT_ID": "",
+    }
+
+
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds of a running process and of the children it has waited for."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def ready_once(env: dict[str, str], code: Path) -> tuple[float, float, float]:
+    """Start `python -m bot run` and return (wall s, CPU s, peak MB) at its "bot ready" line;
+    NaN when it does not get there within TIMEOUT seconds. The peak is the highest of the bot
+    and of any helper process it started, over its whole run (it is stopped half a second
+    after it is ready)."""
+    began = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=code,
+    )
+    assert child.stderr is not None
+    stop = threading.Timer(TIMEOUT, child.kill)
+    stop.start()
+    wall = cpu = math.nan
+    for line in child.stderr:
+        if READY_LINE.encode() in line:
+            wall, cpu = time.perf_counter() - began, _proc_cpu(child.pid)
+            break
+    stop.cancel()
+    threading.Thread(target=child.stderr.read, daemon=True).start()  # keep its log flowing
+    time.sleep(0.5)  # let it start polling: a stop signal within its start-up is another test
+    child.terminate()
+    ended = threading.Timer(20.0, child.kill)
+    ended.start()
+    _, _, usage = os.wait4(child.pid, 0)
+    ended.cancel()
+    child.returncode = 0  # reaped by wait4
+    return wall, cpu, usage.ru_maxrss / 1024 if not math.isnan(wall) else math.nan
+
+
+def measure_ready(size: int, runs: int = 3, before: Path | None = None) -> list[Ready]:
+    """The median first start and restart of the Telegram bot on a realistic catalogue of
+    `size` entries, in this checkout (and in `before`, taking turns), against the fake Bot API."""
+    from bot.tools.bench_catalogue import write_catalogue
+    from bot.tools.fakebotapi.server import FakeTelegram
+
+    codes = [("now", ROOT)] + ([("before", before.resolve())] if before is not None else [])
+    samples: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-ready-") as tmp, FakeTelegram() as fake:
+        catalogue = write_catalogue(size, Path(tmp))
+        for _, code in codes:  # the bytecode written, as an installed bot has it (not timed)
+            compiled = {**os.environ, "PYTHONPATH": str(code)}
+            compiled.pop("PYTHONDONTWRITEBYTECODE", None)
+            warm = "import bot.frontends.telegram.bot, bot.catalogue.validation, bot.cli"
+            subprocess.run([sys.executable, "-c", warm], cwd=code, env=compiled, check=False)
+        for turn in range(runs):
+            for label, code in codes:
+                folder = Path(tmp) / f"{label}-{turn}"
+                folder.mkdir()
+                env = _bot_env(code, catalogue, folder, fake.base_url, fake.token)
+                for start in ("first start", "restart"):
+                    samples.setdefault((label, start), []).append(ready_once(env, code))
+    return [
+        Ready(
+            start,
+            _median([t[0] for t in taken]),
+            _median([t[1] for t in taken]),
+            _median([t[2] for t in taken]),
+            code=label,
+        )
+        for (label, start), taken in samples.items()
+    ]
+
+
+def format_ready(size: int, readies: Sequence[Ready]) -> str:
+    """One line per start and checkout: wall, CPU and peak memory, beside the goal and the
+    older checkout's figures."""
+    found = {(r.code, r.start): r for r in readies}
+    seconds, megabytes = READY_GOAL
+    lines = [
+        f"the bot ready (`run`, fake Bot API, {size:,} entries): process start to its "
+        f"{READY_LINE!r} log line; CPU includes its helper processes"
+    ]
+    for start in ("first start", "restart"):
+        for label in ("now", "before"):
+            r = found.get((label, start))
+            if r is None:
+                continue
+            line = (
+                f"{start + ', ' + label + ':':<22} {r.wall_s:6.2f} s wall, {r.cpu_s:6.2f} s CPU,"
+                f" peak {r.peak_mb:5.0f} MB"
+            )
+            if label == "now" and size == 3000:
+                met = r.cpu_s <= seconds and r.peak_mb <= megabytes
+                verdict = "met" if met else "NOT met"
+                line += f"; goal <= {seconds:g} s CPU, <= {megabytes:g} MB: {verdict}"
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def _median(values: list[float]) -> float:
     return math.nan if any(map(math.isnan, values)) else statistics.median(values)
 
@@ -170,8 +303,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.tools.bench_start")
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each command")
     parser.add_argument("--before", type=Path, help="an older checkout to time in the same run")
+    parser.add_argument(
+        "--ready", type=int, default=0, metavar="N", help="also the bot ready on N entries"
+    )
+    parser.add_argument("--ready-runs", type=int, default=3, help="first starts and restarts")
     args = parser.parse_args(argv)
     print(format_starts(measure_starts(args.runs, before=args.before)))
+    if args.ready:
+        readies = measure_ready(args.ready, args.ready_runs, before=args.before)
+        print(format_ready(args.ready, readies))
     load = os.getloadavg()
     print(f"load average while measured: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     return 0

@@ -49,6 +49,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.addresses import Address, telegram
 from bot.core.replies import Reply
 from bot.frontends.telegram.delivery import Delivery
+from bot.frontends.telegram.transport import client_settings
 from bot.privacy import redact, user_hash
 from bot.storage import inbox as stored
 from bot.storage.backend import Database
@@ -74,7 +75,7 @@ class UpdatesRequest(HTTPXRequest):
     """
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(**{"httpx_kwargs": client_settings(), **kwargs})
         self.last: list[JSONDict] = []
 
     def parse_json_payload(self, payload: bytes) -> JSONDict:  # type: ignore[override]

@@ -20,8 +20,8 @@ from telegram.ext import Application
 from bot import messages as m
 from bot.catalogue.diff import CatalogueDiff, diff
 from bot.catalogue.model import Catalogue
+from bot.catalogue.quickcheck import VIETNAM
 from bot.catalogue.reload import CatalogueHolder, ReloadOutcome
-from bot.catalogue.validation import VIETNAM
 from bot.core.replies import split_text
 
 log = logging.getLogger(__name__)

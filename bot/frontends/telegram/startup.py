@@ -23,6 +23,7 @@ from telegram.request import HTTPXRequest
 
 from bot import messages as m
 from bot.core.markup import esc
+from bot.frontends.telegram.transport import client_settings
 from bot.settings import Settings
 from bot.storage.database import DatabaseUnusable, check_database
 
@@ -50,7 +51,11 @@ async def check_bot_api(settings: Settings) -> str:
     """Return the bot's username once the Bot API answers; StartupError after ATTEMPTS tries."""
     host = api_host(settings)
     for attempt in range(1, ATTEMPTS + 1):
-        request = HTTPXRequest(connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT)
+        request = HTTPXRequest(
+            connect_timeout=CONNECT_TIMEOUT,
+            read_timeout=READ_TIMEOUT,
+            httpx_kwargs=client_settings(),
+        )
         bot = Bot(settings.token, base_url=settings.api_url, request=request)
         try:
             await bot.initialize()
@@ -77,7 +82,9 @@ async def tell_staff(settings: Settings, text: str) -> bool:
     """Send one message to the staff chat before the bot runs (one short try); True if sent."""
     if settings.staff_chat_id is None or not settings.token:
         return False
-    request = HTTPXRequest(connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT)
+    request = HTTPXRequest(
+        connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT, httpx_kwargs=client_settings()
+    )
     try:
         async with Bot(settings.token, base_url=settings.api_url, request=request) as bot:
             await bot.send_message(settings.staff_chat_id, text, parse_mode=ParseMode.HTML)

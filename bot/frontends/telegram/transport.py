@@ -12,11 +12,16 @@ honours), go through PTB's own path. Errors become PTB's exactly as PTB turns th
 The transport's connection pool asks, at every request and for each idle connection, whether
 the server closed it; `SocketWatch` answers that from the socket itself, without the network
 library's attribute look-up that cost about a sixth of the CPU of each call.
+
+Every client and transport of the bot shares one TLS context (`tls_context`): httpx would read
+the certificate store again for each, a tenth of a second of start-up in all.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import ssl
 from typing import Any
 
 import httpcore
@@ -34,6 +39,18 @@ POOL_TIMEOUT_MESSAGE = (
 )
 
 
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The TLS context httpx makes by default (certifi's store, or SSL_CERT_FILE / SSL_CERT_DIR
+    from the environment), made once and shared by every client of the Bot API."""
+    return httpx.create_ssl_context()
+
+
+def client_settings() -> dict[str, Any]:
+    """The httpx settings each of the bot's PTB requests passes on (`httpx_kwargs`)."""
+    return {"verify": tls_context()}
+
+
 def proxy_in_environment(env: dict[str, str] | None = None) -> bool:
     """Whether httpx would send requests through a proxy set in the environment."""
     source = os.environ if env is None else env
@@ -44,7 +61,11 @@ class BotApiRequest(HTTPXRequest):
     """PTB's HTTPXRequest whose calls without a file skip the httpx client's own layers."""
 
     def __init__(self, connection_pool_size: int, pool_timeout: float) -> None:
-        super().__init__(connection_pool_size=connection_pool_size, pool_timeout=pool_timeout)
+        super().__init__(
+            connection_pool_size=connection_pool_size,
+            pool_timeout=pool_timeout,
+            httpx_kwargs=client_settings(),
+        )
         self._size = connection_pool_size
         self._direct: httpx.AsyncHTTPTransport | None = None
         self._headers: httpx.Headers | None = None
@@ -54,7 +75,10 @@ class BotApiRequest(HTTPXRequest):
         if self._direct is None and not proxy_in_environment():
             # What httpx.AsyncClient builds for PTB's settings: HTTP/1.1, the pool's size.
             self._direct = httpx.AsyncHTTPTransport(
-                http1=True, http2=False, limits=httpx.Limits(max_connections=self._size)
+                verify=tls_context(),
+                http1=True,
+                http2=False,
+                limits=httpx.Limits(max_connections=self._size),
             )
             watch_sockets(self._direct)
             # The client's default headers (Accept, Accept-Encoding, Connection) and PTB's.
