@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from bot.bounded import BoundedMemo
 
@@ -70,12 +71,13 @@ def typed_words(text: str) -> list[str]:
     return _NON_WORD.sub(" ", text.casefold()).replace("_", " ").split()
 
 
-def typed_text(texts: list[str]) -> str | None:
+def typed_text(texts: Sequence[str]) -> str | None:
     """Return the texts made as `typed_words` makes them (composed, casefolded, without
     punctuation), one per line and in one go; None when a text has a line break of its own
     (or there is no text).
 
-    Each step works character by character and keeps line breaks, so a line's `split()` is its
+    NFC, case folding and the punctuation rule act on the whole as on each text, and a line
+    break is whitespace that never composes with a neighbour, so a line's `split()` is its
     text's `typed_words`.
     """
     joined = "\n".join(texts)
@@ -84,6 +86,14 @@ def typed_text(texts: list[str]) -> str | None:
     if not unicodedata.is_normalized("NFC", joined):
         joined = unicodedata.normalize("NFC", joined)
     return _NON_WORD.sub(" ", joined.casefold()).replace("_", " ")
+
+
+def typed_words_of(texts: Sequence[str]) -> list[list[str]]:
+    """Return `typed_words` of each text, worked out in one pass over them all."""
+    typed = typed_text(texts)
+    if typed is None:  # a text holds a line break itself (or there is none)
+        return list(map(typed_words, texts))
+    return list(map(str.split, typed.split("\n")))
 
 
 def spelling(word: str) -> str:

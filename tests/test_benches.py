@@ -32,8 +32,13 @@ def test_bench_match_prints_check_ready_and_baseline_lines(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     args = ["--config", "file", "--sizes", "70", "--rounds", "1", "--starts", "0"]
+    checkout = Path(__file__).resolve().parents[1]  # this checkout, run as another one would be
+    args += ["--baseline", f"again={checkout}"]
     assert bench_match.main([*args, "--questions", str(tmp_path / "none.jsonl")]) == 0
     out = capsys.readouterr().out
+    assert "file-70     again  " in out and "file-70     again-c" in out
+    assert re.search(r"file-70: again, p50 [\d.]+ ms, p99 [\d.]+ ms, build first start", out)
+    assert re.search(r"file-70: ours, p50 [\d.]+ ms, p99 [\d.]+ ms, build first start", out)
     assert "file-70     matcher" in out
     assert "file-70     baseline" in out
     assert "file-70     cached" in out  # a second start, reading the index cache the first left

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.catalogue.loader import load
 from bot.catalogue.model import Catalogue
 from bot.catalogue.national import load_national
+from bot.matching import stored
 from bot.matching.matcher import Matcher
 from bot.matching.national_index import build as build_national
 from tests.test_matching import small_catalogue
@@ -86,3 +89,14 @@ def test_a_cache_folder_that_cannot_be_written_is_no_obstacle(tmp_path: Path) ->
     assert _readings(Matcher(catalogue, cache=blocked / "index-cache")) == _readings(
         Matcher(catalogue)
     )
+
+
+def test_a_large_catalogue_is_indexed_as_a_small_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A large catalogue groups its postings and entry features in numpy (`building`): the
+    # index must be the same, array for array, as the one grouped in Python.
+    catalogue = load(ROOT / "procedures.yaml")
+    small = Matcher(catalogue).index.to_state()
+    monkeypatch.setattr(stored, "LARGE", 0)
+    large = Matcher(catalogue).index.to_state()
+    assert large == small
+    assert small["postings"][1] and small["held"][1]  # something was indexed

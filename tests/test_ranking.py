@@ -10,7 +10,7 @@ import pytest
 
 from bot.catalogue.loader import load
 from bot.catalogue.national import load_national
-from bot.matching import bulk
+from bot.matching import stored
 from bot.matching.index import Index
 from bot.matching.matcher import Matcher
 from bot.matching.ranking import Scored, _candidates, score_query
@@ -67,7 +67,7 @@ def test_a_large_index_ranks_exactly_as_a_small_one(
         q: (_candidates(index, analyse(index, q)), score_query(index, analyse(index, q)))
         for q in questions
     }
-    monkeypatch.setattr(bulk, "LARGE", 0)
+    monkeypatch.setattr(stored, "LARGE", 0)
     for question in questions:
         query = analyse(index, question)
         assert _candidates(index, query) == loop[question][0]

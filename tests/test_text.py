@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 
-from bot.text import expand_shorthand, fold, has_marks, normalize, tokens
+from bot.text import (
+    expand_shorthand,
+    fold,
+    has_marks,
+    normalize,
+    tokens,
+    typed_words,
+    typed_words_of,
+)
 
 
 def test_decomposed_input_is_composed() -> None:
@@ -56,3 +64,18 @@ def test_has_marks_tells_typed_diacritics() -> None:
 def test_chat_shorthand_is_expanded() -> None:
     assert expand_shorthand(["ko", "dc", "bn", "j"]) == ["không", "được", "bao", "nhiêu", "gì"]
     assert expand_shorthand(["dk"]) == normalize("đăng ký").split()
+
+
+def test_words_of_many_texts_at_once_are_those_of_each() -> None:
+    texts = [
+        "Đăng ký khai sinh (cho con)",
+        "",
+        "a_b  c – “trích lục”",
+        unicodedata.normalize("NFD", "Hoà Bình, tỉnh"),
+        "\u0301dấu rời",
+        "ΣΑΣ x",
+    ]
+    assert typed_words_of(texts) == [typed_words(t) for t in texts]
+    odd = [*texts, "một\x1ehai"]  # a text that holds the separator itself
+    assert typed_words_of(odd) == [typed_words(t) for t in odd]
+    assert typed_words_of([]) == []

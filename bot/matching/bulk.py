@@ -4,37 +4,30 @@ A question's telling features reach a few thousand phrases of a 10,000-entry cat
 their weights phrase by phrase in Python costs milliseconds. Here the posting lists are summed
 with one `bincount`, which adds each posting's weight in the order the loop does (question
 order, then phrase order), starting from 0.0 as the loop does: every sum, every promise and
-every tie comes out bit for bit the same. numpy is imported only for an index this large, so
-small catalogues (and the start-up of `chat`) never load it.
+every tie comes out bit for bit the same. numpy is imported only for an index of
+`stored.LARGE` phrases or more, so small catalogues (and the start-up of `chat`) never load it.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from bot.matching.index import Index
+from bot.matching.stored import Flat
 
-# An index with this many phrases or more collects its candidates here (about 4,000 entries);
-# below it, numpy's import (0.2 s, 15 MB) costs more than the loop.
-LARGE = 50_000
+Vectors = tuple[Any, Any, Any]  # postings, their ends, phrase scales (numpy arrays)
 
 
-def views(index: Index) -> tuple[Any, Any, Any]:
-    """Return numpy views (no copy) of the index's postings, their ends and phrase scales."""
-    cached = index.vectors
-    if cached is None:
-        import numpy as np
+def views(postings: Flat, scale: Sequence[float]) -> Vectors:
+    """Return numpy views (no copy) of an index's postings, their ends and phrase scales."""
+    import numpy as np
 
-        runs = index.postings.runs
-        cached = index.vectors = (
-            np.frombuffer(runs.values, dtype=np.uint32),
-            np.frombuffer(runs.ends, dtype=np.uint64),
-            _floats(np, index.scale),
-        )
-    return cached
+    return (
+        np.frombuffer(postings.values, dtype=np.uint32),
+        np.frombuffer(postings.ends, dtype=np.uint64),
+        _floats(np, scale),
+    )
 
 
 def _floats(np: Any, values: Sequence[float]) -> Any:
@@ -45,17 +38,21 @@ def _floats(np: Any, values: Sequence[float]) -> Any:
 
 
 def collect(
-    index: Index, numbers: Sequence[int], weights: Sequence[float], pool: int
+    vectors: Vectors,
+    long_names: bool,
+    numbers: Sequence[int],
+    weights: Sequence[float],
+    pool: int,
 ) -> tuple[list[int], list[float]]:
     """Return the first `pool` phrases by promise, most promising first (ties in the order the
     postings of the features `numbers` reach them), and their promise.
 
     Each phrase's promise is the sum of `weights` of the features it holds (times its scale,
-    unless the index holds long names), summed in the order given.
+    unless the index holds `long_names`), summed in the order given.
     """
     import numpy as np
 
-    values, ends, scale = views(index)
+    values, ends, scale = vectors
     size = len(scale)
     starts = [int(ends[n - 1]) if n else 0 for n in numbers]
     stops = [int(ends[n]) for n in numbers]
@@ -69,7 +66,7 @@ def collect(
     for number in range(len(runs) - 1, -1, -1):
         first[runs[number]] = number
     reached = np.flatnonzero(first < len(runs))
-    promise = sums[reached] if index.long_names else sums[reached] * scale[reached]
+    promise = sums[reached] if long_names else sums[reached] * scale[reached]
     if len(reached) > pool:
         # Only those as promising as the pool-th, ties included, need ordering.
         least = np.partition(promise, len(promise) - pool)[len(promise) - pool]

@@ -14,13 +14,8 @@ import bisect
 import itertools
 import math
 import re
-import sys
-from array import array
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
-from operator import getitem
 from pathlib import Path
 from typing import Any
 
@@ -28,23 +23,16 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.bounded import BoundedMemo
-from bot.matching import stored
+from bot.matching import building, stored
 from bot.matching.rewriter import Rewriter
 from bot.matching.stored import KIND_WEIGHT, Flat, Phrases, Postings
-from bot.matching.words import EVERYDAY, GENERIC
+from bot.matching.words import EVERYDAY
 from bot.text import (
-    has_marks,
     normalize,
-    spelling,
     strip_marks,
     strip_marks_uncached,
-    typed_words,
 )
 
-# How much a phrase of each kind counts. A summary is a description, not how people ask: its
-# words only tell which entry explains more of a question (measured: as phrases they never
-# changed a ranking, and cost a fifth of the index).
-BAG_ONLY = frozenset({"summary"})
 # A marked question word that meets the same word with other marks (mấy / máy) is most likely
 # another word: it counts for little.
 OTHER_MARKS = 0.5
@@ -113,79 +101,34 @@ class Index:
         known_text: Iterable[str],
         rewriter: Rewriter,
     ) -> Index:
-        ids: list[str] = []
-        # Phrases are read once: their features go straight into the posting lists, and
-        # their weights are summed once every feature's weight is known. A catalogue has a few
-        # thousand syllables and pairs of them: each is folded, joined and interned once, and
-        # the loops below look them up without running Python code per word.
-        folds = _Folds()
-        typed_folds = _TypedFolds(folds, rewriter.firsts)
-        pairs_of = _Pairs()
-        marks = _Marks()
-        drafts: list[tuple[int, str, str, tuple[str, ...], tuple[str, ...]]] = []
-        postings: defaultdict[str, array[int]] = defaultdict(partial(array, "I"))
-        df: Counter[str] = Counter()
-        # Each entry's features (name, aliases, summary) as sorted feature numbers: a few
-        # bytes each, where a set per entry would weigh kilobytes. Numbers go by first sight.
-        numbers: defaultdict[str, int] = defaultdict(itertools.count().__next__)
-        held: list[array[int]] = []
-        rewritable = typed_folds.rewritable
-        for entry_id, texts in entries:
-            number = len(ids)
-            ids.append(entry_id)
-            bag: set[str] = set()
-            for kind, text in texts:
-                # Words are taken as typed: their spelling, folding and marks are looked up.
-                typed = typed_words(text)
-                folded = list(map(typed_folds.__getitem__, typed))
-                words = None
-                if not rewritable.isdisjoint(typed):
-                    spelled = list(map(spelling, typed))
-                    rewritten = rewriter.rewrite(spelled, chat=False)[0]
-                    # Most phrases hold a word that starts a key but no whole key.
-                    if rewritten != spelled:
-                        words = rewritten
-                        folded = list(map(folds.__getitem__, words))
-                if not folded:
-                    continue
-                pairs = list(map(getitem, map(pairs_of.__getitem__, folded), folded[1:]))
-                bag.update(folded, pairs)
-                if kind in BAG_ONLY:
-                    continue
-                feats = tuple(dict.fromkeys(folded + pairs))
-                if words is None:
-                    marked = dict.fromkeys(map(marks.__getitem__, typed))
-                    marked.pop("", None)
-                else:
-                    marked = dict.fromkeys(sys.intern(w) for w in words if has_marks(w))
-                phrase_id = len(drafts)
-                drafts.append((number, kind, text, feats, tuple(marked)))
-                for posting in map(postings.__getitem__, feats):
-                    posting.append(phrase_id)
-            df.update(bag)
-            held.append(array("I", sorted(map(numbers.__getitem__, bag))))
-        total = max(len(ids), 1)
+        read = building.parts(entries, rewriter)
+        names = read.names
+        total = max(len(read.ids), 1)
         # The weight depends on the count alone, and generic words weigh less.
-        by_count = {n: _weight(total, n) for n in set(df.values())}
-        idf = {feature: by_count[n] for feature, n in df.items()}
-        for feature in (*folds.generic(), *pairs_of.generic()):
-            if feature in idf:
-                idf[feature] *= GENERIC_WEIGHT
-        # Phrases as columns of numbers (see `stored`): features and marked words by number.
-        feature_numbers = dict(numbers)
-        names = list(feature_numbers)  # numbers go 0, 1, 2 ... in the order they were given
-        kinds = list(dict.fromkeys(kind for _, kind, _, _, _ in drafts))
-        mark_numbers: defaultdict[str, int] = defaultdict(itertools.count().__next__)
-        weights = stored.floats(sum(map(idf.__getitem__, draft[3])) for draft in drafts)
+        by_count = {n: _weight(total, n) for n in set(read.df)}
+        weight_of = [by_count[n] for n in read.df]
+        numbers = {feature: number for number, feature in enumerate(names)}
+        for feature in read.generic:
+            weight_of[numbers[feature]] *= GENERIC_WEIGHT
+        idf = dict(zip(names, weight_of, strict=True))
+        # Each phrase's weight: its features' weights summed in its order, as one sum each.
+        each = iter(list(map(weight_of.__getitem__, read.features.values)))
+        ends = read.features.ends
+        weights = stored.floats(
+            sum(itertools.islice(each, end - start))
+            for start, end in zip(itertools.chain((0,), ends), ends, strict=False)
+        )
+        kinds = list(dict.fromkeys(read.kinds))
+        code_of = {kind: code for code, kind in enumerate(kinds)}
         phrases = Phrases(
-            array("I", [draft[0] for draft in drafts]),
-            bytes(map(kinds.index, (draft[1] for draft in drafts))),
-            [draft[2] for draft in drafts],
-            Flat.of(array("I", map(numbers.__getitem__, draft[3])) for draft in drafts),
-            Flat.of(array("I", map(mark_numbers.__getitem__, draft[4])) for draft in drafts),
+            read.entries,
+            bytes(map(code_of.__getitem__, read.kinds)),
+            read.texts,
+            read.features,
+            read.marked,
             weights,
             names,
-            list(mark_numbers),
+            read.marks,
             kinds,
         )
         kind_weights = [KIND_WEIGHT.get(kind, 1.0) for kind in kinds]
@@ -193,26 +136,23 @@ class Index:
             kind_weights[code] / (weight or 1.0)
             for code, weight in zip(phrases.kinds, weights, strict=True)
         )
-        del drafts
         # Typos are repaired towards indexed syllables and the words of vocabulary keys ("bhty"
         # towards "bhyt", which the vocabulary then expands).
-        spellings = {f for f in folds.values() if f in df}  # some were rewritten away
+        spellings = read.spellings
         for key in vocabulary:
             spellings.update(w for w in strip_marks(normalize(key)).split() if w.isalpha())
         vocab_by_length: dict[int, list[str]] = {}
         for known in sorted(spellings):
             vocab_by_length.setdefault(len(known), []).append(known)
         return cls(
-            ids=ids,
+            ids=read.ids,
             phrases=phrases,
             idf=idf,
-            postings=Postings(
-                feature_numbers, Flat.of(postings.get(feature, ()) for feature in names)
-            ),
+            postings=Postings(numbers, read.postings),
             rewriter=rewriter,
             vocab_by_length=vocab_by_length,
-            numbers=feature_numbers,
-            held=Flat.of(held),
+            numbers=numbers,
+            held=read.held,
             unknown_weight=math.log(1 + (total - 0.5) / 1.5),
             known=_known_words(known_text, vocabulary),
             scale=scale,
@@ -328,76 +268,6 @@ class Index:
 
 def _weight(total: int, df: int) -> float:
     return math.log(1 + (total - df + 0.5) / (df + 0.5))
-
-
-class _Folds(dict[str, str]):
-    """Each word's folded form, interned, worked out on first sight."""
-
-    def __missing__(self, word: str) -> str:
-        folded = self[word] = sys.intern(strip_marks(word))
-        return folded
-
-    def generic(self) -> set[str]:
-        """Return the folded words that are generic."""
-        return {f for f in self.values() if f in GENERIC}
-
-
-class _TypedFolds(dict[str, str]):
-    """Each word as typed (see `typed_words`), folded once spelled; notes the words whose
-    spelling may start a vocabulary key."""
-
-    def __init__(self, folds: _Folds, firsts: frozenset[str]) -> None:
-        super().__init__()
-        self.folds = folds
-        self.firsts = firsts
-        self.rewritable: set[str] = set()
-
-    def __missing__(self, typed: str) -> str:
-        word = spelling(typed)
-        if word in self.firsts:
-            self.rewritable.add(typed)
-        folded = self[typed] = self.folds[word]
-        return folded
-
-
-class _Pairs(dict[str, "_Followers"]):
-    """Each pair of adjacent folded words as one feature, interned, joined on first sight: by
-    its first word, then its second (interned words are found by identity, no tuple made)."""
-
-    def __missing__(self, first: str) -> _Followers:
-        followers = self[first] = _Followers(first)
-        return followers
-
-    def generic(self) -> list[str]:
-        """Return the pairs of generic words."""
-        return [
-            pair
-            for first, followers in self.items()
-            if first in GENERIC
-            for second, pair in followers.items()
-            if second in GENERIC
-        ]
-
-
-class _Followers(dict[str, str]):
-    """The pairs that start with one folded word, by their second word."""
-
-    def __init__(self, first: str) -> None:
-        super().__init__()
-        self.first = first
-
-    def __missing__(self, second: str) -> str:
-        joined = self[second] = sys.intern(f"{self.first} {second}")
-        return joined
-
-
-class _Marks(dict[str, str]):
-    """Each word as typed, spelled and interned if it carries diacritics, else empty."""
-
-    def __missing__(self, typed: str) -> str:
-        word = spelling(typed)
-        marked = self[typed] = sys.intern(word) if has_marks(word) else ""
-        return marked
 
 
 def _known_words(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from operator import add, mul
 
-from bot.matching import bulk
+from bot.matching import bulk, stored
 from bot.matching.index import OTHER_MARKS, Index
 from bot.matching.score import SLACK, Query
 
@@ -96,7 +96,7 @@ def _candidates(index: Index, query: Query) -> tuple[list[int], list[float], flo
     `POOL` loses nothing that could come first.
     """
     common = max(COMMON, len(index.phrases) // 100)
-    if len(index.phrases) >= bulk.LARGE:
+    if len(index.phrases) >= stored.LARGE:
         collected = _collected(index, query, common)
         if collected is not None:
             return collected
@@ -157,7 +157,10 @@ def _collected(
         weights.append(index.idf[feature])
     if not numbers:
         return None
-    pool, promise = bulk.collect(index, numbers, weights, POOL)
+    vectors = index.vectors
+    if vectors is None:
+        vectors = index.vectors = bulk.views(runs, index.scale)
+    pool, promise = bulk.collect(vectors, index.long_names, numbers, weights, POOL)
     return pool, promise, extra
 
 

@@ -11,8 +11,9 @@ rapidfuzz `process.extract` with `WRatio` over the folded names. The matcher run
 with an empty index cache ("matcher": it builds the index and saves it, as a first start does),
 then with the cache that run left ("cached": every later start with the same catalogue); the
 goals take the second, the first is shown beside. Each run has its own process, so its peak
-memory is its own. Then the start-up of `chat` and `check` (see
-`bench_start`). Not a timed test.
+memory is its own. `--baseline NAME=DIR` runs the matcher of another checkout (a worktree of an
+earlier commit) on the same files in the same run, each of its runs just before ours. Then the
+start-up of `chat` and `check` (see `bench_start`). Not a timed test.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -221,19 +222,53 @@ def check_one(config: str, path: Path) -> Check:
     return Check(config, cpu_s, wall_s, peak_rss_mb(), summary.replace(str(path), path.name))
 
 
-def _child(arguments: list[str]) -> dict[str, Any]:
+def _child(arguments: list[str], root: Path = ROOT) -> dict[str, Any]:
     command = [sys.executable, "-m", "bot.tools.bench_match", *arguments]
-    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=root, env=env)
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
+@dataclass(frozen=True)
+class Checkout:
+    """Where a matcher's code is: this checkout, or another one named for the table."""
+
+    name: str = ""
+    root: Path = ROOT
+
+
 def _spawn(
-    config: str, engine: str, questions: Path, rounds: int, path: Path | None, cache: Path
+    config: str,
+    engine: str,
+    questions: Path,
+    rounds: int,
+    path: Path | None,
+    cache: Path,
+    checkout: Checkout = Checkout(),
 ) -> Run:
     arguments = ["--one", config, engine, "--questions", str(questions), "--rounds", str(rounds)]
     arguments += ["--cache", str(cache)]
-    return Run(**_child(arguments + (["--file", str(path)] if path else [])))
+    if path:
+        arguments += ["--file", str(path)]
+    try:
+        run = Run(**_child(arguments, checkout.root))
+    except (subprocess.CalledProcessError, ValueError, TypeError) as exc:
+        nan = float("nan")
+        run = Run(config, engine, 0, nan, nan, nan, nan, nan, nan, None, f"failed: {exc}")
+    if checkout.name:
+        label = checkout.name if engine == "matcher" else f"{checkout.name}-c"
+        run = replace(run, engine=label)
+    return run
+
+
+def _checkout(spec: str) -> Checkout:
+    """Read `--baseline NAME=DIR`."""
+    name, _, folder = spec.partition("=")
+    root = Path(folder).resolve()
+    if not name or not (root / "bot" / "tools" / "bench_match.py").exists():
+        raise SystemExit(f"--baseline NAME=DIR: no bot/tools/bench_match.py in {root}")
+    return Checkout(name[:7], root)
 
 
 def _spawn_check(config: str, path: Path) -> Check:
@@ -282,11 +317,15 @@ def _goal(label: str, value: float, goal: float, unit: str) -> str:
     return f"{label}: {value:.3f} {unit} (goal <= {goal:g} {unit}; {verdict})"
 
 
-def format_goals(runs: Sequence[Run], checks: Sequence[Check], sizes: Sequence[int]) -> str:
-    """The issue's goals, each beside the figure measured in this run (CPU seconds)."""
+def format_goals(
+    runs: Sequence[Run], checks: Sequence[Check], sizes: Sequence[int], before: Sequence[str] = ()
+) -> str:
+    """The issue's goals, each beside the figure measured in this run (CPU seconds), and the
+    figures of the `before` checkouts beside."""
     ours = {r.config: r for r in runs if r.engine == "matcher" and not r.error}
     cached = {r.config: r for r in runs if r.engine == "cached" and not r.error}
     naive = {r.config: r for r in runs if r.engine == "baseline" and not r.error}
+    done = {(r.config, r.engine): r for r in runs if not r.error}
     checked = {c.config: c for c in checks}
     lines = []
     for size in sizes:
@@ -315,6 +354,20 @@ def format_goals(runs: Sequence[Run], checks: Sequence[Check], sizes: Sequence[i
                 f"{first.build_s:.3f} s"
             )
             lines.append(_goal(f"{name}: p99", run.p99_ms, 2, "ms"))
+        lines.append(
+            f"{name}: ours, p50 {run.p50_ms:.3f} ms, p99 {run.p99_ms:.3f} ms, build first "
+            f"start {first.build_s:.3f} s, cached {run.build_s:.3f} s, {run.rss_mb:.0f} MB"
+        )
+        for label in before:
+            old, old_cached = done.get((name, label)), done.get((name, f"{label}-c"))
+            if old is None or old_cached is None:
+                lines.append(f"{name}: {label} did not run (see the table)")
+                continue
+            lines.append(
+                f"{name}: {label}, p50 {old_cached.p50_ms:.3f} ms, p99 "
+                f"{old_cached.p99_ms:.3f} ms, build first start {old.build_s:.3f} s, cached "
+                f"{old_cached.build_s:.3f} s, {old_cached.rss_mb:.0f} MB (same run)"
+            )
         if base:
             lines.append(
                 f"{name}: naive baseline in the same run: build {base.build_s:.3f} s, "
@@ -333,6 +386,13 @@ def main(argv: list[str] | None = None) -> int:
         "--sizes", default=",".join(map(str, SIZES)), help="sizes of the catalogue files"
     )
     parser.add_argument("--starts", type=int, default=5, help="start-up runs (0: skip)")
+    parser.add_argument(
+        "--baseline",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="also run the matcher of the checkout in DIR (an earlier commit), named NAME",
+    )
     parser.add_argument("--one", nargs=2, metavar=("CONFIG", "ENGINE"), help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--cache", help=argparse.SUPPRESS)
@@ -349,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(check_one(args.check_one[0], Path(args.check_one[1])).__dict__))
         return 0
     sizes = [int(s) for s in str(args.sizes).split(",") if s.strip()]
+    others = [_checkout(spec) for spec in args.baseline]
     configs = args.config or CONFIGS
     runs: list[Run] = []
     checks: list[Check] = []
@@ -361,9 +422,13 @@ def main(argv: list[str] | None = None) -> int:
         for config, path in plan:
             if path is not None:
                 checks.append(_spawn_check(config, path))
-            # A fresh cache folder per catalogue: "matcher" fills it, "cached" reads it.
+            # A fresh cache folder per catalogue and checkout: "matcher" fills it, "cached"
+            # reads it. Each engine runs in the other checkouts just before ours.
             cache = Path(tmp) / f"index-cache-{config}"
             for engine in ENGINES:
+                for other in others if engine != "baseline" else ():
+                    own = cache.with_name(f"{cache.name}-{other.name}")
+                    runs.append(_spawn(config, engine, questions, args.rounds, path, own, other))
                 runs.append(_spawn(config, engine, questions, args.rounds, path, cache))
     print(format_table(runs))
     print(
@@ -374,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if checks:
         print(format_checks(checks))
-        print(format_goals(runs, checks, sizes))
+        print(format_goals(runs, checks, sizes, [other.name for other in others]))
     print(
         f"this machine: sum(range(10**7)) takes {calibrate():.3f} s of CPU (about 0.1 s on a "
         "current desktop core)"
