@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -31,52 +30,18 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from bot.catalogue import halves, silent
+from bot.catalogue import halves, lineread, silent
 from bot.catalogue.limits import MAX_DEPTH, MAX_NODES
+from bot.catalogue.linescalars import FAST_LOADER, IMPLICIT, Unusual
+from bot.catalogue.linescalars import SIMPLE as _SIMPLE
 from bot.catalogue.rules import Found, Loc
 from bot.catalogue.tree import STR_TAG, scalar_value
 
-FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+_IMPLICIT = IMPLICIT
 _INT = "tag:yaml.org,2002:int"
 _DATE = "tag:yaml.org,2002:timestamp"
 # Line breaks libyaml counts besides '\n': with them, its line numbers and ours could differ.
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
-
-
-def _implicit_resolvers() -> dict[str, tuple[int, tuple[tuple[str, Any], ...]]]:
-    """The resolver's patterns for a plain scalar, by its first character (as `resolve` does),
-    with the longest text any of them can match: a longer text is surely a string."""
-    table = getattr(FAST_LOADER, "yaml_implicit_resolvers", {})
-    anywhere = list(table.get(None, []))
-    resolvers = {}
-    for first, pairs in table.items():
-        if first is not None:
-            patterns = tuple(list(pairs) + anywhere)
-            resolvers[first] = (max(_longest(p) for _, p in patterns), patterns)
-    return resolvers
-
-
-def _longest(pattern: Any) -> int:
-    """The longest text a pattern matches (one more for the break '$' may stand before)."""
-    text = str(pattern.pattern)
-    if not text.endswith("$") or text.endswith("\\$"):
-        return sys.maxsize  # it may match the start of a longer text
-    try:
-        from re import _parser  # type: ignore[attr-defined]
-
-        longest = int(_parser.parse(pattern.pattern, pattern.flags).getwidth()[1])
-    except Exception:  # another Python's internals: every text is tried
-        return sys.maxsize
-    return longest + 1 if longest < 65_535 else sys.maxsize
-
-
-_IMPLICIT = _implicit_resolvers()
-# A resolver with path rules, or patterns for any first character, is read the careful way.
-_SIMPLE = (
-    FAST_LOADER is not None
-    and not FAST_LOADER.yaml_path_resolvers
-    and None not in FAST_LOADER.yaml_implicit_resolvers
-)
 
 
 # A line that starts with a '-' not followed by a space: an item glued onto a value above.
@@ -100,7 +65,7 @@ def _comment_lines(text: str) -> set[int]:
     return lines
 
 
-class _Unusual(Exception):
+class _Unusual(Unusual):
     """Something only the careful path handles; the caller falls back to it."""
 
 
@@ -118,17 +83,30 @@ class Streamed:
         found: list[Found],
         nodes: int,
         spans: Spans | None = None,
+        by_line: bool = False,
     ) -> None:
         self.data = data
         self.found = found
         self.nodes = nodes
-        self.lines = LazyLines(text, data, spans)
+        self.by_line = by_line
+        self.lines = LazyLines(text, data, spans, by_line)
 
 
-def read(text: str) -> Streamed | None:
-    """Read a clean catalogue text in one pass; None when the careful path must read it."""
+def read(text: str, by_line: bool = True) -> Streamed | None:
+    """Read a clean catalogue text in one pass; None when the careful path must read it.
+
+    The staff's usual YAML is read line by line (`lineread`); a file with anything else in it
+    goes through libyaml's events here (`by_line=False`: always the events)."""
     if not _SIMPLE or any(b in text for b in _OTHER_BREAKS):
         return None
+    if by_line:
+        spans: Spans = {}
+        try:
+            data, found, nodes = lineread.walk(text, None, None, spans)
+        except Unusual:
+            pass
+        else:
+            return Streamed(data, text, found, nodes, spans, by_line=True)
     try:
         # A province-sized file is read on both cores when it can be cut cleanly in two.
         both = halves.read_in_two(text, _data)
@@ -155,9 +133,15 @@ class LazyLines(Mapping[Loc, int]):
     ENTRIES_ALONE = 64
 
     def __init__(
-        self, text: str, data: dict[str, Any] | None = None, spans: Spans | None = None
+        self,
+        text: str,
+        data: dict[str, Any] | None = None,
+        spans: Spans | None = None,
+        by_line: bool = False,
     ) -> None:
         self._text = text
+        self._walk = lineread.walk if by_line else _walk
+        self._by_line = by_line
         self._lines: dict[Loc, int] | None = None
         self._raw: dict[Loc, str] = {}
         self._data = data
@@ -167,7 +151,7 @@ class LazyLines(Mapping[Loc, int]):
     def _table(self) -> dict[Loc, int]:
         if self._lines is None:
             lines: dict[Loc, int] = {}
-            _walk(self._text, lines, self._raw)
+            self._walk(self._text, lines, self._raw)
             self._lines = lines
             self._text = ""
             self._entries.clear()
@@ -193,14 +177,16 @@ class LazyLines(Mapping[Loc, int]):
         begin = text.rfind("\n", 0, start) + 1
         if line < 1 or self._data is None:
             return None
-        alone = "x:\n" + "\n" * (line - 1) + text[begin:end]
         lines: dict[Loc, int] = {}
         raw: dict[Loc, str] = {}
         try:
-            data, _, _ = _walk(alone, lines, raw)
+            if self._by_line:  # the same lines, counted from the entry's first
+                data, _, _ = lineread.walk("x:\n" + text[begin:end], lines, raw, None, line - 1)
+            else:
+                data, _, _ = _walk("x:\n" + "\n" * (line - 1) + text[begin:end], lines, raw)
             section = self._data.get(str(head[0]))
             item = section[int(head[1])] if isinstance(section, list) else None
-        except (_Unusual, yaml.YAMLError, RecursionError, IndexError, ValueError):
+        except (Unusual, yaml.YAMLError, RecursionError, IndexError, ValueError):
             return None
         if data != {"x": [item]}:
             return None  # read alone it is not the same: the whole file is read instead

@@ -1,0 +1,439 @@
+"""The fastest way through a catalogue file: the block YAML staff write, read line by line.
+
+Staff write block mappings and lists, plain and quoted values, '>-' / '|' texts, one-line
+[ ] lists and { } mappings, comments and blank lines. Each line is cut into its indentation,
+its '- ', its key and the rest with str methods (C loops), and the data is built from those
+pieces in one loop, with no object per YAML event. The values are exactly what the event reader
+in `stream` makes (types by the resolver's rules, strings in NFC, every line, the silent-mistake
+findings after plain values); a file with anything else in it (tabs, anchors, tags, '<<', '?',
+'---', a key written twice, odd indentation, other line breaks, control characters, a value
+this module is not sure of) raises `Unusual`, and the caller reads it the event way instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from itertools import accumulate
+from operator import add, sub
+from typing import Any
+
+from bot.catalogue import linescalars, silent
+from bot.catalogue.limits import MAX_DEPTH, MAX_NODES
+from bot.catalogue.linescalars import Unusual
+from bot.catalogue.rules import Found, Loc
+
+__all__ = ["Unusual", "walk"]
+
+# What the event reader must see: a character YAML refuses or counts as a line break, a tab,
+# a byte-order mark, a document marker or a directive. (Searched for only when a quicker test
+# says one may be there.)
+_UNSURE = re.compile(
+    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    r"|^(?:---|\.\.\.)(?= |$)|^%",
+    re.MULTILINE,
+)
+# A value starting with one of these is not a plain word: quoted, block, flow or unusual.
+_SPECIAL = frozenset("#'\"[]{}&*!|>%@`,?:- ")
+_NOT_A_KEY = frozenset("#'\"[]{}&*!|>%@`,?:- ")
+_BLOCK_HEADERS = frozenset((">", ">-", "|", "|-"))
+# The longest plain word, by its first character, that the resolver may read as something else
+# than a string (a number, a date, yes/no, null); longer words are strings.
+_BOUNDS = {first: bound for first, (bound, _) in linescalars.IMPLICIT.items()}
+_ONE_MORE = (1).__add__
+Spans = dict[Loc, tuple[int, int, int]]
+
+
+class _Mark:
+    """Where a plain value starts or ends, as `silent.plain_scalar` reads a libyaml mark."""
+
+    __slots__ = ("index", "line")
+
+    def __init__(self, index: int, line: int) -> None:
+        self.index = index
+        self.line = line
+
+
+def walk(
+    text: str,
+    lines: dict[Loc, int] | None = None,
+    raw: dict[Loc, str] | None = None,
+    spans: Spans | None = None,
+    base: int = 0,
+) -> tuple[dict[str, Any], list[Found], int]:
+    """The data of a catalogue text, its silent findings and its count of values; with
+    `lines`, also each value's line (and each key's, under '#key') and, in `raw`, non-string
+    values as typed; with `spans`, where each item of a top-level list is written (first
+    character, 0-based line, end). Lines are counted from `base` + 1. `Unusual` when unsure."""
+    if not linescalars.SIMPLE:
+        raise Unusual
+    # Every line without its indentation, and that indentation, cut in C (`str.lstrip` cuts
+    # other blanks too, but a text with any of them is not all printable).
+    raws = text.split("\n")
+    printable = all(map(str.isprintable, raws))
+    if _unsure(text, printable):
+        raise Unusual
+    texts = list(map(str.lstrip, raws)) if printable else [line.lstrip(" ") for line in raws]
+    columns = list(map(sub, map(len, raws), map(len, texts)))
+    del raws
+    count = len(texts)
+    texts.append("#")  # a comment at the left edge after the last line: no value goes past it
+    columns.append(0)
+    record = lines is not None
+    table: dict[Loc, int] = lines if lines is not None else {}
+    as_typed: dict[Loc, str] = raw if raw is not None else {}
+    found: list[Found] = []
+    keys: dict[str, str] = {}  # a key as written -> the key (NFC)
+    starts: dict[Loc, int] = {}  # the first and the next row of each top-level list item
+    ends: dict[Loc, int] = {}
+    want_spans = spans is not None
+    typed = linescalars.typed
+    normalize = unicodedata.normalize
+    special, bounds = _SPECIAL, _BOUNDS
+    nodes = 1
+
+    # The hot loops of `check` on a large file, one round per line: a mapping's lines, then a
+    # list's. Each reads the plain one-line words (the common case) itself and hands any other
+    # value to `scalar`; a nested mapping or list is read by a call of its own.
+    def block_map(at: int, indent: int, path: Loc) -> tuple[dict[str, Any], int]:
+        nonlocal nodes
+        if len(path) >= MAX_DEPTH:
+            raise Unusual
+        mapping: dict[str, Any] = {}
+        plain = -1  # the row of the last plain value, which the lines below may go on with
+        slot: Any = ""
+        rest = ""
+        while True:
+            words = texts[at]
+            if not words:
+                at += 1
+                continue
+            if words[0] == "#":
+                if at >= count:
+                    break
+                plain = -1  # a comment ends a plain value
+                at += 1
+                continue
+            column = columns[at]
+            if column != indent:
+                if column < indent:
+                    break
+                if plain < 0:
+                    raise Unusual
+                # the plain value above goes on on this line: read it again, whole
+                mapping[slot], at = scalar(plain, rest, indent, (*path, slot))
+                plain = -1
+                at += 1
+                continue
+            key, colon, rest = words.partition(": ")
+            if not colon:
+                if words[-1] != ":":
+                    raise Unusual  # a line that is not `key: value`
+                key, rest = words[:-1], ""
+            slot = keys.get(key)
+            if slot is None:
+                slot = keys[key] = _key(key)
+            if slot in mapping:
+                raise Unusual  # a key written twice: the careful path names it
+            if not rest:
+                if record:
+                    table[(*path, "#key", slot)] = at + 1 + base
+                mapping[slot], at = nested(at, indent, path, slot)
+                plain = -1
+                continue
+            if record:
+                table[(*path, "#key", slot)] = table[(*path, slot)] = at + 1 + base
+            first = rest[0]
+            if first not in special and "#" not in rest and ":" not in rest:
+                part = rest.rstrip(" ")
+                if len(part) <= bounds.get(first, 0):
+                    value = typed(part)
+                    if value.__class__ is not str:
+                        as_typed[(*path, slot)] = part
+                else:
+                    value = part if part.isascii() else normalize("NFC", part)
+                plain = at
+            elif first == "#" or (first == " " and rest.lstrip(" ")[:1] in ("", "#")):
+                if record:
+                    del table[(*path, slot)]
+                mapping[slot], at = nested(at, indent, path, slot)
+                plain = -1
+                continue
+            else:
+                value, at = scalar(at, rest, indent, (*path, slot))
+                plain = -1
+            mapping[slot] = value
+            at += 1
+        nodes += len(mapping)
+        return mapping, at
+
+    def block_seq(at: int, indent: int, path: Loc) -> tuple[list[Any], int]:
+        nonlocal nodes
+        if len(path) >= MAX_DEPTH:
+            raise Unusual
+        items: list[Any] = []
+        top = want_spans and len(path) == 1
+        plain = -1  # the row of the last plain item, which the lines below may go on with
+        rest = ""
+        while True:
+            words = texts[at]
+            if not words:
+                at += 1
+                continue
+            if words[0] == "#":
+                if at >= count:
+                    break
+                plain = -1
+                at += 1
+                continue
+            column = columns[at]
+            if column != indent or words[0] != "-":
+                if column <= indent:
+                    break  # a key after a list written at its key's indentation, or less
+                if plain < 0:
+                    raise Unusual
+                items[-1], at = scalar(plain, rest, indent, (*path, len(items) - 1))
+                plain = -1
+                at += 1
+                continue
+            if words[1:2] != " ":
+                raise Unusual  # '-' alone, or a word glued to it
+            rest = words[2:]
+            if rest[:1] == " ":
+                rest = rest.lstrip(" ")
+            index = len(items)
+            if record:
+                table[(*path, index)] = at + 1 + base
+            if not rest:
+                raise Unusual  # an empty item
+            first = rest[0]
+            if first not in special and "#" not in rest and ":" not in rest:
+                part = rest.rstrip(" ")
+                if len(part) <= bounds.get(first, 0):
+                    value = typed(part)
+                    if value.__class__ is not str:
+                        as_typed[(*path, index)] = part
+                else:
+                    value = part if part.isascii() else normalize("NFC", part)
+                items.append(value)
+                plain = at
+                at += 1
+                continue
+            plain = -1
+            if first == "#" or (first == "-" and rest[1:2] in ("", " ")):
+                raise Unusual  # an empty item, or a list right inside an item
+            if first not in not_a_key and ":" in rest and _keyed(rest):
+                # a mapping starts on the item's line: read it as if the '- ' were spaces
+                column += len(words) - len(rest)
+                texts[at], columns[at] = rest, column
+                if top:
+                    starts[(*path, index)] = at
+                child, at = block_map(at, column, (*path, index))
+                if top:
+                    ends[(*path, index)] = at
+                items.append(child)
+                continue
+            value, at = scalar(at, rest, indent, (*path, index))
+            items.append(value)
+            at += 1
+        nodes += len(items)
+        return items, at
+
+    def nested(at: int, indent: int, path: Loc, slot: str) -> tuple[Any, int]:
+        """The value of a key with nothing after its ':' (on row `at`), and the next row."""
+        where = (*path, slot)
+        below = at + 1
+        while True:
+            words = texts[below]
+            if words and (words[0] != "#" or below >= count):
+                break
+            below += 1
+        column = columns[below]
+        dash = words[0] == "-" and words[1:2] in ("", " ")
+        if below < count and (column > indent or (column == indent and dash)):
+            if record:
+                table[where] = below + 1 + base
+            if dash:
+                return block_seq(below, column, where)
+            if words[0] not in not_a_key and ":" in words and _keyed(words):
+                return block_map(below, column, where)
+            value, last = scalar(below, words, indent, where)  # a value below its key
+            return value, last + 1
+        if record:
+            table[where] = at + 1 + base
+        as_typed[where] = ""
+        return None, at + 1
+
+    def scalar(at: int, rest: str, indent: int, where: Loc) -> tuple[Any, int]:
+        """Any value but a block mapping or list, starting with `rest` on row `at` in a block
+        indented `indent`: its value and the last row it is written on."""
+        nonlocal nodes
+        if rest[:1] == " ":
+            rest = rest.lstrip(" ")
+        first = rest[0]
+        if first in special and (first != "-" or rest[1:2] in ("", " ")):
+            value, places, after = _special(rest, texts, columns, at, indent, keys)
+            if places:
+                if len(where) + linescalars.FLOW_DEPTH >= MAX_DEPTH:
+                    raise Unusual
+                nodes += len(places)
+                for place, text_as_typed, keyed in places:
+                    if record:
+                        table[(*where, *place)] = at + 1 + base
+                        if keyed:
+                            table[(*where, *place[:-1], "#key", place[-1])] = at + 1 + base
+                    if text_as_typed is not None:
+                        as_typed[(*where, *place)] = text_as_typed
+            return value, after - 1
+        cut = rest.find(" #") if "#" in rest else -1
+        part = (rest if cut < 0 else rest[:cut]).rstrip(" ")
+        if ":" in part and (": " in part or part[-1] == ":"):
+            raise Unusual  # YAML refuses it: the careful path names the line
+        last, glued = at, False
+        end = columns[at] + len(texts[at]) - len(rest) + len(part)
+        if cut < 0:  # the plain text goes on over the more indented lines below, if any
+            blanks = 0
+            below = at + 1
+            while True:
+                words = texts[below].rstrip(" ")
+                if not words:
+                    blanks += 1
+                    below += 1
+                    continue
+                column = columns[below]
+                if words[0] == "#" or column <= indent:
+                    break
+                cut = words.find(" #") if "#" in words else -1
+                piece = words if cut < 0 else words[:cut].rstrip(" ")
+                if ":" in piece and (": " in piece or piece[-1] == ":"):
+                    raise Unusual
+                part += (" " if not blanks else "\n" * blanks) + piece
+                blanks = 0
+                glued = glued or (words[0] == "-" and words[:2] != "- ")
+                last, end = below, column + len(piece)
+                if cut >= 0:
+                    break
+                below += 1
+        value = typed(part)
+        as_typed.pop(where, None)
+        if value.__class__ is not str:
+            as_typed[where] = part
+        elif cut >= 0 or glued:
+            _check(part, texts, columns, at, last, end, base, found)
+        return value, last
+
+    not_a_key = _NOT_A_KEY
+    at = 0
+    while at < count and texts[at][:1] in ("", "#"):
+        at += 1
+    if at >= count or columns[at] or texts[at][0] == "-":
+        raise Unusual  # an empty file, a list or a value at the top: the careful path says
+    table[()] = at + 1 + base
+    root, at = block_map(at, 0, ())
+    if at < count or nodes > MAX_NODES:
+        raise Unusual
+    if want_spans and starts:
+        assert spans is not None
+        _spans(texts[:count], columns, starts, ends, len(text), spans)
+    return root, found, nodes
+
+
+def _keyed(words: str) -> bool:
+    """Whether a line's words (not starting with an indicator) are `key: ...` or `key:`."""
+    return ": " in words or words.rstrip(" ")[-1] == ":"
+
+
+def _key(written: str) -> str:
+    """A key as the checker reads it (NFC), or `Unusual` when it is not a plain one-line key."""
+    key = written.rstrip(" ")
+    if not key or key[0] in _NOT_A_KEY or key == "<<" or " #" in key:
+        raise Unusual
+    return key if key.isascii() else unicodedata.normalize("NFC", key)
+
+
+_Nested = linescalars.Places
+
+
+def _unsure(text: str, printable: bool) -> bool:
+    """Whether the text holds something `_UNSURE` finds (looked for only when a quick test
+    says it may: a character that is not printable, or a line starting like a marker)."""
+    if (
+        not printable
+        or text.startswith(("---", "...", "%"))
+        or "\n---" in text
+        or "\n..." in text
+        or "\n%" in text
+    ):
+        return _UNSURE.search(text) is not None
+    return False
+
+
+def _special(
+    rest: str, texts: list[str], columns: list[int], at: int, indent: int, keys: dict[str, str]
+) -> tuple[Any, _Nested | None, int]:
+    """A value that is not a plain word: its value, the places in it when it is a [ ] or { },
+    and the first row after it."""
+    first = rest[0]
+    if first == "'":
+        close = linescalars.closing_quote(rest, 1)
+        if close >= 0:
+            if not linescalars.after_value(rest[close + 1 :]):
+                raise Unusual
+            return linescalars.text(rest[1:close].replace("''", "'")), None, at + 1
+        body, at, after = linescalars.single_lines(texts, columns, at, rest[1:], indent)
+        if not linescalars.after_value(after):
+            raise Unusual
+        return linescalars.text(body), None, at + 1
+    if first == '"':
+        closed = linescalars.DOUBLE.match(rest)
+        if closed is None or not linescalars.after_value(rest[closed.end() :]):
+            raise Unusual  # over several lines, or a key: not sure
+        return linescalars.text(linescalars.unescape(closed.group(1))), None, at + 1
+    if first in "[{":
+        value, places, after = linescalars.flow(rest, keys)
+        if not linescalars.after_value(after):
+            raise Unusual
+        return value, places, at + 1
+    header = rest.rstrip(" ")
+    if header in _BLOCK_HEADERS:
+        body, after_row = linescalars.block(texts, columns, at, header, indent)
+        return linescalars.text(body), None, after_row
+    raise Unusual
+
+
+def _check(
+    typed: str,
+    texts: list[str],
+    columns: list[int],
+    first: int,
+    last: int,
+    end: int,
+    base: int,
+    found: list[Found],
+) -> None:
+    """`silent.plain_scalar` for a plain text on rows `first` to `last`, ending at column
+    `end` of the last one."""
+    lines = [" " * columns[at] + texts[at] for at in range(first, last + 1)]
+    piece = "\n".join(lines)
+    silent.plain_scalar(
+        typed,
+        _Mark(columns[first], first + base),
+        _Mark(len(piece) - len(lines[-1]) + end, last + base),
+        piece,
+        found,
+    )
+
+
+def _spans(
+    texts: list[str],
+    columns: list[int],
+    starts: dict[Loc, int],
+    ends: dict[Loc, int],
+    size: int,
+    spans: Spans,
+) -> None:
+    lengths = map(add, map(len, texts), columns)
+    offsets = list(accumulate(map(_ONE_MORE, lengths), initial=0))
+    for where, row in starts.items():
+        end = ends.get(where)
+        spans[where] = (offsets[row], row, size if end is None else min(offsets[end], size))
