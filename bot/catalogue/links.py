@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Mapping
+from itertools import repeat
 from typing import Any
 
 from bot.catalogue import spec as spec
@@ -45,7 +46,28 @@ def alias_keys(texts: list[str]) -> list[str]:
         return list(map(alias_key, texts))
     if not unicodedata.is_normalized("NFC", joined):
         joined = unicodedata.normalize("NFC", joined)
-    return [" ".join(line.split()) for line in joined.casefold().split("\n")]
+    folded = joined.casefold()
+    lines = folded.split("\n")
+    # A line already written with single plain spaces is its own key (every other kind of space
+    # is unprintable), which is how aliases are almost always written.
+    if (
+        all(map(str.isprintable, lines))
+        and "  " not in folded
+        and " \n" not in folded
+        and "\n " not in folded
+        and folded[:1] != " "
+        and folded[-1:] != " "
+    ):
+        return lines
+    return [" ".join(line.split()) for line in lines]
+
+
+def all_written(values: list[Any]) -> bool:
+    """Whether every value is a text with something besides spaces in it."""
+    try:
+        return "" not in values and not any(map(str.isspace, values))
+    except TypeError:  # a value that is not a text
+        return False
 
 
 def check_document(
@@ -74,7 +96,8 @@ class _Walk:
         self.agency_ids: set[str] = set()
         self.entries: dict[str, tuple[str, Loc]] = {}  # id -> (kind, location of the id)
         self.refs: list[tuple[Loc, str, str, str]] = []  # (loc, what, target kind, id)
-        self.aliases: dict[str, tuple[str, Loc]] = {}
+        # alias key -> (what, the entry's place, the alias's position; -1: one alias, no list)
+        self.aliases: dict[str, tuple[str, Loc, int]] = {}
 
     def document(self, data: dict[str, Any], required: Mapping[str, str]) -> None:
         top = self.c.mapping(data, (), spec.TOP, "phần đầu tệp")
@@ -170,10 +193,12 @@ class _Walk:
         if isinstance(online, dict) and not plainly_fine(online, spec.ONLINE):
             self.c.mapping(online, (*loc, "online"), spec.ONLINE, f"{what}, phần 'online'")
         self.common(item, loc, what)
-        if isinstance(item.get("field"), str):
-            self.refs.append(((*loc, "field"), what, "field", item["field"]))
-        if isinstance(item.get("agency"), str):
-            self.refs.append(((*loc, "agency"), what, "agency", item["agency"]))
+        # Fields and agencies are all known by now: only a reference to none waits for the end.
+        field, agency = item.get("field"), item.get("agency")
+        if isinstance(field, str) and field not in self.field_ids:
+            self.refs.append(((*loc, "field"), what, "field", field))
+        if isinstance(agency, str) and agency not in self.agency_ids:
+            self.refs.append(((*loc, "agency"), what, "agency", agency))
         related = item.get("related")
         for j, target in enumerate([related] if isinstance(related, str) else self.items(related)):
             if isinstance(target, str):
@@ -191,29 +216,22 @@ class _Walk:
     def common(self, item: dict[str, Any], loc: Loc, what: str) -> None:
         """Checks shared by procedures and guides: aliases and the `verified` date."""
         aliases = item.get("aliases")
-        own: set[str] = set()
-        listed = [aliases] if isinstance(aliases, str) else self.items(aliases)
-        written = [
-            (j, alias)
-            for j, alias in enumerate(listed)
-            if isinstance(alias, str) and alias.strip()
-        ]
-        keys = alias_keys([alias for _, alias in written])
-        for (j, alias), key in zip(written, keys, strict=True):
-            where: Loc = (*loc, "aliases") if isinstance(aliases, str) else (*loc, "aliases", j)
-            owner = self.aliases.get(key)
-            if key in own:
-                self.c.warn(where, f"{what}: cách gọi '{alias}' bị ghi lặp lại; hãy xoá một dòng.")
-            elif owner is not None:
-                self.c.error(
-                    where,
-                    f"{what}: cách gọi '{alias}' đã thuộc về {owner[0]} (dòng "
-                    f"{self.c.line(owner[1])}); một cách gọi chỉ được thuộc một mục, nếu "
-                    "không bot không biết chọn mục nào. Hãy xoá ở một trong hai nơi.",
-                )
-            else:
-                self.aliases[key] = (what, where)
-            own.add(key)
+        single = isinstance(aliases, str)
+        listed: list[Any] = [aliases] if single else self.items(aliases)
+        texts: list[str]
+        if all_written(listed):
+            texts, places = listed, list(range(len(listed)))
+        else:
+            places = [j for j, a in enumerate(listed) if isinstance(a, str) and a.strip()]
+            texts = [listed[j] for j in places]
+        keys = alias_keys(texts)
+        if len(set(keys)) == len(keys) and self.aliases.keys().isdisjoint(keys):
+            # Every alias new (the usual case): each remembered with where it is written.
+            marks = [-1] if single and places else places
+            places_of = zip(repeat(what), repeat(loc), marks, strict=False)  # (repeat: endless)
+            self.aliases.update(zip(keys, places_of, strict=False))
+        else:
+            self.clashing_aliases(texts, places, keys, loc, what, single)
         verified = self.date_not_future(
             item.get("verified"),
             (*loc, "verified"),
@@ -226,6 +244,37 @@ class _Walk:
                 f"{verified:%d/%m/%Y}, đã hơn {STALE_AFTER_DAYS} ngày; hãy đối chiếu lại "
                 "với Cổng Dịch vụ công rồi cập nhật 'verified'.",
             )
+
+    def clashing_aliases(
+        self,
+        texts: list[str],
+        places: list[int],
+        keys: list[str],
+        loc: Loc,
+        what: str,
+        single: bool,
+    ) -> None:
+        """Name each alias written twice in an entry, or already another entry's."""
+        own: set[str] = set()
+        for j, alias, key in zip(places, texts, keys, strict=True):
+            where: Loc = (*loc, "aliases") if single else (*loc, "aliases", j)
+            owner = self.aliases.get(key)
+            if key in own:
+                self.c.warn(where, f"{what}: cách gọi '{alias}' bị ghi lặp lại; hãy xoá một dòng.")
+            elif owner is not None:
+                other, other_loc, other_j = owner
+                other_where = (*other_loc, "aliases", other_j)
+                if other_j < 0:
+                    other_where = (*other_loc, "aliases")
+                self.c.error(
+                    where,
+                    f"{what}: cách gọi '{alias}' đã thuộc về {other} (dòng "
+                    f"{self.c.line(other_where)}); một cách gọi chỉ được thuộc một mục, nếu "
+                    "không bot không biết chọn mục nào. Hãy xoá ở một trong hai nơi.",
+                )
+            else:
+                self.aliases[key] = (what, loc, -1 if single else j)
+            own.add(key)
 
     def date_not_future(self, value: Any, loc: Loc, what: str) -> dt.date | None:
         day = parse_date(value)

@@ -193,9 +193,11 @@ def _all_fine(value: dict[str, Any], how: dict[str, tuple[int, Spec]]) -> bool:
                 continue
         elif quick == _Q_TEXTS:
             if type(field) is list:
-                for item in field:
-                    if type(item) is not str or not item or item.isspace():
+                try:  # every item a text with something besides spaces (a TypeError if not)
+                    if "" in field or any(map(str.isspace, field)):
                         return False
+                except TypeError:
+                    return False
                 continue
             if type(field) is str and field and not field.isspace():
                 continue

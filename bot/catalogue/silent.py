@@ -188,21 +188,45 @@ class _Folder(dict[str, str]):
 
 def _aliases(entries: list[tuple[str, dict[str, Any], Loc, str]], error: Any, line: Any) -> None:
     """An alias must not be another entry's alias or name once marks and case are folded."""
-    # folded -> (what, where, "tên" or "cách gọi", as written)
-    owners: dict[str, tuple[str, Loc, str, str]] = {}
     names: list[tuple[str, Loc]] = []
-    aliases: list[tuple[str, Loc, str]] = []  # (what, where, as written)
     texts: list[str] = []
     for _, item, loc, what in entries:
         name = item.get("name")
         if isinstance(name, str) and name.strip():
             names.append((what, (*loc, "name")))
             texts.append(name)
+    for _, item, _, _ in entries:
+        value = item.get("aliases")
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, list):
+            texts.extend(value if set(map(type, value)) <= {str} else _strings(value))
+    folded = fold_all(texts)
+    keys = folded[len(names) :]
+    distinct = set(keys)
+    if len(distinct) == len(keys) and distinct.isdisjoint(folded[: len(names)]):
+        return  # (the usual case) no alias is folded into a name or another alias
+    _alias_owners(entries, names, folded, error, line)
+
+
+def _strings(values: list[Any]) -> list[str]:
+    return [value for value in values if isinstance(value, str)]
+
+
+def _alias_owners(
+    entries: list[tuple[str, dict[str, Any], Loc, str]],
+    names: list[tuple[str, Loc]],
+    folded: list[str],
+    error: Any,
+    line: Any,
+) -> None:
+    """Name each alias folded into an earlier entry's name or alias, at the alias's line."""
+    # folded -> (what, where, "tên" or "cách gọi", as written)
+    owners: dict[str, tuple[str, Loc, str, str]] = {}
+    aliases: list[tuple[str, Loc, str]] = []  # (what, where, as written)
     for _, item, loc, what in entries:
         for j, alias in _texts(item.get("aliases")):
             aliases.append((what, (*loc, "aliases") if j is None else (*loc, "aliases", j), alias))
-            texts.append(alias)
-    folded = fold_all(texts)
     for (what, where), key in zip(names, folded[: len(names)], strict=True):
         owners.setdefault(key, (what, where, "tên", ""))
     for (what, where, alias), key in zip(aliases, folded[len(names) :], strict=True):
