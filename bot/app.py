@@ -3,7 +3,10 @@ in one place for every front end (Telegram, terminal chat, tools)."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -119,16 +122,60 @@ def open_holder(
     )
 
 
-async def open_runtime(settings: Settings, defer_index: bool = False) -> Runtime:
+@dataclass(frozen=True)
+class Opening:
+    """The catalogue and its index being loaded by a worker thread (`open_soon`), while the
+    front end does what waits on the network; `open_runtime` takes them over."""
+
+    national: Mapping[str, NationalProcedure]
+    holder: Future[CatalogueHolder[Matcher]]
+
+
+def national_list(settings: Settings) -> Mapping[str, NationalProcedure]:
+    """The national list as the bot serves it: read on first use (empty without the tier)."""
+    return LazyNational() if settings.national_tier else {}
+
+
+def open_soon(settings: Settings) -> Opening:
+    """Start loading the catalogue and its index in a worker thread (the same work, and the
+    same errors, as `open_runtime` would meet): a start-up that waits on the Bot API meanwhile
+    is ready sooner."""
+    national = national_list(settings)
+    holder: Future[CatalogueHolder[Matcher]] = Future()
+
+    def work() -> None:
+        if holder.set_running_or_notify_cancel():
+            try:
+                holder.set_result(open_holder(settings, national))
+            except BaseException as exc:  # CatalogueError and the rest: raised where awaited
+                holder.set_exception(exc)
+
+    # A daemon: a start-up that fails on the network meanwhile ends without waiting for it.
+    threading.Thread(target=work, name="catalogue-open", daemon=True).start()
+    return Opening(national, holder)
+
+
+async def open_runtime(
+    settings: Settings, defer_index: bool = False, opening: Opening | None = None
+) -> Runtime:
     """Load the catalogue, open the database and build the assistant (with `defer_index`, the
-    index and the national list are left for the first question that needs them)."""
-    national: Mapping[str, NationalProcedure] = LazyNational() if settings.national_tier else {}
+    index and the national list are left for the first question that needs them; with
+    `opening`, the catalogue and index that `open_soon` is loading are used)."""
+    national = opening.national if opening is not None else national_list(settings)
     # (Called with two arguments unless deferring: tests stand in for it with a shared holder.)
-    if defer_index:
-        holder = open_holder(settings, national, defer_index=True)
+    if opening is not None:
+        db = await open_database(settings.database)  # while the worker thread loads
+        try:
+            holder = await asyncio.wrap_future(opening.holder)
+        except BaseException:
+            await db.close()
+            raise
     else:
-        holder = open_holder(settings, national)
-    db = await open_database(settings.database)
+        if defer_index:
+            holder = open_holder(settings, national, defer_index=True)
+        else:
+            holder = open_holder(settings, national)
+        db = await open_database(settings.database)
     try:
         assistant = Assistant(holder, db, settings, national)
         register_features(assistant)

@@ -15,8 +15,28 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 
 from bot.addresses import TELEGRAM, Address, channel, local
+
+
+class _Lazy:
+    """A pattern compiled on first use: the long ones below cost a start-up (the terminal
+    chat's greeting) about a hundredth of a second, and only a typed message needs them."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._source = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    def _pattern(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._source)
+        return self._compiled
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], text: str) -> str:
+        """`re.Pattern.sub`."""
+        return self._pattern().sub(repl, text)
+
 
 EMAIL = "[email]"
 PHONE = "[số điện thoại]"
@@ -28,7 +48,7 @@ _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\uf
 # "name@gmail.com", "name @ gmail . com", "name(at)gmail.com", "name [at] gmail [dot] com".
 _AT = r"(?:\s{0,2}@\s{0,2}|\s?[(\[{]\s?(?:at|a\s?còng|@)\s?[)\]}]\s?)"
 _DOT = r"(?:\s?\.\s?|\s?[(\[{]\s?(?:dot|chấm)\s?[)\]}]\s?)"
-_EMAIL = re.compile(
+_EMAIL = _Lazy(
     r"[\w.+-]+" + _AT + r"[\w-]+(?:" + _DOT + r"[\w-]+)*" + _DOT + r"[A-Za-z]{2,}\b",
     re.IGNORECASE,
 )
@@ -49,7 +69,7 @@ _P_END = r"(?![.\-_/,]?\d)"
 
 # Spans that look like numbers but identify nobody; they are set aside before redaction.
 _UNIT = r"\s?(?:đồng|đ|dong|vnđ|vnd|k|nghìn|nghin|ngàn|ngan|triệu|trieu|tr|tỷ|tỉ|ty)(?!\w)"
-_PROTECTED = re.compile(
+_PROTECTED = _Lazy(
     "|".join(
         [
             # Dossier codes of the portal: 000.00.20.H31-250101-0001.
@@ -71,15 +91,15 @@ _PROTECTED = re.compile(
     re.IGNORECASE,
 )
 # Passports: one letter and seven digits, "C1234567", "c 1234567".
-_PASSPORT = re.compile(r"(?<![\w])[A-Za-z] ?\d{7}(?!\w)")
-_ID12 = re.compile(_START + r"\d(?:" + _SEP + r"\d){11}" + _END)
-_PHONE_INTL = re.compile(
+_PASSPORT = _Lazy(r"(?<![\w])[A-Za-z] ?\d{7}(?!\w)")
+_ID12 = _Lazy(_START + r"\d(?:" + _SEP + r"\d){11}" + _END)
+_PHONE_INTL = _Lazy(
     r"(?:\(\+?84\)|\+84|(?<![\d\w])84)" + _SEP + r"\(?0?\)?" + _SEP + r"[1-9]"
     r"(?:" + _SEP + r"\d){8,9}" + _END
 )
-_PHONE = re.compile(r"\(?" + _START + r"0" + _SEP + r"[1-9](?:" + _SEP + r"\d){8,9}" + _END)
-_ID9 = re.compile(_START + r"\d(?:" + _SEP + r"\d){8}" + _END)
-_ACCOUNT = re.compile(_START + r"\d(?:" + _SEP + r"\d){7,18}" + _END)
+_PHONE = _Lazy(r"\(?" + _START + r"0" + _SEP + r"[1-9](?:" + _SEP + r"\d){8,9}" + _END)
+_ID9 = _Lazy(_START + r"\d(?:" + _SEP + r"\d){8}" + _END)
+_ACCOUNT = _Lazy(_START + r"\d(?:" + _SEP + r"\d){7,18}" + _END)
 # Private-use characters hold the protected spans while the rest is redacted.
 _HOLD = 0xE000
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")

@@ -213,3 +213,20 @@ def test_a_restart_on_an_unchanged_catalogue_neither_checks_nor_builds_it_again(
     blob[-40] ^= 1
     entry.write_bytes(bytes(blob))
     assert CatalogueHolder(path, lambda catalogue: None).current.catalogue == first
+
+
+def test_equal_texts_of_a_stored_entry_are_one_object_when_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.catalogue.model import Agency
+
+    monkeypatch.setenv("BOT_CACHE_DIR", str(tmp_path / "cache"))
+    where = "".join(["UBND ", "xã"])  # equal texts, made apart: two objects
+    agencies = [
+        Agency(f"a{i}", f"Cơ quan {i}", "commune", "".join(["UBND ", "xã"])) for i in (1, 2)
+    ]
+    assert agencies[0].where is not agencies[1].where and agencies[0].where == where
+    assert derived.cached("t", b"x", "", b"", lambda: agencies) == agencies
+    read = derived.cached("t", b"x", "", b"", lambda: [])
+    assert read == agencies and read is not agencies
+    assert read[0].where is read[1].where

@@ -17,7 +17,9 @@ damaged, stale or foreign entry is derived again (and replaced), like a missing 
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
+import io
 import os
 import pickle
 import stat
@@ -25,12 +27,13 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
-_FORMAT = b"derived-2"
-_MAGIC = b"tthc-derived-2\n"  # an entry: this, the key (32 bytes), the pickle's digest, the pickle
+_FORMAT = b"derived-3"
+_MAGIC = b"tthc-derived-3\n"  # an entry: this, the key (32 bytes), the pickle's digest, the pickle
 _HEAD = len(_MAGIC) + 64
+_NEWOBJ: Callable[..., object] = vars(copyreg)["__newobj__"]  # pickled as the NEWOBJ opcode
 KEEP = 8  # entries kept of each kind (a few files, or a few versions of one)
 
 
@@ -136,6 +139,48 @@ def _read(entry: Path, key: bytes) -> memoryview | None:
     return payload
 
 
+class _SharingPickler(pickle.Pickler):
+    """A pickler that writes each distinct text of the dataclasses it meets once: equal strings
+    (an agency's name, a document that many procedures ask for) are one object when read back,
+    which makes the entry smaller, quicker to read and lighter in memory. The objects are
+    rebuilt exactly as pickle's default does it (`__newobj__`, then their attributes)."""
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._texts: dict[str, str] = {}
+
+    def reducer_override(self, obj: object) -> Any:
+        """Dataclass instances with plain attributes: their state with shared strings."""
+        kind = type(obj)
+        # (A dataclass, told without importing `dataclasses`: `check` keeps its imports few.)
+        plain = hasattr(kind, "__dataclass_fields__") and not hasattr(kind, "__slots__")
+        if not plain or kind.__reduce_ex__ is not object.__reduce_ex__:
+            return NotImplemented
+        if getattr(kind, "__getstate__", None) is not object.__getstate__:
+            return NotImplemented
+        return _NEWOBJ, (kind,), self._share(vars(obj))
+
+    def _share(self, value: object) -> object:
+        if type(value) is str:
+            return self._texts.setdefault(value, value)
+        if type(value) is tuple:
+            return tuple(self._share(v) for v in value)
+        if type(value) is list:
+            return [self._share(v) for v in value]
+        if type(value) is dict:
+            return {self._share(k): self._share(v) for k, v in value.items()}
+        if type(value) is frozenset:
+            return frozenset(self._share(v) for v in value)
+        return value
+
+
+def _dumps(value: object) -> bytes:
+    """`value` pickled, each distinct string of its dataclasses written once."""
+    out = io.BytesIO()
+    _SharingPickler(out).dump(value)
+    return out.getvalue()
+
+
 def _age(path: Path) -> float:
     try:
         return -path.stat().st_mtime
@@ -146,7 +191,7 @@ def _age(path: Path) -> float:
 def _store(folder: Path, kind: str, entry: Path, key: bytes, value: object) -> None:
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        data = _dumps(value)
         handle, temporary = tempfile.mkstemp(prefix=f".{kind}-", dir=folder)  # mode 0600
         try:
             with os.fdopen(handle, "wb") as out:
@@ -160,5 +205,5 @@ def _store(folder: Path, kind: str, entry: Path, key: bytes, value: object) -> N
         entries = sorted(folder.glob(f"{kind}-*.pickle"), key=_age)
         for old in entries[KEEP:]:
             old.unlink(missing_ok=True)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
         pass

@@ -275,9 +275,21 @@ class CatalogueHolder(Generic[T]):
         log.warning("catalogue broken: serving the last good copy %s", self.last_good)
         return True
 
+    def _holds(self, digest: str, size: int) -> bool:
+        """Whether the last good copy holds the text of this digest and size (read in parts)."""
+        if self.last_good is None:
+            return False
+        try:
+            with self.last_good.open("rb") as copy:
+                if os.fstat(copy.fileno()).st_size != size:
+                    return False
+                return hashlib.file_digest(copy, "sha256").hexdigest() == digest
+        except OSError:
+            return False
+
     def _good_text(self) -> bytes | None:
         """The text of the catalogue in service (None if it cannot be had any more)."""
-        if self._good_raw is not None or self.last_good is None:
+        if self._good_raw is not None or self.last_good is None or self._current is None:
             return self._good_raw
         try:
             raw = self.last_good.read_bytes()
@@ -286,13 +298,11 @@ class CatalogueHolder(Generic[T]):
         return raw if hashlib.sha256(raw).hexdigest() == self._digest else None
 
     def _keep(self, raw: bytes) -> bool:
-        """Write the catalogue just loaded to the last good copy (atomically), if it differs;
-        True once the copy holds it."""
+        """Write the catalogue just loaded to the last good copy (atomically: it differs, see
+        `_holds`); True once the copy holds it."""
         if self.last_good is None:
             return False
         try:
-            if self.last_good.exists() and self.last_good.read_bytes() == raw:
-                return True
             self.last_good.parent.mkdir(parents=True, exist_ok=True)
             partial = self.last_good.with_name(self.last_good.name + ".part")
             with partial.open("wb") as out:
@@ -341,12 +351,17 @@ class CatalogueHolder(Generic[T]):
         report = checked(raw, name)
         warnings = [str(p) for p in report.warnings]
         first_line = report.errors[0].line if report.errors else 0
-        cut = is_truncated(raw, self._good_text(), first_line)
+        # (Only a failure, or a text that stops mid-line, can be a save caught half-written.)
+        suspect = not report.usable or not raw.endswith(b"\n")
+        cut = suspect and is_truncated(raw, self._good_text(), first_line)
         if not report.usable or (cut and not raw.endswith(b"\n")):
             problems = [str(p) for p in report.errors]
             if cut:
                 problems.insert(0, m.RELOAD_TRUNCATED.format(path=name))
             return self._failed(problems, warnings, report.summary(), digest)
+        kept = self._holds(digest, len(raw))  # the last good copy has this text already
+        if kept:
+            raw = b""  # not needed any more: the index is built without it held in memory
         try:
             # The checker built it already from the same data and name: used as it is.
             catalogue = report.model(name)
@@ -360,7 +375,7 @@ class CatalogueHolder(Generic[T]):
         # The swap: one assignment of an immutable snapshot, so a reader sees old or new whole.
         self._current = Loaded(catalogue, index, stat.st_mtime_ns, dt.datetime.now(dt.UTC))
         self._digest = digest
-        self._good_raw = None if self._keep(raw) else raw
+        self._good_raw = None if kept or self._keep(raw) else raw
         self._failure = None
         log.info("catalogue loaded: %s", report.summary())
         return ReloadOutcome(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING, Literal
 
@@ -96,11 +97,16 @@ def _spelled(phrases: frozenset[str]) -> list[str]:
     return [re.escape(fold(p)) for p in sorted(phrases)]
 
 
-_ASPECT_RES = tuple(
-    # "chưa bao giờ" is "never", not a question about when.
-    (aspect, re.compile(r"\b(?<!chua )(?:" + "|".join(_spelled(phrases)) + r")\b"))
-    for aspect, phrases in _ASPECT_PHRASES
-)
+@functools.cache
+def _aspect_res() -> tuple[tuple[Aspect, re.Pattern[str]], ...]:
+    """The aspects' patterns, compiled on first use (a start-up need not wait for them)."""
+    return tuple(
+        # "chưa bao giờ" is "never", not a question about when.
+        (aspect, re.compile(r"\b(?<!chua )(?:" + "|".join(_spelled(phrases)) + r")\b"))
+        for aspect, phrases in _ASPECT_PHRASES
+    )
+
+
 # Words that only say which part of a card is wanted, or where: no procedure in them.
 ASPECT_WORDS = frozenset(
     w for _, phrases in _ASPECT_PHRASES for p in phrases for w in fold(p).split()
@@ -129,7 +135,12 @@ _SMALL_TALK_CUES = word_set(
             |ngan hang nao|the tin dung|gia dat|gia nha""",
     "|",
 )
-_SMALL_TALK = re.compile(r"\b(?:" + "|".join(_spelled(_SMALL_TALK_CUES)) + r")\b")
+
+
+@functools.cache
+def _small_talk() -> re.Pattern[str]:
+    """The small-talk pattern, compiled on first use."""
+    return re.compile(r"\b(?:" + "|".join(_spelled(_SMALL_TALK_CUES)) + r")\b")
 
 
 def _folded(text: str) -> str:
@@ -163,7 +174,7 @@ def detect_aspect(text: str) -> Aspect | None:
     bare = " ".join(re.sub(r"\b(?:con|a|vay|the|thi sao|nua|sao|gi|j|ntn)\b", " ", bare).split())
     if bare in _BARE:
         return _BARE[bare]
-    for aspect, pattern in _ASPECT_RES:
+    for aspect, pattern in _aspect_res():
         if pattern.search(folded):
             return aspect
     return None
@@ -171,7 +182,7 @@ def detect_aspect(text: str) -> Aspect | None:
 
 def is_small_talk(text: str) -> bool:
     """Tell whether a question carries a cue of small talk (greetings, weather, prices ...)."""
-    return bool(_SMALL_TALK.search(_folded(text)))
+    return bool(_small_talk().search(_folded(text)))
 
 
 def pure_followup_words(query: Query, index: Index) -> bool:

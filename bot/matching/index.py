@@ -19,9 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from bot.bounded import BoundedMemo
 from bot.matching import building, stored
 from bot.matching.rewriter import Rewriter
@@ -298,6 +295,9 @@ def _nearest(vocab_by_length: Mapping[int, list[str]], word: str) -> list[tuple[
     choices: list[str] = []
     for length in range(len(word) - 1, len(word) + 2):
         choices.extend(vocab_by_length.get(length, ()))
+    from rapidfuzz import process  # here: a start-up that answers nothing yet need not load it
+    from rapidfuzz.distance import OSA
+
     found = process.extract(
         word, choices, scorer=OSA.normalized_similarity, score_cutoff=cutoff, limit=5
     )

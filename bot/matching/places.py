@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz import fuzz, process
-
 from bot.catalogue.communes import Commune, Communes, District, OldUnit
 from bot.catalogue.model import Procedure
 from bot.matching.matcher import Match, Matcher
@@ -167,6 +165,8 @@ class PlaceIndex:
             names = self.by_start.get((len(folded), folded[0]), [])
         if not names:
             return ()
+        from rapidfuzz import fuzz, process  # here: not loaded before a commune is looked up
+
         best = process.extractOne(key, names, scorer=fuzz.ratio, score_cutoff=fuzzy)
         if best is None:
             return ()

@@ -17,13 +17,17 @@ on a realistic catalogue of N entries (`bench_catalogue.write_catalogue`): from 
 start to its "bot ready" log line, wall and CPU seconds (its own and its helpers') and its peak
 memory, first on an empty cache and database folder (a first start), then again on the same
 folders with the file unchanged (a restart), each checkout on folders of its own.
+`--ready-latency MS` has the fake answer each call after MS milliseconds, as a Telegram
+across the network does (the bot reaches it several times before it is ready).
 
-    python -m bot.tools.bench_start [--runs 5] [--before DIR] [--ready 3000 [--ready-runs 3]]
+    python -m bot.tools.bench_start [--runs 5] [--before DIR]
+        [--ready 3000 [--ready-runs 3] [--ready-latency MS] [--no-starts]]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import signal
@@ -43,6 +47,7 @@ READY_GOAL = (2.0, 150.0)  # the bot ready on 3,000 entries: seconds, peak MB
 READY_LINE = "bot ready"  # what the bot logs once it serves (bot.frontends.telegram.bot)
 QUESTION = "làm giấy khai sinh cho con"
 TIMEOUT = 30.0  # seconds; a run that takes longer is stopped and shown as not ending
+READY_TIMEOUT = 120.0  # seconds for the bot to be ready on a large catalogue (a first start)
 # name -> (arguments after `python`, stdin, extra environment)
 PLANS: dict[str, tuple[list[str], str, dict[str, str]]] = {
     "chat": (["-m", "bot", "chat"], "/start\n", {}),
@@ -142,7 +147,8 @@ class Ready:
     start: str  # "first start" or "restart"
     wall_s: float
     cpu_s: float
-    peak_mb: float
+    peak_mb: float  # the bot's peak memory when it is ready
+    later_mb: float = math.nan  # the highest of the bot and its helpers until it stopped
     code: str = "now"
 
 
@@ -160,17 +166,24 @@ def _bot_env(code: Path, catalogue: Path, folder: Path, api: str, token: str) ->
     }
 
 
+def _proc_peak(pid: int) -> float:
+    """The peak resident memory of a running process so far, in MB (VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return math.nan
+
+
 def _proc_cpu(pid: int) -> float:
     """CPU seconds of a running process and of the children it has waited for."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
-def ready_once(env: dict[str, str], code: Path) -> tuple[float, float, float]:
-    """Start `python -m bot run` and return (wall s, CPU s, peak MB) at its "bot ready" line;
-    NaN when it does not get there within TIMEOUT seconds. The peak is the highest of the bot
-    and of any helper process it started, over its whole run (it is stopped half a second
-    after it is ready)."""
+def ready_once(env: dict[str, str], code: Path) -> tuple[float, float, float, float]:
+    """Start `python -m bot run` and return (wall s, CPU s, peak MB) at its "bot ready" line,
+    and the highest peak of the bot and of any helper process it started over its whole run
+    (it is stopped half a second after it is ready); NaN when it is not ready in time."""
     began = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
@@ -181,35 +194,47 @@ def ready_once(env: dict[str, str], code: Path) -> tuple[float, float, float]:
         cwd=code,
     )
     assert child.stderr is not None
-    stop = threading.Timer(TIMEOUT, child.kill)
+
+    def kill() -> None:  # by pid: Popen's own would reap the child, which wait4 does below
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child.pid, signal.SIGKILL)
+
+    stop = threading.Timer(READY_TIMEOUT, kill)
     stop.start()
-    wall = cpu = math.nan
+    wall = cpu = peak = math.nan
     for line in child.stderr:
         if READY_LINE.encode() in line:
             wall, cpu = time.perf_counter() - began, _proc_cpu(child.pid)
+            peak = _proc_peak(child.pid)
             break
     stop.cancel()
     threading.Thread(target=child.stderr.read, daemon=True).start()  # keep its log flowing
     time.sleep(0.5)  # let it start polling: a stop signal within its start-up is another test
-    child.terminate()
-    ended = threading.Timer(20.0, child.kill)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(child.pid, signal.SIGTERM)
+    ended = threading.Timer(20.0, kill)
     ended.start()
     _, _, usage = os.wait4(child.pid, 0)
     ended.cancel()
     child.returncode = 0  # reaped by wait4
-    return wall, cpu, usage.ru_maxrss / 1024 if not math.isnan(wall) else math.nan
+    return wall, cpu, peak, usage.ru_maxrss / 1024 if not math.isnan(wall) else math.nan
 
 
-def measure_ready(size: int, runs: int = 3, before: Path | None = None) -> list[Ready]:
+def measure_ready(
+    size: int, runs: int = 3, before: Path | None = None, latency_ms: int = 0
+) -> list[Ready]:
     """The median first start and restart of the Telegram bot on a realistic catalogue of
-    `size` entries, in this checkout (and in `before`, taking turns), against the fake Bot API."""
+    `size` entries, in this checkout (and in `before`, taking turns), against the fake Bot API
+    (answering each call after `latency_ms`, as a distant Telegram would)."""
     from bot.tools.bench_catalogue import write_catalogue
     from bot.tools.fakebotapi.server import FakeTelegram
 
     codes = [("now", ROOT)] + ([("before", before.resolve())] if before is not None else [])
-    samples: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+    samples: dict[tuple[str, str], list[tuple[float, float, float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-ready-") as tmp, FakeTelegram() as fake:
         catalogue = write_catalogue(size, Path(tmp))
+        if latency_ms:
+            fake.fault("*", "delay", times=10**9, delay_ms=latency_ms)
         for _, code in codes:  # the bytecode written, as an installed bot has it (not timed)
             compiled = {**os.environ, "PYTHONPATH": str(code)}
             compiled.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -228,13 +253,14 @@ def measure_ready(size: int, runs: int = 3, before: Path | None = None) -> list[
             _median([t[0] for t in taken]),
             _median([t[1] for t in taken]),
             _median([t[2] for t in taken]),
+            _median([t[3] for t in taken]),
             code=label,
         )
         for (label, start), taken in samples.items()
     ]
 
 
-def format_ready(size: int, readies: Sequence[Ready]) -> str:
+def format_ready(size: int, readies: Sequence[Ready], latency_ms: int = 0) -> str:
     """One line per start and checkout: wall, CPU and peak memory, beside the goal and the
     older checkout's figures."""
     found = {(r.code, r.start): r for r in readies}
@@ -242,6 +268,7 @@ def format_ready(size: int, readies: Sequence[Ready]) -> str:
     lines = [
         f"the bot ready (`run`, fake Bot API, {size:,} entries): process start to its "
         f"{READY_LINE!r} log line; CPU includes its helper processes"
+        + (f"; the Bot API answers each call after {latency_ms} ms" if latency_ms else "")
     ]
     for start in ("first start", "restart"):
         for label in ("now", "before"):
@@ -250,7 +277,7 @@ def format_ready(size: int, readies: Sequence[Ready]) -> str:
                 continue
             line = (
                 f"{start + ', ' + label + ':':<22} {r.wall_s:6.2f} s wall, {r.cpu_s:6.2f} s CPU,"
-                f" peak {r.peak_mb:5.0f} MB"
+                f" peak {r.peak_mb:5.0f} MB (until stopped: {r.later_mb:.0f} MB)"
             )
             if label == "now" and size == 3000:
                 met = r.cpu_s <= seconds and r.peak_mb <= megabytes
@@ -307,11 +334,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--ready", type=int, default=0, metavar="N", help="also the bot ready on N entries"
     )
     parser.add_argument("--ready-runs", type=int, default=3, help="first starts and restarts")
+    parser.add_argument(
+        "--ready-latency", type=int, default=0, metavar="MS", help="the Bot API's delay per call"
+    )
+    parser.add_argument("--no-starts", action="store_true", help="only the bot ready")
     args = parser.parse_args(argv)
-    print(format_starts(measure_starts(args.runs, before=args.before)))
+    if not args.no_starts:
+        print(format_starts(measure_starts(args.runs, before=args.before)))
     if args.ready:
-        readies = measure_ready(args.ready, args.ready_runs, before=args.before)
-        print(format_ready(args.ready, readies))
+        latency = args.ready_latency
+        readies = measure_ready(args.ready, args.ready_runs, args.before, latency)
+        print(format_ready(args.ready, readies, latency))
     load = os.getloadavg()
     print(f"load average while measured: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     return 0

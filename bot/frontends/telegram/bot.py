@@ -36,7 +36,7 @@ from telegram.ext import (
 
 from bot import messages as m
 from bot.addresses import telegram
-from bot.app import Runtime, open_runtime
+from bot.app import Opening, Runtime, open_runtime, open_soon
 from bot.catalogue.reload import ReloadOutcome
 from bot.core.registry import Job
 from bot.core.replies import Answer, Button, Decision, Incoming, Reply, Sender
@@ -207,6 +207,7 @@ class TelegramFrontEnd(AnsweredDelivery):
         super().__init__()
         self.settings = settings
         self.runtime: Runtime | None = None
+        self.opening: Opening | None = None  # the catalogue being loaded while `run` waits
         self.web: WebService | None = None
         self._group_notices: dict[str, float] = {}  # group chat id -> when last told
         self.alerts: StorageAlerts | None = None  # database faults: staff, heartbeat, stop
@@ -215,7 +216,9 @@ class TelegramFrontEnd(AnsweredDelivery):
 
     async def post_init(self, application: Application) -> None:  # type: ignore[type-arg]
         """Open the catalogue and the database, publish the command menu, schedule the jobs."""
-        self.runtime = await open_runtime(self.settings)
+        # The catalogue and its index: loaded meanwhile by `run`, or now.
+        opening, self.opening = self.opening, None
+        self.runtime = await open_runtime(self.settings, opening=opening)
         self.alerts = StorageAlerts(
             self.runtime.db,
             self.settings.staff_chat,
@@ -486,8 +489,12 @@ def run(settings: Settings) -> None:
     send_rate()  # a bad BOT_SEND_RATE is named before anything else is tried
     # An unusable database stops the bot before it says it is ready (the staff chat is told).
     check_database_or_tell(settings)
+    # The catalogue and its index load in a worker thread while the Bot API is reached (and the
+    # application built): the two waits overlap. Its errors are raised in `post_init`.
+    opening = open_soon(settings)
     asyncio.run(check_bot_api(settings))  # StartupError, in plain words, if it cannot
     front = TelegramFrontEnd(settings)
+    front.opening = opening
     application = build_application(settings, front)
     if settings.webhook_url:
         webhook.install()  # the secret is checked before the body is read; bodies capped
