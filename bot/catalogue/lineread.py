@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from itertools import accumulate
-from operator import add, sub
+from operator import sub
 from typing import Any
 
 from bot.catalogue import linescalars, silent
@@ -41,6 +41,7 @@ _BLOCK_HEADERS = frozenset((">", ">-", "|", "|-"))
 # than a string (a number, a date, yes/no, null); longer words are strings.
 _BOUNDS = {first: bound for first, (bound, _) in linescalars.IMPLICIT.items()}
 _ONE_MORE = (1).__add__
+_CHUNK = 4096
 Spans = dict[Loc, tuple[int, int, int]]
 
 
@@ -69,13 +70,15 @@ def walk(
         raise Unusual
     # Every line without its indentation, and that indentation, cut in C (`str.lstrip` cuts
     # other blanks too, but a text with any of them is not all printable).
-    raws = text.split("\n")
-    printable = all(map(str.isprintable, raws))
+    texts = text.split("\n")
+    printable = all(map(str.isprintable, texts))
     if _unsure(text, printable):
         raise Unusual
-    texts = list(map(str.lstrip, raws)) if printable else [line.lstrip(" ") for line in raws]
-    columns = list(map(sub, map(len, raws), map(len, texts)))
-    del raws
+    lengths = list(map(len, texts))
+    strip = str.lstrip if printable else _lstrip_spaces
+    for start in range(0, len(texts), _CHUNK):  # in place, a few lines at a time: less memory
+        texts[start : start + _CHUNK] = map(strip, texts[start : start + _CHUNK])
+    columns = list(map(sub, lengths, map(len, texts)))
     count = len(texts)
     texts.append("#")  # a comment at the left edge after the last line: no value goes past it
     columns.append(0)
@@ -172,7 +175,7 @@ def walk(
         if len(path) >= MAX_DEPTH:
             raise Unusual
         items: list[Any] = []
-        top = want_spans and len(path) == 1
+        top = len(path) == 1
         plain = -1  # the row of the last plain item, which the lines below may go on with
         rest = ""
         while True:
@@ -226,11 +229,12 @@ def walk(
                 # a mapping starts on the item's line: read it as if the '- ' were spaces
                 column += len(words) - len(rest)
                 texts[at], columns[at] = rest, column
-                if top:
-                    starts[(*path, index)] = at
+                start = at
                 child, at = block_map(at, column, (*path, index))
-                if top:
-                    ends[(*path, index)] = at
+                if top:  # nothing reads an entry's lines again: let them go
+                    texts[start:at] = [""] * (at - start)
+                    if want_spans:
+                        starts[(*path, index)], ends[(*path, index)] = start, at
                 items.append(child)
                 continue
             value, at = scalar(at, rest, indent, (*path, index))
@@ -334,8 +338,12 @@ def walk(
         raise Unusual
     if want_spans and starts:
         assert spans is not None
-        _spans(texts[:count], columns, starts, ends, len(text), spans)
+        _spans(lengths, starts, ends, len(text), spans)
     return root, found, nodes
+
+
+def _lstrip_spaces(line: str) -> str:
+    return line.lstrip(" ")
 
 
 def _keyed(words: str) -> bool:
@@ -425,14 +433,12 @@ def _check(
 
 
 def _spans(
-    texts: list[str],
-    columns: list[int],
+    lengths: list[int],
     starts: dict[Loc, int],
     ends: dict[Loc, int],
     size: int,
     spans: Spans,
 ) -> None:
-    lengths = map(add, map(len, texts), columns)
     offsets = list(accumulate(map(_ONE_MORE, lengths), initial=0))
     for where, row in starts.items():
         end = ends.get(where)
