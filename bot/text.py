@@ -71,20 +71,29 @@ def typed_words(text: str) -> list[str]:
     return _NON_WORD.sub(" ", text.casefold()).replace("_", " ").split()
 
 
-def typed_words_of(texts: Sequence[str]) -> list[list[str]]:
-    """Return `typed_words` of each text, worked out in one pass over them all."""
-    joined = _JOIN.join(texts)
-    if not texts or joined.count(_JOIN) != len(texts) - 1:
-        return list(map(typed_words, texts))  # a text holds the separator itself
-    # NFC, case folding and the punctuation rule act on the whole as on each text: the
-    # separator is whitespace that never composes with a neighbour.
+def typed_text(texts: Sequence[str]) -> str | None:
+    """Return the texts made as `typed_words` makes them (composed, casefolded, without
+    punctuation), one per line and in one go; None when a text has a line break of its own
+    (or there is no text).
+
+    NFC, case folding and the punctuation rule act on the whole as on each text, and a line
+    break is whitespace that never composes with a neighbour, so a line's `split()` is its
+    text's `typed_words`.
+    """
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:
+        return None
     if not unicodedata.is_normalized("NFC", joined):
         joined = unicodedata.normalize("NFC", joined)
-    cleaned = _NON_WORD.sub(" ", joined.casefold()).replace("_", " ")
-    return list(map(str.split, cleaned.split(_JOIN)))
+    return _NON_WORD.sub(" ", joined.casefold()).replace("_", " ")
 
 
-_JOIN = "\x1e"  # joins texts for `typed_words_of`
+def typed_words_of(texts: Sequence[str]) -> list[list[str]]:
+    """Return `typed_words` of each text, worked out in one pass over them all."""
+    typed = typed_text(texts)
+    if typed is None:  # a text holds a line break itself (or there is none)
+        return list(map(typed_words, texts))
+    return list(map(str.split, typed.split("\n")))
 
 
 def spelling(word: str) -> str:

@@ -11,11 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Mapping
+from itertools import repeat
 from typing import Any
 
 from bot.catalogue import spec as spec
 from bot.catalogue.provenance import check_provenance
-from bot.catalogue.rules import SLUG, Checker, Found, Lines, Loc, closest, parse_date, slugify
+from bot.catalogue.rules import (
+    SLUG,
+    Checker,
+    Found,
+    Lines,
+    Loc,
+    closest,
+    parse_date,
+    plainly_fine,
+    slugify,
+)
 
 STALE_AFTER_DAYS = 180
 KIND_WORDS = {"procedure": "thủ tục", "guide": "hướng dẫn"}
@@ -26,6 +37,37 @@ def alias_key(text: str) -> str:
     """Return the form two aliases are compared in: NFC, lowercase, single spaces."""
     # str.split() and the pattern \s split on the same (Unicode) spaces.
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def alias_keys(texts: list[str]) -> list[str]:
+    """`alias_key` of every text, the composing and casefolding done once for them all."""
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:  # a text with a line break inside
+        return list(map(alias_key, texts))
+    if not unicodedata.is_normalized("NFC", joined):
+        joined = unicodedata.normalize("NFC", joined)
+    folded = joined.casefold()
+    lines = folded.split("\n")
+    # A line already written with single plain spaces is its own key (every other kind of space
+    # is unprintable), which is how aliases are almost always written.
+    if (
+        all(map(str.isprintable, lines))
+        and "  " not in folded
+        and " \n" not in folded
+        and "\n " not in folded
+        and folded[:1] != " "
+        and folded[-1:] != " "
+    ):
+        return lines
+    return [" ".join(line.split()) for line in lines]
+
+
+def all_written(values: list[Any]) -> bool:
+    """Whether every value is a text with something besides spaces in it."""
+    try:
+        return "" not in values and not any(map(str.isspace, values))
+    except TypeError:  # a value that is not a text
+        return False
 
 
 def check_document(
@@ -54,7 +96,8 @@ class _Walk:
         self.agency_ids: set[str] = set()
         self.entries: dict[str, tuple[str, Loc]] = {}  # id -> (kind, location of the id)
         self.refs: list[tuple[Loc, str, str, str]] = []  # (loc, what, target kind, id)
-        self.aliases: dict[str, tuple[str, Loc]] = {}
+        # alias key -> (what, the entry's place, the alias's position; -1: one alias, no list)
+        self.aliases: dict[str, tuple[str, Loc, int]] = {}
 
     def document(self, data: dict[str, Any], required: Mapping[str, str]) -> None:
         top = self.c.mapping(data, (), spec.TOP, "phần đầu tệp")
@@ -142,16 +185,20 @@ class _Walk:
                 "cũng cần ít nhất một giấy tờ (ví dụ tờ khai).",
             )
         for j, doc in enumerate(self.items(documents)):
-            self.c.mapping(
-                doc, (*loc, "documents", j), spec.DOCUMENT, f"{what}, giấy tờ thứ {j + 1}"
-            )
-        if isinstance(item.get("online"), dict):
-            self.c.mapping(item["online"], (*loc, "online"), spec.ONLINE, f"{what}, phần 'online'")
+            if not plainly_fine(doc, spec.DOCUMENT):  # (its place and name made only if not)
+                self.c.mapping(
+                    doc, (*loc, "documents", j), spec.DOCUMENT, f"{what}, giấy tờ thứ {j + 1}"
+                )
+        online = item.get("online")
+        if isinstance(online, dict) and not plainly_fine(online, spec.ONLINE):
+            self.c.mapping(online, (*loc, "online"), spec.ONLINE, f"{what}, phần 'online'")
         self.common(item, loc, what)
-        if isinstance(item.get("field"), str):
-            self.refs.append(((*loc, "field"), what, "field", item["field"]))
-        if isinstance(item.get("agency"), str):
-            self.refs.append(((*loc, "agency"), what, "agency", item["agency"]))
+        # Fields and agencies are all known by now: only a reference to none waits for the end.
+        field, agency = item.get("field"), item.get("agency")
+        if isinstance(field, str) and field not in self.field_ids:
+            self.refs.append(((*loc, "field"), what, "field", field))
+        if isinstance(agency, str) and agency not in self.agency_ids:
+            self.refs.append(((*loc, "agency"), what, "agency", agency))
         related = item.get("related")
         for j, target in enumerate([related] if isinstance(related, str) else self.items(related)):
             if isinstance(target, str):
@@ -169,25 +216,22 @@ class _Walk:
     def common(self, item: dict[str, Any], loc: Loc, what: str) -> None:
         """Checks shared by procedures and guides: aliases and the `verified` date."""
         aliases = item.get("aliases")
-        own: set[str] = set()
-        for j, alias in enumerate([aliases] if isinstance(aliases, str) else self.items(aliases)):
-            if not isinstance(alias, str) or not alias.strip():
-                continue
-            where: Loc = (*loc, "aliases") if isinstance(aliases, str) else (*loc, "aliases", j)
-            key = alias_key(alias)
-            owner = self.aliases.get(key)
-            if key in own:
-                self.c.warn(where, f"{what}: cách gọi '{alias}' bị ghi lặp lại; hãy xoá một dòng.")
-            elif owner is not None:
-                self.c.error(
-                    where,
-                    f"{what}: cách gọi '{alias}' đã thuộc về {owner[0]} (dòng "
-                    f"{self.c.line(owner[1])}); một cách gọi chỉ được thuộc một mục, nếu "
-                    "không bot không biết chọn mục nào. Hãy xoá ở một trong hai nơi.",
-                )
-            else:
-                self.aliases[key] = (what, where)
-            own.add(key)
+        single = isinstance(aliases, str)
+        listed: list[Any] = [aliases] if single else self.items(aliases)
+        texts: list[str]
+        if all_written(listed):
+            texts, places = listed, list(range(len(listed)))
+        else:
+            places = [j for j, a in enumerate(listed) if isinstance(a, str) and a.strip()]
+            texts = [listed[j] for j in places]
+        keys = alias_keys(texts)
+        if len(set(keys)) == len(keys) and self.aliases.keys().isdisjoint(keys):
+            # Every alias new (the usual case): each remembered with where it is written.
+            marks = [-1] if single and places else places
+            places_of = zip(repeat(what), repeat(loc), marks, strict=False)  # (repeat: endless)
+            self.aliases.update(zip(keys, places_of, strict=False))
+        else:
+            self.clashing_aliases(texts, places, keys, loc, what, single)
         verified = self.date_not_future(
             item.get("verified"),
             (*loc, "verified"),
@@ -200,6 +244,37 @@ class _Walk:
                 f"{verified:%d/%m/%Y}, đã hơn {STALE_AFTER_DAYS} ngày; hãy đối chiếu lại "
                 "với Cổng Dịch vụ công rồi cập nhật 'verified'.",
             )
+
+    def clashing_aliases(
+        self,
+        texts: list[str],
+        places: list[int],
+        keys: list[str],
+        loc: Loc,
+        what: str,
+        single: bool,
+    ) -> None:
+        """Name each alias written twice in an entry, or already another entry's."""
+        own: set[str] = set()
+        for j, alias, key in zip(places, texts, keys, strict=True):
+            where: Loc = (*loc, "aliases") if single else (*loc, "aliases", j)
+            owner = self.aliases.get(key)
+            if key in own:
+                self.c.warn(where, f"{what}: cách gọi '{alias}' bị ghi lặp lại; hãy xoá một dòng.")
+            elif owner is not None:
+                other, other_loc, other_j = owner
+                other_where = (*other_loc, "aliases", other_j)
+                if other_j < 0:
+                    other_where = (*other_loc, "aliases")
+                self.c.error(
+                    where,
+                    f"{what}: cách gọi '{alias}' đã thuộc về {other} (dòng "
+                    f"{self.c.line(other_where)}); một cách gọi chỉ được thuộc một mục, nếu "
+                    "không bot không biết chọn mục nào. Hãy xoá ở một trong hai nơi.",
+                )
+            else:
+                self.aliases[key] = (what, loc, -1 if single else j)
+            own.add(key)
 
     def date_not_future(self, value: Any, loc: Loc, what: str) -> dt.date | None:
         day = parse_date(value)
@@ -287,7 +362,10 @@ class _Walk:
 
     def required(self, required: Mapping[str, str]) -> None:
         # An id typed with capitals or marks is compared in the form it should have had.
-        extra = {slugify(i): i for i in self.entries if i not in required}
+        # (An id already written as an id is its own slug.)
+        extra = {
+            (i if SLUG.fullmatch(i) else slugify(i)): i for i in self.entries if i not in required
+        }
         for entry_id, kind in required.items():
             found = self.entries.get(entry_id)
             word = KIND_WORDS.get(kind, kind)

@@ -13,11 +13,12 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from bot.catalogue import spec
 from bot.catalogue.national import DEFAULT_PATH, official_names
-from bot.catalogue.rules import Checker, Loc, parse_date
+from bot.catalogue.rules import Checker, Loc, parse_date, plainly_fine
 
 # A document number as written in Vietnamese law: 55/2021/TT-BCA, 60/2014/QH13, 63/2024/NĐ-CP.
 DOC_NUMBER = re.compile(r"\d+/\d{4}/[0-9A-Za-zĐđ]+(?:-[0-9A-Za-zĐđ]+)*")
@@ -86,10 +87,7 @@ def fold_words(text: str) -> set[str]:
     """Return the telling words of a name: no marks, lowercase, common words dropped."""
     # Folding works character by character and spaces part words either way, so each word
     # written (a few thousand syllables in all) is folded once and remembered.
-    words: set[str] = set()
-    for token in text.split():
-        words.update(_token_words(token))
-    return words
+    return set(chain.from_iterable(map(_token_words, text.split())))
 
 
 @lru_cache(maxsize=65_536)
@@ -106,6 +104,8 @@ def _token_words(token: str) -> tuple[str, ...]:
 
 def names_differ(ours: str, official: str) -> bool:
     """Whether two names clearly name different procedures (few telling words in common)."""
+    if ours == official:  # the official name copied: all its words shared, or none to compare
+        return False
     a, b = fold_words(ours), fold_words(official)
     if not a or not b:
         return False
@@ -205,7 +205,12 @@ def _sources(c: Checker, item: dict[str, Any], loc: Loc, what: str, *, required:
             )
         return
     for j, raw in enumerate(_items(sources)):
-        source = c.mapping(raw, (*loc, "sources", j), spec.SOURCE, f"{what}, nguồn thứ {j + 1}")
+        if plainly_fine(raw, spec.SOURCE):
+            source = raw  # (its place and name made only when there is something to say)
+        else:
+            source = c.mapping(
+                raw, (*loc, "sources", j), spec.SOURCE, f"{what}, nguồn thứ {j + 1}"
+            )
         read = parse_date(source.get("read"))
         if read is not None and read > c.today:
             c.error(

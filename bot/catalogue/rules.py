@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 from urllib.parse import urlsplit
 
 from bot.catalogue import limits
@@ -132,6 +132,102 @@ def _plan(specs: dict[str, Spec]) -> list[tuple[str, Spec, int]]:
     return plan
 
 
+# Values `Checker.value` surely accepts in silence, by kind, for `Checker.mapping`'s quick pass
+# over an object whose every field is fine (the usual case: one look per value, no message).
+_Q_ASK, _Q_TEXT, _Q_TEXTS, _Q_DICT, _Q_LIST, _Q_DATE, _Q_INT, _Q_ENUM, _Q_ID, _Q_CODE, _Q_URL = (
+    range(11)
+)
+# An http(s) link whose host is plain letters and dots, with no space, quote or angle bracket:
+# `Checker.url` and `limits.unsendable` accept all of these (anything else is asked in full).
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:[/?#][^\s\"<>]*)?")
+_QUICK: dict[int, tuple[dict[str, Spec], Any, frozenset[str], dict[str, tuple[int, Spec]]]] = {}
+
+
+def _quick(
+    specs: dict[str, Spec],
+) -> tuple[dict[str, Spec], Any, frozenset[str], dict[str, tuple[int, Spec]]]:
+    """(specs, the field names, the required ones, each field's quick test), once per set."""
+    known = _QUICK.get(id(specs))
+    if known is not None and known[0] is specs:
+        return known
+    how: dict[str, tuple[int, Spec]] = {}
+    for name, spec in specs.items():
+        kind = spec.kind
+        quick = {
+            "texts": _Q_TEXTS,
+            "refs": _Q_TEXTS,
+            "map": _Q_DICT,
+            "object": _Q_DICT,
+            "list": _Q_LIST,
+            "date": _Q_DATE,
+            "int": _Q_INT,
+            "enum": _Q_ENUM,
+            "id": _Q_ID,
+            "code": _Q_CODE,
+            "url": _Q_URL,
+        }.get(kind, _Q_ASK)
+        if (kind == "text" or kind == "ref") and name != "icon":  # an icon is asked in full
+            quick = _Q_TEXT
+        how[name] = (quick, spec)
+    required = frozenset(name for name, spec in specs.items() if spec.required)
+    made = (specs, specs.keys(), required, how)
+    if len(_QUICK) < 64:  # the sections' field sets: a dozen, made once
+        _QUICK[id(specs)] = made
+    return made
+
+
+def plainly_fine(value: Any, specs: dict[str, Spec]) -> TypeGuard[dict[str, Any]]:
+    """Whether `Checker.mapping` surely finds nothing to say about an object (one quick look)."""
+    if type(value) is not dict:
+        return False
+    _, names, required, how = _quick(specs)
+    return value.keys() <= names and required <= value.keys() and _all_fine(value, how)
+
+
+def _all_fine(value: dict[str, Any], how: dict[str, tuple[int, Spec]]) -> bool:
+    """Whether every field of an object holds a value `Checker.value` accepts without a word."""
+    for name, field in value.items():
+        quick, spec = how[name]
+        if quick == _Q_TEXT:
+            if type(field) is str and field and not field.isspace():
+                continue
+        elif quick == _Q_TEXTS:
+            if type(field) is list:
+                try:  # every item a text with something besides spaces (a TypeError if not)
+                    if "" in field or any(map(str.isspace, field)):
+                        return False
+                except TypeError:
+                    return False
+                continue
+            if type(field) is str and field and not field.isspace():
+                continue
+        elif quick == _Q_DICT:
+            if type(field) is dict:
+                continue
+        elif quick == _Q_ENUM:
+            if type(field) is str and field in spec.choices:
+                continue
+        elif quick == _Q_URL:
+            if type(field) is str and _PLAIN_URL.fullmatch(field):
+                continue
+        elif quick == _Q_DATE:
+            if type(field) is dt.date:
+                continue
+        elif quick == _Q_ID:
+            if type(field) is str and len(field) <= limits.MAX_ID_CHARS and SLUG.fullmatch(field):
+                continue
+        elif quick == _Q_CODE:
+            if type(field) is str and CODE.fullmatch(field):
+                continue
+        elif quick == _Q_LIST:
+            if type(field) is list:
+                continue
+        elif quick == _Q_INT and type(field) is int and field >= 1:
+            continue
+        return False
+    return True
+
+
 class Checker:
     """Collect problems about one document, each at the line of the value concerned."""
 
@@ -165,6 +261,8 @@ class Checker:
 
     def mapping(self, value: Any, loc: Loc, specs: dict[str, Spec], what: str) -> dict[str, Any]:
         """Check an object's fields (unknown, missing, values); return it, or {} if unusable."""
+        if plainly_fine(value, specs):
+            return value  # nothing to say: what the walk below would find, cheaply
         if not isinstance(value, dict):
             self.error(
                 loc, f"{what}: phải là các dòng 'tên: giá trị' nhưng đang là {describe(value)}."

@@ -19,7 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from bot.catalogue.links import alias_key
 from bot.catalogue.provenance import MARKS
 from bot.catalogue.rules import Found, Lines, Loc
-from bot.text import spelling, strip_marks_uncached, typed_words
+from bot.text import spelling, strip_marks_uncached, typed_text, typed_words
 
 # The placeholders of the schema's snippets (procedures.schema.json, defaultSnippets), by field:
 # a value still equal to one of them was never filled in.
@@ -37,6 +37,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
 _FOLDED_PLACEHOLDERS = {
     name: {v.casefold() for v in values} for name, values in PLACEHOLDERS.items()
 }
+_LONGEST_PLACEHOLDER = max(len(v) for values in _FOLDED_PLACEHOLDERS.values() for v in values)
 _ZERO_CODE = re.compile(r"\d+\.0{6}")
 _SHORT_MONEY = re.compile(r"\b\d+(?:[.,]\d+)?\s*(k|K|tr|triệu|nghìn|ngàn)\b")
 _AMOUNT = re.compile(r"\d[\d.,]*\s*(?:đồng|đ\b|vnđ|vnd|%)", re.IGNORECASE)
@@ -85,6 +86,7 @@ def check_data(data: dict[str, Any], lines: Lines) -> list[Found]:
     agencies: dict[str, Any] = raw_agencies if isinstance(raw_agencies, dict) else {}
     codes: dict[str, tuple[Loc, Any]] = {}  # code -> (where, the entry's id)
     procedures = data.get("procedures")
+    fees: dict[str, tuple[str, str] | None] = {}  # the same fee is written on many entries
     for i, item in enumerate(procedures if isinstance(procedures, list) else []):
         if not isinstance(item, dict):
             continue
@@ -118,8 +120,13 @@ def check_data(data: dict[str, Any], lines: Lines) -> list[Found]:
                 f"{what}: cấp giải quyết '{level}' không khớp với cơ quan '{item['agency']}' "
                 f"(cơ quan này là '{agency_level}'); hãy sửa 'level' hoặc chọn đúng cơ quan.",
             )
-        if isinstance(item.get("fee"), str):
-            _fee(item["fee"], (*loc, "fee"), what, error)
+        fee = item.get("fee")
+        if isinstance(fee, str):
+            if fee not in fees:
+                fees[fee] = _fee_verdict(fee)
+            verdict = fees[fee]
+            if verdict is not None:
+                _fee(verdict, fee, (*loc, "fee"), what, error)
     return found
 
 
@@ -140,6 +147,21 @@ def _related(item: dict[str, Any], other_id: Any, procedures: Any) -> bool:
 def fold(text: str) -> str:
     """`bot.text.fold` without filling its caches: each name and alias is folded once here."""
     return _Folder().fold(text)
+
+
+def fold_all(texts: list[str]) -> list[str]:
+    """`fold` of every text, worked out over all of them at once (the same results)."""
+    folder = _Folder()
+    typed = typed_text(texts)
+    if typed is not None:
+        # All words in one list, a '|' (punctuation: never part of a typed word) between texts,
+        # each folded, and the texts parted again: unless a text has no word at all, which
+        # leaves two '|' side by side and fewer parts.
+        words = typed.replace("\n", " | ").split()
+        folded = " ".join(map(folder.__getitem__, words)).split(" | ")
+        if len(folded) == len(texts):
+            return folded
+    return list(map(folder.fold, texts))
 
 
 def _fold_word(word: str) -> str:
@@ -166,30 +188,62 @@ class _Folder(dict[str, str]):
 
 def _aliases(entries: list[tuple[str, dict[str, Any], Loc, str]], error: Any, line: Any) -> None:
     """An alias must not be another entry's alias or name once marks and case are folded."""
+    names: list[tuple[str, Loc]] = []
+    texts: list[str] = []
+    for _, item, loc, what in entries:
+        name = item.get("name")
+        if isinstance(name, str) and name.strip():
+            names.append((what, (*loc, "name")))
+            texts.append(name)
+    for _, item, _, _ in entries:
+        value = item.get("aliases")
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, list):
+            texts.extend(value if set(map(type, value)) <= {str} else _strings(value))
+    folded = fold_all(texts)
+    keys = folded[len(names) :]
+    distinct = set(keys)
+    if len(distinct) == len(keys) and distinct.isdisjoint(folded[: len(names)]):
+        return  # (the usual case) no alias is folded into a name or another alias
+    _alias_owners(entries, names, folded, error, line)
+
+
+def _strings(values: list[Any]) -> list[str]:
+    return [value for value in values if isinstance(value, str)]
+
+
+def _alias_owners(
+    entries: list[tuple[str, dict[str, Any], Loc, str]],
+    names: list[tuple[str, Loc]],
+    folded: list[str],
+    error: Any,
+    line: Any,
+) -> None:
+    """Name each alias folded into an earlier entry's name or alias, at the alias's line."""
     # folded -> (what, where, "tên" or "cách gọi", as written)
     owners: dict[str, tuple[str, Loc, str, str]] = {}
-    fold = _Folder().fold
-    for _, item, loc, what in entries:
-        if isinstance(item.get("name"), str) and item["name"].strip():
-            owners.setdefault(fold(item["name"]), (what, (*loc, "name"), "tên", ""))
+    aliases: list[tuple[str, Loc, str]] = []  # (what, where, as written)
     for _, item, loc, what in entries:
         for j, alias in _texts(item.get("aliases")):
-            key = fold(alias)
-            where: Loc = (*loc, "aliases") if j is None else (*loc, "aliases", j)
-            owner = owners.get(key)
-            if not key:
-                continue
-            if owner is None:
-                owners[key] = (what, where, "cách gọi", alias)
-                continue
-            if owner[0] == what or (owner[2] == "cách gọi" and _same(alias, owner[3])):
-                continue  # its own name, or the same words and marks (links.py reports that)
-            error(
-                where,
-                f"{what}: cách gọi '{alias}' trùng với {owner[2]} của {owner[0]} (dòng "
-                f"{line(owner[1])}) khi bỏ dấu, mà người dân hay gõ không dấu; bot sẽ không "
-                "biết chọn mục nào. Hãy xoá hoặc sửa ở một trong hai nơi.",
-            )
+            aliases.append((what, (*loc, "aliases") if j is None else (*loc, "aliases", j), alias))
+    for (what, where), key in zip(names, folded[: len(names)], strict=True):
+        owners.setdefault(key, (what, where, "tên", ""))
+    for (what, where, alias), key in zip(aliases, folded[len(names) :], strict=True):
+        if not key:
+            continue
+        owner = owners.get(key)
+        if owner is None:
+            owners[key] = (what, where, "cách gọi", alias)
+            continue
+        if owner[0] == what or (owner[2] == "cách gọi" and _same(alias, owner[3])):
+            continue  # its own name, or the same words and marks (links.py reports that)
+        error(
+            where,
+            f"{what}: cách gọi '{alias}' trùng với {owner[2]} của {owner[0]} (dòng "
+            f"{line(owner[1])}) khi bỏ dấu, mà người dân hay gõ không dấu; bot sẽ không "
+            "biết chọn mục nào. Hãy xoá hoặc sửa ở một trong hai nơi.",
+        )
 
 
 def _same(one: str, other: str) -> bool:
@@ -200,45 +254,71 @@ def _placeholders(item: dict[str, Any], loc: Loc, what: str, error: Any) -> None
     for name, values in _FOLDED_PLACEHOLDERS.items():
         if name == "documents.name":
             docs = item.get("documents")
-            pairs: list[tuple[Loc, Any]] = [
-                ((*loc, "documents", j, "name"), d.get("name"))
-                for j, d in enumerate(docs if isinstance(docs, list) else [])
-                if isinstance(d, dict) and _placeholder(name, d.get("name"), values)
-            ]
+            texts = [d.get("name") if isinstance(d, dict) else None for d in _items(docs)]
+            where: tuple[Any, ...] = (*loc, "documents")
         else:
-            pairs = [
-                ((*loc, name) if j is None else (*loc, name, j), text)
-                for j, text in _texts(item.get(name))
-                if _placeholder(name, text, values)
-            ]
-        for where, text in pairs:
-            error(
-                where,
-                f"{what}: '{name.split('.')[-1]}' vẫn là chữ mẫu '{str(text).strip()}' của khung "
-                "soạn sẵn; hãy điền nội dung thật (hoặc xoá dòng nếu không bắt buộc).",
-            )
+            value = item.get(name)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                if _placeholder(name, value, values):
+                    _placeholder_found(error, (*loc, name), what, name, value)
+                continue
+            texts = _items(value)
+            where = (*loc, name)
+        for j, text in enumerate(texts):
+            if type(text) is str and name != "code":  # `_placeholder`, written out
+                bare = text.strip().rstrip(".")
+                if len(bare) > _LONGEST_PLACEHOLDER or bare.casefold() not in values:
+                    continue
+            elif not _placeholder(name, text, values):
+                continue
+            found = (*where, j, "name") if name == "documents.name" else (*where, j)
+            _placeholder_found(error, found, what, name, text)
+
+
+def _placeholder_found(error: Any, where: Loc, what: str, name: str, text: Any) -> None:
+    error(
+        where,
+        f"{what}: '{name.split('.')[-1]}' vẫn là chữ mẫu '{str(text).strip()}' của khung "
+        "soạn sẵn; hãy điền nội dung thật (hoặc xoá dòng nếu không bắt buộc).",
+    )
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _placeholder(name: str, text: Any, values: set[str]) -> bool:
     """Whether a value is still the snippet's placeholder for its field."""
     if not isinstance(text, str):
         return False
-    return text.strip().rstrip(".").casefold() in values or (
-        name == "code" and _ZERO_CODE.fullmatch(text.strip()) is not None
-    )
+    bare = text.strip()
+    if name == "code" and _ZERO_CODE.fullmatch(bare) is not None:
+        return True
+    bare = bare.rstrip(".")
+    # Casefolding never shortens a text: a longer one cannot be a placeholder.
+    return len(bare) <= _LONGEST_PLACEHOLDER and bare.casefold() in values
 
 
-def _fee(fee: str, loc: Loc, what: str, error: Any) -> None:
+def _fee_verdict(fee: str) -> tuple[str, str] | None:
+    """What is wrong with a fee: ("short", the short amount), ("none", ""), or None."""
     short = _SHORT_MONEY.search(fee)
     if short:
-        error(
-            loc,
-            f"{what}: lệ phí '{short.group(0)}' viết tắt; hãy ghi đủ số tiền bằng chữ số và "
-            "đơn vị, ví dụ 50.000 đồng, để người dân không hiểu nhầm.",
-        )
-        return
+        return "short", short.group(0)
     lowered = fee.casefold()
     if _AMOUNT.search(fee) or any(word in lowered for word in _FEE_WORDS):
+        return None
+    return "none", ""
+
+
+def _fee(verdict: tuple[str, str], fee: str, loc: Loc, what: str, error: Any) -> None:
+    if verdict[0] == "short":
+        error(
+            loc,
+            f"{what}: lệ phí '{verdict[1]}' viết tắt; hãy ghi đủ số tiền bằng chữ số và "
+            "đơn vị, ví dụ 50.000 đồng, để người dân không hiểu nhầm.",
+        )
         return
     error(
         loc,
