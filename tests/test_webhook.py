@@ -51,7 +51,22 @@ def start_webhook_bot(
     proc = bot_process(env={**settings, **env})
     proc.start()
     proc.wait_ready("setWebhook")
+    _wait_listening(port)
     return proc, url, port
+
+
+def _wait_listening(port: int, timeout: float = 30.0) -> None:
+    """Wait until the webhook server accepts connections: python-telegram-bot calls setWebhook
+    before it starts listening, so a post sent right after setWebhook may find the port shut."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def test_webhook_mode_registers_checks_the_secret_and_answers(
