@@ -24,7 +24,7 @@ from bot.storage.database import open_database
 from bot.storage.retention import erase_user
 from bot.tools.fakebotapi.server import FakeTelegram
 from tests.harness import BotHarness, BotProcess
-from tests.test_webhook import SECRET, start_webhook_bot, update
+from tests.test_webhook import SECRET, start_webhook_bot, update, wait_listening
 
 HELLO = "xin chao"  # one reply
 
@@ -240,7 +240,7 @@ def test_a_webhook_update_answered_200_survives_a_sigkill_and_comes_once(
 ) -> None:
     headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
     body = json.dumps(update(950, 9501, HELLO))
-    proc, url, _ = start_webhook_bot(bot_process, BOT_SEND_RATE="0")
+    proc, url, port = start_webhook_bot(bot_process, BOT_SEND_RATE="0")
     fake_tg.hold("sendMessage")
     assert httpx.post(url, content=body, headers=headers, timeout=10).status_code == 200
     wait_for(lambda: fake_tg.held() > 0, timeout=15)
@@ -250,6 +250,7 @@ def test_a_webhook_update_answered_200_survives_a_sigkill_and_comes_once(
 
     proc.start()
     proc.wait_ready("setWebhook")
+    wait_listening(port)
     wait_for(lambda: replies(fake_tg, 9501) == 1)  # from the store: Telegram had its 200
     # Telegram posting it again (it had no 200 for it, say) is answered 200 and not handled.
     assert httpx.post(url, content=body, headers=headers, timeout=10).status_code == 200

@@ -51,11 +51,11 @@ def start_webhook_bot(
     proc = bot_process(env={**settings, **env})
     proc.start()
     proc.wait_ready("setWebhook")
-    _wait_listening(port)
+    wait_listening(port)
     return proc, url, port
 
 
-def _wait_listening(port: int, timeout: float = 30.0) -> None:
+def wait_listening(port: int, timeout: float = 30.0) -> None:
     """Wait until the webhook server accepts connections: python-telegram-bot calls setWebhook
     before it starts listening, so a post sent right after setWebhook may find the port shut."""
     deadline = time.monotonic() + timeout
