@@ -47,16 +47,18 @@ def api_host(settings: Settings) -> str:
     return f"{parsed.scheme}://{parsed.netloc}" if parsed.netloc else settings.api_url
 
 
+def _short_request() -> HTTPXRequest:
+    """A request for the few start-up calls: short timeouts, the bot's shared TLS settings."""
+    return HTTPXRequest(
+        connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT, httpx_kwargs=client_settings()
+    )
+
+
 async def check_bot_api(settings: Settings) -> str:
     """Return the bot's username once the Bot API answers; StartupError after ATTEMPTS tries."""
     host = api_host(settings)
     for attempt in range(1, ATTEMPTS + 1):
-        request = HTTPXRequest(
-            connect_timeout=CONNECT_TIMEOUT,
-            read_timeout=READ_TIMEOUT,
-            httpx_kwargs=client_settings(),
-        )
-        bot = Bot(settings.token, base_url=settings.api_url, request=request)
+        bot = Bot(settings.token, base_url=settings.api_url, request=_short_request())
         try:
             await bot.initialize()
             username = bot.username
@@ -82,9 +84,7 @@ async def tell_staff(settings: Settings, text: str) -> bool:
     """Send one message to the staff chat before the bot runs (one short try); True if sent."""
     if settings.staff_chat_id is None or not settings.token:
         return False
-    request = HTTPXRequest(
-        connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT, httpx_kwargs=client_settings()
-    )
+    request = _short_request()
     try:
         async with Bot(settings.token, base_url=settings.api_url, request=request) as bot:
             await bot.send_message(settings.staff_chat_id, text, parse_mode=ParseMode.HTML)
