@@ -94,7 +94,7 @@ def parts(entries: Iterable[tuple[str, Sequence[tuple[str, str]]]], rewriter: Re
         # longer one are: most texts hold neither, and are not rewritten.
         if not short.isdisjoint(typed) or not long_pairs.isdisjoint(pairs):
             spelled = list(map(spelling, typed))
-            rewritten = rewriter.rewrite(spelled, chat=False)[0]
+            rewritten = rewriter.words(spelled)
             if rewritten != spelled:
                 words = rewritten
                 folded = list(map(folds.__getitem__, words))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
+from itertools import compress
 
 from bot.text import expand_shorthand, normalize, strip_marks
 
@@ -56,16 +57,27 @@ class Rewriter:
         notes: list[str] = []
         first, first_origin = self._pass(words, self._short_spans, notes)
         second, second_origin = self._pass(first, self._long_spans, notes)
+        if first_origin is None:
+            first_origin = list(range(len(words)))
+        if second_origin is None:
+            return second, first_origin, notes
         return second, [first_origin[i] for i in second_origin], notes
+
+    def words(self, words: list[str]) -> list[str]:
+        """Return `rewrite`'s words alone (for indexing: no origins, no notes to make)."""
+        first = self._pass(words, self._short_spans, None)[0]
+        return self._pass(first, self._long_spans, None)[0]
 
     @staticmethod
     def _pass(
-        words: list[str], table: dict[str, Spans], notes: list[str]
-    ) -> tuple[list[str], list[int]]:
+        words: list[str], table: dict[str, Spans], notes: list[str] | None
+    ) -> tuple[list[str], list[int] | None]:
+        """One pass of keys over the words: the words, where each comes from (None: the words
+        as they were), and with `notes`, what was rewritten (without, no origins either)."""
         # Only the words that can start a key are tried; the words between them are copied.
-        starts = [i for i, word in enumerate(words) if word in table] if table else []
+        starts = list(compress(range(len(words)), map(table.__contains__, words)))
         if not starts:
-            return words, list(range(len(words)))
+            return words, None
         out: list[str] = []
         origin: list[int] = []
         done = 0  # the words before this one are in `out`
@@ -78,17 +90,20 @@ class Rewriter:
                     continue
                 target = key[2]
                 out.extend(words[done:i])
-                origin.extend(range(done, i))
                 out.extend(target)
-                origin.extend([i] * len(target))
-                span = words[i : i + n]
-                if list(target) != span:
-                    notes.append(f"{' '.join(span)}→{' '.join(target)}")
+                if notes is not None:
+                    origin.extend(range(done, i))
+                    origin.extend([i] * len(target))
+                    span = words[i : i + n]
+                    if list(target) != span:
+                        notes.append(f"{' '.join(span)}→{' '.join(target)}")
                 done = i + n
                 break
         if not done:
-            return words, list(range(len(words)))
+            return words, None
         out.extend(words[done:])
+        if notes is None:
+            return out, None
         origin.extend(range(done, len(words)))
         return out, origin
 
