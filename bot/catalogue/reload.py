@@ -10,7 +10,6 @@ progress keeps a consistent view across a swap.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import html
@@ -193,6 +192,8 @@ class CatalogueHolder(Generic[T]):
 
     async def reload_async(self, force: bool = False, still_for: float = 0.0) -> ReloadOutcome:
         """Run `reload` in a worker thread, so the event loop keeps answering meanwhile."""
+        import asyncio  # here, not at the top: `check` and the benchmarks load without a loop
+
         return await asyncio.to_thread(self.reload, force, still_for)
 
     async def poll(self, notify: Callable[[ReloadOutcome], Awaitable[None]]) -> None:
@@ -239,6 +240,8 @@ class CatalogueHolder(Generic[T]):
         self, notify: Callable[[ReloadOutcome], Awaitable[None]], interval: float = 2.0
     ) -> None:
         """Poll the file forever (`poll` every `interval` seconds)."""
+        import asyncio
+
         while True:
             await self.poll(notify)
             await asyncio.sleep(interval)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.catalogue.national import DEFAULT_PATH, load_national
+from bot.catalogue.national import DEFAULT_PATH, official_names
 from bot.text import normal_words, normalize, strip_marks, word_set
 
 # Words that glue a question together or ask about a part of a card: they weigh little
@@ -63,8 +63,9 @@ def national_syllables() -> frozenset[str]:
     """Return the folded syllables of the national procedure names (real words, not typos)."""
     words: set[str] = set()
     if DEFAULT_PATH.exists():
-        # The list the national tier reads too: parsed once per process.
-        for procedure in load_national().values():
-            words.update(normal_words(procedure.name))
+        # The names alone (as `check` reads them, once per process): the whole records are
+        # read only when the national tier is indexed.
+        for name in official_names().values():
+            words.update(normal_words(name))
     # Folding goes word by word: each of a few thousand words once, not every name.
     return frozenset(map(strip_marks, words))
