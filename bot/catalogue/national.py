@@ -78,7 +78,16 @@ def _version(path: Path | None) -> tuple[Path, int, int]:
 def _load(source: Path, mtime_ns: int, size: int) -> dict[str, NationalProcedure]:
     raw = source.read_bytes()
     # Parsing and cleaning the list is most of its cost: kept in the derived-data cache.
-    return derived.cached("national", raw, "", derived.code_key([__name__]), lambda: _parse(raw))
+    code = derived.code_key([__name__])
+    procedures = derived.cached("national", raw, "", code, lambda: _parse(raw))
+    _LOADED.clear()  # the last one read is enough (and holds no old version alive)
+    _LOADED[(source, mtime_ns, size)] = procedures
+    return procedures
+
+
+# The lists `_load` read, by version: `official_names` takes the names from one of these rather
+# than hold a second copy of every name (the bot holds both: the tier and the typo syllables).
+_LOADED: dict[tuple[Path, int, int], dict[str, NationalProcedure]] = {}
 
 
 def _parse(raw: bytes) -> dict[str, NationalProcedure]:
@@ -139,6 +148,9 @@ def official_names(path: Path | None = None) -> dict[str, str]:
 
 @lru_cache(maxsize=4)
 def _names(source: Path, mtime_ns: int, size: int) -> dict[str, str]:
+    loaded = _LOADED.get((source, mtime_ns, size))
+    if loaded is not None:  # the same strings, not a copy (keys are `tthc:<code>`, one a code)
+        return {procedure.code: procedure.name for procedure in loaded.values()}
     raw = source.read_bytes()
     code = derived.code_key([__name__])
     return derived.cached("national-names", raw, "", code, lambda: _parse_names(raw))
