@@ -1,32 +1,65 @@
-"""Candidate collection for large indexes, in numpy: the same figures as the loop in `ranking`.
+"""Ranking work for large indexes, in numpy: the same figures as the loops in `ranking`.
 
 A question's telling features reach a few thousand phrases of a 10,000-entry catalogue; summing
 their weights phrase by phrase in Python costs milliseconds. Here the posting lists are summed
 with one `bincount`, which adds each posting's weight in the order the loop does (question
 order, then phrase order), starting from 0.0 as the loop does: every sum, every promise and
-every tie comes out bit for bit the same. numpy is imported only for an index of
-`stored.LARGE` phrases or more, so small catalogues (and the start-up of `chat`) never load it.
+every tie comes out bit for bit the same. The pool's phrases are then scored, and their entries'
+features of the question found, by the same sums in the same order over arrays (`score`,
+`holding`). numpy is imported only for an index of `stored.LARGE` phrases or more, so small
+catalogues (and the start-up of `chat`) never load it.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from typing import Any
 
 from bot.matching.stored import Flat
 
-Vectors = tuple[Any, Any, Any]  # postings, their ends, phrase scales (numpy arrays)
+# per feature number: what it adds to a phrase, without the question's marks, and its marked
+# words (see `ranking._gains`)
+Gains = Mapping[int, tuple[float, float, tuple[int, ...]]]
+# entry: coverage, phrase number, features found (None: not worked out yet), weight matched
+Best = dict[int, tuple[float, int, list[int] | None, float]]
 
 
-def views(postings: Flat, scale: Sequence[float]) -> Vectors:
-    """Return numpy views (no copy) of an index's postings, their ends and phrase scales."""
-    import numpy as np
+class Vectors:
+    """numpy views (no copy) of a large index's postings and phrase and entry columns."""
 
+    def __init__(
+        self,
+        postings: Flat,
+        scale: Sequence[float],
+        features: Flat,
+        marked: Flat,
+        weights: Sequence[float],
+        kind_weights: Sequence[float],
+        kinds: bytes,
+        entries: Sequence[int],
+        held: Flat,
+    ) -> None:
+        import numpy as np
+
+        self.np = np
+        self.values, self.ends = _flat(np, postings)
+        self.scale = _floats(np, scale)
+        self.features, self.feature_ends = _flat(np, features)
+        self.marked, self.marked_ends = _flat(np, marked)
+        self.weights = _floats(np, weights)
+        self.kind_weight = np.array(kind_weights, dtype=np.float64)[
+            np.frombuffer(kinds, dtype=np.uint8)
+        ]
+        self.entries = np.frombuffer(entries, dtype=np.uint32)  # type: ignore[call-overload]
+        self.held, self.held_ends = _flat(np, held)
+
+
+def _flat(np: Any, runs: Flat) -> tuple[Any, Any]:
     return (
-        np.frombuffer(postings.values, dtype=np.uint32),
-        np.frombuffer(postings.ends, dtype=np.uint64),
-        _floats(np, scale),
+        np.frombuffer(runs.values, dtype=np.uint32),
+        np.frombuffer(runs.ends, dtype=np.uint64).astype(np.int64),
     )
 
 
@@ -35,6 +68,17 @@ def _floats(np: Any, values: Sequence[float]) -> Any:
     if isinstance(values, array):
         return np.frombuffer(values, dtype=np.float64)
     return np.array(values, dtype=np.float64)
+
+
+def _gather(np: Any, values: Any, ends: Any, runs: Any) -> tuple[Any, Any]:
+    """Return runs `runs` of a flat array end to end, and the position in `runs` of each."""
+    stops = ends[runs]
+    starts = np.where(runs > 0, ends[runs - 1], 0)
+    lengths = stops - starts
+    total = int(lengths.sum())
+    # Each value's index: its run's start, plus how far into its run it is.
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+    return values[offsets], np.repeat(np.arange(len(runs)), lengths)
 
 
 def collect(
@@ -50,27 +94,110 @@ def collect(
     Each phrase's promise is the sum of `weights` of the features it holds (times its scale,
     unless the index holds `long_names`), summed in the order given.
     """
-    import numpy as np
-
-    values, ends, scale = vectors
-    size = len(scale)
-    starts = [int(ends[n - 1]) if n else 0 for n in numbers]
-    stops = [int(ends[n]) for n in numbers]
-    runs = [values[a:b] for a, b in zip(starts, stops, strict=True)]
-    lengths = np.array([b - a for a, b in zip(starts, stops, strict=True)], dtype=np.int64)
-    each = np.repeat(np.array(weights, dtype=np.float64), lengths)
+    np = vectors.np
+    found, feature = _gather(np, vectors.values, vectors.ends, np.array(numbers, dtype=np.int64))
+    # The phrases reached, ascending, where each is first reached, and which is which.
+    reached, first_at, which = np.unique(found, return_index=True, return_inverse=True)
     # One pass in input order: phrase p's sum is ((0.0 + w1) + w2) + ..., as in the loop.
-    sums = np.bincount(np.concatenate(runs), weights=each, minlength=size)
-    # Which feature reached each phrase first (the loop's order: by feature, then by phrase).
-    first = np.full(size, len(runs), dtype=np.int32)
-    for number in range(len(runs) - 1, -1, -1):
-        first[runs[number]] = number
-    reached = np.flatnonzero(first < len(runs))
-    promise = sums[reached] if long_names else sums[reached] * scale[reached]
+    sums = np.bincount(
+        which.reshape(-1), weights=np.array(weights, dtype=np.float64)[feature], minlength=0
+    )
+    first = feature[first_at]  # the feature that reached each phrase first (the loop's order)
+    promise = sums if long_names else sums * vectors.scale[reached]
     if len(reached) > pool:
         # Only those as promising as the pool-th, ties included, need ordering.
         least = np.partition(promise, len(promise) - pool)[len(promise) - pool]
         kept = promise >= least
-        reached, promise = reached[kept], promise[kept]
-    order = np.lexsort((reached, first[reached], -promise))[:pool]
+        reached, promise, first = reached[kept], promise[kept], first[kept]
+    order = np.lexsort((reached, first, -promise))[:pool]
     return reached[order].tolist(), promise[order].tolist()
+
+
+def score(vectors: Vectors, gains: Gains, pool: Sequence[int], best: Best) -> None:
+    """Score the `pool` phrases (in order) as `ranking._score_phrases` does without bounds,
+    keeping each entry's best in `best`: the same sums in the same order (the features a
+    phrase holds, in its order, each adding its full gain if the phrase holds all its marked
+    words, else its other gain). The features found are left to be worked out (None)."""
+    np = vectors.np
+    if not pool or not gains:
+        return
+    phrases = np.array(pool, dtype=np.int64)
+    held, at = _gather(np, vectors.features, vectors.feature_ends, phrases)
+    numbers = np.array(sorted(gains), dtype=np.int64)
+    where = np.minimum(np.searchsorted(numbers, held), len(numbers) - 1)
+    hit = numbers[where] == held
+    at, which = at[hit], where[hit]
+    if not len(at):
+        return
+    table = [gains[n] for n in numbers.tolist()]
+    full = np.array([g[0] for g in table], dtype=np.float64)
+    other = np.array([g[1] for g in table], dtype=np.float64)
+    value = full[which]
+    if any(g[2] for g in table):
+        held_all = _all_marked(np, vectors, phrases, table, at, which)
+        value = np.where(held_all, value, other[which])
+    matched = np.bincount(at, weights=value, minlength=len(pool))
+    weights = vectors.weights[phrases]
+    count = np.bincount(at, minlength=len(pool))
+    useful = (count > 0) & (weights > 0)
+    safe = np.where(useful, weights, 1.0)
+    coverage = np.minimum(matched / safe, 1.0) * vectors.kind_weight[phrases]
+    entries = vectors.entries[phrases].tolist()
+    for position in np.flatnonzero(useful).tolist():
+        entry, value_at = entries[position], float(coverage[position])
+        kept = best.get(entry)
+        if kept is None or value_at > kept[0]:
+            best[entry] = (value_at, pool[position], None, float(matched[position]))
+
+
+def _all_marked(
+    np: Any,
+    vectors: Vectors,
+    phrases: Any,
+    table: list[tuple[float, float, tuple[int, ...]]],
+    at: Any,
+    which: Any,
+) -> Any:
+    """Tell, for each (phrase, feature) found, whether the phrase holds every marked word of
+    the feature (a word numbered -1 is held by no phrase)."""
+    marks = sorted({w for g in table for w in g[2] if w >= 0})
+    known = np.array(marks or [-1], dtype=np.int64)
+    words, owner = _gather(np, vectors.marked, vectors.marked_ends, phrases)
+    where = np.minimum(np.searchsorted(known, words), len(known) - 1)
+    hit = known[where] == words
+    # holds[p, k]: phrase p holds mark k; column len(marks) is "no word asked" (always held),
+    # and the last "a word no phrase has" (never held).
+    holds = np.zeros((len(phrases), len(marks) + 2), dtype=bool)
+    holds[owner[hit], where[hit]] = True
+    holds[:, len(marks)] = True
+    column = {mark: k for k, mark in enumerate(marks)}
+    width = max(len(g[2]) for g in table)
+    asked = np.full((len(table), width), len(marks), dtype=np.int64)
+    for row, (_, _, need) in enumerate(table):
+        for slot, word in enumerate(need):
+            asked[row, slot] = column[word] if word >= 0 else len(marks) + 1
+    ok = holds[at, asked[which, 0]]
+    for slot in range(1, width):
+        ok &= holds[at, asked[which, slot]]
+    return ok
+
+
+def holding(
+    vectors: Vectors, reach: Mapping[int, float], entries: Sequence[int]
+) -> tuple[list[frozenset[int]], list[float]]:
+    """Return, for each entry, the features of `reach` it holds (`score.Query._held`), and
+    what they reach together (summed in the order of its features: `score.Query.most`'s
+    terms, whose order its slack allows for)."""
+    np = vectors.np
+    if not reach or not entries:
+        return [frozenset() for _ in entries], [0.0 for _ in entries]
+    numbers = np.array(sorted(reach), dtype=np.int64)
+    values = np.array([reach[n] for n in numbers.tolist()], dtype=np.float64)
+    held, owner = _gather(np, vectors.held, vectors.held_ends, np.array(entries, dtype=np.int64))
+    where = np.minimum(np.searchsorted(numbers, held), len(numbers) - 1)
+    hit = numbers[where] == held
+    owner = owner[hit]
+    sums = np.bincount(owner, weights=values[where[hit]], minlength=len(entries)).tolist()
+    found = held[hit].tolist()
+    cuts = np.searchsorted(owner, np.arange(len(entries) + 1)).tolist()
+    return [frozenset(found[a:b]) for a, b in pairwise(cuts)], sums

@@ -17,13 +17,16 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.bounded import BoundedMemo
 from bot.matching import building, stored
 from bot.matching.rewriter import Rewriter
 from bot.matching.stored import KIND_WEIGHT, Flat, Phrases, Postings
 from bot.matching.words import EVERYDAY
+
+if TYPE_CHECKING:
+    from bot.matching.bulk import Vectors
 from bot.text import (
     normalize,
     strip_marks,
@@ -56,8 +59,8 @@ class Index:
     known: frozenset[str] = frozenset()
     scale: Sequence[float] = ()  # per phrase: kind weight / weight
     long_names: bool = False  # official names only (the national list): see score_query
-    # numpy views of the postings and scales, made on a large index's first question (`bulk`)
-    vectors: tuple[Any, Any, Any] | None = field(default=None, repr=False, compare=False)
+    # numpy views of the postings and columns, made on a large index's first question (`bulk`)
+    vectors: Vectors | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(

@@ -159,11 +159,27 @@ def _collected(
         weights.append(index.idf[feature])
     if not numbers:
         return None
+    pool, promise = bulk.collect(_vectors(index), index.long_names, numbers, weights, POOL)
+    return pool, promise, extra
+
+
+def _vectors(index: Index) -> bulk.Vectors:
+    """Return the numpy views of a large index (made on its first question)."""
     vectors = index.vectors
     if vectors is None:
-        vectors = index.vectors = bulk.views(runs, index.scale)
-    pool, promise = bulk.collect(vectors, index.long_names, numbers, weights, POOL)
-    return pool, promise, extra
+        phrases = index.phrases
+        vectors = index.vectors = bulk.Vectors(
+            index.postings.runs,
+            index.scale,
+            phrases.features,
+            phrases.marked,
+            phrases.weights,
+            phrases.kind_weights,
+            phrases.kinds,
+            phrases.entries,
+            index.held,
+        )
+    return vectors
 
 
 def _most(index: Index, query: Query, entry: int, coverage: float) -> float:
@@ -188,8 +204,9 @@ def _may_reach(index: Index, query: Query, entry: int, coverage: float, floor: f
     return _most(index, query, entry, coverage) >= floor
 
 
-# entry: coverage, phrase number, features found (by number), weight matched
-Best = dict[int, tuple[float, int, list[int], float]]
+# entry: coverage, phrase number, features found (by number; None: not yet worked out),
+# weight matched
+Best = bulk.Best
 Kept = list[tuple[float, int, float, float]]  # score, entry, share, coverage
 
 
@@ -213,7 +230,10 @@ def score_query(index: Index, query: Query, limit: int = 6, floor: float = 0.0) 
         _pruned(index, query, pool, promise, extra, limit, floor, best, shares)
         kept = _keep_all(index, query, best, limit, shares)
     else:
-        _score_phrases(index, query, pool, None, best)
+        if not index.long_names and len(index.phrases) >= stored.LARGE:
+            _score_in_bulk(index, query, pool, best)  # the same, in numpy
+        else:
+            _score_phrases(index, query, pool, None, best)
         kept = _keep_all(index, query, best, limit, shares)
     note = f"; {', '.join(query.notes)}" if query.notes else ""
     scored = []
@@ -223,6 +243,8 @@ def score_query(index: Index, query: Query, limit: int = 6, floor: float = 0.0) 
         if score < floor:
             break
         _, phrase_id, found, _ = best[entry]
+        if found is None:
+            found = _phrase_match(index, query, phrase_id)[1]
         kind, text = phrases.kind_names[phrases.kinds[phrase_id]], phrases.texts[phrase_id]
         features = [names[n] for n in found]
         # Rarest first (ties as found: a reversed sort keeps them in order).
@@ -230,6 +252,23 @@ def score_query(index: Index, query: Query, limit: int = 6, floor: float = 0.0) 
         why = f"{kind} '{text}': {shown} (covers {share:.0%}){note}"
         scored.append(Scored(index.ids[entry], score, why, coverage))
     return scored
+
+
+def _score_in_bulk(index: Index, query: Query, pool: list[int], best: Best) -> None:
+    """Score a large index's pool in numpy (`bulk`), and find which of the question's
+    features each entry found holds, and the bound on its share (`Query.most`)."""
+    gains = query.gains
+    if gains is None:
+        gains = query.gains = _gains(index, query)
+    vectors = _vectors(index)
+    bulk.score(vectors, gains, pool, best)
+    query.prepared(index)
+    entries = [entry for entry in best if entry not in query.holding]
+    held, sums = bulk.holding(vectors, query.reach, entries)
+    whole = query.whole
+    for entry, features, reach in zip(entries, held, sums, strict=True):
+        query.holding[entry] = features
+        query.mosts.setdefault(entry, reach / whole * (1 + SLACK) + SLACK)
 
 
 def _in_order(
@@ -369,8 +408,10 @@ def _keep(
     # (Long names are scored by the question's share, so they are taken by weight matched.)
     # Best first, ties in the order found (a reversed sort keeps them in order).
     items = list(best.items())
-    at = 3 if index.long_names else 0
-    ranks = [found[at] for _, found in items]
+    if index.long_names:
+        ranks = [found[3] for _, found in items]
+    else:
+        ranks = [found[0] for _, found in items]
     order = sorted(range(len(items)), key=ranks.__getitem__, reverse=True)
     kept: Kept = []
     for entry, (coverage, *_) in map(items.__getitem__, order):

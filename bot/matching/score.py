@@ -92,6 +92,13 @@ class Query:
         self.top = sum(reach.values()) / self.whole * (1 + SLACK) ** 2 + 2 * SLACK
         return numbered
 
+    def prepared(
+        self, index: Index
+    ) -> list[tuple[int, float, float, tuple[tuple[int, float], ...]]]:
+        """Return the groups as `share` reads them (`numbered`), worked out on first need."""
+        numbered = self.numbered
+        return self._prepare(index) if numbered is None else numbered
+
     def most(self, index: Index, entry: int) -> float:
         """Return a bound a little above `share` (the same sum in another order, plus slack)."""
         most = self.mosts.get(entry)

@@ -393,6 +393,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME=DIR",
         help="also run the matcher of the checkout in DIR (an earlier commit), named NAME",
     )
+    parser.add_argument(
+        "--no-naive",
+        action="store_true",
+        help="skip the naive baseline (minutes of CPU on the large files)",
+    )
     parser.add_argument("--one", nargs=2, metavar=("CONFIG", "ENGINE"), help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--cache", help=argparse.SUPPRESS)
@@ -425,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
             # A fresh cache folder per catalogue and checkout: "matcher" fills it, "cached"
             # reads it. Each engine runs in the other checkouts just before ours.
             cache = Path(tmp) / f"index-cache-{config}"
-            for engine in ENGINES:
+            for engine in ENGINES if not args.no_naive else ENGINES[:-1]:
                 for other in others if engine != "baseline" else ():
                     own = cache.with_name(f"{cache.name}-{other.name}")
                     runs.append(_spawn(config, engine, questions, args.rounds, path, own, other))
