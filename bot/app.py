@@ -4,21 +4,26 @@ in one place for every front end (Telegram, terminal chat, tools)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from bot.catalogue.model import Catalogue
 from bot.catalogue.national import LazyNational, NationalProcedure
 from bot.catalogue.reload import LAST_GOOD_NAME, CatalogueHolder
 from bot.core.assistant import Assistant
 from bot.features import communes, feedback, handoff, retention, staff, walkthrough
-from bot.matching.matcher import Matcher
 from bot.settings import Settings
 from bot.storage.database import Database, database_file, open_database
+
+if TYPE_CHECKING:  # imported with the first index: the terminal chat greets before that
+    from bot.matching.matcher import Matcher
+
+log = logging.getLogger(__name__)
 
 
 class Feature(Protocol):
@@ -55,6 +60,25 @@ class Runtime:
         """Release the database."""
         await self.db.close()
 
+    def prepare_soon(self) -> None:
+        """Start, in a worker thread, what the first question would otherwise wait for (the
+        index left for first use, the features' preparations): the terminal chat calls it once
+        it has greeted, so that the work is done while the citizen types. A question asked
+        sooner waits for the part it needs; a failure here is met again by that question."""
+        index = self.holder.current.index
+        preparations = self.assistant.registry.preparations
+
+        def work() -> None:
+            try:
+                build_deferred(index)
+                for prepare in preparations:
+                    prepare()
+            except Exception:  # the first question meets it again, and answers as it does
+                log.debug("preparing ahead of the first question failed", exc_info=True)
+
+        # A daemon: a chat that ends first (end of input, /thoat) does not wait for it.
+        threading.Thread(target=work, name="prepare", daemon=True).start()
+
 
 def last_good_path(database: str) -> Path | None:
     """Where the last good catalogue is kept: beside the database file (None for a server or
@@ -70,25 +94,47 @@ def index_cache_path(database: str) -> Path | None:
     return file.parent / INDEX_CACHE_NAME if file is not None else None
 
 
-class DeferredMatcher(Matcher):
-    """A `Matcher` built when it is first used (the first question), not when it is made: the
-    terminal chat shows its greeting and first prompt before building the index."""
+class DeferredMatcher:
+    """A `Matcher` built when it is first used (the first question) or by `build` (a worker
+    thread while the citizen types), not when it is made: the terminal chat shows its greeting
+    and first prompt before it imports the matcher and builds the index. Once built, the object
+    is that `Matcher` (its class and state), so it is used at the full speed of one."""
 
-    def __init__(  # the index is built by `__getattr__`, on first use
+    def __init__(
         self,
         catalogue: Catalogue,
         national: Mapping[str, NationalProcedure] | None,
         cache: Path | None = None,
     ) -> None:
         self.__dict__["_deferred"] = (catalogue, national, cache)
+        self.__dict__["_deferred_lock"] = threading.Lock()  # one build, whichever thread asks
+
+    def build(self) -> None:
+        """Build the index now (at most once; a second caller waits for the first). A build
+        that fails raises, and the next use tries again (and meets the same error)."""
+        with self.__dict__["_deferred_lock"]:
+            deferred = self.__dict__.get("_deferred")
+            if deferred is None:
+                return
+            from bot.matching.matcher import Matcher
+
+            catalogue, national, cache = deferred
+            built = Matcher(catalogue, national, cache=cache)
+            del self.__dict__["_deferred"]
+            self.__dict__.update(built.__dict__)
+            object.__setattr__(self, "__class__", Matcher)
 
     def __getattr__(self, name: str) -> Any:
-        deferred = self.__dict__.pop("_deferred", None)
-        if deferred is None:
+        DeferredMatcher.build(self)
+        if type(self) is DeferredMatcher:  # not built: a name no Matcher has
             raise AttributeError(name)
-        catalogue, national, cache = deferred
-        Matcher.__init__(self, catalogue, national, cache=cache)
         return getattr(self, name)
+
+
+def build_deferred(index: object) -> None:
+    """Build an index left for first use (`DeferredMatcher`) now; any other is already built."""
+    if type(index) is DeferredMatcher:
+        DeferredMatcher.build(index)
 
 
 def open_holder(
@@ -104,9 +150,11 @@ def open_holder(
 
     def make_index(catalogue: Catalogue) -> Matcher:
         if defer_index and not built:
-            matcher: Matcher = DeferredMatcher(catalogue, tier, cache)
+            matcher = cast("Matcher", DeferredMatcher(catalogue, tier, cache))
             built[:] = [matcher]
             return matcher
+        from bot.matching.matcher import Matcher
+
         matcher = Matcher(catalogue, tier, cache=cache)
         # The first index leaves the national list for the first question that needs it (the
         # bot is ready sooner); a reload, in a worker thread, gets it ready before it serves.

@@ -53,7 +53,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         try:
             # Retention and the weekly aggregate run while the chat is open, as on Telegram.
             async with Background(jobs, console_sender(), local_zone(settings.timezone)):
-                await chat(runtime.assistant)
+                await chat(runtime.assistant, greeted=runtime.prepare_soon)
         finally:
             await runtime.close()
 

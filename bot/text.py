@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from bot.bounded import BoundedMemo
 
@@ -88,12 +88,13 @@ def typed_text(texts: Sequence[str]) -> str | None:
     return _NON_WORD.sub(" ", joined.casefold()).replace("_", " ")
 
 
-def typed_words_of(texts: Sequence[str]) -> list[list[str]]:
-    """Return `typed_words` of each text, worked out in one pass over them all."""
+def typed_words_of(texts: Sequence[str]) -> Iterator[list[str]]:
+    """Yield `typed_words` of each text, worked out in one pass over them all (each text's
+    words are made as they are asked for, not all at once)."""
     typed = typed_text(texts)
     if typed is None:  # a text holds a line break itself (or there is none)
-        return list(map(typed_words, texts))
-    return list(map(str.split, typed.split("\n")))
+        return map(typed_words, texts)
+    return map(str.split, typed.split("\n"))
 
 
 def spelling(word: str) -> str:

@@ -10,6 +10,7 @@ import pytest
 from bot.catalogue import derived
 from bot.catalogue.communes_check import check_path
 from bot.catalogue.national import (
+    _LOADED,
     _load,
     _names,
     _parse,
@@ -141,9 +142,9 @@ def test_the_national_list_is_the_same_from_the_cache(
     raw = (ROOT / "bot" / "data" / "national-procedures.jsonl").read_bytes()
     listed = tmp_path / "national.jsonl"
     listed.write_bytes(raw)
-    fresh = load_national(listed)
     _names.cache_clear()
-    names = official_names(listed)
+    names = official_names(listed)  # read, and kept in the cache
+    fresh = load_national(listed)
     assert fresh == _parse(raw)
     assert names == _parse_names(raw)
     assert _entries(tmp_path / "cache", "national") and _entries(
@@ -151,8 +152,13 @@ def test_the_national_list_is_the_same_from_the_cache(
     )
     _names.cache_clear()
     _load.cache_clear()
-    assert official_names(listed) == names
-    assert load_national(listed) == fresh
+    _LOADED.clear()
+    assert official_names(listed) == names  # from the cache
+    again = load_national(listed)
+    assert again == fresh
+    _names.cache_clear()
+    assert official_names(listed) == names  # from the list just loaded: the same strings
+    assert all(official_names(listed)[p.code] is p.name for p in again.values())
     assert all(names[p.code] == p.name for p in fresh.values())
 
 

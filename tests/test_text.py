@@ -75,7 +75,7 @@ def test_words_of_many_texts_at_once_are_those_of_each() -> None:
         "\u0301dấu rời",
         "ΣΑΣ x",
     ]
-    assert typed_words_of(texts) == [typed_words(t) for t in texts]
+    assert list(typed_words_of(texts)) == [typed_words(t) for t in texts]
     odd = [*texts, "một\x1ehai"]  # a text that holds the separator itself
-    assert typed_words_of(odd) == [typed_words(t) for t in odd]
-    assert typed_words_of([]) == []
+    assert list(typed_words_of(odd)) == [typed_words(t) for t in odd]
+    assert list(typed_words_of([])) == []

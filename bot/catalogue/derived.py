@@ -18,20 +18,20 @@ damaged, stale or foreign entry is derived again (and replaced), like a missing 
 from __future__ import annotations
 
 import copyreg
-import hashlib
 import io
 import os
 import pickle
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.digest import SIZE, blake2b
+
 T = TypeVar("T")
 _FORMAT = b"derived-3"
-_MAGIC = b"tthc-derived-3\n"  # an entry: this, the key (32 bytes), the pickle's digest, the pickle
+_MAGIC = b"tthc-derived-4\n"  # an entry: this, the key (32 bytes), the pickle's digest, the pickle
 _HEAD = len(_MAGIC) + 64
 _NEWOBJ: Callable[..., object] = vars(copyreg)["__newobj__"]  # pickled as the NEWOBJ opcode
 KEEP = 8  # entries kept of each kind (a few files, or a few versions of one)
@@ -48,7 +48,7 @@ def cache_dir() -> Path | None:
 
 def code_key(modules: Iterable[str]) -> bytes:
     """A digest of the source code of the named (already imported) modules."""
-    digest = hashlib.sha256(_FORMAT + sys.version.encode())
+    digest = blake2b(_FORMAT + sys.version.encode(), digest_size=SIZE)
     for name in modules:
         file = getattr(sys.modules.get(name), "__file__", None)
         digest.update(name.encode() + b"\0")
@@ -62,7 +62,7 @@ def code_key(modules: Iterable[str]) -> bytes:
 
 def files_key(files: Iterable[Path]) -> bytes:
     """A digest of the bytes of the given files (code or data a result depends on)."""
-    digest = hashlib.sha256(_FORMAT + sys.version.encode())
+    digest = blake2b(_FORMAT + sys.version.encode(), digest_size=SIZE)
     for file in files:
         digest.update(str(file).encode("utf-8", "surrogateescape") + b"\0")
         try:
@@ -92,7 +92,7 @@ def cached(
     folder = cache_dir()
     if folder is None:
         return derive()
-    digest = hashlib.sha256(code)
+    digest = blake2b(code, digest_size=SIZE)
     digest.update(extra.encode("utf-8", "surrogateescape") + b"\0")
     digest.update(source)
     digest.update(kind.encode() + b"\0")
@@ -134,7 +134,7 @@ def _read(entry: Path, key: bytes) -> memoryview | None:
     if view[: len(_MAGIC)] != _MAGIC or view[len(_MAGIC) : len(_MAGIC) + 32] != key:
         return None
     payload = view[_HEAD:]
-    if hashlib.sha256(payload).digest() != view[len(_MAGIC) + 32 : _HEAD]:
+    if blake2b(payload, digest_size=SIZE).digest() != view[len(_MAGIC) + 32 : _HEAD]:
         return None
     return payload
 
@@ -189,13 +189,17 @@ def _age(path: Path) -> float:
 
 
 def _store(folder: Path, kind: str, entry: Path, key: bytes, value: object) -> None:
+    # Here, not at the top: a start that finds everything in the cache never needs it (it
+    # brings shutil, random, bz2 and lzma along: 1.3 MB).
+    import tempfile
+
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         data = _dumps(value)
         handle, temporary = tempfile.mkstemp(prefix=f".{kind}-", dir=folder)  # mode 0600
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(_MAGIC + key + hashlib.sha256(data).digest())
+                out.write(_MAGIC + key + blake2b(data, digest_size=SIZE).digest())
                 out.write(data)
             os.replace(temporary, entry)  # readers see the old entry or the whole new one
         except BaseException:

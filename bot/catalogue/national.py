@@ -6,6 +6,7 @@ card for and link to its page on the national portal.
 
 from __future__ import annotations
 
+import io
 import json
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -77,17 +78,35 @@ def _version(path: Path | None) -> tuple[Path, int, int]:
 def _load(source: Path, mtime_ns: int, size: int) -> dict[str, NationalProcedure]:
     raw = source.read_bytes()
     # Parsing and cleaning the list is most of its cost: kept in the derived-data cache.
-    return derived.cached("national", raw, "", derived.code_key([__name__]), lambda: _parse(raw))
+    code = derived.code_key([__name__])
+    procedures = derived.cached("national", raw, "", code, lambda: _parse(raw))
+    _LOADED.clear()  # the last one read is enough (and holds no old version alive)
+    _LOADED[(source, mtime_ns, size)] = procedures
+    return procedures
+
+
+# The lists `_load` read, by version: `official_names` takes the names from one of these rather
+# than hold a second copy of every name (the bot holds both: the tier and the typo syllables).
+_LOADED: dict[tuple[Path, int, int], dict[str, NationalProcedure]] = {}
 
 
 def _parse(raw: bytes) -> dict[str, NationalProcedure]:
     procedures: dict[str, NationalProcedure] = {}
-    text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-    for line in text.split("\n"):
-        if line.strip():
-            procedure = parse_line(line)
-            procedures.setdefault(procedure.id, procedure)
+    for line in _lines(raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")):
+        procedure = parse_line(line)
+        procedures.setdefault(procedure.id, procedure)
     return procedures
+
+
+def _lines(raw: bytes) -> Iterator[str]:
+    """The list's non-blank lines, decoded one at a time.
+
+    Splitting the whole text at once held every line (and, parsed together, every record) in
+    memory at the same moment: about 10 MB more at the peak for a list of 1 MB.
+    """
+    for line in io.BytesIO(raw):
+        if line.strip():
+            yield line.decode("utf-8")
 
 
 class LazyNational(Mapping[str, NationalProcedure]):
@@ -129,6 +148,9 @@ def official_names(path: Path | None = None) -> dict[str, str]:
 
 @lru_cache(maxsize=4)
 def _names(source: Path, mtime_ns: int, size: int) -> dict[str, str]:
+    loaded = _LOADED.get((source, mtime_ns, size))
+    if loaded is not None:  # the same strings, not a copy (keys are `tthc:<code>`, one a code)
+        return {procedure.code: procedure.name for procedure in loaded.values()}
     raw = source.read_bytes()
     code = derived.code_key([__name__])
     return derived.cached("national-names", raw, "", code, lambda: _parse_names(raw))
@@ -136,8 +158,8 @@ def _names(source: Path, mtime_ns: int, size: int) -> dict[str, str]:
 
 def _parse_names(raw: bytes) -> dict[str, str]:
     names: dict[str, str] = {}
-    lines = [line for line in raw.decode("utf-8").split("\n") if line.strip()]
-    for record in json.loads("[" + ",".join(lines) + "]"):  # one parse for the whole list
+    for line in _lines(raw):  # a record at a time, each dropped before the next is read
+        record = json.loads(line)
         code = _clean(record["code"])
         if code not in names:
             names[code] = _clean(record["name"])

@@ -10,9 +10,7 @@ progress keeps a consistent view across a swap.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import hashlib
 import html
 import logging
 import os
@@ -27,6 +25,7 @@ from bot import messages as m
 from bot.catalogue.diff import CatalogueDiff, diff, is_truncated
 from bot.catalogue.loader import VIETNAM, checked
 from bot.catalogue.model import Catalogue, CatalogueError
+from bot.digest import file_hexdigest, hexdigest
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +192,8 @@ class CatalogueHolder(Generic[T]):
 
     async def reload_async(self, force: bool = False, still_for: float = 0.0) -> ReloadOutcome:
         """Run `reload` in a worker thread, so the event loop keeps answering meanwhile."""
+        import asyncio  # here, not at the top: `check` and the benchmarks load without a loop
+
         return await asyncio.to_thread(self.reload, force, still_for)
 
     async def poll(self, notify: Callable[[ReloadOutcome], Awaitable[None]]) -> None:
@@ -239,6 +240,8 @@ class CatalogueHolder(Generic[T]):
         self, notify: Callable[[ReloadOutcome], Awaitable[None]], interval: float = 2.0
     ) -> None:
         """Poll the file forever (`poll` every `interval` seconds)."""
+        import asyncio
+
         while True:
             await self.poll(notify)
             await asyncio.sleep(interval)
@@ -270,7 +273,7 @@ class CatalogueHolder(Generic[T]):
             log.exception("building the last good catalogue failed")
             return False
         self._current = Loaded(catalogue, index, 0, moment)
-        self._digest = hashlib.sha256(raw).hexdigest()
+        self._digest = hexdigest(raw)
         self._good_raw = None  # the last good copy holds it
         log.warning("catalogue broken: serving the last good copy %s", self.last_good)
         return True
@@ -283,7 +286,7 @@ class CatalogueHolder(Generic[T]):
             with self.last_good.open("rb") as copy:
                 if os.fstat(copy.fileno()).st_size != size:
                     return False
-                return hashlib.file_digest(copy, "sha256").hexdigest() == digest
+                return file_hexdigest(copy) == digest
         except OSError:
             return False
 
@@ -295,7 +298,7 @@ class CatalogueHolder(Generic[T]):
             raw = self.last_good.read_bytes()
         except OSError:
             return None
-        return raw if hashlib.sha256(raw).hexdigest() == self._digest else None
+        return raw if hexdigest(raw) == self._digest else None
 
     def _keep(self, raw: bytes) -> bool:
         """Write the catalogue just loaded to the last good copy (atomically: it differs, see
@@ -343,7 +346,7 @@ class CatalogueHolder(Generic[T]):
             # Saved again while being read: read it at the next poll, once it is still.
             return self._failure or self._unchanged()
         self._stamp = stamp
-        digest = hashlib.sha256(raw).hexdigest()
+        digest = hexdigest(raw)
         if not force and digest == self._digest:
             self._failure = None
             return self._unchanged()

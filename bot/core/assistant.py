@@ -15,7 +15,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot import messages as m
 from bot.addresses import Address
@@ -35,10 +35,12 @@ from bot.core.replies import (
     esc,
     rows,
 )
-from bot.matching.matcher import Match, Matcher
 from bot.privacy import strip_personal, user_hash
 from bot.settings import Settings
 from bot.storage.database import Database
+
+if TYPE_CHECKING:  # the matcher is imported with the index, not before the greeting
+    from bot.matching.matcher import Match, Matcher
 
 log = logging.getLogger(__name__)
 

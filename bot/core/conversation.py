@@ -9,15 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot import messages as m
 from bot.catalogue.model import Catalogue
 from bot.core import smalltalk
 from bot.core.replies import Button, Keyboard, Reply, esc, rows
-from bot.matching.aspects import is_small_talk
-from bot.matching.matcher import Match
 from bot.privacy import strip_personal
+
+if TYPE_CHECKING:  # the matcher is imported with the index, not before the greeting
+    from bot.matching.matcher import Match
 
 # What a walk in progress is, in words, when /huy would erase it; None when there is none.
 # (Any: the assistant's own Turn, which this module cannot name without an import cycle.)
@@ -119,6 +120,8 @@ async def small_talk(turn: Turn, kind: smalltalk.Kind) -> list[Reply]:
 def declined(turn: Turn, match: Match) -> Reply | None:
     """A one-line answer instead of "not found": which procedure an aspect question is about,
     or what the bot covers when the question is off topic; None for a real "not found"."""
+    from bot.matching.aspects import is_small_talk  # loaded with the index (a match exists)
+
     keyboard = turn.assistant.fields_keyboard(turn.catalogue)
     if is_small_talk(match.query):
         return Reply(m.OFF_TOPIC, keyboard)

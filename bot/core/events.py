@@ -8,13 +8,17 @@ declined are analytics, confirmed to nobody: they are queued and written in batc
 
 from __future__ import annotations
 
-from bot.matching.matcher import Match
+from typing import TYPE_CHECKING
+
 from bot.privacy import redact
 from bot.storage import pending as stored
 from bot.storage import questions
 from bot.storage.database import Database
 from bot.storage.pending import Pending
 from bot.text import normalize
+
+if TYPE_CHECKING:
+    from bot.matching.matcher import Match
 
 __all__ = ["Pending"]
 

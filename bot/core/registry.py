@@ -8,7 +8,9 @@ A feature registers, at start-up:
   the bot asked), cancel hooks (`/huy`), rows under a procedure card, rows on the greeting,
   the card's place line for this citizen (the first that gives one wins);
 - background jobs (weekly report, retention), which the front end's one owner schedules (on
-  Telegram the framework's JobQueue, elsewhere `bot.frontends.background.Background`).
+  Telegram the framework's JobQueue, elsewhere `bot.frontends.background.Background`);
+- preparations: work the first question would otherwise wait for (an index built on first
+  use), which a front end may run ahead, in a worker thread, while the citizen types.
 
 The assistant reads the registry; nothing else adds to it or pokes at its lists.
 """
@@ -87,6 +89,7 @@ class Registry(Generic[T]):
         self._menu: list[Hook[Callable[[T], Awaitable[Rows]]]] = []
         self._place: list[Hook[Callable[[T, Procedure], str | None]]] = []
         self._jobs: list[Job] = []
+        self._prepare: list[Hook[Callable[[], object]]] = []
 
     # --- registration ----------------------------------------------------------------------
 
@@ -141,6 +144,11 @@ class Registry(Generic[T]):
     ) -> None:
         """Let `hook` write a card's "Nơi nộp" line for this citizen (None: the catalogue's)."""
         self._place.append(_hook(self._place, name, hook, owner, "place hook"))
+
+    def prepare(self, name: str, hook: Callable[[], object], owner: str) -> None:
+        """Let a front end run `hook` ahead of the first question (in a worker thread: it must
+        be safe to run beside the conversation, and calling it again must cost nothing)."""
+        self._prepare.append(_hook(self._prepare, name, hook, owner, "preparation"))
 
     def job(self, job: Job) -> None:
         """Background work for the front end's owner to schedule."""
@@ -205,6 +213,11 @@ class Registry(Generic[T]):
     def place_hooks(self) -> tuple[Callable[[T, Procedure], str | None], ...]:
         """The place-line hooks, in order."""
         return tuple(h.run for h in self._place)
+
+    @property
+    def preparations(self) -> tuple[Callable[[], object], ...]:
+        """The preparations, in order."""
+        return tuple(h.run for h in self._prepare)
 
     @property
     def jobs(self) -> tuple[Job, ...]:

@@ -9,9 +9,11 @@ hook that forgets the commune. The commune a citizen gave is remembered per chat
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import place_messages as pm
 from bot.addresses import Address
@@ -20,9 +22,11 @@ from bot.catalogue.model import Catalogue, Procedure
 from bot.core import cards, events
 from bot.core.assistant import Assistant, Turn
 from bot.core.replies import Button, Keyboard, Reply, esc, rows
-from bot.matching.matcher import Match
-from bot.matching.places import Place, PlaceIndex, Routed, route
 from bot.text import fold
+
+if TYPE_CHECKING:  # the place index is imported on first use, not before the greeting
+    from bot.matching.matcher import Match
+    from bot.matching.places import Place, PlaceIndex
 
 PREFIX = "xa"
 CHATS = 20_000
@@ -43,6 +47,7 @@ class CommuneLookup:
     def __init__(self, holder: CommunesHolder) -> None:
         self.holder = holder
         self._index: PlaceIndex | None = None
+        self._index_lock = threading.Lock()  # built once, by a question or a preparation
         self._homes: OrderedDict[Address, Home] = OrderedDict()
         # The old units of one name the bot just asked a chat to choose among.
         self._choices: OrderedDict[Address, tuple[OldUnit, ...]] = OrderedDict()
@@ -52,9 +57,15 @@ class CommuneLookup:
         communes = self.holder.current
         if communes is None:
             return None
-        if self._index is None or self._index.communes is not communes:
-            self._index = PlaceIndex(communes)
-        return self._index
+        index = self._index
+        if index is None or index.communes is not communes:
+            with self._index_lock:
+                index = self._index
+                if index is None or index.communes is not communes:
+                    from bot.matching.places import PlaceIndex
+
+                    index = self._index = PlaceIndex(communes)
+        return index
 
     def home(self, chat: Address) -> Home | None:
         """The commune this chat gave, if any."""
@@ -71,6 +82,8 @@ class CommuneLookup:
 
     async def on_text(self, turn: Turn) -> list[Reply] | None:
         """Answer a question that names a place; None lets the procedure matcher answer."""
+        from bot.matching.places import Place, Routed, route
+
         index = self.index()
         text = turn.incoming.text.strip()[:MAX_QUESTION_CHARS]
         if index is None or not text:
@@ -114,6 +127,8 @@ class CommuneLookup:
 
     async def on_button(self, turn: Turn) -> list[Reply]:
         """`xa:o:<old unit>` or `xa:n:<code>`: the answer for the place the citizen picked."""
+        from bot.matching.places import Place
+
         index = self.index()
         if index is None or len(turn.args) != 2:
             return turn.assistant.stale()
@@ -369,4 +384,5 @@ def attach(assistant: Assistant, holder: CommunesHolder) -> CommuneLookup:
     registry.button(PREFIX, lookup.on_button, owner="communes")  # pick one old unit of a name
     registry.place_line("citizen-commune", lookup.card_place, owner="communes")
     registry.cancel_hook("forget-commune", lookup.on_cancel, owner="communes")
+    registry.prepare("place-index", lookup.index, owner="communes")
     return lookup

@@ -20,12 +20,12 @@ from bot.core.registry import Job
 from bot.core.replies import MAX_TEXT, Attachment, Reply, Sender, esc
 from bot.features.handoff import withdrawn
 from bot.features.retention import purge
-from bot.matching.matcher import Matcher
 from bot.report.weeks import Week, local_zone
 from bot.settings import Settings
 from bot.storage.database import Database
 
 if TYPE_CHECKING:
+    from bot.matching.matcher import Matcher
     from bot.report.weekly import Volume
 
 # The report's modules are imported when a report or figures are asked for, not at start-up.
@@ -165,6 +165,8 @@ class Scheduler:
         await store_aggregate(self.assistant.db, week, replace=False)
         if settings.staff_chat is None:
             return
+        from bot.matching.matcher import Matcher
+
         current = self.assistant.source.current
         matcher = current.index if isinstance(current.index, Matcher) else None
         reply = await weekly_reply(

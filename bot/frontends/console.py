@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+import select
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 from bot import messages as m
@@ -66,6 +68,15 @@ def render(replies: list[Reply], out: TextIO) -> list[Button]:
     return shown
 
 
+def _waiting(stdin: TextIO) -> bool:
+    """Whether a line can be read at once (piped input), as far as the system can tell."""
+    try:
+        ready, _, _ = select.select([stdin], [], [], 0)
+    except (OSError, ValueError, TypeError):  # no file descriptor (a test's StringIO), Windows
+        return False
+    return bool(ready)
+
+
 def console_sender() -> Sender:
     """Where background jobs send on the terminal: nowhere (it has no staff chat)."""
 
@@ -75,14 +86,23 @@ def console_sender() -> Sender:
     return send
 
 
-async def chat(assistant: Assistant, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
-    """Run the conversation until end of input or /thoat."""
+async def chat(
+    assistant: Assistant,
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+    greeted: Callable[[], object] | None = None,
+) -> None:
+    """Run the conversation until end of input or /thoat (`greeted` is called once the
+    greeting is shown, while the citizen types: not when the next line is already waiting,
+    which is then answered at once, each part of the work done when it is needed)."""
     interactive = stdin.isatty()
     if interactive:
         out.write(m.CONSOLE_BANNER.format(bot_name=m.BOT_NAME) + "\n\n")
     # The greeting comes first, also for piped input (and input that ends at once).
     start = Incoming(chat=CONSOLE_CHAT, user=CONSOLE_CHAT, kind="command", command="start")
     buttons = render((await assistant.handle(start)).replies, out)
+    if greeted is not None and not _waiting(stdin):
+        greeted()
     while True:
         if interactive:
             try:

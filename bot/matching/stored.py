@@ -13,7 +13,6 @@ one runs no code.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
@@ -23,6 +22,8 @@ from dataclasses import dataclass
 from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any
+
+from bot.digest import blake2b
 
 # Bumped when the layout of a cache file changes; the code's own hash covers the rest.
 FORMAT = 1
@@ -163,7 +164,7 @@ def cache_key(
     known_text: Sequence[str],
 ) -> str:
     """Return the name of the cache file for an index built from these inputs."""
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     # The Python version too: marshal's format is its own.
     digest.update(f"{FORMAT} {label} {sys.version}".encode())
     here = Path(__file__).parent
@@ -195,7 +196,7 @@ def read(folder: Path | None, name: str) -> dict[str, Any] | None:
     try:
         data = (folder / name).read_bytes()
         # A checksum first: a damaged file is built again, not read as a wrong index.
-        if hashlib.blake2b(data[16:], digest_size=16).digest() != data[:16]:
+        if blake2b(data[16:], digest_size=16).digest() != data[:16]:
             return None
         state = marshal.loads(data[16:])
     except (OSError, EOFError, ValueError, TypeError):
@@ -217,7 +218,7 @@ def write(folder: Path | None, name: str, state: dict[str, Any]) -> None:
         try:
             data = marshal.dumps({**state, "format": FORMAT})
             with os.fdopen(handle, "wb") as out:
-                out.write(hashlib.blake2b(data, digest_size=16).digest())
+                out.write(blake2b(data, digest_size=16).digest())
                 out.write(data)
             os.replace(temporary, folder / name)
         except BaseException:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.catalogue.national import DEFAULT_PATH, load_national
+from bot.catalogue import derived
+from bot.catalogue.national import DEFAULT_PATH, official_names
 from bot.text import normal_words, normalize, strip_marks, word_set
 
 # Words that glue a question together or ask about a part of a card: they weigh little
@@ -61,10 +62,17 @@ EVERYDAY = frozenset(
 @lru_cache(maxsize=1)
 def national_syllables() -> frozenset[str]:
     """Return the folded syllables of the national procedure names (real words, not typos)."""
+    if not DEFAULT_PATH.exists():
+        return frozenset()
+    # Kept in the derived-data cache: a start reads a few thousand syllables, not every name.
+    code = derived.code_key([__name__, "bot.text", "bot.catalogue.national"])
+    return derived.cached("national-syllables", DEFAULT_PATH.read_bytes(), "", code, _syllables)
+
+
+def _syllables() -> frozenset[str]:
     words: set[str] = set()
-    if DEFAULT_PATH.exists():
-        # The list the national tier reads too: parsed once per process.
-        for procedure in load_national().values():
-            words.update(normal_words(procedure.name))
+    # The names alone (as `check` reads them, once per process).
+    for name in official_names().values():
+        words.update(normal_words(name))
     # Folding goes word by word: each of a few thousand words once, not every name.
     return frozenset(map(strip_marks, words))

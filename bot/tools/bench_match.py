@@ -25,7 +25,6 @@ import os
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -405,6 +404,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     questions = Path(args.questions)
     if args.one:
+        # The allocator settings of the bot's long-running front ends (`run`, `web`).
+        from bot.frontends.memory import compact_malloc
+
+        compact_malloc()
         path = Path(args.file) if args.file else None
         cache = Path(args.cache) if args.cache else None
         run = run_one(args.one[0], args.one[1], _questions(questions), args.rounds, path, cache)
@@ -418,6 +421,8 @@ def main(argv: list[str] | None = None) -> int:
     configs = args.config or CONFIGS
     runs: list[Run] = []
     checks: list[Check] = []
+    import tempfile  # the measured runs (`--one`) do without it, as the bot does
+
     with tempfile.TemporaryDirectory(prefix="bench-match-") as tmp:
         plan: list[tuple[str, Path | None]] = [(c, None) for c in configs if c != "file"]
         if "file" in configs:

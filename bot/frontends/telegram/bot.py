@@ -40,6 +40,7 @@ from bot.app import Opening, Runtime, open_runtime, open_soon
 from bot.catalogue.reload import ReloadOutcome
 from bot.core.registry import Job
 from bot.core.replies import Answer, Button, Decision, Incoming, Reply, Sender
+from bot.frontends.memory import compact_malloc
 from bot.frontends.telegram import webhook
 from bot.frontends.telegram.delivery import CONNECTIONS, with_retries
 from bot.frontends.telegram.inbox import AnsweredDelivery, InboxBot, UpdatesRequest
@@ -51,6 +52,7 @@ from bot.frontends.telegram.startup import (
     check_bot_api,
     check_database_or_tell,
     protect_logs,
+    warm_soon,
 )
 from bot.frontends.telegram.storage_alerts import StorageAlerts
 from bot.frontends.telegram.transport import BotApiRequest
@@ -297,6 +299,7 @@ class TelegramFrontEnd(AnsweredDelivery):
         gc.freeze()
         log.info("bot ready: catalogue %s, database %s", self.settings.catalogue.name,
                  self.runtime.db.location)  # fmt: skip
+        warm_soon(holder.current.index.warm)
 
     async def post_stop(self, application: Application) -> None:  # type: ignore[type-arg]
         """Send the queued messages that can go within a few seconds (the bot still runs)."""
@@ -483,6 +486,7 @@ def run(settings: Settings) -> None:
 
     On a stop signal, updates in flight are answered before the database is closed.
     """
+    compact_malloc()  # before any thread starts (see bot.frontends.memory)
     # httpx logs every request URL at INFO (the URL holds the token), the Telegram library
     # every update in full at DEBUG: neither may reach the log, whatever the level.
     protect_logs(settings.token)

@@ -13,7 +13,10 @@ line the bot's handlers print has the token replaced.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+import threading
+from collections.abc import Callable
 from urllib.parse import urlparse
 
 from telegram import Bot
@@ -134,3 +137,23 @@ def protect_logs(token: str) -> None:
     root = logging.getLogger()
     for handler in root.handlers:
         handler.addFilter(hide)
+
+
+def warm_soon(warm: Callable[[], None]) -> threading.Thread:
+    """Run `warm` (the matcher's: index the national list) in a worker thread once the bot is
+    ready, so that neither the start nor the first citizen whose question needs the list waits
+    for all of it. What it builds is kept out of the collector's full passes, as what was
+    loaded before "ready" is."""
+
+    def work() -> None:
+        try:
+            warm()
+        except Exception:  # the first question that needs the list builds it again
+            log.exception("indexing the national list in the background failed")
+            return
+        gc.collect()
+        gc.freeze()
+
+    thread = threading.Thread(target=work, name="national-index", daemon=True)
+    thread.start()
+    return thread

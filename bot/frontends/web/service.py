@@ -14,6 +14,7 @@ from bot.app import open_runtime
 from bot.core.registry import Job
 from bot.core.replies import Reply, Sender
 from bot.frontends.background import Background
+from bot.frontends.memory import compact_malloc
 from bot.frontends.web.server import WebChat, listen
 from bot.report.weeks import local_zone
 from bot.settings import DEFAULT_WEB_PORT, Settings
@@ -49,6 +50,7 @@ async def _no_push(reply: Reply) -> None:
 
 async def serve(settings: Settings, ready: asyncio.Future[int] | None = None) -> None:
     """The `web` command: serve the web chat until SIGINT/SIGTERM (or cancellation)."""
+    compact_malloc()  # before the database's and the reloads' threads start
     if settings.staff_chat_id is not None:
         # Without Telegram no staff chat can be reached: offer no hand-off that would go nowhere.
         log.warning("web chat only: hand-offs to staff need `run` (with WEB_PORT set)")
