@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -38,6 +39,9 @@ def _broken(path: Path, exc: CatalogueError) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """The terminal chat on the same core as the Telegram bot."""
+    # The start-up allocates much and frees little: the cycle collector waits for the greeting
+    # (see `greeted`) instead of scanning, again and again, objects that stay for the chat.
+    gc.disable()
     from bot.app import open_runtime
     from bot.catalogue.model import CatalogueError
     from bot.frontends.background import Background
@@ -46,6 +50,12 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     settings = _settings()
 
+    def greeted() -> None:
+        # What the start-up made stays for the whole chat: set it aside from the collector's
+        # scans (gc.freeze), which from now on look only at what the conversation makes.
+        gc.freeze()
+        gc.enable()
+
     async def go() -> None:
         # The index and the national list wait for the first question: the prompt comes sooner.
         runtime = await open_runtime(settings, defer_index=True)
@@ -53,7 +63,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         try:
             # Retention and the weekly aggregate run while the chat is open, as on Telegram.
             async with Background(jobs, console_sender(), local_zone(settings.timezone)):
-                await chat(runtime.assistant, greeted=runtime.prepare_soon)
+                await chat(runtime.assistant, greeted=greeted, prepare=runtime.prepare_soon)
         finally:
             await runtime.close()
 
@@ -63,6 +73,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
         asyncio.run(go())
     except CatalogueError as exc:
         return _broken(settings.catalogue, exc)
+    finally:
+        gc.enable()  # (the chat ended before its greeting)
     return 0
 
 

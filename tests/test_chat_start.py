@@ -77,13 +77,13 @@ async def test_the_chat_prepares_only_while_nothing_is_typed_yet(tmp_path: Path)
         os.write(write, b"/thoat\n")
         os.close(write)
         with os.fdopen(read, encoding="utf-8") as stdin:
-            await chat(assistant, stdin, io.StringIO(), greeted=lambda: calls.append("ahead"))
+            await chat(assistant, stdin, io.StringIO(), prepare=lambda: calls.append("ahead"))
         assert calls == []
         # Nothing typed yet: the first question's work starts while the citizen types.
         read, write = os.pipe()
         with os.fdopen(read, encoding="utf-8") as stdin:
             talk = asyncio.create_task(
-                chat(assistant, stdin, io.StringIO(), greeted=lambda: calls.append("ahead"))
+                chat(assistant, stdin, io.StringIO(), prepare=lambda: calls.append("ahead"))
             )
             while not calls and not talk.done():
                 await asyncio.sleep(0.01)

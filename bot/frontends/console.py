@@ -91,18 +91,22 @@ async def chat(
     stdin: TextIO = sys.stdin,
     out: TextIO = sys.stdout,
     greeted: Callable[[], object] | None = None,
+    prepare: Callable[[], object] | None = None,
 ) -> None:
-    """Run the conversation until end of input or /thoat (`greeted` is called once the
-    greeting is shown, while the citizen types: not when the next line is already waiting,
-    which is then answered at once, each part of the work done when it is needed)."""
+    """Run the conversation until end of input or /thoat. `greeted` is called once the
+    greeting is shown; `prepare` then starts the first question's work while the citizen types
+    (not when the next line is already waiting: it is answered at once, each part of the work
+    done when it is needed)."""
     interactive = stdin.isatty()
     if interactive:
         out.write(m.CONSOLE_BANNER.format(bot_name=m.BOT_NAME) + "\n\n")
     # The greeting comes first, also for piped input (and input that ends at once).
     start = Incoming(chat=CONSOLE_CHAT, user=CONSOLE_CHAT, kind="command", command="start")
     buttons = render((await assistant.handle(start)).replies, out)
-    if greeted is not None and not _waiting(stdin):
+    if greeted is not None:
         greeted()
+    if prepare is not None and not _waiting(stdin):
+        prepare()
     while True:
         if interactive:
             try:
