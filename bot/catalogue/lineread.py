@@ -109,7 +109,10 @@ def _walk_lines(
     # entries (and every word of a level or kind) is one string in the data and the model.
     shared: dict[str, str] = {}
     share = shared.setdefault
-    held += (lengths, columns, shared)
+    # The short plain words that may be something else than text (a number, a date, yes/no):
+    # a few dozen distinct ones, each typed once. (Their values are all immutable.)
+    known: dict[str, Any] = {}
+    held += (lengths, columns, shared, known)
     starts: dict[Loc, int] = {}  # the first and the next row of each top-level list item
     ends: dict[Loc, int] = {}
     want_spans = spans is not None
@@ -173,7 +176,9 @@ def _walk_lines(
             if first not in special and "#" not in rest and ":" not in rest:
                 part = rest.rstrip(" ")
                 if len(part) <= bounds.get(first, 0):
-                    value = typed(part)
+                    value = known.get(part, known)
+                    if value is known:
+                        value = known[part] = typed(part)
                     if value.__class__ is not str:
                         as_typed[(*path, slot)] = part
                     else:
@@ -239,7 +244,9 @@ def _walk_lines(
             if first not in special and "#" not in rest and ":" not in rest:
                 part = rest.rstrip(" ")
                 if len(part) <= bounds.get(first, 0):
-                    value = typed(part)
+                    value = known.get(part, known)
+                    if value is known:
+                        value = known[part] = typed(part)
                     if value.__class__ is not str:
                         as_typed[(*path, index)] = part
                     else:
