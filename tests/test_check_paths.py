@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _report(text: str, careful: bool, monkeypatch: pytest.MonkeyPatch) -> Report:
     with monkeypatch.context() as patch:
         if careful:
-            patch.setattr(stream, "read", lambda text: None)
+            patch.setattr(stream, "read", lambda text, **_: None)
         return check_text(text, "procedures.yaml", TODAY, required=REQUIRED)
 
 

@@ -70,7 +70,25 @@ def walk(
         raise Unusual
     # Every line without its indentation, and that indentation, cut in C (`str.lstrip` cuts
     # other blanks too, but a text with any of them is not all printable).
-    texts = text.split("\n")
+    held: list[Any] = [text.split("\n")]
+    try:
+        return _walk_lines(text, held, lines, raw, spans, base)
+    finally:
+        # The readers below call one another, a cycle that (with the collector paused during
+        # a check) would keep every line and table alive until the check ends: empty them now.
+        for table in held:
+            table.clear()
+
+
+def _walk_lines(
+    text: str,
+    held: list[Any],
+    lines: dict[Loc, int] | None,
+    raw: dict[Loc, str] | None,
+    spans: Spans | None,
+    base: int,
+) -> tuple[dict[str, Any], list[Found], int]:
+    texts: list[str] = held[0]
     printable = all(map(str.isprintable, texts))
     if _unsure(text, printable):
         raise Unusual
@@ -87,6 +105,14 @@ def walk(
     as_typed: dict[Loc, str] = raw if raw is not None else {}
     found: list[Found] = []
     keys: dict[str, str] = {}  # a key as written -> the key (NFC)
+    # Each distinct text is kept once: a document, fee, time or legal basis written on many
+    # entries (and every word of a level or kind) is one string in the data and the model.
+    shared: dict[str, str] = {}
+    share = shared.setdefault
+    # The short plain words that may be something else than text (a number, a date, yes/no):
+    # a few dozen distinct ones, each typed once. (Their values are all immutable.)
+    known: dict[str, Any] = {}
+    held += (lengths, columns, shared, known)
     starts: dict[Loc, int] = {}  # the first and the next row of each top-level list item
     ends: dict[Loc, int] = {}
     want_spans = spans is not None
@@ -150,11 +176,16 @@ def walk(
             if first not in special and "#" not in rest and ":" not in rest:
                 part = rest.rstrip(" ")
                 if len(part) <= bounds.get(first, 0):
-                    value = typed(part)
+                    value = known.get(part, known)
+                    if value is known:
+                        value = known[part] = typed(part)
                     if value.__class__ is not str:
                         as_typed[(*path, slot)] = part
+                    else:
+                        value = share(value, value)
                 else:
                     value = part if part.isascii() else normalize("NFC", part)
+                    value = share(value, value)
                 plain = at
             elif first == "#" or (first == " " and rest.lstrip(" ")[:1] in ("", "#")):
                 if record:
@@ -213,11 +244,16 @@ def walk(
             if first not in special and "#" not in rest and ":" not in rest:
                 part = rest.rstrip(" ")
                 if len(part) <= bounds.get(first, 0):
-                    value = typed(part)
+                    value = known.get(part, known)
+                    if value is known:
+                        value = known[part] = typed(part)
                     if value.__class__ is not str:
                         as_typed[(*path, index)] = part
+                    else:
+                        value = share(value, value)
                 else:
                     value = part if part.isascii() else normalize("NFC", part)
+                    value = share(value, value)
                 items.append(value)
                 plain = at
                 at += 1
@@ -288,7 +324,7 @@ def walk(
                             table[(*where, *place[:-1], "#key", place[-1])] = at + 1 + base
                     if text_as_typed is not None:
                         as_typed[(*where, *place)] = text_as_typed
-            return value, after - 1
+            return (share(value, value) if value.__class__ is str else value), after - 1
         cut = rest.find(" #") if "#" in rest else -1
         part = (rest if cut < 0 else rest[:cut]).rstrip(" ")
         if ":" in part and (": " in part or part[-1] == ":"):
@@ -322,9 +358,10 @@ def walk(
         as_typed.pop(where, None)
         if value.__class__ is not str:
             as_typed[where] = part
-        elif cut >= 0 or glued:
+            return value, last
+        if cut >= 0 or glued:
             _check(part, texts, columns, at, last, end, base, found)
-        return value, last
+        return share(value, value), last
 
     not_a_key = _NOT_A_KEY
     at = 0

@@ -34,10 +34,14 @@ def _implicit_resolvers() -> dict[str, tuple[int, tuple[tuple[str, Any], ...]]]:
     table = getattr(FAST_LOADER, "yaml_implicit_resolvers", {})
     anywhere = list(table.get(None, []))
     resolvers = {}
+    widths: dict[Any, int] = {}  # a handful of patterns, listed under many first characters
     for first, pairs in table.items():
         if first is not None:
             patterns = tuple(list(pairs) + anywhere)
-            resolvers[first] = (max(_longest(p) for _, p in patterns), patterns)
+            for _, pattern in patterns:
+                if pattern not in widths:
+                    widths[pattern] = _longest(pattern)
+            resolvers[first] = (max(widths[p] for _, p in patterns), patterns)
     return resolvers
 
 

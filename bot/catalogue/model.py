@@ -7,7 +7,7 @@ validation first and raises `CatalogueError` with every problem it found.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -235,6 +235,12 @@ def _frozen(cls: type[_T], **values: Any) -> _T:
     return made
 
 
+def _shared(share: Callable[[Any, Any], Any], value: _T) -> _T:
+    """The one object equal to `value` that the catalogue keeps (`value` when it is the first)."""
+    shared: _T = share(value, value)
+    return shared
+
+
 def _sources(raw: Any) -> tuple[Source, ...]:
     return tuple(
         _frozen(
@@ -261,9 +267,10 @@ def _document(raw: Mapping[str, Any]) -> Document:
     )
 
 
-def _procedure(raw: Mapping[str, Any]) -> Procedure:
+def _procedure(raw: Mapping[str, Any], share: Callable[[Any, Any], Any]) -> Procedure:
     get = raw.get
     online = get("online") or {"level": "none"}
+    documents = tuple(share(d, d) for d in map(_document, get("documents") or ()))
     return _frozen(
         Procedure,
         id=str(raw["id"]),
@@ -273,23 +280,26 @@ def _procedure(raw: Mapping[str, Any]) -> Procedure:
         summary=str(get("summary", "")),
         agency=str(raw["agency"]),
         level=raw["level"],
-        documents=tuple(map(_document, get("documents") or ())),
+        documents=_shared(share, documents),
         time=str(get("time", "")),
         fee=str(get("fee", "")),
-        online=_frozen(
-            Online,
-            level=online.get("level", "none"),
-            url=str(online.get("url", "")),
-            note=str(online.get("note", "")),
+        online=_shared(
+            share,
+            _frozen(
+                Online,
+                level=online.get("level", "none"),
+                url=str(online.get("url", "")),
+                note=str(online.get("note", "")),
+            ),
         ),
-        legal_basis=to_strings(get("legal_basis")),
+        legal_basis=_shared(share, to_strings(get("legal_basis"))),
         verified=to_date(raw["verified"]) if get("verified") else None,
-        sources=_sources(get("sources")),
+        sources=_shared(share, tuple(share(s, s) for s in _sources(get("sources")))),
         aliases=to_strings(get("aliases")),
         where=str(get("where", "")),
-        steps=to_strings(get("steps")),
-        notes=to_strings(get("notes")),
-        confirm=to_strings(get("confirm")),
+        steps=_shared(share, to_strings(get("steps"))),
+        notes=_shared(share, to_strings(get("notes"))),
+        confirm=_shared(share, to_strings(get("confirm"))),
         fee_until=to_date(raw["fee_until"]) if get("fee_until") else None,
         related=to_strings(get("related")),
         kind="procedure",
@@ -354,7 +364,11 @@ def build(data: Mapping[str, Any], source: str = "") -> Catalogue:
         for f in data.get("fields") or ()
     )
     vocabulary = {str(k): to_strings(v) for k, v in (data.get("vocabulary") or {}).items()}
-    procedures = {p.id: p for p in (_procedure(r) for r in data.get("procedures") or ())}
+    # Equal parts of entries (a document, a source, the same steps or legal basis) are one
+    # object, however many entries hold them: they are frozen, so sharing them is invisible.
+    shared: dict[Any, Any] = {}
+    share = shared.setdefault
+    procedures = {p.id: p for p in (_procedure(r, share) for r in data.get("procedures") or ())}
     guides = {g.id: g for g in (_guide(r) for r in data.get("guides") or ())}
     hotline = data.get("hotline") or {}
     entries: dict[str, Entry] = {**procedures, **guides}

@@ -149,15 +149,29 @@ def fold(text: str) -> str:
     return _Folder().fold(text)
 
 
+# Texts folded together: enough to fold in C loops, few enough that their words (held all at
+# once while folded) stay small beside the catalogue.
+_FOLD_BATCH = 512
+
+
 def fold_all(texts: list[str]) -> list[str]:
-    """`fold` of every text, worked out over all of them at once (the same results)."""
+    """`fold` of every text, worked out a batch of texts at a time (the same results)."""
     folder = _Folder()
+    folded: list[str] = []
+    for start in range(0, len(texts), _FOLD_BATCH):
+        folded += _fold_batch(texts[start : start + _FOLD_BATCH], folder)
+    return folded
+
+
+def _fold_batch(texts: list[str], folder: _Folder) -> list[str]:
+    """`fold` of each of a few hundred texts, worked out over all of them at once."""
     typed = typed_text(texts)
     if typed is not None:
         # All words in one list, a '|' (punctuation: never part of a typed word) between texts,
         # each folded, and the texts parted again: unless a text has no word at all, which
         # leaves two '|' side by side and fewer parts.
         words = typed.replace("\n", " | ").split()
+        del typed
         folded = " ".join(map(folder.__getitem__, words)).split(" | ")
         if len(folded) == len(texts):
             return folded

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import yaml
@@ -79,7 +79,7 @@ class Streamed:
     def __init__(
         self,
         data: dict[str, Any],
-        text: str,
+        text: str | Callable[[], str],
         found: list[Found],
         nodes: int,
         spans: Spans | None = None,
@@ -92,11 +92,16 @@ class Streamed:
         self.lines = LazyLines(text, data, spans, by_line)
 
 
-def read(text: str, by_line: bool = True) -> Streamed | None:
+def read(
+    text: str, by_line: bool = True, again: Callable[[], str] | None = None
+) -> Streamed | None:
     """Read a clean catalogue text in one pass; None when the careful path must read it.
 
     The staff's usual YAML is read line by line (`lineread`); a file with anything else in it
-    goes through libyaml's events here (`by_line=False`: always the events)."""
+    goes through libyaml's events here (`by_line=False`: always the events). With `again`
+    (which gives the same text again), the lines found on demand do not keep the text: the
+    caller can let it go once read."""
+    keep: str | Callable[[], str] = text if again is None else again
     if not _SIMPLE or any(b in text for b in _OTHER_BREAKS):
         return None
     if by_line:
@@ -106,14 +111,14 @@ def read(text: str, by_line: bool = True) -> Streamed | None:
         except Unusual:
             pass
         else:
-            return Streamed(data, text, found, nodes, spans, by_line=True)
+            return Streamed(data, keep, found, nodes, spans, by_line=True)
     try:
         # A province-sized file is read on both cores when it can be cut cleanly in two.
         both = halves.read_in_two(text, _data)
         data, found, nodes, spans = both if both is not None else _data(text)
     except (_Unusual, yaml.YAMLError, RecursionError):
         return None
-    return Streamed(data, text, found, nodes, spans)
+    return Streamed(data, keep, found, nodes, spans)
 
 
 def _data(text: str) -> tuple[dict[str, Any], list[Found], int, Spans]:
@@ -134,12 +139,12 @@ class LazyLines(Mapping[Loc, int]):
 
     def __init__(
         self,
-        text: str,
+        text: str | Callable[[], str],
         data: dict[str, Any] | None = None,
         spans: Spans | None = None,
         by_line: bool = False,
     ) -> None:
-        self._text = text
+        self._text = text  # or what gives it again, when first needed
         self._walk = lineread.walk if by_line else _walk
         self._by_line = by_line
         self._lines: dict[Loc, int] | None = None
@@ -148,10 +153,15 @@ class LazyLines(Mapping[Loc, int]):
         self._spans = spans or {}
         self._entries: dict[Loc, tuple[dict[Loc, int], dict[Loc, str]] | None] = {}
 
+    def _source(self) -> str:
+        if not isinstance(self._text, str):
+            self._text = self._text()
+        return self._text
+
     def _table(self) -> dict[Loc, int]:
         if self._lines is None:
             lines: dict[Loc, int] = {}
-            self._walk(self._text, lines, self._raw)
+            self._walk(self._source(), lines, self._raw)
             self._lines = lines
             self._text = ""
             self._entries.clear()
@@ -173,7 +183,7 @@ class LazyLines(Mapping[Loc, int]):
     def _read_entry(
         self, head: Loc, start: int, line: int, end: int
     ) -> tuple[dict[Loc, int], dict[Loc, str]] | None:
-        text = self._text
+        text = self._source()
         begin = text.rfind("\n", 0, start) + 1
         if line < 1 or self._data is None:
             return None

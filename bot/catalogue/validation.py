@@ -155,14 +155,19 @@ def _check(
     if size > MAX_BYTES:  # before parsing: a 50 MB file takes minutes and gigabytes
         report.errors.append(Problem(path, 0, limits.too_big(size)))
         return
+    given = text
     if isinstance(text, bytes):
         decoded = _decode(text, report)
         if decoded is None:
             return
         text = decoded
+        del decoded
     text = text.removeprefix("\ufeff")
-    streamed = stream.read(text)  # a clean file in one pass; None sends it the careful way
+    # A clean file in one pass (None sends it the careful way). The decoded text is twice the
+    # file's size: the lines of a problem are found from the file again, when one is asked.
+    streamed = stream.read(text, again=lambda: _text_again(given))
     if streamed is not None:
+        del text
         data, lines = streamed.data, streamed.lines
         found = _rules(data, lines, lines.raw, today, required, national) + streamed.found
         _finish(report, data, [Problem(path, *f) for f in found])
@@ -222,6 +227,12 @@ def _check(
         for line, message, severity in rules_found + nodes_found:
             problems.append(Problem(path, line, message, severity))
     _finish(report, data, problems)
+
+
+def _text_again(given: bytes | str) -> str:
+    """The text `_check` read, made again from what it was given (already known to decode)."""
+    text = given.decode("utf-8") if isinstance(given, bytes) else given
+    return text.removeprefix("\ufeff")
 
 
 def _rules(
