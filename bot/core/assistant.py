@@ -69,7 +69,7 @@ class Source(Protocol):
     def current(self) -> Snapshot: ...
 
 
-@dataclass
+@dataclass(slots=True)  # one per chat seen lately (up to CONTEXT_CHATS): kept small
 class ChatContext:
     """What the assistant remembers of a chat between turns, in memory only."""
 

@@ -28,7 +28,7 @@ MAX_TRACKED = 50_000  # buckets kept in memory; the least recently seen are forg
 Verdict = Literal["ok", "warn", "drop"]
 
 
-@dataclass
+@dataclass(slots=True)  # one per citizen seen lately (up to MAX_TRACKED)
 class _Bucket:
     tokens: float
     at: float
