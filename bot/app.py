@@ -60,19 +60,25 @@ class Runtime:
         """Release the database."""
         await self.db.close()
 
+    def prepare(self) -> None:
+        """Do now what the first questions would otherwise wait for: the index left for first
+        use, the features' preparations (the communes' place index) and the national list's
+        index. Safe beside the conversation; a second call costs nothing."""
+        index = self.holder.current.index
+        build_deferred(index)
+        for prepare in self.assistant.registry.preparations:
+            prepare()
+        index.warm()
+
     def prepare_soon(self) -> None:
         """Start, in a worker thread, what the first question would otherwise wait for (the
         index left for first use, the features' preparations): the terminal chat calls it once
         it has greeted, so that the work is done while the citizen types. A question asked
         sooner waits for the part it needs; a failure here is met again by that question."""
-        index = self.holder.current.index
-        preparations = self.assistant.registry.preparations
 
         def work() -> None:
             try:
-                build_deferred(index)
-                for prepare in preparations:
-                    prepare()
+                self.prepare()
             except Exception:  # the first question meets it again, and answers as it does
                 log.debug("preparing ahead of the first question failed", exc_info=True)
 

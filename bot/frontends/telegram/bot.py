@@ -299,7 +299,7 @@ class TelegramFrontEnd(AnsweredDelivery):
         gc.freeze()
         log.info("bot ready: catalogue %s, database %s", self.settings.catalogue.name,
                  self.runtime.db.location)  # fmt: skip
-        warm_soon(holder.current.index.warm)
+        warm_soon(self.runtime.prepare)  # the national list's and the place index
 
     async def post_stop(self, application: Application) -> None:  # type: ignore[type-arg]
         """Send the queued messages that can go within a few seconds (the bot still runs)."""

@@ -140,10 +140,10 @@ def protect_logs(token: str) -> None:
 
 
 def warm_soon(warm: Callable[[], None]) -> threading.Thread:
-    """Run `warm` (the matcher's: index the national list) in a worker thread once the bot is
-    ready, so that neither the start nor the first citizen whose question needs the list waits
-    for all of it. What it builds is kept out of the collector's full passes, as what was
-    loaded before "ready" is."""
+    """Run `warm` (the runtime's `prepare`: index the national list and the communes) in a
+    worker thread once the bot is ready, so that neither the start nor the first citizen whose
+    question needs them waits for all of it. What it builds is kept out of the collector's full
+    passes, as what was loaded before "ready" is."""
 
     def work() -> None:
         try:
