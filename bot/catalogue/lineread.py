@@ -18,7 +18,7 @@ from itertools import accumulate
 from operator import sub
 from typing import Any
 
-from bot.catalogue import linescalars, silent
+from bot.catalogue import lineblocks, linescalars, silent
 from bot.catalogue.limits import MAX_DEPTH, MAX_NODES
 from bot.catalogue.linescalars import Unusual
 from bot.catalogue.rules import Found, Loc
@@ -120,6 +120,26 @@ def _walk_lines(
     normalize = unicodedata.normalize
     special, bounds = _SPECIAL, _BOUNDS
     nodes = 1
+    # A block written again word for word is read once (not while lines are recorded).
+    blocks = None if record else lineblocks.Blocks(text, texts, columns, lengths)
+    if blocks is not None and not blocks.on:
+        blocks = None
+
+    def reuse(at: int, column: int, path: Loc, seq: bool) -> tuple[Any, int]:
+        """The list (`seq`) or mapping starting on row `at`, read or reused."""
+        nonlocal nodes
+        reader = block_seq if seq else block_map
+        if blocks is None or len(path) < 3:  # a section or a whole entry: read as it is
+            return reader(at, column, path)
+        end, ticket, seen = blocks.look(at, column, len(path), seq)
+        if seen is not None:
+            nodes += seen[1]
+            return seen[0], end
+        counted, findings = nodes, len(found)
+        value, after = reader(at, column, path)
+        if after == end and len(found) == findings:
+            blocks.keep(ticket, value, nodes - counted)
+        return value, after
 
     # The hot loops of `check` on a large file, one round per line: a mapping's lines, then a
     # list's. Each reads the plain one-line words (the common case) itself and hands any other
@@ -266,7 +286,7 @@ def _walk_lines(
                 column += len(words) - len(rest)
                 texts[at], columns[at] = rest, column
                 start = at
-                child, at = block_map(at, column, (*path, index))
+                child, at = reuse(at, column, (*path, index), False)
                 if top:  # nothing reads an entry's lines again: let them go
                     texts[start:at] = [""] * (at - start)
                     if want_spans:
@@ -294,9 +314,9 @@ def _walk_lines(
             if record:
                 table[where] = below + 1 + base
             if dash:
-                return block_seq(below, column, where)
+                return reuse(below, column, where, True)
             if words[0] not in not_a_key and ":" in words and _keyed(words):
-                return block_map(below, column, where)
+                return reuse(below, column, where, False)
             value, last = scalar(below, words, indent, where)  # a value below its key
             return value, last + 1
         if record:
