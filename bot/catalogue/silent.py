@@ -87,12 +87,13 @@ def check_data(data: dict[str, Any], lines: Lines) -> list[Found]:
     codes: dict[str, tuple[Loc, Any]] = {}  # code -> (where, the entry's id)
     procedures = data.get("procedures")
     fees: dict[str, tuple[str, str] | None] = {}  # the same fee is written on many entries
+    clean: _Clean = {}
     for i, item in enumerate(procedures if isinstance(procedures, list) else []):
         if not isinstance(item, dict):
             continue
         loc: Loc = ("procedures", i)
         what = _what(item, i)
-        _placeholders(item, loc, what, error)
+        _placeholders(item, loc, what, error, clean)
         code = item.get("code")
         if isinstance(code, str) and code.strip():
             first = codes.get(code)
@@ -264,11 +265,19 @@ def _same(one: str, other: str) -> bool:
     return alias_key(one) == alias_key(other)
 
 
-def _placeholders(item: dict[str, Any], loc: Loc, what: str, error: Any) -> None:
+# The lists found free of placeholders, by field and list (kept with the list, so that no other
+# list takes its id): the reader makes one list of a block written on many entries, such as the
+# same documents or legal basis, and it is looked through once.
+_Clean = dict[tuple[str, int], list[Any]]
+
+
+def _placeholders(
+    item: dict[str, Any], loc: Loc, what: str, error: Any, clean: _Clean | None = None
+) -> None:
     for name, values in _FOLDED_PLACEHOLDERS.items():
         if name == "documents.name":
-            docs = item.get("documents")
-            texts = [d.get("name") if isinstance(d, dict) else None for d in _items(docs)]
+            listed = _items(item.get("documents"))
+            texts = [d.get("name") if isinstance(d, dict) else None for d in listed]
             where: tuple[Any, ...] = (*loc, "documents")
         else:
             value = item.get(name)
@@ -278,8 +287,15 @@ def _placeholders(item: dict[str, Any], loc: Loc, what: str, error: Any) -> None
                 if _placeholder(name, value, values):
                     _placeholder_found(error, (*loc, name), what, name, value)
                 continue
-            texts = _items(value)
+            texts = listed = _items(value)
             where = (*loc, name)
+        if not listed:
+            continue
+        if clean is not None:
+            seen = clean.get((name, id(listed)))
+            if seen is listed:
+                continue
+            clean[(name, id(listed))] = listed  # (taken back below if a placeholder is found)
         for j, text in enumerate(texts):
             if type(text) is str and name != "code":  # `_placeholder`, written out
                 bare = text.strip().rstrip(".")
@@ -289,6 +305,8 @@ def _placeholders(item: dict[str, Any], loc: Loc, what: str, error: Any) -> None
                 continue
             found = (*where, j, "name") if name == "documents.name" else (*where, j)
             _placeholder_found(error, found, what, name, text)
+            if clean is not None:
+                clean.pop((name, id(listed)), None)
 
 
 def _placeholder_found(error: Any, where: Loc, what: str, name: str, text: Any) -> None:
