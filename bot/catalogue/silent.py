@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -236,29 +237,41 @@ def _alias_owners(
     line: Any,
 ) -> None:
     """Name each alias folded into an earlier entry's name or alias, at the alias's line."""
+    name_keys, alias_keys = folded[: len(names)], folded[len(names) :]
+    # Only the folded forms written more than once can clash: the others are passed over.
+    counts = Counter(alias_keys)
+    clashing = {key for key, count in counts.items() if count > 1}
+    clashing.update(counts.keys() & set(name_keys))
+    clashing.discard("")
     # folded -> (what, where, "tên" or "cách gọi", as written)
     owners: dict[str, tuple[str, Loc, str, str]] = {}
-    aliases: list[tuple[str, Loc, str]] = []  # (what, where, as written)
+    for (what, where), key in zip(names, name_keys, strict=True):
+        if key in clashing:
+            owners.setdefault(key, (what, where, "tên", ""))
+    done = 0  # the aliases of the entries before
     for _, item, loc, what in entries:
-        for j, alias in _texts(item.get("aliases")):
-            aliases.append((what, (*loc, "aliases") if j is None else (*loc, "aliases", j), alias))
-    for (what, where), key in zip(names, folded[: len(names)], strict=True):
-        owners.setdefault(key, (what, where, "tên", ""))
-    for (what, where, alias), key in zip(aliases, folded[len(names) :], strict=True):
-        if not key:
+        texts = _texts(item.get("aliases"))
+        first, done = done, done + len(texts)
+        if clashing.isdisjoint(alias_keys[first:done]):
             continue
-        owner = owners.get(key)
-        if owner is None:
-            owners[key] = (what, where, "cách gọi", alias)
-            continue
-        if owner[0] == what or (owner[2] == "cách gọi" and _same(alias, owner[3])):
-            continue  # its own name, or the same words and marks (links.py reports that)
-        error(
-            where,
-            f"{what}: cách gọi '{alias}' trùng với {owner[2]} của {owner[0]} (dòng "
-            f"{line(owner[1])}) khi bỏ dấu, mà người dân hay gõ không dấu; bot sẽ không "
-            "biết chọn mục nào. Hãy xoá hoặc sửa ở một trong hai nơi.",
-        )
+        for (j, alias), key in zip(texts, alias_keys[first:done], strict=True):
+            if key not in clashing:
+                continue
+            where = (*loc, "aliases") if j is None else (*loc, "aliases", j)
+            owner = owners.get(key)
+            if owner is None:
+                owners[key] = (what, where, "cách gọi", alias)
+                continue
+            if owner[0] == what or (owner[2] == "cách gọi" and _same(alias, owner[3])):
+                continue  # its own name, or the same words and marks (links.py reports that)
+            error(
+                where,
+                f"{what}: cách gọi '{alias}' trùng với {owner[2]} của {owner[0]} (dòng "
+                f"{line(owner[1])}) khi bỏ dấu, mà người dân hay gõ không dấu; bot sẽ không "
+                "biết chọn mục nào. Hãy xoá hoặc sửa ở một trong hai nơi.",
+            )
+    if done != len(alias_keys):
+        raise ValueError("aliases and their folded forms differ in number")
 
 
 def _same(one: str, other: str) -> bool:
