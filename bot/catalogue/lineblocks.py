@@ -7,11 +7,16 @@ its first line, and on how deep it lies; so each such block is looked up by that
 depth) before it is read. Where a block ends is found from one byte a line (its indentation, and
 whether it starts with '-' or is blank or a comment), searched in C. A block that gave a silent
 finding (its lines differ each time), or that ended elsewhere than expected, is never reused.
+
+A list of plain one-line words (aliases, related ids, most steps and legal bases) is cut into
+its items in one go too: its lines joined, checked for anything but plain words (a comment, a
+': ', a quote or indicator in front, a space at the end) and split again, all in C.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from array import array
 from itertools import accumulate, repeat
 from operator import add, itemgetter
@@ -23,6 +28,9 @@ _WIDEST = _DASH - 1  # a file with deeper lines is read without reuse
 _FIRST = itemgetter(slice(0, 1))
 _ADDED = {"-": _DASH, "": _SKIP, "#": _SKIP}
 _ONE_MORE = (1).__add__
+_SPECIAL = frozenset("#'\"[]{}&*!|>%@`,?:- ")  # `lineread._SPECIAL`: not a plain word's start
+_FIRST_LETTER = itemgetter(0)
+DASH = _DASH
 
 
 def _range(low: int, high: int) -> bytes:
@@ -37,16 +45,19 @@ class Blocks:
         with one more line (the end) after the last; `lengths`: each line's length."""
         self.on = max(columns, default=0) <= _WIDEST
         self._text = text
+        self._texts = texts
         self._seen: dict[tuple[int, int], tuple[int, int, Any, int]] = {}
         self._maps: dict[int, re.Pattern[bytes]] = {}
         self._seqs: dict[int, re.Pattern[bytes]] = {}
+        self._items: dict[int, re.Pattern[bytes]] = {}
         if not self.on:
-            self._codes = bytearray()
+            self._codes = self.codes = bytearray()
             self._offsets = array("q")
             return
         added = map(_ADDED.get, map(_FIRST, texts), repeat(0))
         self._codes = bytearray(map(add, columns, added))
         self._codes[-1] = 0  # the end: every block ends there
+        self.codes = self._codes
         self._offsets = array("q", accumulate(map(_ONE_MORE, lengths), initial=0))
 
     def _extent(self, patterns: dict[int, re.Pattern[bytes]], column: int, seq: bool) -> Any:
@@ -79,3 +90,35 @@ class Blocks:
         """Keep what the reader made of a block `look` gave `ticket` for."""
         key, start, size = ticket
         self._seen[key] = (start, size, value, nodes)
+
+    def plain_items(self, at: int, indent: int) -> list[str] | None:
+        """The words (NFC) of the items from row `at` of a list indented `indent`, when two or
+        more of them in a row are plain one-line words, the last one followed by a line at the
+        list's indentation or less (not a line that could go on with it); else None."""
+        code = _DASH + indent
+        pattern = self._items.get(code)
+        if pattern is None:
+            pattern = self._items[code] = re.compile(re.escape(bytes((code,))) + b"+")
+        found = pattern.match(self._codes, at)
+        end = at if found is None else found.end()
+        after = self._codes[end]
+        if not (after <= indent or _DASH <= after <= code):
+            end -= 1  # the next line is deeper, blank or a comment: leave the last item alone
+        if end - at < 2:
+            return None
+        block = "\n".join(self._texts[at:end])
+        if (
+            "#" in block
+            or ": " in block
+            or ":\n" in block
+            or " \n" in block
+            or block[-1] in ": "
+            or block[1] != " "
+        ):
+            return None
+        if not block.isascii():
+            block = unicodedata.normalize("NFC", block)
+        words = block[2:].split("\n- ")
+        if len(words) != end - at or not _SPECIAL.isdisjoint(map(_FIRST_LETTER, words)):
+            return None  # an item glued to its '-', or not a plain word
+        return words

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from itertools import accumulate
-from operator import sub
+from operator import itemgetter, sub
 from typing import Any
 
 from bot.catalogue import lineblocks, linescalars, silent
@@ -41,6 +41,8 @@ _BLOCK_HEADERS = frozenset((">", ">-", "|", "|-"))
 # than a string (a number, a date, yes/no, null); longer words are strings.
 _BOUNDS = {first: bound for first, (bound, _) in linescalars.IMPLICIT.items()}
 _ONE_MORE = (1).__add__
+_ANY = 1 << 16  # a bound this high: any length (numbers)
+_FIRST_LETTER = itemgetter(0)
 _CHUNK = 4096
 Spans = dict[Loc, tuple[int, int, int]]
 
@@ -124,6 +126,19 @@ def _walk_lines(
     blocks = None if record else lineblocks.Blocks(text, texts, columns, lengths)
     if blocks is not None and not blocks.on:
         blocks = None
+    codes = blocks.codes if blocks is not None else bytearray()
+    item_code = lineblocks.DASH
+    longest = max(bound for first, bound in bounds.items() if first and bound < _ANY)
+    any_length = frozenset(first for first, bound in bounds.items() if bound >= _ANY)
+
+    def settle(part: str) -> Any:
+        """A plain word of an item (NFC) as the loop below makes it (typed when it may be)."""
+        if len(part) > bounds.get(part[0], 0):
+            return share(part, part)
+        value = known.get(part, known)
+        if value is known:
+            value = known[part] = typed(part)
+        return share(value, value) if value.__class__ is str else value
 
     def reuse(at: int, column: int, path: Loc, seq: bool) -> tuple[Any, int]:
         """The list (`seq`) or mapping starting on row `at`, read or reused."""
@@ -250,6 +265,18 @@ def _walk_lines(
                 plain = -1
                 at += 1
                 continue
+            if blocks is not None and codes[at + 1] == item_code + indent:
+                written = blocks.plain_items(at, indent)
+                if written is not None:  # a run of plain words, read in one go
+                    if min(map(len, written)) > longest and any_length.isdisjoint(
+                        map(_FIRST_LETTER, written)
+                    ):
+                        items += map(share, written, written)
+                    else:
+                        items += map(settle, written)
+                    at += len(written)
+                    plain = -1
+                    continue
             if words[1:2] != " ":
                 raise Unusual  # '-' alone, or a word glued to it
             rest = words[2:]
