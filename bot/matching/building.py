@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import getitem
+from typing import Any
 
 from bot.matching import stored
 from bot.matching.rewriter import Rewriter
@@ -63,6 +64,10 @@ def parts(entries: Iterable[tuple[str, Sequence[tuple[str, str]]]], rewriter: Re
             owners.append(number)
             kinds.append(kind)
             texts.append(text)
+    if bulk(len(texts)):
+        from bot.matching import bulkbuild
+
+        return bulkbuild.parts(ids, owners, kinds, texts, rewriter)
     folds = _Folds()
     typed_folds = _TypedFolds(folds, rewriter)
     pairs_of = _Pairs()
@@ -142,6 +147,12 @@ def parts(entries: Iterable[tuple[str, Sequence[tuple[str, str]]]], rewriter: Re
     )
 
 
+def bulk(texts: int) -> bool:
+    """Tell whether texts this many are read in numpy (`bulkbuild`): many, or numpy is loaded
+    already and they are not few."""
+    return texts >= stored.BULK or (texts >= stored.BULK // 5 and "numpy" in sys.modules)
+
+
 def _long_pairs(rewriter: Rewriter) -> frozenset[str]:
     """The first two words of each key of more than one word, folded and joined."""
     return frozenset(
@@ -201,21 +212,33 @@ def _group_large(
     """`_group_small` by sorting flat arrays in numpy."""
     import numpy as np
 
-    values = np.frombuffer(features.values, dtype=np.uint32)
-    ends = np.frombuffer(features.ends, dtype=np.uint64).astype(np.int64)
-    phrase_of = np.repeat(np.arange(len(ends), dtype=np.uint32), np.diff(ends, prepend=0))
-    # A stable sort by feature keeps each posting's phrases in order.
-    order = np.argsort(values, kind="stable")
-    postings = Flat(
-        array("I", phrase_of[order].tobytes()),
-        array("Q", np.cumsum(np.bincount(values, minlength=size)).astype(np.uint64).tobytes()),
-    )
     owner_of = np.repeat(
         np.frombuffer(bag_owners, dtype=np.uint32).astype(np.uint64),
         np.array(bag_lengths, dtype=np.int64),
     )
+    values = np.frombuffer(bag_values, dtype=np.uint32)
+    return group_large(np, features, owner_of, values, entries, size)
+
+
+def group_large(
+    np: Any, features: Flat, owner_of: Any, bag_values: Any, entries: int, size: int
+) -> tuple[Flat, Flat, array[int]]:
+    """Return the postings, each entry's sorted features and the document frequencies, from
+    the phrases' `features` and each entry's features as numpy arrays (`owner_of[i]` holds
+    `bag_values[i]`, entries ascending)."""
+    values = np.frombuffer(features.values, dtype=np.uint32)
+    ends = np.frombuffer(features.ends, dtype=np.uint64).astype(np.int64)
+    phrase_of = np.repeat(np.arange(len(ends), dtype=np.int64), np.diff(ends, prepend=0))
+    # One sort of (feature, phrase) pairs packed in one number (each pair comes once): by
+    # feature, each posting's phrases in order.
+    bits = max(len(ends).bit_length(), 1)
+    packed = np.sort((values.astype(np.int64) << bits) | phrase_of)
+    postings = Flat(
+        array("I", (packed & ((1 << bits) - 1)).astype(np.uint32).tobytes()),
+        array("Q", np.cumsum(np.bincount(values, minlength=size)).astype(np.uint64).tobytes()),
+    )
     # Each (entry, feature) once, sorted: by entry, then by feature.
-    pairs = np.sort(owner_of * np.uint64(size) + np.frombuffer(bag_values, dtype=np.uint32))
+    pairs = np.sort(owner_of.astype(np.uint64) * np.uint64(size) + bag_values)
     if len(pairs):
         pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
     feature_of = (pairs % np.uint64(size)).astype(np.uint32)

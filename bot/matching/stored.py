@@ -30,12 +30,23 @@ FORMAT = 1
 # Cache files kept per kind of index (the catalogue, the national list): the newest ones.
 KEEP = 2
 # The modules whose code decides what an index holds.
-_SOURCES = ("index.py", "building.py", "rewriter.py", "stored.py", "words.py", "../text.py")
+_SOURCES = (
+    "index.py",
+    "building.py",
+    "bulkbuild.py",
+    "rewriter.py",
+    "stored.py",
+    "words.py",
+    "../text.py",
+)
 
 KIND_WEIGHT = {"name": 1.0, "alias": 1.0}
 # An index of this many phrases or more (about 4,000 entries) is built and searched with numpy
 # (`building`, `bulk`): below it, numpy's import (0.2 s, 15 MB) costs more than it saves.
 LARGE = 50_000
+# A catalogue of this many texts (names, aliases, summaries: about 400 entries) or more is read
+# in numpy (`bulkbuild`); one of a fifth of that too when numpy is loaded already.
+BULK = 5_000
 
 
 @dataclass(frozen=True)
