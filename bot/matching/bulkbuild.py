@@ -18,9 +18,8 @@ from collections.abc import Sequence
 from itertools import chain, compress
 from typing import Any
 
-from bot.matching.building import BAG_ONLY, Parts, group_large
 from bot.matching.rewriter import Rewriter
-from bot.matching.stored import Flat
+from bot.matching.stored import BAG_ONLY, Flat, Parts
 from bot.matching.words import GENERIC
 from bot.text import spelling, strip_marks, typed_text, typed_words
 
@@ -89,6 +88,41 @@ def parts(
         spellings=spellings,
         generic=generic,
     )
+
+
+def group_large(
+    np: Any, features: Flat, owner_of: Any, bag_values: Any, entries: int, size: int
+) -> tuple[Flat, Flat, array[int]]:
+    """Return the postings, each entry's sorted features and the document frequencies, from
+    the phrases' `features` and each entry's features as numpy arrays (`owner_of[i]` holds
+    `bag_values[i]`, entries ascending)."""
+    values = np.frombuffer(features.values, dtype=np.uint32)
+    ends = np.frombuffer(features.ends, dtype=np.uint64).astype(np.int64)
+    phrase_of = np.repeat(np.arange(len(ends), dtype=np.int64), np.diff(ends, prepend=0))
+    # One sort of (feature, phrase) pairs packed in one number (each pair comes once): by
+    # feature, each posting's phrases in order.
+    bits = max(len(ends).bit_length(), 1)
+    packed = np.sort((values.astype(np.int64) << bits) | phrase_of)
+    postings = Flat(
+        array("I", (packed & ((1 << bits) - 1)).astype(np.uint32).tobytes()),
+        array("Q", np.cumsum(np.bincount(values, minlength=size)).astype(np.uint64).tobytes()),
+    )
+    # Each (entry, feature) once, sorted: by entry, then by feature.
+    pairs = np.sort(owner_of.astype(np.uint64) * np.uint64(size) + bag_values)
+    if len(pairs):
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+    feature_of = (pairs % np.uint64(size)).astype(np.uint32)
+    held = Flat(
+        array("I", feature_of.tobytes()),
+        array(
+            "Q",
+            np.cumsum(np.bincount((pairs // np.uint64(size)).astype(np.int64), minlength=entries))
+            .astype(np.uint64)
+            .tobytes(),
+        ),
+    )
+    df = array("I", np.bincount(feature_of, minlength=size).astype(np.uint32).tobytes())
+    return postings, held, df
 
 
 def _spelled(np: Any, texts: Sequence[str], words: _Numbered) -> tuple[Any, Any]:
@@ -333,3 +367,26 @@ def _marks(
 def _ends(np: Any, lengths: Any) -> array[int]:
     """Return where each run ends, given their lengths."""
     return array("Q", np.cumsum(lengths, dtype=np.uint64).tobytes())
+
+
+def weights(
+    features: Flat, weight_of: Sequence[float], codes: bytes, kind_weights: Sequence[float]
+) -> tuple[array[float], array[float]]:
+    """`index._weights` in numpy: each phrase's sum runs left to right from 0.0, a column of
+    phrases at a time, as `sum` adds floats (up to Python 3.11)."""
+    import numpy as np
+
+    ends = np.frombuffer(features.ends, dtype=np.uint64).astype(np.int64)
+    lengths = np.diff(ends, prepend=0)
+    terms = np.array(weight_of, dtype=np.float64)[np.frombuffer(features.values, np.uint32)]
+    longest = np.argsort(-lengths, kind="stable")  # the longest phrases first
+    starts = (ends - lengths)[longest]
+    left = np.searchsorted(-lengths[longest], -np.arange(int(lengths.max(initial=0))), "left")
+    sums = np.zeros(len(ends), dtype=np.float64)
+    for column, count in enumerate(left.tolist()):
+        sums[:count] += terms[starts[:count] + column]
+    total = np.empty(len(ends), dtype=np.float64)
+    total[longest] = sums
+    kind = np.array(kind_weights, dtype=np.float64)[np.frombuffer(codes, dtype=np.uint8)]
+    scale = kind / np.where(total == 0, 1.0, total)
+    return array("d", total.tobytes()), array("d", scale.tobytes())
