@@ -52,13 +52,13 @@ class Blocks:
         self._items: dict[int, re.Pattern[bytes]] = {}
         if not self.on:
             self._codes = self.codes = bytearray()
-            self._offsets = array("q")
+            self._offsets = self.offsets = array("q")
             return
         added = map(_ADDED.get, map(_FIRST, texts), repeat(0))
         self._codes = bytearray(map(add, columns, added))
         self._codes[-1] = 0  # the end: every block ends there
         self.codes = self._codes
-        self._offsets = array("q", accumulate(map(_ONE_MORE, lengths), initial=0))
+        self._offsets = self.offsets = array("q", accumulate(map(_ONE_MORE, lengths), initial=0))
 
     def _extent(self, patterns: dict[int, re.Pattern[bytes]], column: int, seq: bool) -> Any:
         pattern = patterns.get(column)

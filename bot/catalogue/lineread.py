@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
+from collections.abc import Sequence
 from itertools import accumulate
 from operator import itemgetter, sub
 from typing import Any
@@ -422,7 +424,7 @@ def _walk_lines(
         raise Unusual
     if want_spans and starts:
         assert spans is not None
-        _spans(lengths, starts, ends, len(text), spans)
+        _spans(blocks.offsets if blocks is not None else lengths, starts, ends, len(text), spans)
     return root, found, nodes
 
 
@@ -517,13 +519,19 @@ def _check(
 
 
 def _spans(
-    lengths: list[int],
+    lengths: list[int] | Sequence[int],
     starts: dict[Loc, int],
     ends: dict[Loc, int],
     size: int,
     spans: Spans,
 ) -> None:
-    offsets = list(accumulate(map(_ONE_MORE, lengths), initial=0))
+    """Where each top-level list item is written, from each line's length (a list) or the
+    lines' offsets already worked out (an array)."""
+    offsets = (
+        lengths
+        if isinstance(lengths, array)
+        else list(accumulate(map(_ONE_MORE, lengths), initial=0))
+    )
     for where, row in starts.items():
         end = ends.get(where)
         spans[where] = (offsets[row], row, size if end is None else min(offsets[end], size))
