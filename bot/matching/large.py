@@ -16,6 +16,10 @@ from typing import Any
 
 from bot.matching.bulk import Vectors
 
+# A feature held by more than this share of the entries counts as held by every entry in the
+# bound (see `ByFeature.reached`).
+DENSE = 0.25
+
 
 class ByFeature:
     """Per feature number, the entries that hold it (ascending): `held` turned round."""
@@ -33,16 +37,28 @@ class ByFeature:
         self.size = len(lengths)
 
     def reached(self, reach: Mapping[int, float]) -> Any:
-        """Return, per entry, the sum of `reach` over the features it holds (an array; each
-        sum in the order of `reach`, not of the entry's features: see `Query.most`)."""
+        """Return, per entry, a bound on the sum of `reach` over the features it holds (an
+        array): the sum itself (in the order of `reach`, not of the entry's features: see
+        `Query.most`), except that a feature held by more than `DENSE` of the entries counts
+        for every entry (a long run to go through, for a bound little higher)."""
         np = self.np
         entries, ends = self.entries, self.ends
-        runs = [entries[ends[n - 1] if n else 0 : ends[n]] for n in reach]
+        most = DENSE * self.size
+        runs = []
+        weights = []
+        everyone = 0.0
+        for number, weight in reach.items():
+            start, end = ends[number - 1] if number else 0, ends[number]
+            if end - start > most:
+                everyone += weight
+            else:
+                runs.append(entries[start:end])
+                weights.append(weight)
         if not runs:
-            return np.zeros(self.size)
-        weights = np.fromiter(reach.values(), np.float64, len(runs))
-        values = np.repeat(weights, list(map(len, runs)))
-        return np.bincount(np.concatenate(runs), weights=values, minlength=self.size)
+            return np.full(self.size, everyone)
+        values = np.repeat(np.array(weights, dtype=np.float64), list(map(len, runs)))
+        sums = np.bincount(np.concatenate(runs), weights=values, minlength=self.size)
+        return sums + everyone if everyone else sums
 
 
 _MADE: weakref.WeakKeyDictionary[Vectors, ByFeature] = weakref.WeakKeyDictionary()
