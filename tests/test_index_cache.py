@@ -92,11 +92,16 @@ def test_a_cache_folder_that_cannot_be_written_is_no_obstacle(tmp_path: Path) ->
 
 
 def test_a_large_catalogue_is_indexed_as_a_small_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A large catalogue groups its postings and entry features in numpy (`building`): the
-    # index must be the same, array for array, as the one grouped in Python.
+    # A large catalogue reads its texts in numpy (`bulkbuild`), and groups its postings and
+    # entry features in numpy (`building`): the index must be the same, array for array, as
+    # the one read and grouped in Python.
     catalogue = load(ROOT / "procedures.yaml")
+    monkeypatch.setattr(stored, "BULK", 10**9)
     small = Matcher(catalogue).index.to_state()
     monkeypatch.setattr(stored, "LARGE", 0)
+    grouped = Matcher(catalogue).index.to_state()
+    monkeypatch.setattr(stored, "BULK", 0)
     large = Matcher(catalogue).index.to_state()
+    assert grouped == small
     assert large == small
     assert small["postings"][1] and small["held"][1]  # something was indexed

@@ -4,8 +4,9 @@ A 10,000-entry catalogue has about 130,000 texts (names, aliases, summaries) mad
 thousand distinct words. The texts are split into words in one pass over them all; each
 distinct word is spelled, folded and numbered once; each text becomes a run of feature numbers
 by look-ups that run no Python code per word; and the posting lists, each entry's features and
-their document frequencies come from grouping those runs (sorted in numpy for a large
-catalogue, see `stored.LARGE`), not from appending one number at a time.
+their document frequencies come from grouping those runs, not from appending one number at a
+time. A catalogue of `stored.BULK` texts or more (about 400 entries) is read in numpy instead
+(`bulkbuild`): the same arrays, with no Python step per text.
 """
 
 from __future__ import annotations
@@ -15,39 +16,14 @@ import sys
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from itertools import accumulate
 from operator import getitem
 
 from bot.matching import stored
 from bot.matching.rewriter import Rewriter
-from bot.matching.stored import Flat
+from bot.matching.stored import BAG_ONLY, Flat, Parts
 from bot.matching.words import GENERIC
 from bot.text import has_marks, spelling, strip_marks, typed_words_of
-
-# How much a phrase of each kind counts. A summary is a description, not how people ask: its
-# words only tell which entry explains more of a question (measured: as phrases they never
-# changed a ranking, and cost a fifth of the index).
-BAG_ONLY = frozenset({"summary"})
-
-
-@dataclass
-class Parts:
-    """What the texts of a set of entries come to, before feature weights are known."""
-
-    ids: list[str]
-    names: list[str]  # feature strings by number
-    entries: array[int]  # per phrase: its entry
-    kinds: list[str]  # per phrase
-    texts: list[str]  # per phrase
-    features: Flat  # per phrase: its features' numbers, in order, each once
-    marked: Flat  # per phrase: its marked words' numbers
-    marks: list[str]  # marked words by number
-    postings: Flat  # per feature: its phrases, in order
-    held: Flat  # per entry: the sorted numbers of the features of all its texts
-    df: array[int]  # per feature: how many entries hold it
-    spellings: set[str]  # the folded words of the texts (those not rewritten away)
-    generic: list[str]  # the features made of generic words only
 
 
 def parts(entries: Iterable[tuple[str, Sequence[tuple[str, str]]]], rewriter: Rewriter) -> Parts:
@@ -63,6 +39,10 @@ def parts(entries: Iterable[tuple[str, Sequence[tuple[str, str]]]], rewriter: Re
             owners.append(number)
             kinds.append(kind)
             texts.append(text)
+    if bulk(len(texts)):
+        from bot.matching import bulkbuild
+
+        return bulkbuild.parts(ids, owners, kinds, texts, rewriter)
     folds = _Folds()
     typed_folds = _TypedFolds(folds, rewriter)
     pairs_of = _Pairs()
@@ -142,6 +122,12 @@ def parts(entries: Iterable[tuple[str, Sequence[tuple[str, str]]]], rewriter: Re
     )
 
 
+def bulk(texts: int) -> bool:
+    """Tell whether texts this many are read in numpy (`bulkbuild`): many, or numpy is loaded
+    already and they are not few."""
+    return texts >= stored.BULK or (texts >= stored.BULK // 5 and "numpy" in sys.modules)
+
+
 def _long_pairs(rewriter: Rewriter) -> frozenset[str]:
     """The first two words of each key of more than one word, folded and joined."""
     return frozenset(
@@ -201,35 +187,14 @@ def _group_large(
     """`_group_small` by sorting flat arrays in numpy."""
     import numpy as np
 
-    values = np.frombuffer(features.values, dtype=np.uint32)
-    ends = np.frombuffer(features.ends, dtype=np.uint64).astype(np.int64)
-    phrase_of = np.repeat(np.arange(len(ends), dtype=np.uint32), np.diff(ends, prepend=0))
-    # A stable sort by feature keeps each posting's phrases in order.
-    order = np.argsort(values, kind="stable")
-    postings = Flat(
-        array("I", phrase_of[order].tobytes()),
-        array("Q", np.cumsum(np.bincount(values, minlength=size)).astype(np.uint64).tobytes()),
-    )
     owner_of = np.repeat(
         np.frombuffer(bag_owners, dtype=np.uint32).astype(np.uint64),
         np.array(bag_lengths, dtype=np.int64),
     )
-    # Each (entry, feature) once, sorted: by entry, then by feature.
-    pairs = np.sort(owner_of * np.uint64(size) + np.frombuffer(bag_values, dtype=np.uint32))
-    if len(pairs):
-        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
-    feature_of = (pairs % np.uint64(size)).astype(np.uint32)
-    held = Flat(
-        array("I", feature_of.tobytes()),
-        array(
-            "Q",
-            np.cumsum(np.bincount((pairs // np.uint64(size)).astype(np.int64), minlength=entries))
-            .astype(np.uint64)
-            .tobytes(),
-        ),
-    )
-    df = array("I", np.bincount(feature_of, minlength=size).astype(np.uint32).tobytes())
-    return postings, held, df
+    values = np.frombuffer(bag_values, dtype=np.uint32)
+    from bot.matching.bulkbuild import group_large
+
+    return group_large(np, features, owner_of, values, entries, size)
 
 
 class _Folds(dict[str, str]):

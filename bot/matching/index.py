@@ -14,6 +14,8 @@ import bisect
 import itertools
 import math
 import re
+import sys
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,18 +113,20 @@ class Index:
         for feature in read.generic:
             weight_of[numbers[feature]] *= GENERIC_WEIGHT
         idf = dict(zip(names, weight_of, strict=True))
-        # Each phrase's weight: its features' weights summed in its order, as one sum each.
-        each = iter(list(map(weight_of.__getitem__, read.features.values)))
-        ends = read.features.ends
-        weights = stored.floats(
-            sum(itertools.islice(each, end - start))
-            for start, end in zip(itertools.chain((0,), ends), ends, strict=False)
-        )
         kinds = list(dict.fromkeys(read.kinds))
         code_of = {kind: code for code, kind in enumerate(kinds)}
+        codes = bytes(map(code_of.__getitem__, read.kinds))
+        kind_weights = [KIND_WEIGHT.get(kind, 1.0) for kind in kinds]
+        # Each phrase's weight: its features' weights summed in its order, as one sum each.
+        if building.bulk(len(codes)) and sys.version_info < (3, 12):
+            from bot.matching import bulkbuild  # sums as `sum` makes them up to 3.11
+
+            weights, scale = bulkbuild.weights(read.features, weight_of, codes, kind_weights)
+        else:
+            weights, scale = _weights(read.features, weight_of, codes, kind_weights)
         phrases = Phrases(
             read.entries,
-            bytes(map(code_of.__getitem__, read.kinds)),
+            codes,
             read.texts,
             read.features,
             read.marked,
@@ -130,11 +134,6 @@ class Index:
             names,
             read.marks,
             kinds,
-        )
-        kind_weights = [KIND_WEIGHT.get(kind, 1.0) for kind in kinds]
-        scale = stored.floats(
-            kind_weights[code] / (weight or 1.0)
-            for code, weight in zip(phrases.kinds, weights, strict=True)
         )
         # Typos are repaired towards indexed syllables and the words of vocabulary keys ("bhty"
         # towards "bhyt", which the vocabulary then expands).
@@ -264,6 +263,23 @@ class Index:
             if left in self.idf and right in self.idf:
                 return [left, right]
         return None
+
+
+def _weights(
+    features: Flat, weight_of: Sequence[float], codes: bytes, kind_weights: Sequence[float]
+) -> tuple[array[float], array[float]]:
+    """Return each phrase's weight (its features' weights summed in its order) and its scale
+    (its kind's weight over its weight)."""
+    each = iter(list(map(weight_of.__getitem__, features.values)))
+    ends = features.ends
+    weights = stored.floats(
+        sum(itertools.islice(each, end - start))
+        for start, end in zip(itertools.chain((0,), ends), ends, strict=False)
+    )
+    scale = stored.floats(
+        kind_weights[code] / (weight or 1.0) for code, weight in zip(codes, weights, strict=True)
+    )
+    return weights, scale
 
 
 def _weight(total: int, df: int) -> float:

@@ -30,12 +30,23 @@ FORMAT = 1
 # Cache files kept per kind of index (the catalogue, the national list): the newest ones.
 KEEP = 2
 # The modules whose code decides what an index holds.
-_SOURCES = ("index.py", "building.py", "rewriter.py", "stored.py", "words.py", "../text.py")
+_SOURCES = (
+    "index.py",
+    "building.py",
+    "bulkbuild.py",
+    "rewriter.py",
+    "stored.py",
+    "words.py",
+    "../text.py",
+)
 
 KIND_WEIGHT = {"name": 1.0, "alias": 1.0}
 # An index of this many phrases or more (about 4,000 entries) is built and searched with numpy
 # (`building`, `bulk`): below it, numpy's import (0.2 s, 15 MB) costs more than it saves.
 LARGE = 50_000
+# A catalogue of this many texts (names, aliases, summaries: about 400 entries) or more is read
+# in numpy (`bulkbuild`); one of a fifth of that too when numpy is loaded already.
+BULK = 5_000
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,31 @@ class Flat:
     def size(self, i: int) -> int:
         """Return the length of run `i` (without copying it)."""
         return self.ends[i] - (self.ends[i - 1] if i else 0)
+
+
+# How much a phrase of each kind counts. A summary is a description, not how people ask: its
+# words only tell which entry explains more of a question (measured: as phrases they never
+# changed a ranking, and cost a fifth of the index).
+BAG_ONLY = frozenset({"summary"})
+
+
+@dataclass
+class Parts:
+    """What the texts of a set of entries come to, before feature weights are known."""
+
+    ids: list[str]
+    names: list[str]  # feature strings by number
+    entries: array[int]  # per phrase: its entry
+    kinds: list[str]  # per phrase
+    texts: list[str]  # per phrase
+    features: Flat  # per phrase: its features' numbers, in order, each once
+    marked: Flat  # per phrase: its marked words' numbers
+    marks: list[str]  # marked words by number
+    postings: Flat  # per feature: its phrases, in order
+    held: Flat  # per entry: the sorted numbers of the features of all its texts
+    df: array[int]  # per feature: how many entries hold it
+    spellings: set[str]  # the folded words of the texts (those not rewritten away)
+    generic: list[str]  # the features made of generic words only
 
 
 class Phrases(Sequence[Phrase]):

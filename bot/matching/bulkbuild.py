@@ -1,0 +1,392 @@
+"""Reading a large catalogue's texts in numpy: the same `Parts` as `building.parts`' loop.
+
+A 10,000-entry catalogue has about 130,000 texts but only a few thousand distinct words. Here
+each distinct word is spelled, rewritten, folded and checked for marks once; the texts become
+one array of word numbers, and the features of every text (its folded words, then its pairs of
+adjacent words, each once, numbered at first sight across the texts) come from a few sorts over
+that array instead of a Python loop per text. Vocabulary keys of one word are rewritten word by
+word; the few texts where a longer key may start (two adjacent words that begin one) go through
+the rewriter itself. Everything comes out as the loop makes it: the same numbers in the same
+order (tests/test_index_cache.py compares the two).
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from collections.abc import Sequence
+from itertools import chain, compress
+from typing import Any
+
+from bot.matching.rewriter import Rewriter
+from bot.matching.stored import BAG_ONLY, Flat, Parts
+from bot.matching.words import GENERIC
+from bot.text import spelling, strip_marks, typed_text, typed_words
+
+_BETWEEN = "\0"  # between two texts' words
+
+
+class _Numbered(dict[str, int]):
+    """Each string's number, given at first sight (0, 1, 2 ...)."""
+
+    def __missing__(self, key: str) -> int:
+        number = self[key] = len(self)
+        return number
+
+
+def parts(
+    ids: list[str], owners: list[int], kinds: list[str], texts: list[str], rewriter: Rewriter
+) -> Parts:
+    """`building.parts` for texts already listed: text `i` is `kinds[i]` of entry `owners[i]`."""
+    import numpy as np
+
+    words = _Numbered()  # the words as spelled, rewritten words included
+    tokens, text_of = _spelled(np, texts, words)
+    tokens, text_of = _rewritten(np, rewriter, words, tokens, text_of)
+    count = len(texts)
+    lengths = np.bincount(text_of, minlength=count)
+    spelled = list(words)
+    folds = _Numbered()
+    fold_of = np.fromiter(
+        (folds[sys.intern(strip_marks(w))] for w in spelled), dtype=np.int64, count=len(spelled)
+    )
+    is_phrase = (lengths > 0) & np.fromiter(
+        (kind not in BAG_ONLY for kind in kinds), dtype=bool, count=count
+    )
+    keys, key_text = _keys(np, fold_of[tokens], text_of, lengths, len(folds))
+    # Features numbered at first sight, each kept once per text (where it first comes).
+    feature, kept, unique = _first_sight(np, keys, key_text)
+    names, spellings, generic = _names(unique.tolist(), list(folds), len(folds))
+    key_text, feature = key_text[kept], feature[kept]
+    in_phrase = is_phrase[key_text]
+    features = Flat(
+        array("I", feature[in_phrase].astype(np.uint32).tobytes()),
+        _ends(np, np.bincount(key_text[in_phrase], minlength=count)[is_phrase]),
+    )
+    postings, held, df = group_large(
+        np,
+        features,
+        np.asarray(owners, dtype=np.uint64)[key_text],
+        feature.astype(np.uint32),
+        len(ids),
+        len(names),
+    )
+    marked, marks = _marks(np, tokens, text_of, is_phrase, spelled)
+    phrase_list = is_phrase.tolist()
+    return Parts(
+        ids=ids,
+        names=names,
+        entries=array("I", compress(owners, phrase_list)),
+        kinds=list(compress(kinds, phrase_list)),
+        texts=list(compress(texts, phrase_list)),
+        features=features,
+        marked=marked,
+        marks=marks,
+        postings=postings,
+        held=held,
+        df=df,
+        spellings=spellings,
+        generic=generic,
+    )
+
+
+def group_large(
+    np: Any, features: Flat, owner_of: Any, bag_values: Any, entries: int, size: int
+) -> tuple[Flat, Flat, array[int]]:
+    """Return the postings, each entry's sorted features and the document frequencies, from
+    the phrases' `features` and each entry's features as numpy arrays (`owner_of[i]` holds
+    `bag_values[i]`, entries ascending)."""
+    values = np.frombuffer(features.values, dtype=np.uint32)
+    ends = np.frombuffer(features.ends, dtype=np.uint64).astype(np.int64)
+    phrase_of = np.repeat(np.arange(len(ends), dtype=np.int64), np.diff(ends, prepend=0))
+    # One sort of (feature, phrase) pairs packed in one number (each pair comes once): by
+    # feature, each posting's phrases in order.
+    bits = max(len(ends).bit_length(), 1)
+    packed = np.sort((values.astype(np.int64) << bits) | phrase_of)
+    postings = Flat(
+        array("I", (packed & ((1 << bits) - 1)).astype(np.uint32).tobytes()),
+        array("Q", np.cumsum(np.bincount(values, minlength=size)).astype(np.uint64).tobytes()),
+    )
+    # Each (entry, feature) once, sorted: by entry, then by feature.
+    pairs = np.sort(owner_of.astype(np.uint64) * np.uint64(size) + bag_values)
+    if len(pairs):
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+    feature_of = (pairs % np.uint64(size)).astype(np.uint32)
+    held = Flat(
+        array("I", feature_of.tobytes()),
+        array(
+            "Q",
+            np.cumsum(np.bincount((pairs // np.uint64(size)).astype(np.int64), minlength=entries))
+            .astype(np.uint64)
+            .tobytes(),
+        ),
+    )
+    df = array("I", np.bincount(feature_of, minlength=size).astype(np.uint32).tobytes())
+    return postings, held, df
+
+
+def _spelled(np: Any, texts: Sequence[str], words: _Numbered) -> tuple[Any, Any]:
+    """Return every text's words as spelled (numbers of `words`) end to end, and their texts."""
+    typed = typed_text(texts)
+    if typed is None:  # a text holds a line break itself
+        typed = "\n".join(map(" ".join, map(typed_words, texts)))
+    # One split for all the texts: a NUL (which `typed_words` never keeps) between two texts.
+    numbers = _Numbered({_BETWEEN: 0})
+    each = array("I", map(numbers.__getitem__, typed.replace("\n", f" {_BETWEEN} ").split()))
+    del typed
+    spelled = np.fromiter(
+        (words[sys.intern(spelling(t))] if t != _BETWEEN else -1 for t in numbers),
+        dtype=np.int64,
+        count=len(numbers),
+    )
+    read = np.frombuffer(each, dtype=np.uint32) if each else np.zeros(0, dtype=np.uint32)
+    between = read == 0
+    text_of = np.cumsum(between)[~between]
+    return spelled[read[~between]], text_of
+
+
+def _rewritten(
+    np: Any, rewriter: Rewriter, words: _Numbered, tokens: Any, text_of: Any
+) -> tuple[Any, Any]:
+    """Return the words as `Rewriter.words` makes them, text by text."""
+    # One-word keys: each word is rewritten alone (a key's words never run into the next).
+    one_word = rewriter._short_spans
+    spelled = list(words)
+    replaced = {}
+    for number, word in enumerate(spelled):
+        if word in one_word:
+            out = Rewriter._pass([word], one_word, None)[0]
+            if out != [word]:
+                replaced[number] = [words[sys.intern(w)] for w in out]
+    if replaced:
+        table = np.zeros(len(spelled), dtype=bool)
+        table[list(replaced)] = True
+        at = np.flatnonzero(table[tokens])
+        news = [replaced[t] for t in tokens[at].tolist()]
+        sizes = np.fromiter(map(len, news), dtype=np.int64, count=len(news))
+        values = np.fromiter(chain.from_iterable(news), dtype=np.int64)
+        tokens, text_of = _splice(np, tokens, text_of, at, sizes, values)
+    return _longer(np, rewriter, words, tokens, text_of)
+
+
+def _longer(
+    np: Any, rewriter: Rewriter, words: _Numbered, tokens: Any, text_of: Any
+) -> tuple[Any, Any]:
+    """Rewrite the keys of several words (`Rewriter._pass` with its longer keys): at each word
+    that starts a key, the longest key found there, from the left, never inside another."""
+    # The keys' word runs as a tree: a node per run's beginning, numbered from 1 (0: none).
+    size = len(words)
+    edges: dict[int, int] = {}
+    targets: dict[int, tuple[str, ...]] = {}  # the nodes where a whole run ends
+    longest = 0
+    for spans in rewriter._long_spans.values():
+        for _, runs in spans:
+            for run, key in runs.items():
+                if not all(w in words for w in run):
+                    continue  # a word no text holds
+                node = 0
+                for word in run:
+                    node = edges.setdefault(node * size + words[word], len(edges) + 1)
+                targets.setdefault(node, key[2])
+                longest = max(longest, len(run))
+    if not targets:
+        return tokens, text_of
+    codes = np.array(sorted(edges), dtype=np.int64)
+    children = np.array([edges[c] for c in codes.tolist()], dtype=np.int64)
+    ends = np.zeros(len(edges) + 1, dtype=bool)
+    ends[list(targets)] = True
+    first = np.zeros(size, dtype=np.int64)  # the node of each word that starts a run
+    top = codes < size
+    first[codes[top]] = children[top]
+    # Walk the tree from every word that starts a run, a word further each step.
+    start = np.flatnonzero(first[tokens])
+    node = first[tokens[start]]
+    found: list[tuple[Any, Any, int]] = []
+    for step in range(1, longest):
+        position = start + step
+        same = position < len(tokens)
+        start, node, position = start[same], node[same], position[same]
+        same = text_of[position] == text_of[start]
+        start, node, position = start[same], node[same], position[same]
+        code = node * size + tokens[position]
+        where = np.minimum(np.searchsorted(codes, code), len(codes) - 1)
+        hit = codes[where] == code
+        start, node = start[hit], children[where[hit]]
+        if not len(start):
+            break
+        whole = ends[node]
+        found.append((start[whole], node[whole], step + 1))
+    if not found:
+        return tokens, text_of
+    # The longest run at each start (found last).
+    at = np.concatenate([f[0] for f in found])
+    nodes = np.concatenate([f[1] for f in found])
+    lengths = np.concatenate([np.full(len(f[0]), f[2]) for f in found])
+    order = np.lexsort((-lengths, at))
+    at, nodes, lengths = at[order], nodes[order], lengths[order]
+    head = np.concatenate(([True], at[1:] != at[:-1]))
+    at, nodes, lengths = at[head], nodes[head], lengths[head]
+    # From the left, a key that starts inside one rewritten before is not rewritten.
+    clash = np.flatnonzero(at[1:] < (at + lengths)[:-1])
+    if len(clash):
+        keep = np.ones(len(at), dtype=bool)
+        done, current = 0, -1
+        for i, position, length, text in zip(
+            range(len(at)), at.tolist(), lengths.tolist(), text_of[at].tolist(), strict=True
+        ):
+            if text != current:
+                current, done = text, 0
+            if position < done:
+                keep[i] = False
+            else:
+                done = position + length
+        at, nodes, lengths = at[keep], nodes[keep], lengths[keep]
+    # Its first word becomes the key's words, the others none.
+    out = {n: [words[sys.intern(w)] for w in targets[n]] for n in set(nodes.tolist())}
+    news = [out[n] for n in nodes.tolist()]
+    sizes = np.fromiter(map(len, news), dtype=np.int64, count=len(news))
+    values = np.fromiter(chain.from_iterable(news), dtype=np.int64)
+    inside = _runs(np, at + 1, lengths - 1)
+    return _splice(
+        np,
+        tokens,
+        text_of,
+        np.concatenate((at, inside)),
+        np.concatenate((sizes, np.zeros(len(inside), dtype=np.int64))),
+        values,
+    )
+
+
+def _runs(np: Any, starts: Any, lengths: Any) -> Any:
+    """Return the numbers start, start + 1 ... of each run, end to end."""
+    total = int(lengths.sum())
+    return np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+
+
+def _splice(
+    np: Any, tokens: Any, text_of: Any, at: Any, sizes: Any, values: Any
+) -> tuple[Any, Any]:
+    """Return the words with the word at each position `at[i]` replaced by `sizes[i]` words
+    (in order, end to end in `values`)."""
+    counts = np.ones(len(tokens), dtype=np.int64)
+    counts[at] = sizes
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+    plain = np.ones(len(tokens), dtype=bool)
+    plain[at] = False
+    out[starts[plain]] = tokens[plain]
+    out[_runs(np, starts[at], sizes)] = values
+    return out, np.repeat(text_of, counts)
+
+
+def _keys(np: Any, folded: Any, text_of: Any, lengths: Any, size: int) -> tuple[Any, Any]:
+    """Return each text's feature keys as the loop lists them (its folded words, then its
+    pairs of adjacent words: a pair of words a, b is `size + a * size + b`), and their texts."""
+    first = np.cumsum(lengths) - lengths  # each text's first word
+    runs = np.where(lengths > 0, 2 * lengths - 1, 0)
+    start = np.cumsum(runs) - runs  # each text's first key
+    keys = np.empty(int(runs.sum()), dtype=np.int64)
+    position = np.arange(len(folded))
+    keys[start[text_of] + position - first[text_of]] = folded
+    at = np.flatnonzero(text_of[1:] == text_of[:-1])  # a pair starts here
+    text = text_of[at]
+    keys[start[text] + lengths[text] + at - first[text]] = (
+        size + folded[at] * size + folded[at + 1]
+    )
+    return keys, np.repeat(np.arange(len(lengths)), runs)
+
+
+def _first_sight(np: Any, keys: Any, texts: Any) -> tuple[Any, Any, Any]:
+    """Return each key's number (the keys numbered in the order they first come), whether it
+    comes there first in its text (`texts`, ascending), and the keys by number."""
+    size = len(keys)
+    bits = max(size.bit_length(), 1)
+    named = None
+    if size and int(keys.max()) >> (62 - bits):  # too large to pack: numbered in order first
+        named, keys = np.unique(keys, return_inverse=True)
+        keys = keys.reshape(-1)
+    # One sort of (key, position) pairs packed in one number: by key, each in its order.
+    packed = np.sort((keys << bits) | np.arange(size))
+    key, at = packed >> bits, packed & ((1 << bits) - 1)
+    new = np.ones(size, dtype=bool)
+    new[1:] = key[1:] != key[:-1]
+    first = at[new]
+    order = np.argsort(first)
+    number = np.empty(len(first), dtype=np.int64)
+    number[order] = np.arange(len(first))
+    numbers = np.empty(size, dtype=np.int64)
+    numbers[at] = number[np.cumsum(new) - 1]
+    # A key's places in one text are next to each other in that order.
+    kept = np.empty(size, dtype=bool)
+    where = texts[at]
+    fresh = new.copy()
+    fresh[1:] |= where[1:] != where[:-1]
+    kept[at] = fresh
+    unique = key[new][order]
+    return numbers, kept, unique if named is None else named[unique]
+
+
+def _names(keys: list[int], folded: list[str], size: int) -> tuple[list[str], set[str], list[str]]:
+    """Return the features' names by number, the folded words among them, and the generic
+    ones (generic words, and pairs of generic words)."""
+    names: list[str] = []
+    spellings: set[str] = set()
+    generic: list[str] = []
+    for key in keys:
+        if key < size:
+            name = folded[key]
+            spellings.add(name)
+            if name in GENERIC:
+                generic.append(name)
+        else:
+            left, right = folded[(key - size) // size], folded[(key - size) % size]
+            name = sys.intern(f"{left} {right}")
+            if left in GENERIC and right in GENERIC:
+                generic.append(name)
+        names.append(name)
+    return names, spellings, generic
+
+
+def _marks(
+    np: Any, tokens: Any, text_of: Any, is_phrase: Any, spelled: list[str]
+) -> tuple[Flat, list[str]]:
+    """Return each phrase's marked words (numbered at first sight) and the words by number."""
+    marked = np.fromiter((strip_marks(w) != w for w in spelled), dtype=bool, count=len(spelled))
+    chosen = marked[tokens] & is_phrase[text_of]
+    words, texts = tokens[chosen], text_of[chosen]
+    values, kept, unique = _first_sight(np, words, texts)
+    values, texts = values[kept], texts[kept]
+    runs = Flat(
+        array("I", values.astype(np.uint32).tobytes()),
+        _ends(np, np.bincount(texts, minlength=len(is_phrase))[is_phrase]),
+    )
+    return runs, [spelled[w] for w in unique.tolist()]
+
+
+def _ends(np: Any, lengths: Any) -> array[int]:
+    """Return where each run ends, given their lengths."""
+    return array("Q", np.cumsum(lengths, dtype=np.uint64).tobytes())
+
+
+def weights(
+    features: Flat, weight_of: Sequence[float], codes: bytes, kind_weights: Sequence[float]
+) -> tuple[array[float], array[float]]:
+    """`index._weights` in numpy: each phrase's sum runs left to right from 0.0, a column of
+    phrases at a time, as `sum` adds floats (up to Python 3.11)."""
+    import numpy as np
+
+    ends = np.frombuffer(features.ends, dtype=np.uint64).astype(np.int64)
+    lengths = np.diff(ends, prepend=0)
+    terms = np.array(weight_of, dtype=np.float64)[np.frombuffer(features.values, np.uint32)]
+    longest = np.argsort(-lengths, kind="stable")  # the longest phrases first
+    starts = (ends - lengths)[longest]
+    left = np.searchsorted(-lengths[longest], -np.arange(int(lengths.max(initial=0))), "left")
+    sums = np.zeros(len(ends), dtype=np.float64)
+    for column, count in enumerate(left.tolist()):
+        sums[:count] += terms[starts[:count] + column]
+    total = np.empty(len(ends), dtype=np.float64)
+    total[longest] = sums
+    kind = np.array(kind_weights, dtype=np.float64)[np.frombuffer(codes, dtype=np.uint8)]
+    scale = kind / np.where(total == 0, 1.0, total)
+    return array("d", total.tobytes()), array("d", scale.tobytes())

@@ -1,0 +1,96 @@
+"""A large catalogue's texts read in numpy (`bulkbuild`) give the index the loop gives, array for
+array: numbers, order, rewritten words, marks, weights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.catalogue.loader import load
+from bot.catalogue.national import load_national
+from bot.matching import bulkbuild, stored
+from bot.matching.index import Index
+from bot.matching.national_index import build as build_national
+
+ROOT = Path(__file__).resolve().parent.parent
+
+VOCABULARY = {
+    "cty": ("công ty",),
+    "mở công ty": ("thành lập doanh nghiệp",),
+    "sổ đỏ": ("giấy chứng nhận quyền sử dụng đất",),
+    "sổ": ("sổ hộ khẩu",),
+    "giấy chứng nhận quyền": ("chứng nhận",),
+    "đẻ": ("sinh",),
+    "xoá": (),
+    "làm lại sổ đỏ bị mất": ("cấp lại",),
+    "hộ khẩu": ("cư trú",),
+    "khai sinh cho": ("khai sinh",),  # and one that starts inside it
+    "sinh cho con": ("sinh con",),
+}
+TEXTS: list[tuple[str, list[tuple[str, str]]]] = [
+    ("a", [("name", "Mở cty TNHH"), ("alias", "mở công ty mở công ty"), ("summary", "Mở cty.")]),
+    ("b", [("name", "Làm lại sổ đỏ bị mất"), ("alias", "sổ đỏ sổ"), ("alias", "sổ")]),
+    ("c", [("name", "xoá"), ("alias", ""), ("alias", "!!!"), ("summary", "xoá xoá")]),
+    ("d", []),
+    ("e", [("name", "Đăng ký khai sinh cho con mới đẻ"), ("alias", "Khai sinh\ncho con")]),
+    ("f", [("name", "giấy chứng nhận quyền sử dụng đất"), ("alias", "GIẤY  chứng-nhận, quyền")]),
+    ("g", [("summary", "Chỉ có tóm tắt: hộ khẩu, sổ hộ khẩu.")]),
+    ("h", [("name", "hộ khẩu hộ khẩu hộ"), ("alias", "khai sinh khai sinh khai")]),
+    ("i", [("name", "Cấp đổi Giấy phép lái xe"), ("alias", "đổi bằng lái xe ô tô de")]),
+    ("j", [("alias", "sinh cho con"), ("alias", "khai sinh cho con khai sinh cho")]),
+]
+
+
+def _both(
+    entries: list[tuple[str, list[tuple[str, str]]]],
+    vocabulary: dict[str, tuple[str, ...]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    monkeypatch.setattr(stored, "BULK", 10**9)
+    loop = Index.build(entries, vocabulary).to_state()
+    monkeypatch.setattr(stored, "BULK", 0)
+    bulk = Index.build(entries, vocabulary).to_state()
+    return loop, bulk
+
+
+def test_rewritten_empty_and_repeated_texts_are_read_alike(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    loop, bulk = _both(TEXTS, VOCABULARY, monkeypatch)
+    assert bulk == loop
+    # Rewritten words were indexed, and a text rewritten to nothing was left out.
+    assert "thanh lap" in loop["names"] and "xoa" not in loop["names"]
+
+
+def test_texts_without_a_line_break_of_their_own_are_read_alike(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    entries = [(i, [(k, t.replace("\n", " ")) for k, t in texts]) for i, texts in TEXTS]
+    loop, bulk = _both(entries, VOCABULARY, monkeypatch)
+    assert bulk == loop
+
+
+def test_keys_too_large_to_pack_are_numbered_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    keys = np.array([7, 2**61, 3, 7, 2**61 + 5, 3, 2**61], dtype=np.int64)
+    texts = np.array([0, 0, 0, 0, 1, 1, 1], dtype=np.int64)
+    numbers, kept, unique = bulkbuild._first_sight(np, keys, texts)
+    assert numbers.tolist() == [0, 1, 2, 0, 3, 2, 1]
+    assert kept.tolist() == [True, True, True, False, True, True, True]
+    assert unique.tolist() == [7, 2**61, 3, 2**61 + 5]
+
+
+def test_the_catalogue_and_the_national_list_are_indexed_alike(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    catalogue = load(ROOT / "procedures.yaml")
+    vocabulary = dict(catalogue.vocabulary)
+    national = load_national()
+    monkeypatch.setattr(stored, "BULK", 10**9)
+    loop = build_national(national, frozenset(), vocabulary).index.to_state()
+    monkeypatch.setattr(stored, "BULK", 0)
+    bulk = build_national(national, frozenset(), vocabulary).index.to_state()
+    assert bulk == loop
