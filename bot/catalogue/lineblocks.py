@@ -3,8 +3,8 @@
 Catalogue entries repeat whole blocks: the same document, the same steps, the same legal
 bases or fees under many procedures. What the line reader makes of a block (a list or a mapping
 under a key, or a mapping started by '- ') depends only on its text, written from the start of
-its first line, and on how deep it lies; so each such block is looked up by that text (and
-depth) before it is read. Where a block ends is found from one byte a line (its indentation, and
+its first line, and on how deep it lies; so each such block is looked up (by its depth, size
+and first line, then compared whole) before it is read. Where a block ends is found from one byte a line (its indentation, and
 whether it starts with '-' or is blank or a comment), searched in C. A block that gave a silent
 finding (its lines differ each time), or that ended elsewhere than expected, is never reused.
 
@@ -46,7 +46,7 @@ class Blocks:
         self.on = max(columns, default=0) <= _WIDEST
         self._text = text
         self._texts = texts
-        self._seen: dict[tuple[int, int], tuple[int, int, Any, int]] = {}
+        self._seen: dict[tuple[int, int, str], tuple[int, Any, int]] = {}
         self._maps: dict[int, re.Pattern[bytes]] = {}
         self._seqs: dict[int, re.Pattern[bytes]] = {}
         self._items: dict[int, re.Pattern[bytes]] = {}
@@ -78,18 +78,20 @@ class Blocks:
         end = self._extent(patterns, column, seq).match(self._codes, at + 1).end()
         start = self._offsets[at]
         size = self._offsets[end] - start
-        text = self._text
-        piece = text[start : start + size]
-        key = (depth, hash(piece))
+        # Looked up by its depth, size and first line (no copy of a block seen once), then
+        # compared whole.
+        key = (depth, size, self._texts[at])
         seen = self._seen.get(key)
-        if seen is not None and seen[1] == size and text.startswith(piece, seen[0]):
-            return end, None, (seen[2], seen[3])
-        return end, (key, start, size), None
+        if seen is not None:
+            text = self._text
+            if text.startswith(text[start : start + size], seen[0]):
+                return end, None, (seen[1], seen[2])
+        return end, (key, start), None
 
     def keep(self, ticket: Any, value: Any, nodes: int) -> None:
         """Keep what the reader made of a block `look` gave `ticket` for."""
-        key, start, size = ticket
-        self._seen[key] = (start, size, value, nodes)
+        key, start = ticket
+        self._seen[key] = (start, value, nodes)
 
     def plain_items(self, at: int, indent: int) -> list[str] | None:
         """The words (NFC) of the items from row `at` of a list indented `indent`, when two or
