@@ -56,7 +56,7 @@ def parts(
     keys, key_text = _keys(np, fold_of[tokens], text_of, lengths, len(folds))
     # Features numbered at first sight, each kept once per text (where it first comes).
     feature, kept, unique = _first_sight(np, keys, key_text)
-    names, spellings, generic = _names(unique.tolist(), list(folds), len(folds))
+    names, spellings, generic = _names(np, unique, list(folds))
     key_text, feature = key_text[kept], feature[kept]
     in_phrase = is_phrase[key_text]
     features = Flat(
@@ -327,25 +327,31 @@ def _first_sight(np: Any, keys: Any, texts: Any) -> tuple[Any, Any, Any]:
     return numbers, kept, unique if named is None else named[unique]
 
 
-def _names(keys: list[int], folded: list[str], size: int) -> tuple[list[str], set[str], list[str]]:
-    """Return the features' names by number, the folded words among them, and the generic
-    ones (generic words, and pairs of generic words)."""
-    names: list[str] = []
-    spellings: set[str] = set()
-    generic: list[str] = []
-    for key in keys:
-        if key < size:
-            name = folded[key]
-            spellings.add(name)
-            if name in GENERIC:
-                generic.append(name)
-        else:
-            left, right = folded[(key - size) // size], folded[(key - size) % size]
-            name = sys.intern(f"{left} {right}")
-            if left in GENERIC and right in GENERIC:
-                generic.append(name)
-        names.append(name)
-    return names, spellings, generic
+def _names(np: Any, keys: Any, folded: list[str]) -> tuple[list[str], set[str], list[str]]:
+    """Return the features' names by number (`keys` by number, see `_keys`), the folded words
+    among them, and the generic ones (generic words, and pairs of generic words)."""
+    size = len(folded)
+    pair = keys >= size
+    lefts, rights = np.divmod(keys[pair] - size, size)
+    common = np.fromiter((f in GENERIC for f in folded), dtype=bool, count=size)
+    singles = keys[~pair]
+    names = np.empty(len(keys), dtype=object)
+    words = list(map(folded.__getitem__, singles.tolist()))
+    names[~pair] = words
+    names[pair] = list(
+        map(
+            sys.intern,
+            map(
+                "{} {}".format,
+                map(folded.__getitem__, lefts.tolist()),
+                map(folded.__getitem__, rights.tolist()),
+            ),
+        )
+    )
+    generic = np.zeros(len(keys), dtype=bool)
+    generic[~pair] = common[singles]
+    generic[pair] = common[lefts] & common[rights]
+    return names.tolist(), set(words), names[generic].tolist()
 
 
 def _marks(
