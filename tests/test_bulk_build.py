@@ -72,6 +72,15 @@ def test_texts_without_a_line_break_of_their_own_are_read_alike(
     assert bulk == loop
 
 
+def test_texts_read_a_few_at_a_time_are_read_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pieces of a few characters and blocks of a few texts: every boundary falls somewhere.
+    monkeypatch.setattr(bulkbuild, "_PIECE", 8)
+    monkeypatch.setattr(bulkbuild, "_BLOCK", 3)
+    entries = [(i, [(k, t.replace("\n", " ")) for k, t in texts]) for i, texts in TEXTS]
+    loop, bulk = _both(entries, VOCABULARY, monkeypatch)
+    assert bulk == loop
+
+
 def test_keys_too_large_to_pack_are_numbered_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     import numpy as np
 
