@@ -90,6 +90,11 @@ def test_keys_too_large_to_pack_are_numbered_alike(monkeypatch: pytest.MonkeyPat
     assert numbers.tolist() == [0, 1, 2, 0, 3, 2, 1]
     assert kept.tolist() == [True, True, True, False, True, True, True]
     assert unique.tolist() == [7, 2**61, 3, 2**61 + 5]
+    runs = [keys[:3], keys[3:]]
+    numbers, unique = bulkbuild._number(np, runs)
+    assert numbers.tolist() == [0, 1, 2, 0, 3, 2, 1]
+    assert unique.tolist() == [7, 2**61, 3, 2**61 + 5]
+    assert runs == []
 
 
 def test_the_catalogue_and_the_national_list_are_indexed_alike(

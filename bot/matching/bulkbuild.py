@@ -50,7 +50,8 @@ def parts(
     folds = _Numbered()
     fold_of: list[int] = []
     marked_word: list[bool] = []
-    keys: list[tuple[Any, int]] = []  # per block: its features, and how many folded words then
+    # per block: its features, and how many folded words there were then (see `_keys`)
+    keys: list[tuple[Any, int]] = []
     key_texts: list[Any] = []
     mark_words: list[Any] = []
     mark_texts: list[Any] = []
@@ -82,11 +83,9 @@ def parts(
     key_text = np.concatenate([*key_texts, none.astype(np.int32)])
     del key_texts
     # Features numbered at first sight.
-    together = np.concatenate([*(_pairs_as(np, k, n, len(folds)) for k, n in keys), none])
+    runs = [_pairs_as(np, k, n, len(folds)) for k, n in keys]
     del keys
-    feature, _, unique = _first_sight(np, together, None)
-    del together
-    feature = feature.astype(np.int32)
+    feature, unique = _number(np, runs)
     names, spellings, generic = _names(np, unique, list(folds))
     in_phrase = is_phrase[key_text]
     features = Flat(
@@ -135,7 +134,7 @@ def group_large(
     bits = max(len(ends).bit_length(), 1)
     packed = values.astype(np.int64)
     packed <<= bits
-    packed |= np.repeat(np.arange(len(ends), dtype=np.int64), np.diff(ends, prepend=0))
+    packed |= np.repeat(np.arange(len(ends), dtype=np.int32), np.diff(ends, prepend=0))
     packed.sort()
     packed &= (1 << bits) - 1
     postings = Flat(
@@ -153,12 +152,14 @@ def group_large(
         np.not_equal(pairs[1:], pairs[:-1], out=fresh[1:])
         pairs = pairs[fresh]
         del fresh
-    owner, feature = np.divmod(pairs, size)
-    del pairs
+    feature = np.empty(len(pairs), dtype=np.uint32)
+    np.remainder(pairs, size, out=feature, casting="unsafe")
+    pairs //= size  # each pair's entry
     held = Flat(
-        array("I", feature.astype(np.uint32).tobytes()),
-        array("Q", np.cumsum(np.bincount(owner, minlength=entries)).astype(np.uint64).tobytes()),
+        array("I", feature.tobytes()),
+        array("Q", np.cumsum(np.bincount(pairs, minlength=entries)).astype(np.uint64).tobytes()),
     )
+    del pairs
     df = array("I", np.bincount(feature, minlength=size).astype(np.uint32).tobytes())
     return postings, held, df
 
@@ -383,6 +384,46 @@ def _first_sight(np: Any, keys: Any, texts: Any) -> tuple[Any, Any, Any]:
     return numbers, kept, unique if named is None else named[unique]
 
 
+def _number(np: Any, runs: list[Any]) -> tuple[Any, Any]:
+    """Return each key's number (the keys of `runs`, end to end, numbered in the order they
+    first come) and the keys by number; `runs` is emptied as it is read."""
+    size = sum(map(len, runs))
+    bits = max(size.bit_length(), 1)
+    named = None
+    if max((int(run.max()) for run in runs if len(run)), default=0) >> (62 - bits):
+        # Too large to pack: numbered in their order first.
+        named, inverse = np.unique(np.concatenate(runs), return_inverse=True)
+        runs[:] = [inverse.reshape(-1)]
+    # One sort of (key, position) pairs packed in one number: by key, each in its order.
+    packed = np.empty(size, dtype=np.int64)
+    start = 0
+    while runs:
+        run = runs.pop(0)
+        part = packed[start : start + len(run)]
+        np.left_shift(run, bits, out=part)
+        part |= np.arange(start, start + len(run), dtype=np.int64)
+        start += len(run)
+        del run, part
+    packed.sort()
+    at = np.empty(size, dtype=np.int32)
+    np.bitwise_and(packed, (1 << bits) - 1, out=at, casting="unsafe")
+    packed >>= bits
+    new = np.ones(size, dtype=bool)
+    np.not_equal(packed[1:], packed[:-1], out=new[1:])
+    unique = packed[new]
+    del packed
+    order = np.argsort(at[new])
+    number = np.empty(len(order), dtype=np.int32)
+    number[order] = np.arange(len(order), dtype=np.int32)
+    group = np.cumsum(new, dtype=np.int32)
+    del new
+    group -= 1
+    numbers = np.empty(size, dtype=np.int32)
+    numbers[at] = number[group]
+    unique = unique[order]
+    return numbers, unique if named is None else named[unique]
+
+
 def _pairs_as(np: Any, keys: Any, before: int, after: int) -> Any:
     """Return features keyed with `before` folded words (see `_keys`) keyed with `after`."""
     pair = keys >= before
@@ -424,12 +465,11 @@ def _marks(
     """Return each phrase's marked words (given once per phrase, in order, by block), numbered
     at first sight, and the words by number."""
     none = np.zeros(0, dtype=np.int64)
-    values, _, unique = _first_sight(np, np.concatenate([*words, none]), None)
+    phrase_of = np.concatenate([*texts, none])
+    values, unique = _number(np, words)
     runs = Flat(
         array("I", values.astype(np.uint32).tobytes()),
-        _ends(
-            np, np.bincount(np.concatenate([*texts, none]), minlength=len(is_phrase))[is_phrase]
-        ),
+        _ends(np, np.bincount(phrase_of, minlength=len(is_phrase))[is_phrase]),
     )
     return runs, [spelled[w] for w in unique.tolist()]
 
