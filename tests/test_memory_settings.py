@@ -11,10 +11,12 @@ import platform
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
 from bot.frontends.telegram.startup import warm_soon
+from bot.storage.sqlite import PAGE_CACHE_KIB, SQLiteDatabase
 
 GLIBC = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
 SHOW = (
@@ -56,3 +58,16 @@ def test_a_failure_to_index_in_the_background_is_logged_not_raised(
     with caplog.at_level(logging.ERROR):
         warm_soon(broken).join(10)
     assert "indexing the national list in the background failed" in caplog.text
+
+
+async def test_both_database_connections_keep_a_small_page_cache(tmp_path: Path) -> None:
+    # SQLite's default (2 MB a connection) fills with pages each update writes once: memory
+    # that grows with every citizen until the cache is full.
+    db = await SQLiteDatabase.open(tmp_path / "bot.sqlite3")
+    try:
+        writer = await db.read("PRAGMA cache_size")
+        reader = await db.peek("PRAGMA cache_size")  # the second, read-only connection
+    finally:
+        await db.close()
+    assert writer[0][0] == reader[0][0] == -PAGE_CACHE_KIB
+    assert PAGE_CACHE_KIB <= 512

@@ -51,6 +51,31 @@ def test_forgotten_citizens_start_again_with_a_full_bucket() -> None:
     assert limiter.check("tg:1") == "ok"
 
 
+def test_memory_holds_only_citizens_whose_bucket_is_not_full_again() -> None:
+    clock = Clock()
+    limiter = FloodLimiter(burst=2, rate=1.0, clock=clock)  # full again 2 s after the last
+    for citizen in range(100):
+        limiter.check(f"tg:{citizen}")
+        clock.now += 0.1
+    # Those of the last 2 seconds are held (one or two more until the next check sweeps them).
+    assert 20 <= limiter.tracked() <= 22
+    clock.now += 60
+    limiter.check("tg:new")
+    limiter.check("tg:newer")
+    assert limiter.tracked() < 22
+
+
+def test_a_flooding_citizen_stays_slowed_down_while_others_come_and_go() -> None:
+    clock = Clock()
+    limiter = FloodLimiter(burst=2, rate=0.5, clock=clock)  # full again 4 s after the last
+    assert [limiter.check("tg:flood") for _ in range(3)] == ["ok", "ok", "warn"]
+    for citizen in range(30):  # many others write meanwhile, 0.1 s apart
+        clock.now += 0.1
+        assert limiter.check(f"tg:{citizen}") == "ok"
+    assert limiter.check("tg:flood") == "ok"  # 3 s: one token and a half back, not a new bucket
+    assert limiter.check("tg:flood") == "warn"
+
+
 async def test_assistant_answers_a_flood_with_one_polite_notice(tmp_path: Path) -> None:
     assistant = await make_assistant(tmp_path)
     ratelimit.install(assistant, FloodLimiter(burst=2, rate=0.0, clock=Clock()))

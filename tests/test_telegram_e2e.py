@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from bot import messages as m
+from bot.frontends.telegram.application import StatelessApplication
 from bot.frontends.telegram.bot import send_rate
 from bot.messages import MENU_COMMANDS
 from bot.settings import SettingsError
@@ -153,3 +154,14 @@ def test_send_rate_defaults_to_telegrams_limit_and_can_be_turned_off() -> None:
     assert send_rate({"BOT_SEND_RATE": "0"}) == 0.0
     with pytest.raises(SettingsError):
         send_rate({"BOT_SEND_RATE": "nhanh"})
+
+
+async def test_many_citizens_leave_no_trace_in_the_framework_memory(tg_bot: BotHarness) -> None:
+    # PTB notes every chat and user for a persistence; the bot sets none, so nothing is noted
+    # (else memory would grow by every citizen ever seen, as long as the bot runs).
+    for chat in range(40, 52):
+        assert await tg_bot.chat(chat).say("xin chao")
+    application = tg_bot.application
+    assert isinstance(application, StatelessApplication)
+    assert application.noted_for_persistence() == 0
+    assert not application.chat_data and not application.user_data

@@ -54,10 +54,12 @@ class FloodLimiter:
     def check(self, user: str) -> Verdict:
         """Take a token for this user: 'ok', or 'warn' once when empty, then 'drop'."""
         now = self.clock()
-        bucket = self._buckets.pop(user, None) or _Bucket(float(self.burst), now)
-        self._buckets[user] = bucket
-        if len(self._buckets) > self.max_tracked:
-            self._buckets.popitem(last=False)
+        buckets = self._buckets
+        bucket = buckets.pop(user, None) or _Bucket(float(self.burst), now)
+        buckets[user] = bucket
+        if len(buckets) > self.max_tracked:
+            buckets.popitem(last=False)
+        self._forget_refilled(now)
         bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.at) * self.rate)
         bucket.at = now
         if bucket.tokens >= 1.0:
@@ -68,6 +70,23 @@ class FloodLimiter:
             return "drop"
         bucket.warned = True
         return "warn"
+
+    def _forget_refilled(self, now: float) -> None:
+        """Forget the least recently seen citizens whose bucket is full again: a new bucket is
+        the same, so memory follows the citizens writing lately, not every one ever seen."""
+        if self.rate <= 0:
+            return
+        full_after = self.burst / self.rate
+        buckets = self._buckets
+        for _ in range(2):  # at most two a call: each call adds at most one
+            oldest = next(iter(buckets.values()))
+            if now - oldest.at < full_after or len(buckets) == 1:
+                return
+            buckets.popitem(last=False)
+
+    def tracked(self) -> int:
+        """How many citizens' buckets are held in memory."""
+        return len(self._buckets)
 
 
 class _Limited(Protocol):

@@ -42,6 +42,7 @@ from bot.core.registry import Job
 from bot.core.replies import Answer, Button, Decision, Incoming, Reply, Sender
 from bot.frontends.memory import compact_malloc
 from bot.frontends.telegram import webhook
+from bot.frontends.telegram.application import StatelessApplication
 from bot.frontends.telegram.delivery import CONNECTIONS, with_retries
 from bot.frontends.telegram.inbox import AnsweredDelivery, InboxBot, UpdatesRequest
 from bot.frontends.telegram.jobs import schedule
@@ -448,6 +449,7 @@ def build_application(settings: Settings, front: TelegramFrontEnd | None = None)
     )
     builder = (
         ApplicationBuilder()
+        .application_class(StatelessApplication)  # no per-citizen note for a persistence
         .bot(bot)
         # Updates of different chats at once, of one chat in order, each once it is stored;
         # each one done with is marked answered.
