@@ -69,14 +69,14 @@ def parts(
         filled.append(lengths > 0)
         # The marked words of phrases, each once per phrase.
         chosen = np.asarray(marked_word)[tokens] & bag[start : start + len(block)][text_of]
-        kept = _first_sight(np, tokens[chosen].astype(np.int64), text_of[chosen])[1]
+        kept = _once(np, tokens[chosen].astype(np.int64), text_of[chosen])
         mark_words.append(tokens[chosen][kept])
         mark_texts.append(text_of[chosen][kept] + start)
         # Each text's features (its folded words, then its pairs), each once.
         folded_tokens = np.asarray(fold_of, dtype=np.int64)[tokens]
         del tokens
         block_keys, block_texts = _keys(np, folded_tokens, text_of, lengths, len(folds))
-        kept = _first_sight(np, block_keys, block_texts)[1]
+        kept = _once(np, block_keys, block_texts)
         keys.append((block_keys[kept], len(folds)))
         key_texts.append((block_texts[kept] + start).astype(np.int32))
     is_phrase = np.concatenate([*filled, np.zeros(0, dtype=bool)]) & bag
@@ -346,42 +346,27 @@ def _keys(np: Any, folded: Any, text_of: Any, lengths: Any, size: int) -> tuple[
     return keys, np.repeat(np.arange(len(lengths)), runs)
 
 
-def _first_sight(np: Any, keys: Any, texts: Any) -> tuple[Any, Any, Any]:
-    """Return each key's number (the keys numbered in the order they first come), whether it
-    comes there first in its text (`texts`, ascending; None: not asked), and the keys by
-    number."""
+def _once(np: Any, keys: Any, texts: Any) -> Any:
+    """Tell, for each key, whether it comes there first in its text (`texts`, ascending)."""
     size = len(keys)
     bits = max(size.bit_length(), 1)
-    named = None
-    if size and int(keys.max()) >> (62 - bits):  # too large to pack: numbered in order first
-        named, keys = np.unique(keys, return_inverse=True)
-        keys = keys.reshape(-1)
-    # One sort of (key, position) pairs packed in one number: by key, each in its order.
+    if size and int(keys.max()) >> (62 - bits):  # too large to pack: numbered first
+        keys = np.unique(keys, return_inverse=True)[1].reshape(-1)
+    # One sort of (key, position) pairs packed in one number: by key, each in its order, so
+    # that a key's places in one text are next to each other.
     packed = keys << bits
     packed |= np.arange(size)
     packed.sort()
     at = packed & ((1 << bits) - 1)
     packed >>= bits
-    new = np.ones(size, dtype=bool)
-    np.not_equal(packed[1:], packed[:-1], out=new[1:])
-    unique = packed[new]
+    fresh = np.ones(size, dtype=bool)
+    np.not_equal(packed[1:], packed[:-1], out=fresh[1:])
     del packed
-    first = at[new]
-    order = np.argsort(first)
-    del first
-    number = np.empty(len(order), dtype=np.int64)
-    number[order] = np.arange(len(order))
-    numbers = np.empty(size, dtype=np.int64)
-    numbers[at] = number[np.cumsum(new) - 1]
-    kept = None
-    if texts is not None:
-        # A key's places in one text are next to each other in that order.
-        where = texts[at]
-        new[1:] |= where[1:] != where[:-1]
-        kept = np.empty(size, dtype=bool)
-        kept[at] = new
-    unique = unique[order]
-    return numbers, kept, unique if named is None else named[unique]
+    where = texts[at]
+    fresh[1:] |= where[1:] != where[:-1]
+    kept = np.empty(size, dtype=bool)
+    kept[at] = fresh
+    return kept
 
 
 def _number(np: Any, runs: list[Any]) -> tuple[Any, Any]:
