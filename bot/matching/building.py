@@ -5,7 +5,7 @@ thousand distinct words. The texts are split into words in one pass over them al
 distinct word is spelled, folded and numbered once; each text becomes a run of feature numbers
 by look-ups that run no Python code per word; and the posting lists, each entry's features and
 their document frequencies come from grouping those runs, not from appending one number at a
-time. A catalogue of `stored.BULK` texts or more (about 400 entries) is read in numpy instead
+time. A catalogue of `stored.BULK` texts or more (about 800 entries) is read in numpy instead
 (`bulkbuild`): the same arrays, with no Python step per text.
 """
 
