@@ -14,6 +14,7 @@ from operator import add, mul
 
 from bot.matching import bulk, stored
 from bot.matching.index import OTHER_MARKS, Index
+from bot.matching.large import by_feature
 from bot.matching.score import SLACK, Query
 
 # In a large index, a feature found in more phrases than this (or than 1% of them) is too common
@@ -255,20 +256,15 @@ def score_query(index: Index, query: Query, limit: int = 6, floor: float = 0.0) 
 
 
 def _score_in_bulk(index: Index, query: Query, pool: list[int], best: Best) -> None:
-    """Score a large index's pool in numpy (`bulk`), and find which of the question's
-    features each entry found holds, and the bound on its share (`Query.most`)."""
+    """Score a large index's pool in numpy (`bulk`), and work out the bound on each entry's
+    share (`Query.most`) for every entry at once (`large`)."""
     gains = query.gains
     if gains is None:
         gains = query.gains = _gains(index, query)
     vectors = _vectors(index)
     bulk.score(vectors, gains, pool, best)
     query.prepared(index)
-    entries = [entry for entry in best if entry not in query.holding]
-    held, sums = bulk.holding(vectors, query.reach, entries)
-    whole = query.whole
-    for entry, features, reach in zip(entries, held, sums, strict=True):
-        query.holding[entry] = features
-        query.mosts.setdefault(entry, reach / whole * (1 + SLACK) + SLACK)
+    query.reached = by_feature(vectors).reached(query.reach)
 
 
 def _in_order(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.matching.index import FUZZY, GENERIC_WEIGHT, Index
 from bot.matching.words import GENERIC, GENERIC_WORDS, national_syllables
@@ -68,6 +69,9 @@ class Query:
     # Per feature: what it adds to a phrase that holds it, with and without the question's
     # marks on its words, and those marked words (see `_phrase_match`); made once per question.
     gains: dict[int, tuple[float, float, tuple[int, ...]]] | None = None
+    # On a large index: per entry, what the features of `asked` it holds reach together
+    # (`holding.ByFeature.reached`), for `most`.
+    reached: Any = None
 
     @property
     def total(self) -> float:
@@ -105,8 +109,12 @@ class Query:
         if most is None:
             if self.numbered is None:
                 self._prepare(index)
-            held = self._held(index, entry)
-            most = sum(map(self.reach.__getitem__, held)) / self.whole * (1 + SLACK) + SLACK
+            if self.reached is not None:
+                # The same terms summed in another order: the slack allows for it.
+                most = float(self.reached[entry]) / self.whole * (1 + SLACK) + SLACK
+            else:
+                held = self._held(index, entry)
+                most = sum(map(self.reach.__getitem__, held)) / self.whole * (1 + SLACK) + SLACK
             self.mosts[entry] = most
         return most
 
