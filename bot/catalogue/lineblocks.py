@@ -4,9 +4,10 @@ Catalogue entries repeat whole blocks: the same document, the same steps, the sa
 bases or fees under many procedures. What the line reader makes of a block (a list or a mapping
 under a key, or a mapping started by '- ') depends only on its text, written from the start of
 its first line, and on how deep it lies; so each such block is looked up (by its depth, size
-and first line, then compared whole) before it is read. Where a block ends is found from one byte a line (its indentation, and
-whether it starts with '-' or is blank or a comment), searched in C. A block that gave a silent
-finding (its lines differ each time), or that ended elsewhere than expected, is never reused.
+and first line, then compared whole) before it is read. Where a block ends is found from one
+byte a line (its indentation, and whether it starts with '-' or is blank or a comment),
+searched in C. A block that gave a silent finding (its lines differ each time), or that ended
+elsewhere than expected, is never reused.
 
 A list of plain one-line words (aliases, related ids, most steps and legal bases) is cut into
 its items in one go too: its lines joined, checked for anything but plain words (a comment, a
