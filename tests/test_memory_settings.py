@@ -71,3 +71,15 @@ async def test_both_database_connections_keep_a_small_page_cache(tmp_path: Path)
         await db.close()
     assert writer[0][0] == reader[0][0] == -PAGE_CACHE_KIB
     assert PAGE_CACHE_KIB <= 512
+
+
+def test_the_telegram_front_end_does_not_load_httpx_command_line_client() -> None:
+    # With click, rich and pygments installed (a dev install), httpx would import its
+    # command-line client at every start of the bot: 6 MB it never uses.
+    code = (
+        "import sys, bot.frontends.telegram.bot, httpx; "
+        "print(sorted(m for m in ('click', 'rich', 'pygments') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert callable(__import__("httpx").AsyncClient)
