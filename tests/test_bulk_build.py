@@ -72,15 +72,27 @@ def test_texts_without_a_line_break_of_their_own_are_read_alike(
     assert bulk == loop
 
 
+def test_texts_read_a_few_at_a_time_are_read_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pieces of a few characters and blocks of a few texts: every boundary falls somewhere.
+    monkeypatch.setattr(bulkbuild, "_PIECE", 8)
+    monkeypatch.setattr(bulkbuild, "_BLOCK", 3)
+    entries = [(i, [(k, t.replace("\n", " ")) for k, t in texts]) for i, texts in TEXTS]
+    loop, bulk = _both(entries, VOCABULARY, monkeypatch)
+    assert bulk == loop
+
+
 def test_keys_too_large_to_pack_are_numbered_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     import numpy as np
 
     keys = np.array([7, 2**61, 3, 7, 2**61 + 5, 3, 2**61], dtype=np.int64)
     texts = np.array([0, 0, 0, 0, 1, 1, 1], dtype=np.int64)
-    numbers, kept, unique = bulkbuild._first_sight(np, keys, texts)
-    assert numbers.tolist() == [0, 1, 2, 0, 3, 2, 1]
+    kept = bulkbuild._once(np, keys, texts)
     assert kept.tolist() == [True, True, True, False, True, True, True]
+    runs = [keys[:3], keys[3:]]
+    numbers, unique = bulkbuild._number(np, runs)
+    assert numbers.tolist() == [0, 1, 2, 0, 3, 2, 1]
     assert unique.tolist() == [7, 2**61, 3, 2**61 + 5]
+    assert runs == []
 
 
 def test_the_catalogue_and_the_national_list_are_indexed_alike(

@@ -5,7 +5,7 @@ thousand distinct words. The texts are split into words in one pass over them al
 distinct word is spelled, folded and numbered once; each text becomes a run of feature numbers
 by look-ups that run no Python code per word; and the posting lists, each entry's features and
 their document frequencies come from grouping those runs, not from appending one number at a
-time. A catalogue of `stored.BULK` texts or more (about 400 entries) is read in numpy instead
+time. A catalogue of `stored.BULK` texts or more (about 800 entries) is read in numpy instead
 (`bulkbuild`): the same arrays, with no Python step per text.
 """
 
@@ -17,7 +17,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
-from operator import getitem
+from operator import getitem, itemgetter
 
 from bot.matching import stored
 from bot.matching.rewriter import Rewriter
@@ -29,16 +29,16 @@ from bot.text import has_marks, spelling, strip_marks, typed_words_of
 def parts(entries: Iterable[tuple[str, Sequence[tuple[str, str]]]], rewriter: Rewriter) -> Parts:
     """Read the texts of entries given as (id, [(kind, text), ...])."""
     ids: list[str] = []
-    owners: list[int] = []
-    kinds: list[str] = []
-    texts: list[str] = []
+    sizes: list[int] = []
+    listed: list[tuple[str, str]] = []
     for entry_id, entry_texts in entries:
-        number = len(ids)
         ids.append(entry_id)
-        for kind, text in entry_texts:
-            owners.append(number)
-            kinds.append(kind)
-            texts.append(text)
+        sizes.append(len(entry_texts))
+        listed.extend(entry_texts)
+    kinds = list(map(itemgetter(0), listed))
+    texts = list(map(itemgetter(1), listed))
+    owners = list(itertools.chain.from_iterable(map(itertools.repeat, range(len(ids)), sizes)))
+    del listed
     if bulk(len(texts)):
         from bot.matching import bulkbuild
 

@@ -12,6 +12,7 @@ order (tests/test_index_cache.py compares the two).
 
 from __future__ import annotations
 
+import itertools
 import sys
 from array import array
 from collections.abc import Sequence
@@ -24,6 +25,8 @@ from bot.matching.words import GENERIC
 from bot.text import spelling, strip_marks, typed_text, typed_words
 
 _BETWEEN = "\0"  # between two texts' words
+_PIECE = 1 << 16  # characters of text split at a time
+_BLOCK = 8192  # texts read at a time
 
 
 class _Numbered(dict[str, int]):
@@ -40,38 +43,66 @@ def parts(
     """`building.parts` for texts already listed: text `i` is `kinds[i]` of entry `owners[i]`."""
     import numpy as np
 
-    words = _Numbered()  # the words as spelled, rewritten words included
-    tokens, text_of = _spelled(np, texts, words)
-    tokens, text_of = _rewritten(np, rewriter, words, tokens, text_of)
     count = len(texts)
-    lengths = np.bincount(text_of, minlength=count)
-    spelled = list(words)
+    none = np.zeros(0, dtype=np.int64)  # so that no block still concatenates
+    bag = np.fromiter((kind not in BAG_ONLY for kind in kinds), dtype=bool, count=count)
+    words = _Numbered()  # the words as spelled, rewritten words included
     folds = _Numbered()
-    fold_of = np.fromiter(
-        (folds[sys.intern(strip_marks(w))] for w in spelled), dtype=np.int64, count=len(spelled)
-    )
-    is_phrase = (lengths > 0) & np.fromiter(
-        (kind not in BAG_ONLY for kind in kinds), dtype=bool, count=count
-    )
-    keys, key_text = _keys(np, fold_of[tokens], text_of, lengths, len(folds))
-    # Features numbered at first sight, each kept once per text (where it first comes).
-    feature, kept, unique = _first_sight(np, keys, key_text)
-    names, spellings, generic = _names(unique.tolist(), list(folds), len(folds))
-    key_text, feature = key_text[kept], feature[kept]
+    fold_of: list[int] = []
+    marked_word: list[bool] = []
+    # per block: its features, and how many folded words there were then (see `_keys`)
+    keys: list[tuple[Any, int]] = []
+    key_texts: list[Any] = []
+    mark_words: list[Any] = []
+    mark_texts: list[Any] = []
+    filled: list[Any] = []
+    # A block of texts at a time: only the features they keep are held, not every word's.
+    for start in range(0, count, _BLOCK):
+        block = texts[start : start + _BLOCK]
+        tokens, text_of = _spelled(np, block, words)
+        tokens, text_of = _rewritten(np, rewriter, words, tokens, text_of)
+        for word in itertools.islice(words, len(fold_of), None):
+            folded = sys.intern(strip_marks(word))
+            fold_of.append(folds[folded])
+            marked_word.append(folded != word)
+        lengths = np.bincount(text_of, minlength=len(block))
+        filled.append(lengths > 0)
+        # The marked words of phrases, each once per phrase.
+        chosen = np.asarray(marked_word)[tokens] & bag[start : start + len(block)][text_of]
+        kept = _once(np, tokens[chosen].astype(np.int64), text_of[chosen])
+        mark_words.append(tokens[chosen][kept])
+        mark_texts.append(text_of[chosen][kept] + start)
+        # Each text's features (its folded words, then its pairs), each once.
+        folded_tokens = np.asarray(fold_of, dtype=np.int64)[tokens]
+        del tokens
+        block_keys, block_texts = _keys(np, folded_tokens, text_of, lengths, len(folds))
+        kept = _once(np, block_keys, block_texts)
+        keys.append((block_keys[kept], len(folds)))
+        key_texts.append((block_texts[kept] + start).astype(np.int32))
+    is_phrase = np.concatenate([*filled, np.zeros(0, dtype=bool)]) & bag
+    key_text = np.concatenate([*key_texts, none.astype(np.int32)])
+    del key_texts
+    # Features numbered at first sight.
+    runs = [_pairs_as(np, k, n, len(folds)) for k, n in keys]
+    del keys
+    feature, unique = _number(np, runs)
+    names, spellings, generic = _names(np, unique, list(folds))
     in_phrase = is_phrase[key_text]
     features = Flat(
         array("I", feature[in_phrase].astype(np.uint32).tobytes()),
         _ends(np, np.bincount(key_text[in_phrase], minlength=count)[is_phrase]),
     )
+    del in_phrase
     postings, held, df = group_large(
         np,
         features,
-        np.asarray(owners, dtype=np.uint64)[key_text],
-        feature.astype(np.uint32),
+        np.asarray(owners, dtype=np.int32)[key_text],
+        feature,
         len(ids),
         len(names),
     )
-    marked, marks = _marks(np, tokens, text_of, is_phrase, spelled)
+    del feature, key_text
+    marked, marks = _marks(np, mark_words, mark_texts, is_phrase, list(words))
     phrase_list = is_phrase.tolist()
     return Parts(
         ids=ids,
@@ -98,30 +129,38 @@ def group_large(
     `bag_values[i]`, entries ascending)."""
     values = np.frombuffer(features.values, dtype=np.uint32)
     ends = np.frombuffer(features.ends, dtype=np.uint64).astype(np.int64)
-    phrase_of = np.repeat(np.arange(len(ends), dtype=np.int64), np.diff(ends, prepend=0))
     # One sort of (feature, phrase) pairs packed in one number (each pair comes once): by
     # feature, each posting's phrases in order.
     bits = max(len(ends).bit_length(), 1)
-    packed = np.sort((values.astype(np.int64) << bits) | phrase_of)
+    packed = values.astype(np.int64)
+    packed <<= bits
+    packed |= np.repeat(np.arange(len(ends), dtype=np.int32), np.diff(ends, prepend=0))
+    packed.sort()
+    packed &= (1 << bits) - 1
     postings = Flat(
-        array("I", (packed & ((1 << bits) - 1)).astype(np.uint32).tobytes()),
+        array("I", packed.astype(np.uint32).tobytes()),
         array("Q", np.cumsum(np.bincount(values, minlength=size)).astype(np.uint64).tobytes()),
     )
+    del packed
     # Each (entry, feature) once, sorted: by entry, then by feature.
-    pairs = np.sort(owner_of.astype(np.uint64) * np.uint64(size) + bag_values)
+    pairs = owner_of.astype(np.int64)
+    pairs *= size
+    pairs += bag_values
+    pairs.sort()
     if len(pairs):
-        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
-    feature_of = (pairs % np.uint64(size)).astype(np.uint32)
+        fresh = np.ones(len(pairs), dtype=bool)
+        np.not_equal(pairs[1:], pairs[:-1], out=fresh[1:])
+        pairs = pairs[fresh]
+        del fresh
+    feature = np.empty(len(pairs), dtype=np.uint32)
+    np.remainder(pairs, size, out=feature, casting="unsafe")
+    pairs //= size  # each pair's entry
     held = Flat(
-        array("I", feature_of.tobytes()),
-        array(
-            "Q",
-            np.cumsum(np.bincount((pairs // np.uint64(size)).astype(np.int64), minlength=entries))
-            .astype(np.uint64)
-            .tobytes(),
-        ),
+        array("I", feature.tobytes()),
+        array("Q", np.cumsum(np.bincount(pairs, minlength=entries)).astype(np.uint64).tobytes()),
     )
-    df = array("I", np.bincount(feature_of, minlength=size).astype(np.uint32).tobytes())
+    del pairs
+    df = array("I", np.bincount(feature, minlength=size).astype(np.uint32).tobytes())
     return postings, held, df
 
 
@@ -130,9 +169,19 @@ def _spelled(np: Any, texts: Sequence[str], words: _Numbered) -> tuple[Any, Any]
     typed = typed_text(texts)
     if typed is None:  # a text holds a line break itself
         typed = "\n".join(map(" ".join, map(typed_words, texts)))
-    # One split for all the texts: a NUL (which `typed_words` never keeps) between two texts.
+    # A split per piece of some thousand texts (not a string per word of them all at once): a
+    # NUL (which `typed_words` never keeps) between two texts.
     numbers = _Numbered({_BETWEEN: 0})
-    each = array("I", map(numbers.__getitem__, typed.replace("\n", f" {_BETWEEN} ").split()))
+    each: array[int] = array("I")
+    start = 0
+    while start < len(typed):
+        end = typed.find("\n", start + _PIECE)
+        end = len(typed) if end < 0 else end
+        piece = typed[start:end].replace("\n", f" {_BETWEEN} ").split()
+        each.extend(map(numbers.__getitem__, piece))
+        if end < len(typed):
+            each.append(0)
+        start = end + 1
     del typed
     spelled = np.fromiter(
         (words[sys.intern(spelling(t))] if t != _BETWEEN else -1 for t in numbers),
@@ -297,69 +346,115 @@ def _keys(np: Any, folded: Any, text_of: Any, lengths: Any, size: int) -> tuple[
     return keys, np.repeat(np.arange(len(lengths)), runs)
 
 
-def _first_sight(np: Any, keys: Any, texts: Any) -> tuple[Any, Any, Any]:
-    """Return each key's number (the keys numbered in the order they first come), whether it
-    comes there first in its text (`texts`, ascending), and the keys by number."""
+def _once(np: Any, keys: Any, texts: Any) -> Any:
+    """Tell, for each key, whether it comes there first in its text (`texts`, ascending)."""
     size = len(keys)
     bits = max(size.bit_length(), 1)
-    named = None
-    if size and int(keys.max()) >> (62 - bits):  # too large to pack: numbered in order first
-        named, keys = np.unique(keys, return_inverse=True)
-        keys = keys.reshape(-1)
-    # One sort of (key, position) pairs packed in one number: by key, each in its order.
-    packed = np.sort((keys << bits) | np.arange(size))
-    key, at = packed >> bits, packed & ((1 << bits) - 1)
-    new = np.ones(size, dtype=bool)
-    new[1:] = key[1:] != key[:-1]
-    first = at[new]
-    order = np.argsort(first)
-    number = np.empty(len(first), dtype=np.int64)
-    number[order] = np.arange(len(first))
-    numbers = np.empty(size, dtype=np.int64)
-    numbers[at] = number[np.cumsum(new) - 1]
-    # A key's places in one text are next to each other in that order.
-    kept = np.empty(size, dtype=bool)
+    if size and int(keys.max()) >> (62 - bits):  # too large to pack: numbered first
+        keys = np.unique(keys, return_inverse=True)[1].reshape(-1)
+    # One sort of (key, position) pairs packed in one number: by key, each in its order, so
+    # that a key's places in one text are next to each other.
+    packed = keys << bits
+    packed |= np.arange(size)
+    packed.sort()
+    at = packed & ((1 << bits) - 1)
+    packed >>= bits
+    fresh = np.ones(size, dtype=bool)
+    np.not_equal(packed[1:], packed[:-1], out=fresh[1:])
+    del packed
     where = texts[at]
-    fresh = new.copy()
     fresh[1:] |= where[1:] != where[:-1]
+    kept = np.empty(size, dtype=bool)
     kept[at] = fresh
-    unique = key[new][order]
-    return numbers, kept, unique if named is None else named[unique]
+    return kept
 
 
-def _names(keys: list[int], folded: list[str], size: int) -> tuple[list[str], set[str], list[str]]:
-    """Return the features' names by number, the folded words among them, and the generic
-    ones (generic words, and pairs of generic words)."""
-    names: list[str] = []
-    spellings: set[str] = set()
-    generic: list[str] = []
-    for key in keys:
-        if key < size:
-            name = folded[key]
-            spellings.add(name)
-            if name in GENERIC:
-                generic.append(name)
-        else:
-            left, right = folded[(key - size) // size], folded[(key - size) % size]
-            name = sys.intern(f"{left} {right}")
-            if left in GENERIC and right in GENERIC:
-                generic.append(name)
-        names.append(name)
-    return names, spellings, generic
+def _number(np: Any, runs: list[Any]) -> tuple[Any, Any]:
+    """Return each key's number (the keys of `runs`, end to end, numbered in the order they
+    first come) and the keys by number; `runs` is emptied as it is read."""
+    size = sum(map(len, runs))
+    bits = max(size.bit_length(), 1)
+    named = None
+    if max((int(run.max()) for run in runs if len(run)), default=0) >> (62 - bits):
+        # Too large to pack: numbered in their order first.
+        named, inverse = np.unique(np.concatenate(runs), return_inverse=True)
+        runs[:] = [inverse.reshape(-1)]
+    # One sort of (key, position) pairs packed in one number: by key, each in its order.
+    packed = np.empty(size, dtype=np.int64)
+    start = 0
+    while runs:
+        run = runs.pop(0)
+        part = packed[start : start + len(run)]
+        np.left_shift(run, bits, out=part)
+        part |= np.arange(start, start + len(run), dtype=np.int64)
+        start += len(run)
+        del run, part
+    packed.sort()
+    at = np.empty(size, dtype=np.int32)
+    np.bitwise_and(packed, (1 << bits) - 1, out=at, casting="unsafe")
+    packed >>= bits
+    new = np.ones(size, dtype=bool)
+    np.not_equal(packed[1:], packed[:-1], out=new[1:])
+    unique = packed[new]
+    del packed
+    order = np.argsort(at[new])
+    number = np.empty(len(order), dtype=np.int32)
+    number[order] = np.arange(len(order), dtype=np.int32)
+    group = np.cumsum(new, dtype=np.int32)
+    del new
+    group -= 1
+    numbers = np.empty(size, dtype=np.int32)
+    numbers[at] = number[group]
+    unique = unique[order]
+    return numbers, unique if named is None else named[unique]
+
+
+def _pairs_as(np: Any, keys: Any, before: int, after: int) -> Any:
+    """Return features keyed with `before` folded words (see `_keys`) keyed with `after`."""
+    pair = keys >= before
+    left, right = np.divmod(keys[pair] - before, before)
+    keys[pair] = after + left * after + right
+    return keys
+
+
+def _names(np: Any, keys: Any, folded: list[str]) -> tuple[list[str], set[str], list[str]]:
+    """Return the features' names by number (`keys` by number, see `_keys`), the folded words
+    among them, and the generic ones (generic words, and pairs of generic words)."""
+    size = len(folded)
+    pair = keys >= size
+    lefts, rights = np.divmod(keys[pair] - size, size)
+    common = np.fromiter((f in GENERIC for f in folded), dtype=bool, count=size)
+    singles = keys[~pair]
+    names = np.empty(len(keys), dtype=object)
+    words = list(map(folded.__getitem__, singles.tolist()))
+    names[~pair] = words
+    names[pair] = list(
+        map(
+            sys.intern,
+            map(
+                "{} {}".format,
+                map(folded.__getitem__, lefts.tolist()),
+                map(folded.__getitem__, rights.tolist()),
+            ),
+        )
+    )
+    generic = np.zeros(len(keys), dtype=bool)
+    generic[~pair] = common[singles]
+    generic[pair] = common[lefts] & common[rights]
+    return names.tolist(), set(words), names[generic].tolist()
 
 
 def _marks(
-    np: Any, tokens: Any, text_of: Any, is_phrase: Any, spelled: list[str]
+    np: Any, words: list[Any], texts: list[Any], is_phrase: Any, spelled: list[str]
 ) -> tuple[Flat, list[str]]:
-    """Return each phrase's marked words (numbered at first sight) and the words by number."""
-    marked = np.fromiter((strip_marks(w) != w for w in spelled), dtype=bool, count=len(spelled))
-    chosen = marked[tokens] & is_phrase[text_of]
-    words, texts = tokens[chosen], text_of[chosen]
-    values, kept, unique = _first_sight(np, words, texts)
-    values, texts = values[kept], texts[kept]
+    """Return each phrase's marked words (given once per phrase, in order, by block), numbered
+    at first sight, and the words by number."""
+    none = np.zeros(0, dtype=np.int64)
+    phrase_of = np.concatenate([*texts, none])
+    values, unique = _number(np, words)
     runs = Flat(
         array("I", values.astype(np.uint32).tobytes()),
-        _ends(np, np.bincount(texts, minlength=len(is_phrase))[is_phrase]),
+        _ends(np, np.bincount(phrase_of, minlength=len(is_phrase))[is_phrase]),
     )
     return runs, [spelled[w] for w in unique.tolist()]
 

@@ -44,9 +44,9 @@ KIND_WEIGHT = {"name": 1.0, "alias": 1.0}
 # An index of this many phrases or more (about 4,000 entries) is built and searched with numpy
 # (`building`, `bulk`): below it, numpy's import (0.2 s, 15 MB) costs more than it saves.
 LARGE = 50_000
-# A catalogue of this many texts (names, aliases, summaries: about 400 entries) or more is read
+# A catalogue of this many texts (names, aliases, summaries: about 800 entries) or more is read
 # in numpy (`bulkbuild`); one of a fifth of that too when numpy is loaded already.
-BULK = 5_000
+BULK = 10_000
 
 
 @dataclass(frozen=True)
