@@ -29,6 +29,7 @@ _WIDEST = _DASH - 1  # a file with deeper lines is read without reuse
 _FIRST = itemgetter(slice(0, 1))
 _ADDED = {"-": _DASH, "": _SKIP, "#": _SKIP}
 _ONE_MORE = (1).__add__
+_TRIAL = 2048  # blocks looked up before deciding whether looking up pays
 _SPECIAL = frozenset("#'\"[]{}&*!|>%@`,?:- ")  # `lineread._SPECIAL`: not a plain word's start
 _FIRST_LETTER = itemgetter(0)
 DASH = _DASH
@@ -51,6 +52,10 @@ class Blocks:
         self._maps: dict[int, re.Pattern[bytes]] = {}
         self._seqs: dict[int, re.Pattern[bytes]] = {}
         self._items: dict[int, re.Pattern[bytes]] = {}
+        # Whether looking blocks up pays: in a file whose first blocks are nearly all new (few
+        # written twice), the rest is read without looking (decided once, after `_TRIAL`).
+        self.worth = True
+        self._looks = self._hits = 0
         if not self.on:
             self._codes = self.codes = bytearray()
             self._offsets = self.offsets = array("q")
@@ -75,6 +80,9 @@ class Blocks:
     def look(self, at: int, column: int, depth: int, seq: bool) -> tuple[int, Any, Any]:
         """Where the block starting on row `at` ends, what to `keep` it under, and (value,
         count of values) when the same text at the same depth was read before."""
+        self._looks += 1
+        if self._looks == _TRIAL and self._hits * 8 < _TRIAL:
+            self.worth = False
         patterns = self._seqs if seq else self._maps
         end = self._extent(patterns, column, seq).match(self._codes, at + 1).end()
         start = self._offsets[at]
@@ -86,6 +94,7 @@ class Blocks:
         if seen is not None:
             text = self._text
             if text.startswith(text[start : start + size], seen[0]):
+                self._hits += 1
                 return end, None, (seen[1], seen[2])
         return end, (key, start), None
 

@@ -146,7 +146,7 @@ def _walk_lines(
         """The list (`seq`) or mapping starting on row `at`, read or reused."""
         nonlocal nodes
         reader = block_seq if seq else block_map
-        if blocks is None or len(path) < 3:  # a section or a whole entry: read as it is
+        if blocks is None or len(path) < 3 or not blocks.worth:  # (a section, a whole entry)
             return reader(at, column, path)
         end, ticket, seen = blocks.look(at, column, len(path), seq)
         if seen is not None:
