@@ -143,11 +143,13 @@ def score(vectors: Vectors, gains: Gains, pool: Sequence[int], best: Best) -> No
     safe = np.where(useful, weights, 1.0)
     coverage = np.minimum(matched / safe, 1.0) * vectors.kind_weight[phrases]
     entries = vectors.entries[phrases].tolist()
+    # As Python floats at once: reading numpy's one at a time costs more than the loop.
+    coverages, sums = coverage.tolist(), matched.tolist()
     for position in np.flatnonzero(useful).tolist():
-        entry, value_at = entries[position], float(coverage[position])
+        entry, value_at = entries[position], coverages[position]
         kept = best.get(entry)
         if kept is None or value_at > kept[0]:
-            best[entry] = (value_at, pool[position], None, float(matched[position]))
+            best[entry] = (value_at, pool[position], None, sums[position])
 
 
 def _all_marked(

@@ -260,7 +260,7 @@ class Matcher:
         said = " ".join(qualifiers.QUALIFIERS[q][0] for q in lacking)
         about = f"{text} {self.catalogue.entries[first.id].name}"
         subject = analyse(index, f"{about} {said}")
-        words = _telling(index, analyse(index, about).folded)
+        words = _telling(index, read(index, about).folded)  # (the words alone: not weighed)
         card = sum(w for f, w in words.items() if self.index.holds(self._numbers[first.id], f))
         found: dict[str, Scored] = {}
         subjects = score_query(index, subject, limit=12, floor=reads.floor)

@@ -196,15 +196,6 @@ def _bound(index: Index, most: float, coverage: float) -> float:
     return bound * (1 + SLACK)
 
 
-def _may_reach(index: Index, query: Query, entry: int, coverage: float, floor: float) -> bool:
-    """Tell whether an entry's bound (`_most`) reaches `floor`. The bound with the whole
-    question explained, which costs nothing per entry, is tried first: most entries of a
-    large pool cannot reach the floor even so."""
-    if _bound(index, query.ceiling(index), coverage) < floor:
-        return False
-    return _most(index, query, entry, coverage) >= floor
-
-
 # entry: coverage, phrase number, features found (by number; None: not yet worked out),
 # weight matched
 Best = bulk.Best
@@ -327,6 +318,7 @@ def _pruned(
             cover[entry] = bound
     in_play: dict[int, bool] = {}
     floor = least  # entries under `least` are not wanted at all
+    top = query.ceiling(index)
     found: dict[int, float] = {}  # entry: its score with the phrases scored so far
     for start in range(0, len(pool), FIRST_STEP):
         chunk = []
@@ -335,7 +327,12 @@ def _pruned(
             play = in_play.get(entry)
             if play is None:
                 reach = cover[entry] * (1 + SLACK)
-                play = not floor or _may_reach(index, query, entry, reach, floor)
+                # Its bound with the whole question explained, which costs nothing per entry,
+                # first: most entries of a large pool cannot reach the floor even so.
+                play = not floor or (
+                    _bound(index, top, reach) >= floor
+                    and _bound(index, query.most(index, entry), reach) >= floor
+                )
                 in_play[entry] = play
             if play:
                 chunk.append(phrase_id)

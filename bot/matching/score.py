@@ -122,7 +122,10 @@ class Query:
         """Return the question's feature numbers an entry holds (found in one pass in C)."""
         held = self.holding.get(entry)
         if held is None:
-            held = self.holding[entry] = self.asked.intersection(index.held[entry])
+            runs = index.held  # (`Flat.__getitem__`, written out)
+            ends = runs.ends
+            row = runs.values[ends[entry - 1] if entry else 0 : ends[entry]]
+            held = self.holding[entry] = self.asked.intersection(row)
         return held
 
     def ceiling(self, index: Index) -> float:
