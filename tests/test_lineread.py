@@ -38,6 +38,12 @@ def _compare(text: str) -> bool:
     assert nodes == events.nodes
     assert lines == dict(events.lines)
     assert raw == dict(events.lines.raw)
+    # Without lines recorded (how `check` reads first), repeated blocks are reused and runs of
+    # plain items cut at once: the same data, findings and count.
+    quick_data, quick_found, quick_nodes = lineread.walk(text)
+    assert quick_data == events.data
+    assert quick_found == events.found
+    assert quick_nodes == events.nodes
     return True
 
 
@@ -271,3 +277,71 @@ def test_hundreds_of_generated_files_are_read_alike_or_handed_on() -> None:
 def test_anything_outside_the_subset_is_handed_on(text: str) -> None:
     with pytest.raises(Unusual):
         lineread.walk(text)
+
+
+_REPEATED = """\
+version: 1
+procedures:
+- id: a
+  documents:
+  - name: Tờ khai
+    count: 1
+  - name: Giấy khai sinh
+  steps:
+  - Nộp hồ sơ
+  - Nhận kết quả
+  - 12
+  - yes
+- id: b
+  documents:
+  - name: Tờ khai
+    count: 1
+  - name: Giấy khai sinh
+  steps:
+  - Nộp hồ sơ
+  - Nhận kết quả  # một chú thích
+  - 12
+  - yes
+- id: c
+  documents:
+  - name: Tờ khai
+    count: 1
+
+  - name: Giấy khai sinh
+  steps:
+  - Nộp hồ sơ
+  - Nhận kết quả
+  - 12
+  - yes
+  notes:
+    documents:
+    - name: Tờ khai
+      count: 1
+    - name: Giấy khai sinh
+- id: d
+  documents:
+  - name: Tờ khai
+    count: 1
+  - name: Giấy khai sinh
+      ghi chú
+  steps:
+  - Nộp hồ sơ
+  - Nhận kết quả
+    -12
+  - yes
+"""
+
+
+def test_blocks_written_again_are_read_alike() -> None:
+    # The same documents and steps under several entries: once with a comment after a value
+    # (a silent finding, on its own line), once with a blank line inside, once deeper, once
+    # with a value going on over the next line and an item glued to its '-'.
+    assert _compare(_REPEATED)
+    data, found, _ = lineread.walk(_REPEATED)
+    assert [line for line, _, _ in found] == [20, 48]  # the comment, the glued '-12'
+    first, second, third, fourth = data["procedures"]
+    assert first["documents"] == second["documents"] == third["documents"]
+    assert third["notes"]["documents"] == first["documents"]
+    assert fourth["documents"][1]["name"] == "Giấy khai sinh ghi chú"
+    assert first["steps"] == ["Nộp hồ sơ", "Nhận kết quả", 12, True]
+    assert fourth["steps"] == ["Nộp hồ sơ", "Nhận kết quả -12", True]

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
+from collections.abc import Sequence
 from itertools import accumulate
-from operator import sub
+from operator import itemgetter, sub
 from typing import Any
 
-from bot.catalogue import linescalars, silent
+from bot.catalogue import lineblocks, linescalars, silent
 from bot.catalogue.limits import MAX_DEPTH, MAX_NODES
 from bot.catalogue.linescalars import Unusual
 from bot.catalogue.rules import Found, Loc
@@ -41,6 +43,8 @@ _BLOCK_HEADERS = frozenset((">", ">-", "|", "|-"))
 # than a string (a number, a date, yes/no, null); longer words are strings.
 _BOUNDS = {first: bound for first, (bound, _) in linescalars.IMPLICIT.items()}
 _ONE_MORE = (1).__add__
+_ANY = 1 << 16  # a bound this high: any length (numbers)
+_FIRST_LETTER = itemgetter(0)
 _CHUNK = 4096
 Spans = dict[Loc, tuple[int, int, int]]
 
@@ -120,6 +124,39 @@ def _walk_lines(
     normalize = unicodedata.normalize
     special, bounds = _SPECIAL, _BOUNDS
     nodes = 1
+    # A block written again word for word is read once (not while lines are recorded).
+    blocks = None if record else lineblocks.Blocks(text, texts, columns, lengths)
+    if blocks is not None and not blocks.on:
+        blocks = None
+    codes = blocks.codes if blocks is not None else bytearray()
+    item_code = lineblocks.DASH
+    longest = max(bound for first, bound in bounds.items() if first and bound < _ANY)
+    any_length = frozenset(first for first, bound in bounds.items() if bound >= _ANY)
+
+    def settle(part: str) -> Any:
+        """A plain word of an item (NFC) as the loop below makes it (typed when it may be)."""
+        if len(part) > bounds.get(part[0], 0):
+            return share(part, part)
+        value = known.get(part, known)
+        if value is known:
+            value = known[part] = typed(part)
+        return share(value, value) if value.__class__ is str else value
+
+    def reuse(at: int, column: int, path: Loc, seq: bool) -> tuple[Any, int]:
+        """The list (`seq`) or mapping starting on row `at`, read or reused."""
+        nonlocal nodes
+        reader = block_seq if seq else block_map
+        if blocks is None or len(path) < 3:  # a section or a whole entry: read as it is
+            return reader(at, column, path)
+        end, ticket, seen = blocks.look(at, column, len(path), seq)
+        if seen is not None:
+            nodes += seen[1]
+            return seen[0], end
+        counted, findings = nodes, len(found)
+        value, after = reader(at, column, path)
+        if after == end and len(found) == findings:
+            blocks.keep(ticket, value, nodes - counted)
+        return value, after
 
     # The hot loops of `check` on a large file, one round per line: a mapping's lines, then a
     # list's. Each reads the plain one-line words (the common case) itself and hands any other
@@ -230,6 +267,18 @@ def _walk_lines(
                 plain = -1
                 at += 1
                 continue
+            if blocks is not None and codes[at + 1] == item_code + indent:
+                written = blocks.plain_items(at, indent)
+                if written is not None:  # a run of plain words, read in one go
+                    if min(map(len, written)) > longest and any_length.isdisjoint(
+                        map(_FIRST_LETTER, written)
+                    ):
+                        items += map(share, written, written)
+                    else:
+                        items += map(settle, written)
+                    at += len(written)
+                    plain = -1
+                    continue
             if words[1:2] != " ":
                 raise Unusual  # '-' alone, or a word glued to it
             rest = words[2:]
@@ -266,7 +315,7 @@ def _walk_lines(
                 column += len(words) - len(rest)
                 texts[at], columns[at] = rest, column
                 start = at
-                child, at = block_map(at, column, (*path, index))
+                child, at = reuse(at, column, (*path, index), False)
                 if top:  # nothing reads an entry's lines again: let them go
                     texts[start:at] = [""] * (at - start)
                     if want_spans:
@@ -294,9 +343,9 @@ def _walk_lines(
             if record:
                 table[where] = below + 1 + base
             if dash:
-                return block_seq(below, column, where)
+                return reuse(below, column, where, True)
             if words[0] not in not_a_key and ":" in words and _keyed(words):
-                return block_map(below, column, where)
+                return reuse(below, column, where, False)
             value, last = scalar(below, words, indent, where)  # a value below its key
             return value, last + 1
         if record:
@@ -375,7 +424,7 @@ def _walk_lines(
         raise Unusual
     if want_spans and starts:
         assert spans is not None
-        _spans(lengths, starts, ends, len(text), spans)
+        _spans(blocks.offsets if blocks is not None else lengths, starts, ends, len(text), spans)
     return root, found, nodes
 
 
@@ -470,13 +519,19 @@ def _check(
 
 
 def _spans(
-    lengths: list[int],
+    lengths: list[int] | Sequence[int],
     starts: dict[Loc, int],
     ends: dict[Loc, int],
     size: int,
     spans: Spans,
 ) -> None:
-    offsets = list(accumulate(map(_ONE_MORE, lengths), initial=0))
+    """Where each top-level list item is written, from each line's length (a list) or the
+    lines' offsets already worked out (an array)."""
+    offsets = (
+        lengths
+        if isinstance(lengths, array)
+        else list(accumulate(map(_ONE_MORE, lengths), initial=0))
+    )
     for where, row in starts.items():
         end = ends.get(where)
         spans[where] = (offsets[row], row, size if end is None else min(offsets[end], size))

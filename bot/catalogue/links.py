@@ -24,7 +24,6 @@ from bot.catalogue.rules import (
     Loc,
     closest,
     parse_date,
-    plainly_fine,
     slugify,
 )
 
@@ -185,12 +184,12 @@ class _Walk:
                 "cũng cần ít nhất một giấy tờ (ví dụ tờ khai).",
             )
         for j, doc in enumerate(self.items(documents)):
-            if not plainly_fine(doc, spec.DOCUMENT):  # (its place and name made only if not)
+            if not self.c.fine(doc, spec.DOCUMENT):  # (its place and name made only if not)
                 self.c.mapping(
                     doc, (*loc, "documents", j), spec.DOCUMENT, f"{what}, giấy tờ thứ {j + 1}"
                 )
         online = item.get("online")
-        if isinstance(online, dict) and not plainly_fine(online, spec.ONLINE):
+        if isinstance(online, dict) and not self.c.fine(online, spec.ONLINE):
             self.c.mapping(online, (*loc, "online"), spec.ONLINE, f"{what}, phần 'online'")
         self.common(item, loc, what)
         # Fields and agencies are all known by now: only a reference to none waits for the end.

@@ -267,10 +267,45 @@ def _document(raw: Mapping[str, Any]) -> Document:
     )
 
 
-def _procedure(raw: Mapping[str, Any], share: Callable[[Any, Any], Any]) -> Procedure:
+class _Once:
+    """What was made of each part of the data (a list of documents, of sources...), kept with
+    the part: the reader makes one object of a block written on many entries, and the same
+    frozen value is made of it once."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[int, int], tuple[Any, Any]] = {}
+
+    def __call__(self, raw: Any, make: Callable[[Any], _T], kind: int) -> _T:
+        if not raw:
+            return make(raw)
+        known = self._made.get((kind, id(raw)))
+        if known is not None and known[0] is raw:
+            made: _T = known[1]
+            return made
+        made = make(raw)
+        self._made[(kind, id(raw))] = (raw, made)
+        return made
+
+
+def _documents(raw: Any, share: Callable[[Any, Any], Any]) -> tuple[Document, ...]:
+    return _shared(share, tuple(share(d, d) for d in map(_document, raw or ())))
+
+
+def _shared_sources(raw: Any, share: Callable[[Any, Any], Any]) -> tuple[Source, ...]:
+    return _shared(share, tuple(share(s, s) for s in _sources(raw)))
+
+
+def _procedure(
+    raw: Mapping[str, Any], share: Callable[[Any, Any], Any], once: _Once | None = None
+) -> Procedure:
     get = raw.get
     online = get("online") or {"level": "none"}
-    documents = tuple(share(d, d) for d in map(_document, get("documents") or ()))
+    once = once or _Once()
+    documents = once(get("documents"), lambda d: _documents(d, share), 0)
+
+    def texts(value: Any) -> tuple[str, ...]:
+        return once(value, lambda v: _shared(share, to_strings(v)), 2)
+
     return _frozen(
         Procedure,
         id=str(raw["id"]),
@@ -280,7 +315,7 @@ def _procedure(raw: Mapping[str, Any], share: Callable[[Any, Any], Any]) -> Proc
         summary=str(get("summary", "")),
         agency=str(raw["agency"]),
         level=raw["level"],
-        documents=_shared(share, documents),
+        documents=documents,
         time=str(get("time", "")),
         fee=str(get("fee", "")),
         online=_shared(
@@ -292,14 +327,14 @@ def _procedure(raw: Mapping[str, Any], share: Callable[[Any, Any], Any]) -> Proc
                 note=str(online.get("note", "")),
             ),
         ),
-        legal_basis=_shared(share, to_strings(get("legal_basis"))),
+        legal_basis=texts(get("legal_basis")),
         verified=to_date(raw["verified"]) if get("verified") else None,
-        sources=_shared(share, tuple(share(s, s) for s in _sources(get("sources")))),
+        sources=once(get("sources"), lambda s: _shared_sources(s, share), 1),
         aliases=to_strings(get("aliases")),
         where=str(get("where", "")),
-        steps=_shared(share, to_strings(get("steps"))),
-        notes=_shared(share, to_strings(get("notes"))),
-        confirm=_shared(share, to_strings(get("confirm"))),
+        steps=texts(get("steps")),
+        notes=texts(get("notes")),
+        confirm=texts(get("confirm")),
         fee_until=to_date(raw["fee_until"]) if get("fee_until") else None,
         related=to_strings(get("related")),
         kind="procedure",
@@ -368,7 +403,10 @@ def build(data: Mapping[str, Any], source: str = "") -> Catalogue:
     # object, however many entries hold them: they are frozen, so sharing them is invisible.
     shared: dict[Any, Any] = {}
     share = shared.setdefault
-    procedures = {p.id: p for p in (_procedure(r, share) for r in data.get("procedures") or ())}
+    once = _Once()
+    procedures = {
+        p.id: p for p in (_procedure(r, share, once) for r in data.get("procedures") or ())
+    }
     guides = {g.id: g for g in (_guide(r) for r in data.get("guides") or ())}
     hotline = data.get("hotline") or {}
     entries: dict[str, Entry] = {**procedures, **guides}

@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.catalogue import spec
 from bot.catalogue.national import DEFAULT_PATH, official_names
-from bot.catalogue.rules import Checker, Loc, parse_date, plainly_fine
+from bot.catalogue.rules import Checker, Loc, parse_date
 
 # A document number as written in Vietnamese law: 55/2021/TT-BCA, 60/2014/QH13, 63/2024/NĐ-CP.
 DOC_NUMBER = re.compile(r"\d+/\d{4}/[0-9A-Za-zĐđ]+(?:-[0-9A-Za-zĐđ]+)*")
@@ -205,7 +205,7 @@ def _sources(c: Checker, item: dict[str, Any], loc: Loc, what: str, *, required:
             )
         return
     for j, raw in enumerate(_items(sources)):
-        if plainly_fine(raw, spec.SOURCE):
+        if c.fine(raw, spec.SOURCE):
             source = raw  # (its place and name made only when there is something to say)
         else:
             source = c.mapping(

@@ -236,6 +236,20 @@ class Checker:
         self.today = today
         self.raw = raw if raw is not None else {}  # non-string scalars as typed, for messages
         self.found: list[Found] = []
+        # What `fine` said of each object it was asked about, kept with the object (so that no
+        # other object takes its id while the answer is kept); the data is never changed.
+        self._fine: dict[tuple[int, int], tuple[Any, bool]] = {}
+
+    def fine(self, value: Any, specs: dict[str, Spec]) -> TypeGuard[dict[str, Any]]:
+        """`plainly_fine(value, specs)`, asked once of an object the reader made once for a
+        block written several times (a document, a source, an 'online' part)."""
+        key = (id(value), id(specs))
+        known = self._fine.get(key)
+        if known is not None:
+            return known[1]
+        answer = plainly_fine(value, specs)
+        self._fine[key] = (value, answer)
+        return answer
 
     def line(self, loc: Loc) -> int:
         """Return the line of a location, or of its nearest parent that has one."""
@@ -261,7 +275,7 @@ class Checker:
 
     def mapping(self, value: Any, loc: Loc, specs: dict[str, Spec], what: str) -> dict[str, Any]:
         """Check an object's fields (unknown, missing, values); return it, or {} if unusable."""
-        if plainly_fine(value, specs):
+        if self.fine(value, specs):
             return value  # nothing to say: what the walk below would find, cheaply
         if not isinstance(value, dict):
             self.error(

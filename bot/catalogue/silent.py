@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -87,12 +88,13 @@ def check_data(data: dict[str, Any], lines: Lines) -> list[Found]:
     codes: dict[str, tuple[Loc, Any]] = {}  # code -> (where, the entry's id)
     procedures = data.get("procedures")
     fees: dict[str, tuple[str, str] | None] = {}  # the same fee is written on many entries
+    clean: _Clean = {}
     for i, item in enumerate(procedures if isinstance(procedures, list) else []):
         if not isinstance(item, dict):
             continue
         loc: Loc = ("procedures", i)
         what = _what(item, i)
-        _placeholders(item, loc, what, error)
+        _placeholders(item, loc, what, error, clean)
         code = item.get("code")
         if isinstance(code, str) and code.strip():
             first = codes.get(code)
@@ -235,40 +237,60 @@ def _alias_owners(
     line: Any,
 ) -> None:
     """Name each alias folded into an earlier entry's name or alias, at the alias's line."""
+    name_keys, alias_keys = folded[: len(names)], folded[len(names) :]
+    # Only the folded forms written more than once can clash: the others are passed over.
+    counts = Counter(alias_keys)
+    clashing = {key for key, count in counts.items() if count > 1}
+    clashing.update(counts.keys() & set(name_keys))
+    clashing.discard("")
     # folded -> (what, where, "tên" or "cách gọi", as written)
     owners: dict[str, tuple[str, Loc, str, str]] = {}
-    aliases: list[tuple[str, Loc, str]] = []  # (what, where, as written)
+    for (what, where), key in zip(names, name_keys, strict=True):
+        if key in clashing:
+            owners.setdefault(key, (what, where, "tên", ""))
+    done = 0  # the aliases of the entries before
     for _, item, loc, what in entries:
-        for j, alias in _texts(item.get("aliases")):
-            aliases.append((what, (*loc, "aliases") if j is None else (*loc, "aliases", j), alias))
-    for (what, where), key in zip(names, folded[: len(names)], strict=True):
-        owners.setdefault(key, (what, where, "tên", ""))
-    for (what, where, alias), key in zip(aliases, folded[len(names) :], strict=True):
-        if not key:
+        texts = _texts(item.get("aliases"))
+        first, done = done, done + len(texts)
+        if clashing.isdisjoint(alias_keys[first:done]):
             continue
-        owner = owners.get(key)
-        if owner is None:
-            owners[key] = (what, where, "cách gọi", alias)
-            continue
-        if owner[0] == what or (owner[2] == "cách gọi" and _same(alias, owner[3])):
-            continue  # its own name, or the same words and marks (links.py reports that)
-        error(
-            where,
-            f"{what}: cách gọi '{alias}' trùng với {owner[2]} của {owner[0]} (dòng "
-            f"{line(owner[1])}) khi bỏ dấu, mà người dân hay gõ không dấu; bot sẽ không "
-            "biết chọn mục nào. Hãy xoá hoặc sửa ở một trong hai nơi.",
-        )
+        for (j, alias), key in zip(texts, alias_keys[first:done], strict=True):
+            if key not in clashing:
+                continue
+            where = (*loc, "aliases") if j is None else (*loc, "aliases", j)
+            owner = owners.get(key)
+            if owner is None:
+                owners[key] = (what, where, "cách gọi", alias)
+                continue
+            if owner[0] == what or (owner[2] == "cách gọi" and _same(alias, owner[3])):
+                continue  # its own name, or the same words and marks (links.py reports that)
+            error(
+                where,
+                f"{what}: cách gọi '{alias}' trùng với {owner[2]} của {owner[0]} (dòng "
+                f"{line(owner[1])}) khi bỏ dấu, mà người dân hay gõ không dấu; bot sẽ không "
+                "biết chọn mục nào. Hãy xoá hoặc sửa ở một trong hai nơi.",
+            )
+    if done != len(alias_keys):
+        raise ValueError("aliases and their folded forms differ in number")
 
 
 def _same(one: str, other: str) -> bool:
     return alias_key(one) == alias_key(other)
 
 
-def _placeholders(item: dict[str, Any], loc: Loc, what: str, error: Any) -> None:
+# The lists found free of placeholders, by field and list (kept with the list, so that no other
+# list takes its id): the reader makes one list of a block written on many entries, such as the
+# same documents or legal basis, and it is looked through once.
+_Clean = dict[tuple[str, int], list[Any]]
+
+
+def _placeholders(
+    item: dict[str, Any], loc: Loc, what: str, error: Any, clean: _Clean | None = None
+) -> None:
     for name, values in _FOLDED_PLACEHOLDERS.items():
         if name == "documents.name":
-            docs = item.get("documents")
-            texts = [d.get("name") if isinstance(d, dict) else None for d in _items(docs)]
+            listed = _items(item.get("documents"))
+            texts = [d.get("name") if isinstance(d, dict) else None for d in listed]
             where: tuple[Any, ...] = (*loc, "documents")
         else:
             value = item.get(name)
@@ -278,8 +300,15 @@ def _placeholders(item: dict[str, Any], loc: Loc, what: str, error: Any) -> None
                 if _placeholder(name, value, values):
                     _placeholder_found(error, (*loc, name), what, name, value)
                 continue
-            texts = _items(value)
+            texts = listed = _items(value)
             where = (*loc, name)
+        if not listed:
+            continue
+        if clean is not None:
+            seen = clean.get((name, id(listed)))
+            if seen is listed:
+                continue
+            clean[(name, id(listed))] = listed  # (taken back below if a placeholder is found)
         for j, text in enumerate(texts):
             if type(text) is str and name != "code":  # `_placeholder`, written out
                 bare = text.strip().rstrip(".")
@@ -289,6 +318,8 @@ def _placeholders(item: dict[str, Any], loc: Loc, what: str, error: Any) -> None
                 continue
             found = (*where, j, "name") if name == "documents.name" else (*where, j)
             _placeholder_found(error, found, what, name, text)
+            if clean is not None:
+                clean.pop((name, id(listed)), None)
 
 
 def _placeholder_found(error: Any, where: Loc, what: str, name: str, text: Any) -> None:

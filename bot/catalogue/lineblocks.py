@@ -1,0 +1,127 @@
+"""A block written again word for word is read once (for `lineread`).
+
+Catalogue entries repeat whole blocks: the same document, the same steps, the same legal
+bases or fees under many procedures. What the line reader makes of a block (a list or a mapping
+under a key, or a mapping started by '- ') depends only on its text, written from the start of
+its first line, and on how deep it lies; so each such block is looked up (by its depth, size
+and first line, then compared whole) before it is read. Where a block ends is found from one
+byte a line (its indentation, and whether it starts with '-' or is blank or a comment),
+searched in C. A block that gave a silent finding (its lines differ each time), or that ended
+elsewhere than expected, is never reused.
+
+A list of plain one-line words (aliases, related ids, most steps and legal bases) is cut into
+its items in one go too: its lines joined, checked for anything but plain words (a comment, a
+': ', a quote or indicator in front, a space at the end) and split again, all in C.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+from itertools import accumulate, repeat
+from operator import add, itemgetter
+from typing import Any
+
+_DASH = 64  # a line's code: its indentation, plus this when it starts with '-'
+_SKIP = 128  # ... or plus this when it is blank or a comment (no block ends there)
+_WIDEST = _DASH - 1  # a file with deeper lines is read without reuse
+_FIRST = itemgetter(slice(0, 1))
+_ADDED = {"-": _DASH, "": _SKIP, "#": _SKIP}
+_ONE_MORE = (1).__add__
+_SPECIAL = frozenset("#'\"[]{}&*!|>%@`,?:- ")  # `lineread._SPECIAL`: not a plain word's start
+_FIRST_LETTER = itemgetter(0)
+DASH = _DASH
+
+
+def _range(low: int, high: int) -> bytes:
+    return re.escape(bytes((low,))) + b"-" + re.escape(bytes((high,)))
+
+
+class Blocks:
+    """The blocks of one text already read, by depth and text."""
+
+    def __init__(self, text: str, texts: list[str], columns: list[int], lengths: list[int]):
+        """`texts` and `columns`: each line without its indentation, and that indentation,
+        with one more line (the end) after the last; `lengths`: each line's length."""
+        self.on = max(columns, default=0) <= _WIDEST
+        self._text = text
+        self._texts = texts
+        self._seen: dict[tuple[int, int, str], tuple[int, Any, int]] = {}
+        self._maps: dict[int, re.Pattern[bytes]] = {}
+        self._seqs: dict[int, re.Pattern[bytes]] = {}
+        self._items: dict[int, re.Pattern[bytes]] = {}
+        if not self.on:
+            self._codes = self.codes = bytearray()
+            self._offsets = self.offsets = array("q")
+            return
+        added = map(_ADDED.get, map(_FIRST, texts), repeat(0))
+        self._codes = bytearray(map(add, columns, added))
+        self._codes[-1] = 0  # the end: every block ends there
+        self.codes = self._codes
+        self._offsets = self.offsets = array("q", accumulate(map(_ONE_MORE, lengths), initial=0))
+
+    def _extent(self, patterns: dict[int, re.Pattern[bytes]], column: int, seq: bool) -> Any:
+        pattern = patterns.get(column)
+        if pattern is None:
+            # a mapping goes on over deeper lines and lists at its own indentation or deeper;
+            # a list over its own items and deeper lines
+            lines = _range(column + 1 if seq else column, _WIDEST)
+            items = _range(_DASH + column, _DASH + _WIDEST)
+            skipped = _range(_SKIP, _SKIP + _WIDEST)
+            pattern = patterns[column] = re.compile(b"[" + lines + items + skipped + b"]*")
+        return pattern
+
+    def look(self, at: int, column: int, depth: int, seq: bool) -> tuple[int, Any, Any]:
+        """Where the block starting on row `at` ends, what to `keep` it under, and (value,
+        count of values) when the same text at the same depth was read before."""
+        patterns = self._seqs if seq else self._maps
+        end = self._extent(patterns, column, seq).match(self._codes, at + 1).end()
+        start = self._offsets[at]
+        size = self._offsets[end] - start
+        # Looked up by its depth, size and first line (no copy of a block seen once), then
+        # compared whole.
+        key = (depth, size, self._texts[at])
+        seen = self._seen.get(key)
+        if seen is not None:
+            text = self._text
+            if text.startswith(text[start : start + size], seen[0]):
+                return end, None, (seen[1], seen[2])
+        return end, (key, start), None
+
+    def keep(self, ticket: Any, value: Any, nodes: int) -> None:
+        """Keep what the reader made of a block `look` gave `ticket` for."""
+        key, start = ticket
+        self._seen[key] = (start, value, nodes)
+
+    def plain_items(self, at: int, indent: int) -> list[str] | None:
+        """The words (NFC) of the items from row `at` of a list indented `indent`, when two or
+        more of them in a row are plain one-line words, the last one followed by a line at the
+        list's indentation or less (not a line that could go on with it); else None."""
+        code = _DASH + indent
+        pattern = self._items.get(code)
+        if pattern is None:
+            pattern = self._items[code] = re.compile(re.escape(bytes((code,))) + b"+")
+        found = pattern.match(self._codes, at)
+        end = at if found is None else found.end()
+        after = self._codes[end]
+        if not (after <= indent or _DASH <= after <= code):
+            end -= 1  # the next line is deeper, blank or a comment: leave the last item alone
+        if end - at < 2:
+            return None
+        block = "\n".join(self._texts[at:end])
+        if (
+            "#" in block
+            or ": " in block
+            or ":\n" in block
+            or " \n" in block
+            or block[-1] in ": "
+            or block[1] != " "
+        ):
+            return None
+        if not block.isascii():
+            block = unicodedata.normalize("NFC", block)
+        words = block[2:].split("\n- ")
+        if len(words) != end - at or not _SPECIAL.isdisjoint(map(_FIRST_LETTER, words)):
+            return None  # an item glued to its '-', or not a plain word
+        return words
