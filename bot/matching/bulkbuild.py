@@ -47,6 +47,8 @@ def parts(
     none = np.zeros(0, dtype=np.int64)  # so that no block still concatenates
     bag = np.fromiter((kind not in BAG_ONLY for kind in kinds), dtype=bool, count=count)
     words = _Numbered()  # the words as spelled, rewritten words included
+    typed = _Numbered({_BETWEEN: 0})  # the words as typed, and each one's spelling
+    spelled: list[int] = []
     folds = _Numbered()
     fold_of: list[int] = []
     marked_word: list[bool] = []
@@ -59,7 +61,7 @@ def parts(
     # A block of texts at a time: only the features they keep are held, not every word's.
     for start in range(0, count, _BLOCK):
         block = texts[start : start + _BLOCK]
-        tokens, text_of = _spelled(np, block, words)
+        tokens, text_of = _spelled(np, block, words, typed, spelled)
         tokens, text_of = _rewritten(np, rewriter, words, tokens, text_of)
         for word in itertools.islice(words, len(fold_of), None):
             folded = sys.intern(strip_marks(word))
@@ -164,14 +166,17 @@ def group_large(
     return postings, held, df
 
 
-def _spelled(np: Any, texts: Sequence[str], words: _Numbered) -> tuple[Any, Any]:
-    """Return every text's words as spelled (numbers of `words`) end to end, and their texts."""
+def _spelled(
+    np: Any, texts: Sequence[str], words: _Numbered, numbers: _Numbered, spelled: list[int]
+) -> tuple[Any, Any]:
+    """Return every text's words as spelled (numbers of `words`) end to end, and their texts;
+    `numbers` numbers the words as typed (first `_BETWEEN`), `spelled` gives each one's
+    spelling (both kept from block to block)."""
     typed = typed_text(texts)
     if typed is None:  # a text holds a line break itself
         typed = "\n".join(map(" ".join, map(typed_words, texts)))
     # A split per piece of some thousand texts (not a string per word of them all at once): a
     # NUL (which `typed_words` never keeps) between two texts.
-    numbers = _Numbered({_BETWEEN: 0})
     each: array[int] = array("I")
     start = 0
     while start < len(typed):
@@ -183,15 +188,12 @@ def _spelled(np: Any, texts: Sequence[str], words: _Numbered) -> tuple[Any, Any]
             each.append(0)
         start = end + 1
     del typed
-    spelled = np.fromiter(
-        (words[sys.intern(spelling(t))] if t != _BETWEEN else -1 for t in numbers),
-        dtype=np.int64,
-        count=len(numbers),
-    )
+    for word in itertools.islice(numbers, len(spelled), None):
+        spelled.append(words[sys.intern(spelling(word))] if word != _BETWEEN else -1)
     read = np.frombuffer(each, dtype=np.uint32) if each else np.zeros(0, dtype=np.uint32)
     between = read == 0
     text_of = np.cumsum(between)[~between]
-    return spelled[read[~between]], text_of
+    return np.asarray(spelled, dtype=np.int64)[read[~between]], text_of
 
 
 def _rewritten(
