@@ -4,17 +4,16 @@ A question's telling features reach a few thousand phrases of a 10,000-entry cat
 their weights phrase by phrase in Python costs milliseconds. Here the posting lists are summed
 with one `bincount`, which adds each posting's weight in the order the loop does (question
 order, then phrase order), starting from 0.0 as the loop does: every sum, every promise and
-every tie comes out bit for bit the same. The pool's phrases are then scored, and their entries'
-features of the question found, by the same sums in the same order over arrays (`score`,
-`holding`). numpy is imported only for an index of `stored.LARGE` phrases or more, so small
-catalogues (and the start-up of `chat`) never load it.
+every tie comes out bit for bit the same. The pool's phrases are then scored by the same sums
+in the same order over arrays (`score`); each entry's bound is worked out in `large`. numpy is
+imported only for an index of `stored.LARGE` phrases or more, so small catalogues (and the
+start-up of `chat`) never load it.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections.abc import Mapping, Sequence
-from itertools import pairwise
 from typing import Any
 
 from bot.matching.stored import Flat
@@ -182,24 +181,3 @@ def _all_marked(
     for slot in range(1, width):
         ok &= holds[at, asked[which, slot]]
     return ok
-
-
-def holding(
-    vectors: Vectors, reach: Mapping[int, float], entries: Sequence[int]
-) -> tuple[list[frozenset[int]], list[float]]:
-    """Return, for each entry, the features of `reach` it holds (`score.Query._held`), and
-    what they reach together (summed in the order of its features: `score.Query.most`'s
-    terms, whose order its slack allows for)."""
-    np = vectors.np
-    if not reach or not entries:
-        return [frozenset() for _ in entries], [0.0 for _ in entries]
-    numbers = np.array(sorted(reach), dtype=np.int64)
-    values = np.array([reach[n] for n in numbers.tolist()], dtype=np.float64)
-    held, owner = _gather(np, vectors.held, vectors.held_ends, np.array(entries, dtype=np.int64))
-    where = np.minimum(np.searchsorted(numbers, held), len(numbers) - 1)
-    hit = numbers[where] == held
-    owner = owner[hit]
-    sums = np.bincount(owner, weights=values[where[hit]], minlength=len(entries)).tolist()
-    found = held[hit].tolist()
-    cuts = np.searchsorted(owner, np.arange(len(entries) + 1)).tolist()
-    return [frozenset(found[a:b]) for a, b in pairwise(cuts)], sums

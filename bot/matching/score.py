@@ -70,7 +70,7 @@ class Query:
     # marks on its words, and those marked words (see `_phrase_match`); made once per question.
     gains: dict[int, tuple[float, float, tuple[int, ...]]] | None = None
     # On a large index: per entry, what the features of `asked` it holds reach together
-    # (`holding.ByFeature.reached`), for `most`.
+    # (`large.ByFeature.reached`), for `most`.
     reached: Any = None
 
     @property
