@@ -10,7 +10,7 @@ import pytest
 
 from bot.catalogue.loader import load
 from bot.catalogue.national import load_national
-from bot.matching import bulkbuild, stored
+from bot.matching import bulkbuild, bulkwords, stored
 from bot.matching.index import Index
 from bot.matching.national_index import build as build_national
 
@@ -74,7 +74,7 @@ def test_texts_without_a_line_break_of_their_own_are_read_alike(
 
 def test_texts_read_a_few_at_a_time_are_read_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     # Pieces of a few characters and blocks of a few texts: every boundary falls somewhere.
-    monkeypatch.setattr(bulkbuild, "_PIECE", 8)
+    monkeypatch.setattr(bulkwords, "_PIECE", 8)
     monkeypatch.setattr(bulkbuild, "_BLOCK", 3)
     entries = [(i, [(k, t.replace("\n", " ")) for k, t in texts]) for i, texts in TEXTS]
     loop, bulk = _both(entries, VOCABULARY, monkeypatch)
@@ -105,4 +105,30 @@ def test_the_catalogue_and_the_national_list_are_indexed_alike(
     loop = build_national(national, frozenset(), vocabulary).index.to_state()
     monkeypatch.setattr(stored, "BULK", 0)
     bulk = build_national(national, frozenset(), vocabulary).index.to_state()
+    assert bulk == loop
+
+
+def test_words_of_any_length_and_alphabet_are_read_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Long words (spelled out), characters past the table (kept in words or not), a casefold
+    # that lengthens a word, decomposed marks, "_" between words.
+    odd = [
+        "Nghiêngnghiêng khaisinhkhaisinh 0123456789 Straße ĐĂNG_KÝ",
+        "漢字 và chữ 😀 – “sổ đỏ” ﬁle ẞ",
+        "Đăng ký khai sinh",  # decomposed marks
+        "a b ab ba abc cab bca",
+    ]
+    entries = [(str(i), [("name", text), ("alias", text[::-1])]) for i, text in enumerate(odd)]
+    loop, bulk = _both(entries, VOCABULARY, monkeypatch)
+    assert bulk == loop
+    assert "0123456789" in loop["names"] and "dang ki" in loop["names"]
+
+
+def test_a_block_of_many_alphabets_is_read_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    # More than 255 distinct word characters in one block: read word by word instead.
+    letters = [
+        chr(c) for c in (*range(0x100, 0x250), *range(0x430, 0x460), *range(0x10D0, 0x10FB))
+    ]
+    texts = [" ".join(letters[i : i + 7]) for i in range(0, len(letters), 7)]
+    entries = [(str(i), [("name", text)]) for i, text in enumerate(texts)]
+    loop, bulk = _both(entries, VOCABULARY, monkeypatch)
     assert bulk == loop

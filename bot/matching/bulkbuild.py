@@ -16,25 +16,17 @@ import itertools
 import sys
 from array import array
 from collections.abc import Sequence
-from itertools import chain, compress
+from itertools import compress
 from typing import Any
 
+from bot.matching import bulkwords
+from bot.matching.bulkwords import BETWEEN, Numbered
 from bot.matching.rewriter import Rewriter
 from bot.matching.stored import BAG_ONLY, Flat, Parts
 from bot.matching.words import GENERIC
-from bot.text import spelling, strip_marks, typed_text, typed_words
+from bot.text import strip_marks
 
-_BETWEEN = "\0"  # between two texts' words
-_PIECE = 1 << 16  # characters of text split at a time
 _BLOCK = 8192  # texts read at a time
-
-
-class _Numbered(dict[str, int]):
-    """Each string's number, given at first sight (0, 1, 2 ...)."""
-
-    def __missing__(self, key: str) -> int:
-        number = self[key] = len(self)
-        return number
 
 
 def parts(
@@ -46,10 +38,10 @@ def parts(
     count = len(texts)
     none = np.zeros(0, dtype=np.int64)  # so that no block still concatenates
     bag = np.fromiter((kind not in BAG_ONLY for kind in kinds), dtype=bool, count=count)
-    words = _Numbered()  # the words as spelled, rewritten words included
-    typed = _Numbered({_BETWEEN: 0})  # the words as typed, and each one's spelling
+    words = Numbered()  # the words as spelled, rewritten words included
+    typed = Numbered({BETWEEN: 0})  # the words as typed, and each one's spelling
     spelled: list[int] = []
-    folds = _Numbered()
+    folds = Numbered()
     fold_of: list[int] = []
     marked_word: list[bool] = []
     # per block: its features, and how many folded words there were then (see `_keys`)
@@ -58,11 +50,12 @@ def parts(
     mark_words: list[Any] = []
     mark_texts: list[Any] = []
     filled: list[Any] = []
+    rewriting = bulkwords.Rewriting(np, rewriter, words)
     # A block of texts at a time: only the features they keep are held, not every word's.
     for start in range(0, count, _BLOCK):
         block = texts[start : start + _BLOCK]
-        tokens, text_of = _spelled(np, block, words, typed, spelled)
-        tokens, text_of = _rewritten(np, rewriter, words, tokens, text_of)
+        tokens, text_of = bulkwords.spelled(np, block, words, typed, spelled)
+        tokens, text_of = rewriting(tokens, text_of)
         for word in itertools.islice(words, len(fold_of), None):
             folded = sys.intern(strip_marks(word))
             fold_of.append(folds[folded])
@@ -164,171 +157,6 @@ def group_large(
     del pairs
     df = array("I", np.bincount(feature, minlength=size).astype(np.uint32).tobytes())
     return postings, held, df
-
-
-def _spelled(
-    np: Any, texts: Sequence[str], words: _Numbered, numbers: _Numbered, spelled: list[int]
-) -> tuple[Any, Any]:
-    """Return every text's words as spelled (numbers of `words`) end to end, and their texts;
-    `numbers` numbers the words as typed (first `_BETWEEN`), `spelled` gives each one's
-    spelling (both kept from block to block)."""
-    typed = typed_text(texts)
-    if typed is None:  # a text holds a line break itself
-        typed = "\n".join(map(" ".join, map(typed_words, texts)))
-    # A split per piece of some thousand texts (not a string per word of them all at once): a
-    # NUL (which `typed_words` never keeps) between two texts.
-    each: array[int] = array("I")
-    start = 0
-    while start < len(typed):
-        end = typed.find("\n", start + _PIECE)
-        end = len(typed) if end < 0 else end
-        piece = typed[start:end].replace("\n", f" {_BETWEEN} ").split()
-        each.extend(map(numbers.__getitem__, piece))
-        if end < len(typed):
-            each.append(0)
-        start = end + 1
-    del typed
-    for word in itertools.islice(numbers, len(spelled), None):
-        spelled.append(words[sys.intern(spelling(word))] if word != _BETWEEN else -1)
-    read = np.frombuffer(each, dtype=np.uint32) if each else np.zeros(0, dtype=np.uint32)
-    between = read == 0
-    text_of = np.cumsum(between)[~between]
-    return np.asarray(spelled, dtype=np.int64)[read[~between]], text_of
-
-
-def _rewritten(
-    np: Any, rewriter: Rewriter, words: _Numbered, tokens: Any, text_of: Any
-) -> tuple[Any, Any]:
-    """Return the words as `Rewriter.words` makes them, text by text."""
-    # One-word keys: each word is rewritten alone (a key's words never run into the next).
-    one_word = rewriter._short_spans
-    spelled = list(words)
-    replaced = {}
-    for number, word in enumerate(spelled):
-        if word in one_word:
-            out = Rewriter._pass([word], one_word, None)[0]
-            if out != [word]:
-                replaced[number] = [words[sys.intern(w)] for w in out]
-    if replaced:
-        table = np.zeros(len(spelled), dtype=bool)
-        table[list(replaced)] = True
-        at = np.flatnonzero(table[tokens])
-        news = [replaced[t] for t in tokens[at].tolist()]
-        sizes = np.fromiter(map(len, news), dtype=np.int64, count=len(news))
-        values = np.fromiter(chain.from_iterable(news), dtype=np.int64)
-        tokens, text_of = _splice(np, tokens, text_of, at, sizes, values)
-    return _longer(np, rewriter, words, tokens, text_of)
-
-
-def _longer(
-    np: Any, rewriter: Rewriter, words: _Numbered, tokens: Any, text_of: Any
-) -> tuple[Any, Any]:
-    """Rewrite the keys of several words (`Rewriter._pass` with its longer keys): at each word
-    that starts a key, the longest key found there, from the left, never inside another."""
-    # The keys' word runs as a tree: a node per run's beginning, numbered from 1 (0: none).
-    size = len(words)
-    edges: dict[int, int] = {}
-    targets: dict[int, tuple[str, ...]] = {}  # the nodes where a whole run ends
-    longest = 0
-    for spans in rewriter._long_spans.values():
-        for _, runs in spans:
-            for run, key in runs.items():
-                if not all(w in words for w in run):
-                    continue  # a word no text holds
-                node = 0
-                for word in run:
-                    node = edges.setdefault(node * size + words[word], len(edges) + 1)
-                targets.setdefault(node, key[2])
-                longest = max(longest, len(run))
-    if not targets:
-        return tokens, text_of
-    codes = np.array(sorted(edges), dtype=np.int64)
-    children = np.array([edges[c] for c in codes.tolist()], dtype=np.int64)
-    ends = np.zeros(len(edges) + 1, dtype=bool)
-    ends[list(targets)] = True
-    first = np.zeros(size, dtype=np.int64)  # the node of each word that starts a run
-    top = codes < size
-    first[codes[top]] = children[top]
-    # Walk the tree from every word that starts a run, a word further each step.
-    start = np.flatnonzero(first[tokens])
-    node = first[tokens[start]]
-    found: list[tuple[Any, Any, int]] = []
-    for step in range(1, longest):
-        position = start + step
-        same = position < len(tokens)
-        start, node, position = start[same], node[same], position[same]
-        same = text_of[position] == text_of[start]
-        start, node, position = start[same], node[same], position[same]
-        code = node * size + tokens[position]
-        where = np.minimum(np.searchsorted(codes, code), len(codes) - 1)
-        hit = codes[where] == code
-        start, node = start[hit], children[where[hit]]
-        if not len(start):
-            break
-        whole = ends[node]
-        found.append((start[whole], node[whole], step + 1))
-    if not found:
-        return tokens, text_of
-    # The longest run at each start (found last).
-    at = np.concatenate([f[0] for f in found])
-    nodes = np.concatenate([f[1] for f in found])
-    lengths = np.concatenate([np.full(len(f[0]), f[2]) for f in found])
-    order = np.lexsort((-lengths, at))
-    at, nodes, lengths = at[order], nodes[order], lengths[order]
-    head = np.concatenate(([True], at[1:] != at[:-1]))
-    at, nodes, lengths = at[head], nodes[head], lengths[head]
-    # From the left, a key that starts inside one rewritten before is not rewritten.
-    clash = np.flatnonzero(at[1:] < (at + lengths)[:-1])
-    if len(clash):
-        keep = np.ones(len(at), dtype=bool)
-        done, current = 0, -1
-        for i, position, length, text in zip(
-            range(len(at)), at.tolist(), lengths.tolist(), text_of[at].tolist(), strict=True
-        ):
-            if text != current:
-                current, done = text, 0
-            if position < done:
-                keep[i] = False
-            else:
-                done = position + length
-        at, nodes, lengths = at[keep], nodes[keep], lengths[keep]
-    # Its first word becomes the key's words, the others none.
-    out = {n: [words[sys.intern(w)] for w in targets[n]] for n in set(nodes.tolist())}
-    news = [out[n] for n in nodes.tolist()]
-    sizes = np.fromiter(map(len, news), dtype=np.int64, count=len(news))
-    values = np.fromiter(chain.from_iterable(news), dtype=np.int64)
-    inside = _runs(np, at + 1, lengths - 1)
-    return _splice(
-        np,
-        tokens,
-        text_of,
-        np.concatenate((at, inside)),
-        np.concatenate((sizes, np.zeros(len(inside), dtype=np.int64))),
-        values,
-    )
-
-
-def _runs(np: Any, starts: Any, lengths: Any) -> Any:
-    """Return the numbers start, start + 1 ... of each run, end to end."""
-    total = int(lengths.sum())
-    return np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-
-
-def _splice(
-    np: Any, tokens: Any, text_of: Any, at: Any, sizes: Any, values: Any
-) -> tuple[Any, Any]:
-    """Return the words with the word at each position `at[i]` replaced by `sizes[i]` words
-    (in order, end to end in `values`)."""
-    counts = np.ones(len(tokens), dtype=np.int64)
-    counts[at] = sizes
-    ends = np.cumsum(counts)
-    starts = ends - counts
-    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
-    plain = np.ones(len(tokens), dtype=bool)
-    plain[at] = False
-    out[starts[plain]] = tokens[plain]
-    out[_runs(np, starts[at], sizes)] = values
-    return out, np.repeat(text_of, counts)
 
 
 def _keys(np: Any, folded: Any, text_of: Any, lengths: Any, size: int) -> tuple[Any, Any]:

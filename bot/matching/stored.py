@@ -34,6 +34,7 @@ _SOURCES = (
     "index.py",
     "building.py",
     "bulkbuild.py",
+    "bulkwords.py",
     "rewriter.py",
     "stored.py",
     "words.py",
