@@ -38,6 +38,11 @@ def parts(
     count = len(texts)
     none = np.zeros(0, dtype=np.int64)  # so that no block still concatenates
     bag = np.fromiter((kind not in BAG_ONLY for kind in kinds), dtype=bool, count=count)
+    # Each distinct text is read once (a large catalogue repeats summaries and aliases).
+    distinct = Numbered()
+    text_id = np.fromiter(map(distinct.__getitem__, texts), dtype=np.int64, count=count)
+    unique = list(distinct)
+    del distinct
     words = Numbered()  # the words as spelled, rewritten words included
     typed = Numbered({BETWEEN: 0})  # the words as typed, and each one's spelling
     spelled: list[int] = []
@@ -52,8 +57,8 @@ def parts(
     filled: list[Any] = []
     rewriting = bulkwords.Rewriting(np, rewriter, words)
     # A block of texts at a time: only the features they keep are held, not every word's.
-    for start in range(0, count, _BLOCK):
-        block = texts[start : start + _BLOCK]
+    for start in range(0, len(unique), _BLOCK):
+        block = unique[start : start + _BLOCK]
         tokens, text_of = bulkwords.spelled(np, block, words, typed, spelled)
         tokens, text_of = rewriting(tokens, text_of)
         for word in itertools.islice(words, len(fold_of), None):
@@ -62,8 +67,8 @@ def parts(
             marked_word.append(folded != word)
         lengths = np.bincount(text_of, minlength=len(block))
         filled.append(lengths > 0)
-        # The marked words of phrases, each once per phrase.
-        chosen = np.asarray(marked_word)[tokens] & bag[start : start + len(block)][text_of]
+        # The marked words of each text, each once per text.
+        chosen = np.asarray(marked_word)[tokens]
         kept = _once(np, tokens[chosen].astype(np.int64), text_of[chosen])
         mark_words.append(tokens[chosen][kept])
         mark_texts.append(text_of[chosen][kept] + start)
@@ -74,14 +79,16 @@ def parts(
         kept = _once(np, block_keys, block_texts)
         keys.append((block_keys[kept], len(folds)))
         key_texts.append((block_texts[kept] + start).astype(np.int32))
-    is_phrase = np.concatenate([*filled, np.zeros(0, dtype=bool)]) & bag
-    key_text = np.concatenate([*key_texts, none.astype(np.int32)])
-    del key_texts
-    # Features numbered at first sight.
+    del unique
+    is_phrase = np.concatenate([*filled, np.zeros(0, dtype=bool)])[text_id] & bag
+    # Features numbered at first sight, text after text.
     runs = [_pairs_as(np, k, n, len(folds)) for k, n in keys]
     del keys
-    feature, unique = _number(np, runs)
-    names, spellings, generic = _names(np, unique, list(folds))
+    every = np.ones(count, dtype=bool)
+    key_text, runs = _each(np, text_id, every, np.concatenate([*key_texts, none]), runs)
+    del key_texts
+    feature, unique_keys = _number(np, runs)
+    names, spellings, generic = _names(np, unique_keys, list(folds))
     in_phrase = is_phrase[key_text]
     features = Flat(
         array("I", feature[in_phrase].astype(np.uint32).tobytes()),
@@ -97,7 +104,10 @@ def parts(
         len(names),
     )
     del feature, key_text
-    marked, marks = _marks(np, mark_words, mark_texts, is_phrase, list(words))
+    mark_phrases, mark_words = _each(
+        np, text_id, is_phrase, np.concatenate([*mark_texts, none]), mark_words
+    )
+    marked, marks = _marks(np, mark_words, [mark_phrases], is_phrase, list(words))
     phrase_list = is_phrase.tolist()
     return Parts(
         ids=ids,
@@ -114,6 +124,23 @@ def parts(
         spellings=spellings,
         generic=generic,
     )
+
+
+def _each(
+    np: Any, text_id: Any, chosen: Any, owner: Any, runs: list[Any]
+) -> tuple[Any, list[Any]]:
+    """Return, for the `chosen` texts in order, the values each one's distinct text holds (the
+    values of `runs`, end to end, held by the distinct texts `owner`, ascending), and whose
+    they are (numbers of all texts); `runs` is emptied as it is read."""
+    values = runs[0] if len(runs) == 1 else np.concatenate([*runs, np.zeros(0, np.int64)])
+    runs.clear()
+    if chosen.all() and np.array_equal(text_id, np.arange(len(text_id))):  # none came twice
+        return owner, [values]
+    lengths = np.bincount(owner, minlength=int(text_id.max(initial=-1)) + 1)
+    where = np.flatnonzero(chosen)
+    sizes = lengths[text_id[where]]
+    at = bulkwords.positions(np, (np.cumsum(lengths) - lengths)[text_id[where]], sizes)
+    return np.repeat(where.astype(np.int32), sizes), [values[at]]
 
 
 def group_large(
