@@ -1,13 +1,12 @@
 """Reading a large catalogue's texts in numpy: the same `Parts` as `building.parts`' loop.
 
-A 10,000-entry catalogue has about 130,000 texts but only a few thousand distinct words. Here
-each distinct word is spelled, rewritten, folded and checked for marks once; the texts become
-one array of word numbers, and the features of every text (its folded words, then its pairs of
-adjacent words, each once, numbered at first sight across the texts) come from a few sorts over
-that array instead of a Python loop per text. Vocabulary keys of one word are rewritten word by
-word; the few texts where a longer key may start (two adjacent words that begin one) go through
-the rewriter itself. Everything comes out as the loop makes it: the same numbers in the same
-order (tests/test_index_cache.py compares the two).
+A 10,000-entry catalogue has about 130,000 texts but only a few thousand distinct words. Each
+distinct text is read once, a block of texts at a time: `bulkwords` makes its words numbers
+(each distinct word spelled, rewritten, folded and checked for marks once), and the features
+of every text (its folded words, then its pairs of adjacent words, each once) come from a few
+sorts over those arrays instead of a Python loop per text. They are then laid out for every
+text that holds them and numbered at first sight across the texts. Everything comes out as the
+loop makes it: the same numbers in the same order (tests/test_bulk_build.py compares the two).
 """
 
 from __future__ import annotations
