@@ -36,11 +36,11 @@ def parts(
 
     count = len(texts)
     none = np.zeros(0, dtype=np.int64)  # so that no block still concatenates
-    bag = np.fromiter((kind not in BAG_ONLY for kind in kinds), dtype=bool, count=count)
+    bag = ~np.fromiter(map(BAG_ONLY.__contains__, kinds), dtype=bool, count=count)
     # Each distinct text is read once (a large catalogue repeats summaries and aliases).
-    distinct = Numbered()
+    unique = list(dict.fromkeys(texts))
+    distinct = dict(zip(unique, range(len(unique)), strict=True))
     text_id = np.fromiter(map(distinct.__getitem__, texts), dtype=np.int64, count=count)
-    unique = list(distinct)
     del distinct
     words = Numbered()  # the words as spelled, rewritten words included
     typed = Numbered({BETWEEN: 0})  # the words as typed, and each one's spelling
@@ -284,12 +284,13 @@ def _names(np: Any, keys: Any, folded: list[str]) -> tuple[list[str], set[str], 
     names = np.empty(len(keys), dtype=object)
     words = list(map(folded.__getitem__, singles.tolist()))
     names[~pair] = words
+    spaced = [f"{word} " for word in folded]
     names[pair] = list(
         map(
             sys.intern,
             map(
-                "{} {}".format,
-                map(folded.__getitem__, lefts.tolist()),
+                str.__add__,
+                map(spaced.__getitem__, lefts.tolist()),
                 map(folded.__getitem__, rights.tolist()),
             ),
         )

@@ -33,8 +33,7 @@ _WORD = re.compile(r"\w")
 # each (a longer word is spelled out as a string).
 _KEY = 8
 _MASKS = [(1 << (8 * n)) - 1 for n in range(_KEY + 1)]
-# Odd multipliers with their bits spread out, for `_kinds`' table.
-_FACTORS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
+_FACTOR = 0x9E3779B97F4A7C15  # odd, its bits spread out: `_kinds`' multiplicative hash
 _TABLES: list[Any] = []  # the table, once made
 _EDGE = 1 << 32  # more than words are numbered
 
@@ -104,8 +103,9 @@ def _split(np: Any, texts: Sequence[str]) -> tuple[str, Any, Any, Any, Any, Any]
     lengths = ends - starts
     # Each word character's rank among those of the block (from 1), a byte each.
     clipped = np.minimum(codes, _TABLE)
-    present = np.zeros(_TABLE + 1, dtype=bool)
-    present[clipped[inside]] = True
+    present = np.bincount(clipped, minlength=_TABLE + 1) > 0
+    present[:_TABLE] &= _TABLES[0]
+    present[_TABLE] = bool(np.any(inside[codes >= _TABLE])) if present[_TABLE] else False
     ranks = np.cumsum(present)
     if ranks[-1] > 255:
         return None
@@ -128,9 +128,8 @@ def _split(np: Any, texts: Sequence[str]) -> tuple[str, Any, Any, Any, Any, Any]
 def _kinds(np: Any, keys: Any) -> tuple[Any, Any]:
     """Return the first place of each distinct key (ascending keys) and each key's kind.
 
-    The distinct keys are few (a few thousand of some hundred thousand words): each is given
-    a slot of a table by a multiplicative hash that gives no two of them one slot, and every
-    key is then looked up there at once.
+    The distinct keys are few (a few thousand of some hundred thousand words): they are laid
+    in a table by a multiplicative hash, and every key is looked up there at once.
     """
     ordered = np.sort(keys)
     new = np.empty(len(keys), dtype=bool)
@@ -138,16 +137,14 @@ def _kinds(np: Any, keys: Any) -> tuple[Any, Any]:
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
     distinct = ordered[new]
     del ordered, new
-    bits = max(4 * len(distinct), 2).bit_length()
-    for factor in _FACTORS:
-        slots = (distinct * np.uint64(factor)) >> np.uint64(64 - bits)
-        if len(np.unique(slots)) == len(distinct):
-            table = np.zeros(1 << bits, dtype=np.int64)
-            table[slots] = np.arange(len(distinct))
-            which = table[(keys * np.uint64(factor)) >> np.uint64(64 - bits)]
-            break
-    else:  # (never met: a slot of its own for each among four times as many)
-        which = np.searchsorted(distinct, keys)
+    # A slot per key, among eight times as many as there are: a slot that two distinct keys
+    # share holds one of them, and the keys it does not hold are looked up by bisection.
+    factor, shift = np.uint64(_FACTOR), np.uint64(64 - max(8 * len(distinct), 2).bit_length())
+    table = np.zeros(1 << int(64 - shift), dtype=np.int64)
+    table[(distinct * factor) >> shift] = np.arange(len(distinct))
+    which = table[(keys * factor) >> shift]
+    missed = np.flatnonzero(distinct[which] != keys)
+    which[missed] = np.searchsorted(distinct, keys[missed])
     first = np.full(len(distinct), len(keys), dtype=np.int64)
     np.minimum.at(first, which, np.arange(len(keys)))
     return first, which
@@ -295,8 +292,15 @@ class Rewriting:
         if len(clash):
             keep = np.ones(len(at), dtype=bool)
             done, current = 0, -1
+            # Only the texts where two keys meet are gone through (a key never spans two).
+            texts = text_of[at]
+            met = np.flatnonzero(np.isin(texts, texts[clash + 1]))
             for i, position, length, text in zip(
-                range(len(at)), at.tolist(), lengths.tolist(), text_of[at].tolist(), strict=True
+                met.tolist(),
+                at[met].tolist(),
+                lengths[met].tolist(),
+                texts[met].tolist(),
+                strict=True,
             ):
                 if text != current:
                     current, done = text, 0

@@ -123,7 +123,7 @@ class Index:
         # The weight depends on the count alone, and generic words weigh less.
         by_count = {n: _weight(total, n) for n in set(read.df)}
         weight_of = [by_count[n] for n in read.df]
-        numbers = {feature: number for number, feature in enumerate(names)}
+        numbers = dict(zip(names, range(len(names)), strict=True))
         for feature in read.generic:
             weight_of[numbers[feature]] *= GENERIC_WEIGHT
         idf = dict(zip(names, weight_of, strict=True))
@@ -199,7 +199,7 @@ class Index:
         """Make an index again from `to_state`'s output (ValueError if it does not hold)."""
         names: list[str] = state["names"]
         ids: list[str] = state["ids"]
-        numbers = {feature: number for number, feature in enumerate(names)}
+        numbers = dict(zip(names, range(len(names)), strict=True))
         weights = stored.numbers_of(state["weights"], "d")
         phrases = Phrases(
             stored.numbers_of(state["entries"], "I"),
