@@ -218,6 +218,14 @@ class Rewriting:
                         node = edges.setdefault(node * _EDGE + words[word], len(edges) + 1)
                     self.targets.setdefault(node, key[2])
                     self.longest = max(self.longest, len(run))
+        # What each node where a run ends is rewritten to: `count` words from `begin` in `out`.
+        self.count = np.zeros(len(edges) + 1, dtype=np.int64)
+        self.begin = np.zeros(len(edges) + 1, dtype=np.int64)
+        out: list[int] = []
+        for node, target in self.targets.items():
+            self.count[node], self.begin[node] = len(target), len(out)
+            out.extend(words[sys.intern(w)] for w in target)
+        self.out = np.array(out, dtype=np.int64)
         self.codes = np.array(sorted(edges), dtype=np.int64)
         self.children = np.array([edges[c] for c in self.codes.tolist()], dtype=np.int64)
         self.ends = np.zeros(len(edges) + 1, dtype=bool)
@@ -253,11 +261,12 @@ class Rewriting:
         """Rewrite the keys of several words (`Rewriter._pass` with its longer keys): at each
         word that starts a key, the longest key found there, from the left, never inside
         another."""
-        np, words, targets = self.np, self.words, self.targets
+        np, targets = self.np, self.targets
         if not targets:
             return tokens, text_of
         codes, children, ends = self.codes, self.children, self.ends
-        first = np.zeros(len(words), dtype=np.int64)  # the node of each word that starts a run
+        # The node of each word that starts a run.
+        first = np.zeros(len(self.words), dtype=np.int64)
         first[self.tops] = self.top_nodes
         # Walk the tree from every word that starts a run, a word further each step.
         start = np.flatnonzero(first[tokens])
@@ -310,10 +319,8 @@ class Rewriting:
                     done = position + length
             at, nodes, lengths = at[keep], nodes[keep], lengths[keep]
         # Its first word becomes the key's words, the others none.
-        out = {n: [words[sys.intern(w)] for w in targets[n]] for n in set(nodes.tolist())}
-        news = [out[n] for n in nodes.tolist()]
-        sizes = np.fromiter(map(len, news), dtype=np.int64, count=len(news))
-        values = np.fromiter(chain.from_iterable(news), dtype=np.int64)
+        sizes = self.count[nodes]
+        values = self.out[positions(np, self.begin[nodes], sizes)]
         inside = positions(np, at + 1, lengths - 1)
         return splice(
             np,
