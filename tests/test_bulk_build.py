@@ -132,3 +132,33 @@ def test_a_block_of_many_alphabets_is_read_alike(monkeypatch: pytest.MonkeyPatch
     entries = [(str(i), [("name", text)]) for i, text in enumerate(texts)]
     loop, bulk = _both(entries, VOCABULARY, monkeypatch)
     assert bulk == loop
+
+
+def test_large_blocks_come_from_the_heap_only_while_an_index_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.matching import heap
+
+    bars: list[int] = []
+    trims: list[int] = []
+
+    def mallopt(parameter: int, value: int) -> int:
+        bars.append(value)
+        return 1
+
+    def trim(pad: int) -> int:
+        trims.append(pad)
+        return 1
+
+    monkeypatch.setattr(heap, "_LIBC", [(mallopt, trim)])
+    monkeypatch.setattr(heap.sys, "platform", "linux")
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    with heap.roomy(), heap.roomy():  # two builds at once: the last one sets the bar back
+        assert bars == [heap.BUILDING, heap.BUILDING] and not trims
+    assert bars[-1] == heap.KEPT and trims == [0]
+    # An operator's own bar is left alone.
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "65536")
+    bars.clear()
+    with heap.roomy():
+        pass
+    assert bars == []

@@ -40,9 +40,10 @@ def parts(entries: Iterable[tuple[str, Sequence[tuple[str, str]]]], rewriter: Re
     owners = list(itertools.chain.from_iterable(map(itertools.repeat, range(len(ids)), sizes)))
     del listed
     if bulk(len(texts)):
-        from bot.matching import bulkbuild
+        from bot.matching import bulkbuild, heap
 
-        return bulkbuild.parts(ids, owners, kinds, texts, rewriter)
+        with heap.roomy():
+            return bulkbuild.parts(ids, owners, kinds, texts, rewriter)
     folds = _Folds()
     typed_folds = _TypedFolds(folds, rewriter)
     pairs_of = _Pairs()

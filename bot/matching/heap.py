@@ -1,0 +1,71 @@
+"""Large blocks from the heap while a large index is built, handed back once it is.
+
+The long-running front ends keep glibc's bar for mapping a block on its own at 128 KiB
+(`bot.frontends.memory`): a block that large is mapped when asked for and unmapped when freed.
+Building a large catalogue's index in numpy makes hundreds of temporary arrays of megabytes, so
+each one was mapped afresh and its pages were faulted in and zeroed by the kernel: at 10,000
+entries half a second of system time, a fifth of the build. While an index is built the bar is
+raised, so that those arrays reuse the heap; afterwards it is set back and the heap's free
+memory is handed back to the system (`malloc_trim`), so the bot keeps its compact memory.
+
+Only on Linux with glibc, and never when the environment sets the bar itself.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+M_MMAP_THRESHOLD = -3  # mallopt's parameter number (glibc's malloc.h)
+# The bar outside a build: glibc's starting value, fixed there as the front ends fix it (a
+# process that left the bar to glibc has it fixed after a large build: no slower, measured).
+KEPT = 128 * 1024
+BUILDING = 32 * 1024 * 1024  # the bar during a build: glibc's largest
+_LOCK = threading.Lock()
+_BUILDS = [0]  # builds under way (threads may build at once: the last one sets the bar back)
+_LIBC: list[Any] = []
+
+
+def _allocator() -> tuple[Callable[[int, int], int], Callable[[int], int]] | None:
+    """Return glibc's `mallopt` and `malloc_trim`, or None elsewhere."""
+    if not sys.platform.startswith("linux") or os.environ.get("MALLOC_MMAP_THRESHOLD_"):
+        return None
+    if not _LIBC:
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None)
+            mallopt, trim = libc.mallopt, libc.malloc_trim
+        except (OSError, AttributeError):
+            _LIBC.append(None)
+        else:
+            mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+            trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+            _LIBC.append((mallopt, trim))
+    found: tuple[Callable[[int, int], int], Callable[[int], int]] | None = _LIBC[0]
+    return found
+
+
+@contextmanager
+def roomy() -> Iterator[None]:
+    """Let large blocks come from the heap while the body runs (see above)."""
+    calls = _allocator()
+    if calls is None:
+        yield
+        return
+    mallopt, trim = calls
+    with _LOCK:
+        _BUILDS[0] += 1
+        mallopt(M_MMAP_THRESHOLD, BUILDING)
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _BUILDS[0] -= 1
+            if not _BUILDS[0]:
+                mallopt(M_MMAP_THRESHOLD, KEPT)
+                trim(0)
