@@ -40,10 +40,9 @@ def parts(entries: Iterable[tuple[str, Sequence[tuple[str, str]]]], rewriter: Re
     owners = list(itertools.chain.from_iterable(map(itertools.repeat, range(len(ids)), sizes)))
     del listed
     if bulk(len(texts)):
-        from bot.matching import bulkbuild, heap
+        from bot.matching import bulkbuild
 
-        with heap.roomy():
-            return bulkbuild.parts(ids, owners, kinds, texts, rewriter)
+        return bulkbuild.parts(ids, owners, kinds, texts, rewriter)
     folds = _Folds()
     typed_folds = _TypedFolds(folds, rewriter)
     pairs_of = _Pairs()

@@ -104,7 +104,14 @@ class Index:
                     return cls.from_state(state, rewriter)
                 except (KeyError, TypeError, ValueError, IndexError):
                     pass  # a damaged file: built again and written anew below
-        index = cls._build(entries, vocabulary, known_text, rewriter)
+        entries = list(entries)
+        if building.bulk(sum(len(texts) for _, texts in entries)):
+            from bot.matching import heap  # a build in numpy: large blocks from the heap
+
+            with heap.roomy():
+                index = cls._build(entries, vocabulary, known_text, rewriter)
+        else:
+            index = cls._build(entries, vocabulary, known_text, rewriter)
         if cache is not None:
             stored.write(cache, name, index.to_state())
         return index
