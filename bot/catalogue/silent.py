@@ -323,8 +323,6 @@ def _placeholders(
             if seen is listed:
                 continue
             clean[(name, id(listed))] = listed  # (taken back below if a placeholder is found)
-        if name != "code" and _none_inside(texts, values):
-            continue
         for j, text in enumerate(texts):
             if type(text) is str and name != "code":  # `_placeholder`, written out
                 bare = text.strip().rstrip(".")
@@ -336,16 +334,6 @@ def _placeholders(
             _placeholder_found(error, found, what, name, text)
             if clean is not None:
                 clean.pop((name, id(listed)), None)
-
-
-def _none_inside(texts: list[Any], values: set[str]) -> bool:
-    """Whether no text of a list of texts holds a placeholder anywhere (all looked at in one
-    go; casefolding is done character by character, so a text's part folds into its fold)."""
-    try:
-        folded = "\n".join(texts).casefold()
-    except TypeError:  # not all texts
-        return False
-    return not any(value in folded for value in values)
 
 
 def _placeholder_found(error: Any, where: Loc, what: str, name: str, text: Any) -> None:
