@@ -29,13 +29,12 @@ __all__ = ["Unusual", "walk"]
 
 # What the event reader must see: a character YAML refuses or counts as a line break, a tab,
 # a byte-order mark, a document marker or a directive. (Searched for only when a quicker test
-# says one may be there.)
-_UNSURE = re.compile(
+# says one may be there; compiled then too, since its character class takes a while.)
+_UNSURE_PATTERN = (
     "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-    r"|^(?:---|\.\.\.)(?= |$)|^%",
-    re.MULTILINE,
+    r"|^(?:---|\.\.\.)(?= |$)|^%"
 )
-# How a line at the left edge starts when `_UNSURE` may find a marker or directive on it.
+# How a line at the left edge starts when `_unsure` may find a marker or directive on it.
 _MARKERS = ("---", "...", "%")
 # A value starting with one of these is not a plain word: quoted, block, flow or unusual.
 _SPECIAL = frozenset("#'\"[]{}&*!|>%@`,?:- ")
@@ -95,14 +94,14 @@ def _walk_lines(
 ) -> tuple[dict[str, Any], list[Found], int]:
     texts: list[str] = held[0]
     printable = all(map(str.isprintable, texts))
-    if not printable and _UNSURE.search(text) is not None:
+    if not printable and _unsure(text):
         raise Unusual
     lengths = list(map(len, texts))
     strip = str.lstrip if printable else _lstrip_spaces
     for start in range(0, len(texts), _CHUNK):  # in place, a few lines at a time: less memory
         texts[start : start + _CHUNK] = map(strip, texts[start : start + _CHUNK])
     columns = list(map(sub, lengths, map(len, texts)))
-    if printable and _marked(texts, columns) and _UNSURE.search(text) is not None:
+    if printable and _marked(texts, columns) and _unsure(text):
         raise Unusual
     count = len(texts)
     texts.append("#")  # a comment at the left edge after the last line: no value goes past it
@@ -451,8 +450,13 @@ def _key(written: str) -> str:
 _Nested = linescalars.Places
 
 
+def _unsure(text: str) -> bool:
+    """Whether `_UNSURE_PATTERN` is found in the text."""
+    return re.compile(_UNSURE_PATTERN, re.MULTILINE).search(text) is not None
+
+
 def _marked(texts: list[str], columns: list[int]) -> bool:
-    """Whether a line starts like a document marker or a directive (where `_UNSURE` may find
+    """Whether a line starts like a document marker or a directive (where `_unsure` may find
     one): only the lines written at the left edge are looked at, found in C."""
     at = -1
     try:
