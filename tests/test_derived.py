@@ -3,6 +3,7 @@ cache is off (the communes check and the national list go through it)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,25 @@ def test_a_stored_entry_is_used_until_the_source_changes(
     assert derived.cached("t", b"abc", "y", code, lambda: derive(b"abc")) == "ABC"
     assert derived.cached("t", b"abc", "x", b"other code", lambda: derive(b"abc")) == "ABC"
     assert len(calls) == 4  # another source, extra key or code version is derived again
+
+
+def test_an_edited_dependency_file_is_told_apart_and_an_untouched_one_is_not(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "national.jsonl"
+    data.write_bytes(b"one\n")
+    first = derived.files_key([data])
+    assert derived.files_key([data]) == first  # nothing changed
+    os.utime(data, ns=(data.stat().st_atime_ns, data.stat().st_mtime_ns))
+    assert derived.files_key([data]) == first  # read or touched to the same time: unchanged
+    data.write_bytes(b"two\n")  # the same size, written again: another time
+    os.utime(data, ns=(data.stat().st_atime_ns, data.stat().st_mtime_ns + 1_000_000))
+    assert derived.files_key([data]) != first
+    second = derived.files_key([data])
+    data.write_bytes(b"three\n")  # another size
+    assert derived.files_key([data]) not in (first, second)
+    data.unlink()
+    assert derived.files_key([data]) not in (first, second)  # missing: a key of its own
 
 
 def test_a_corrupt_entry_is_derived_again_and_replaced(
@@ -236,3 +256,36 @@ def test_equal_texts_of_a_stored_entry_are_one_object_when_read_back(
     read = derived.cached("t", b"x", "", b"", lambda: [])
     assert read == agencies and read is not agencies
     assert read[0].where is read[1].where
+
+
+def _texts(value: object, found: dict[int, str]) -> None:
+    """Every string reachable from the catalogue's objects, by identity."""
+    if isinstance(value, str):
+        found[id(value)] = value
+    elif isinstance(value, (tuple, list, frozenset)):
+        for item in value:
+            _texts(item, found)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _texts(key, found)
+            _texts(item, found)
+    elif hasattr(value, "__dataclass_fields__"):
+        _texts(vars(value), found)
+
+
+def test_a_restart_reads_the_catalogue_with_each_text_once_as_it_was_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.catalogue.reload import CatalogueHolder
+
+    monkeypatch.setenv("BOT_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "procedures.yaml"
+    path.write_bytes((ROOT / "procedures.yaml").read_bytes())
+    built: dict[int, str] = {}
+    _texts(CatalogueHolder(path, lambda catalogue: None).current.catalogue, built)
+    read: dict[int, str] = {}
+    again = CatalogueHolder(path, lambda catalogue: None).current.catalogue  # from the cache
+    _texts(again, read)
+    assert len(set(read.values())) == len(set(built.values()))
+    # Texts the build made one object stay one: a restart holds what the build held.
+    assert len(read) <= len(built) * 1.01
