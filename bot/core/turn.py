@@ -1,20 +1,24 @@
 """What one turn of the conversation works with: the chat's remembered context, the catalogue
-and index in service (`Source`, `Snapshot`), and the `Turn` every handler receives."""
+and index in service (`Source`, `Snapshot`), the `Turn` every handler receives, and `Core`,
+what a handler may ask of the assistant (`bot.core.assistant.Assistant` is it: this module
+does not import it, so that the two never import each other)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from bot.catalogue.model import Catalogue
+from bot.catalogue.national import NationalProcedure
 from bot.core import events
 from bot.core.events import Pending
-from bot.core.replies import DecisionKind, Incoming
+from bot.core.registry import Registry
+from bot.core.replies import DecisionKind, Incoming, Keyboard, Reply
 from bot.settings import Settings
 from bot.storage.database import Database
 
 if TYPE_CHECKING:  # the matcher is imported with the index, not before the greeting
-    from bot.core.assistant import Assistant
     from bot.matching.matcher import Match, Matcher
 
 CARD_QUESTIONS_KEPT = 10
@@ -72,7 +76,7 @@ class Turn:
     matcher: Matcher
     user: str
     context: ChatContext
-    assistant: Assistant
+    assistant: Core
     args: list[str] = field(default_factory=list)
     # What the bot waits for this user to type, once read (Turn.waiting; for the text hooks).
     pending: Pending | None = None
@@ -117,3 +121,39 @@ class Static:
     def current(self) -> Static:
         """Itself: a static source never changes."""
         return self
+
+
+class Core(Protocol):
+    """What a handler may ask of the assistant through `Turn.assistant`."""
+
+    settings: Settings
+    db: Database
+    source: Source
+    registry: Registry[Turn]
+    national: Mapping[str, NationalProcedure]
+
+    def stale(self) -> list[Reply]:
+        """The answer to a button of a card or list that no longer exists."""
+        ...
+
+    def staff_place(self, turn: Turn) -> bool:
+        """Whether the turn comes from staff, where staff commands may be answered."""
+        ...
+
+    def entry_replies(
+        self, turn: Turn, entry_id: str, section: str | None = None, edit: bool = False
+    ) -> list[Reply]:
+        """The card of an entry (or one of its sections)."""
+        ...
+
+    def entry_label(self, catalogue: Catalogue, entry_id: str) -> str:
+        """An entry's name as a button or a list shows it."""
+        ...
+
+    def fields_keyboard(self, catalogue: Catalogue) -> Keyboard:
+        """The buttons of the catalogue's fields."""
+        ...
+
+    async def cancel_now(self, turn: Turn, edit: bool = False) -> list[Reply]:
+        """Cancel whatever the citizen was doing."""
+        ...
