@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import repeat
 from operator import add, mul
+from typing import Any
 
 from bot.matching import bulk, stored
 from bot.matching.index import OTHER_MARKS, Index
@@ -406,8 +407,11 @@ def _keep(
     else:
         ranks = [found[0] for _, found in items]
     order = sorted(range(len(items)), key=ranks.__getitem__, reverse=True)
+    # On a large catalogue index, every entry's bound at once (`_most`, the same figures).
+    bounds = _bounds(index, query, items, ranks) if query.reached is not None else None
     kept: Kept = []
-    for entry, (coverage, *_) in map(items.__getitem__, order):
+    for position in order:
+        entry, (coverage, *_) = items[position]
         if below is not None and coverage < below:
             # From here on the entries may still change (or be joined by others, all under
             # `below`): the kept ones stand if none of those can come in.
@@ -416,7 +420,11 @@ def _keep(
             not index.long_names and len(kept) >= limit and coverage <= kept[-1][0]
         ):
             return kept
-        if len(kept) >= limit and _most(index, query, entry, coverage) <= kept[-1][0]:
+        if (
+            len(kept) >= limit
+            and (bounds[position] if bounds is not None else _most(index, query, entry, coverage))
+            <= kept[-1][0]
+        ):
             continue  # it would come last and be dropped: its share is not worth working out
         score = _score(index, query, entry, coverage, shares)
         share = shares[entry]
@@ -427,6 +435,20 @@ def _keep(
         kept.insert(at, (score, entry, share, coverage))
         del kept[limit:]
     return kept if below is None else _standing(kept, limit, below)
+
+
+def _bounds(
+    index: Index, query: Query, items: list[tuple[int, Any]], coverages: list[float]
+) -> list[float]:
+    """Return `_most` of each entry of `items` for its coverage, on a catalogue index whose
+    `Query.reached` is worked out: the same operations in the same order, over arrays."""
+    reached = query.reached
+    np = _vectors(index).np
+    held = reached[np.fromiter((entry for entry, _ in items), np.int64, len(items))]
+    most = held / query.whole * (1 + SLACK) + SLACK
+    bound = np.array(coverages) * (SHARE_FLOOR + (1 - SHARE_FLOOR) * most)
+    result: list[float] = (bound * (1 + SLACK)).tolist()
+    return result
 
 
 def _keep_all(
