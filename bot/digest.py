@@ -8,8 +8,6 @@ catalogue's caches need nothing else of OpenSSL: they take BLAKE2 from where `ha
 
 from __future__ import annotations
 
-from typing import BinaryIO
-
 try:
     from _blake2 import blake2b
 except ImportError:  # an interpreter built without its own BLAKE2: OpenSSL's, the same digest
@@ -23,12 +21,4 @@ def hexdigest(data: bytes) -> str:
     return blake2b(data, digest_size=SIZE).hexdigest()
 
 
-def file_hexdigest(file: BinaryIO, chunk: int = 1 << 20) -> str:
-    """Return `hexdigest` of what is left to read in a binary file, read in parts."""
-    hashed = blake2b(digest_size=SIZE)
-    while block := file.read(chunk):
-        hashed.update(block)
-    return hashed.hexdigest()
-
-
-__all__ = ["SIZE", "blake2b", "file_hexdigest", "hexdigest"]
+__all__ = ["SIZE", "blake2b", "hexdigest"]

@@ -3,6 +3,7 @@ cache is off (the communes check and the national list go through it)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,25 @@ def test_a_stored_entry_is_used_until_the_source_changes(
     assert derived.cached("t", b"abc", "y", code, lambda: derive(b"abc")) == "ABC"
     assert derived.cached("t", b"abc", "x", b"other code", lambda: derive(b"abc")) == "ABC"
     assert len(calls) == 4  # another source, extra key or code version is derived again
+
+
+def test_an_edited_dependency_file_is_told_apart_and_an_untouched_one_is_not(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "national.jsonl"
+    data.write_bytes(b"one\n")
+    first = derived.files_key([data])
+    assert derived.files_key([data]) == first  # nothing changed
+    os.utime(data, ns=(data.stat().st_atime_ns, data.stat().st_mtime_ns))
+    assert derived.files_key([data]) == first  # read or touched to the same time: unchanged
+    data.write_bytes(b"two\n")  # the same size, written again: another time
+    os.utime(data, ns=(data.stat().st_atime_ns, data.stat().st_mtime_ns + 1_000_000))
+    assert derived.files_key([data]) != first
+    second = derived.files_key([data])
+    data.write_bytes(b"three\n")  # another size
+    assert derived.files_key([data]) not in (first, second)
+    data.unlink()
+    assert derived.files_key([data]) not in (first, second)  # missing: a key of its own
 
 
 def test_a_corrupt_entry_is_derived_again_and_replaced(

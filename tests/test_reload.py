@@ -325,6 +325,20 @@ def test_a_good_load_is_kept_on_disk_and_serves_a_broken_start(tmp_path: Path) -
     assert keep.read_text(encoding="utf-8") == BASE  # the broken file never overwrites it
 
 
+def test_a_last_good_copy_of_the_same_size_but_another_text_is_replaced(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "procedures.yaml"
+    path.write_text(BASE, encoding="utf-8")
+    keep = tmp_path / "procedures.last-good.yaml"
+    # Same length, one character changed near the end: an older copy, not this text.
+    older = BASE[:-3] + ("x" if BASE[-3] != "x" else "y") + BASE[-2:]
+    keep.write_text(older, encoding="utf-8")
+    assert keep.stat().st_size == path.stat().st_size
+    CatalogueHolder(path, ids, last_good=keep)
+    assert keep.read_text(encoding="utf-8") == BASE
+
+
 def test_a_broken_start_without_a_last_good_copy_still_fails(tmp_path: Path) -> None:
     path = tmp_path / "procedures.yaml"
     path.write_text(BASE.replace("level: full", "level: all"), encoding="utf-8")

@@ -72,10 +72,11 @@ class Checked:
         )
 
 
-def checked(raw: bytes, name: str) -> Checked:
+def checked(raw: bytes, name: str, digest: bytes | None = None) -> Checked:
     """The outcome of `validation.check_text(raw, name)`, kept in the derived-data cache: a bot
     that starts again on the same file (the same day, with the same code and lists) reads it,
-    the catalogue built with it included, instead of checking again."""
+    the catalogue built with it included, instead of checking again. `digest`: the text's
+    `bot.digest` digest, when the caller has it already."""
     today = dt.datetime.now(VIETNAM).date()
 
     def check() -> Checked:
@@ -90,6 +91,7 @@ def checked(raw: bytes, name: str) -> Checked:
         derived.files_key(DEPENDS_ON),
         check,
         keep=lambda outcome: not any(INTERNAL in p.text for p in outcome.errors),
+        source_digest=digest,
     )
 
 

@@ -25,7 +25,7 @@ from bot import messages as m
 from bot.catalogue.diff import CatalogueDiff, diff, is_truncated
 from bot.catalogue.loader import VIETNAM, checked
 from bot.catalogue.model import Catalogue, CatalogueError
-from bot.digest import file_hexdigest, hexdigest
+from bot.digest import hexdigest
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ MAX_LISTED = 15  # problems listed in one staff message; `python -m bot check` s
 # keystroke, or a copy in progress, is read once it is done, not once per save.
 SETTLE_SECONDS = 3.0
 LAST_GOOD_NAME = "procedures.last-good.yaml"
+_PART = 1 << 20  # bytes of the last good copy read at a time when comparing it
 
 
 @dataclass(frozen=True)
@@ -278,15 +279,22 @@ class CatalogueHolder(Generic[T]):
         log.warning("catalogue broken: serving the last good copy %s", self.last_good)
         return True
 
-    def _holds(self, digest: str, size: int) -> bool:
-        """Whether the last good copy holds the text of this digest and size (read in parts)."""
+    def _holds(self, raw: bytes) -> bool:
+        """Whether the last good copy holds exactly this text (compared in parts, as it is read:
+        far cheaper than hashing it)."""
         if self.last_good is None:
             return False
+        text = memoryview(raw)
         try:
             with self.last_good.open("rb") as copy:
-                if os.fstat(copy.fileno()).st_size != size:
+                if os.fstat(copy.fileno()).st_size != len(raw):
                     return False
-                return file_hexdigest(copy) == digest
+                done = 0
+                while block := copy.read(_PART):
+                    if text[done : done + len(block)] != block:
+                        return False
+                    done += len(block)
+                return done == len(raw)
         except OSError:
             return False
 
@@ -351,7 +359,7 @@ class CatalogueHolder(Generic[T]):
             self._failure = None
             return self._unchanged()
         # A start on an unchanged file reads the outcome from the derived-data cache.
-        report = checked(raw, name)
+        report = checked(raw, name, bytes.fromhex(digest))
         warnings = [str(p) for p in report.warnings]
         first_line = report.errors[0].line if report.errors else 0
         # (Only a failure, or a text that stops mid-line, can be a save caught half-written.)
@@ -362,7 +370,7 @@ class CatalogueHolder(Generic[T]):
             if cut:
                 problems.insert(0, m.RELOAD_TRUNCATED.format(path=name))
             return self._failed(problems, warnings, report.summary(), digest)
-        kept = self._holds(digest, len(raw))  # the last good copy has this text already
+        kept = self._holds(raw)  # the last good copy has this text already
         if kept:
             raw = b""  # not needed any more: the index is built without it held in memory
         try:

@@ -220,7 +220,9 @@ def cache_key(
         parts.extend(expansions)
         parts.append("\x1d")
     parts.append("\x1c")
-    parts.extend(known_text)
+    # Only which known texts there are counts (`index._known_words`), not how often or in what
+    # order: a large catalogue repeats most of them (the same papers, steps and notes).
+    parts.extend(sorted(set(known_text)))
     digest.update("\x1f".join(parts).encode("utf-8", "surrogatepass"))
     return f"{label}-{digest.hexdigest()}.marshal"
 
