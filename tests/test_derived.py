@@ -256,3 +256,36 @@ def test_equal_texts_of_a_stored_entry_are_one_object_when_read_back(
     read = derived.cached("t", b"x", "", b"", lambda: [])
     assert read == agencies and read is not agencies
     assert read[0].where is read[1].where
+
+
+def _texts(value: object, found: dict[int, str]) -> None:
+    """Every string reachable from the catalogue's objects, by identity."""
+    if isinstance(value, str):
+        found[id(value)] = value
+    elif isinstance(value, (tuple, list, frozenset)):
+        for item in value:
+            _texts(item, found)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _texts(key, found)
+            _texts(item, found)
+    elif hasattr(value, "__dataclass_fields__"):
+        _texts(vars(value), found)
+
+
+def test_a_restart_reads_the_catalogue_with_each_text_once_as_it_was_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.catalogue.reload import CatalogueHolder
+
+    monkeypatch.setenv("BOT_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "procedures.yaml"
+    path.write_bytes((ROOT / "procedures.yaml").read_bytes())
+    built: dict[int, str] = {}
+    _texts(CatalogueHolder(path, lambda catalogue: None).current.catalogue, built)
+    read: dict[int, str] = {}
+    again = CatalogueHolder(path, lambda catalogue: None).current.catalogue  # from the cache
+    _texts(again, read)
+    assert len(set(read.values())) == len(set(built.values()))
+    # Texts the build made one object stay one: a restart holds what the build held.
+    assert len(read) <= len(built) * 1.01

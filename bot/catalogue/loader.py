@@ -92,6 +92,9 @@ def checked(raw: bytes, name: str, digest: bytes | None = None) -> Checked:
         check,
         keep=lambda outcome: not any(INTERNAL in p.text for p in outcome.errors),
         source_digest=digest,
+        # A built catalogue's equal texts are one object already (`model.build`); plain data
+        # (kept when none was built) is not.
+        share=lambda outcome: outcome.catalogue is None,
     )
 
 
