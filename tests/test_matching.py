@@ -219,6 +219,27 @@ NATIONAL = {
 }
 
 
+def test_the_national_list_is_read_when_first_needed_not_when_the_matcher_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.catalogue import national
+
+    reads: list[object] = []
+    real = national.load_national
+
+    def counted(path: Path | None = None) -> dict[str, NationalProcedure]:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(national, "load_national", counted)
+    lazy = national.LazyNational()
+    matcher = Matcher(load(ROOT / "procedures.yaml"), lazy)
+    assert reads == []  # the bot can be ready without it (it is read right after, or on need)
+    matcher.warm()
+    assert len(reads) == 1
+    assert matcher.national is not None
+
+
 def test_curated_entries_win_over_the_national_list() -> None:
     matcher = Matcher(small_catalogue(), NATIONAL)
     match = matcher.match("đăng ký khai sinh")

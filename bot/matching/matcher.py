@@ -126,7 +126,9 @@ class Matcher:
             cache=cache,
         )
         # The national list is indexed when a question first needs it (see `national_index`).
-        self._national_list = national or None
+        # Not `national or None`: that would read a list read on first use (LazyNational) now,
+        # on the way to "ready", rather than after it.
+        self._national_list = national
         self._curated_codes = frozenset(p.code for p in catalogue.procedures.values() if p.code)
         self._vocabulary = vocabulary
         self._cache = cache

@@ -121,13 +121,14 @@ _STEPS = {
     "runpy.run_module('bot', run_name='__main__', alter_sys=True)\n",
     # What the bot does at start and on every reload: check, then the immutable model.
     "load": "from bot.catalogue.loader import load; load(sys.argv[1])\n",
-    # What `run`, `chat` and `web` do before the first question: the national list, then the
-    # catalogue (checked) with its matcher index, as `open_runtime` does (no database).
-    "ready": "from bot.app import open_holder\n"
-    "from bot.catalogue.national import load_national\n"
+    # What `run`, `chat` and `web` do before the first question: the catalogue (checked) with
+    # its matcher index, and the national list as they hold it (read when first needed), as
+    # `open_runtime` does (no database).
+    "ready": "from bot.app import national_list, open_holder\n"
     "from bot.settings import Settings\n"
     "from pathlib import Path\n"
-    "open_holder(Settings(catalogue=Path(sys.argv[1]), database=':memory:'), load_national())\n",
+    "settings = Settings(catalogue=Path(sys.argv[1]), database=':memory:')\n"
+    "open_holder(settings, national_list(settings))\n",
     # The baseline: PyYAML's C loader making plain data of the same file, nothing checked.
     "yaml.load": "import yaml; yaml.load(open(sys.argv[1], encoding='utf-8').read(), "
     "Loader=yaml.CSafeLoader)\n",

@@ -71,8 +71,9 @@ def _run(reply: Any | None) -> None:
     from telegram import Update
     from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-    from bot.frontends.telegram.bot import CONCURRENT_UPDATES, POLL_INTERVAL, POOL_TIMEOUT
+    from bot.frontends.telegram.bot import POLL_INTERVAL, POOL_TIMEOUT
     from bot.frontends.telegram.delivery import CONNECTIONS
+    from bot.frontends.telegram.ordering import CONCURRENT_UPDATES
 
     keyboard = _keyboard(reply.get("reply_markup")) if reply else None
 

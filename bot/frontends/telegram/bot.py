@@ -2,24 +2,22 @@
 
 Every handler is registered in `build_application`, in order, with a comment each. Resources
 are opened in `post_init` and closed in `post_shutdown`; handlers reach them through the
-`TelegramFrontEnd` instance, never through `bot_data`. Updates of different chats are handled
-concurrently, those of one chat in the order they came. Sending (splitting, editing, retries,
-answering button presses) is in `bot.frontends.telegram.delivery`.
+`TelegramFrontEnd` instance, never through `bot_data`. An update becomes `Incoming` in
+`updates`; updates of different chats are handled concurrently, those of one chat in the order
+they came (`ordering`). Sending (splitting, editing, retries, answering button presses) is in
+`bot.frontends.telegram.delivery`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
-import inspect
 import logging
 import os
-import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlparse
 
 from telegram import BotCommand, Update
@@ -27,7 +25,6 @@ from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
-    BaseUpdateProcessor,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
@@ -35,7 +32,6 @@ from telegram.ext import (
 )
 
 from bot import messages as m
-from bot.addresses import telegram
 from bot.app import Opening, Runtime, open_runtime, open_soon
 from bot.catalogue.reload import ReloadOutcome
 from bot.core.registry import Job
@@ -46,6 +42,7 @@ from bot.frontends.telegram.application import StatelessApplication
 from bot.frontends.telegram.delivery import CONNECTIONS, with_retries
 from bot.frontends.telegram.inbox import AnsweredDelivery, InboxBot, UpdatesRequest
 from bot.frontends.telegram.jobs import schedule
+from bot.frontends.telegram.ordering import ChatOrderedProcessor
 from bot.frontends.telegram.reload_notices import ReloadNotices
 from bot.frontends.telegram.sendrate import Priority, SendRate
 from bot.frontends.telegram.startup import (
@@ -57,6 +54,7 @@ from bot.frontends.telegram.startup import (
 )
 from bot.frontends.telegram.storage_alerts import StorageAlerts
 from bot.frontends.telegram.transport import BotApiRequest
+from bot.frontends.telegram.updates import to_incoming
 from bot.frontends.web.server import WebChat
 from bot.frontends.web.service import WebService
 from bot.frontends.web.service import start as start_web
@@ -66,15 +64,9 @@ from bot.storage.url import database_file
 
 log = logging.getLogger(__name__)
 
-_COMMAND = re.compile(r"^/([A-Za-z0-9_]+)(?:@(\w+))?(?:\s+(.*))?$", re.DOTALL)
-MEDIA_KINDS = (
-    "sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
-    "location", "contact", "poll", "dice",
-)  # fmt: skip
 # Telegram allows about 30 messages a second per bot; BOT_SEND_RATE changes it (0: no limit,
 # for a self-hosted Bot API server or a benchmark).
 SEND_RATE = 30.0
-CONCURRENT_UPDATES = 256
 POOL_TIMEOUT = 30.0  # a burst waits for a free connection rather than failing
 # A pause after each getUpdates answer, so that under load updates come in batches rather than
 # one HTTP request each (half the bot's throughput otherwise); it adds at most this to a reply.
@@ -84,123 +76,6 @@ HEARTBEAT_SECONDS = 30.0  # the container's health check reads the heartbeat fil
 GROUP_NOTICE_SECONDS = 600.0
 # How often the ids of answered updates older than a day are deleted.
 INBOX_PURGE_SECONDS = 3600.0
-
-
-def to_incoming(update: Update, bot_username: str = "", bot_id: int = 0) -> Incoming | None:
-    """Convert a Telegram update to what the core understands; None for what it ignores.
-
-    Ignored: service messages (someone joined, a pinned message...), and commands addressed
-    to another bot (`/start@other_bot` in a group).
-    """
-    query = update.callback_query
-    if query is not None:
-        message = query.message
-        chat_id = message.chat.id if message is not None else query.from_user.id
-        return Incoming(
-            chat=telegram(chat_id),
-            user=telegram(query.from_user.id),
-            group=chat_id < 0,
-            kind="button",
-            data=query.data or "",
-            message_id=message.message_id if message is not None else None,
-            user_name=query.from_user.full_name,
-        )
-    message = update.message
-    if message is None or message.from_user is None:
-        return None
-    if filters.StatusUpdate.ALL.check_update(update):
-        return None
-    replied = message.reply_to_message
-    author = replied.from_user if replied is not None else None
-    reply_to_bot = author is not None and bot_id != 0 and author.id == bot_id
-    base: dict[str, Any] = {
-        "chat": telegram(message.chat.id),
-        "user": telegram(message.from_user.id),
-        # Telegram's groups and channels have negative ids, private chats positive ones.
-        "group": message.chat.id < 0,
-        "message_id": message.message_id,
-        "reply_to_message_id": replied.message_id if replied else None,
-        "reply_to_text": (replied.text or "") if replied else "",
-        "user_name": message.from_user.full_name,
-        "reply_to_bot": reply_to_bot,
-    }
-    if message.text is not None:
-        command = _COMMAND.match(message.text.strip())
-        if command:
-            addressed = command.group(2)
-            if addressed and bot_username and addressed.lower() != bot_username.lower():
-                return None
-            args = (command.group(3) or "").strip()
-            return Incoming(
-                kind="command", command=command.group(1), args=args, text=message.text, **base
-            )
-        return Incoming(kind="text", text=message.text, **base)
-    media = next((k for k in MEDIA_KINDS if getattr(message, k, None)), "other")
-    return Incoming(kind="media", media=media, text=message.caption or "", **base)
-
-
-class ChatOrderedProcessor(BaseUpdateProcessor):
-    """Handle updates of different chats at once, and those of one chat one after another.
-
-    A citizen who presses two buttons quickly gets the answers in that order, and a walkthrough
-    step is never handled on top of the one before it.
-    """
-
-    def __init__(
-        self,
-        max_concurrent_updates: int = CONCURRENT_UPDATES,
-        started: Callable[[object], None] | None = None,
-        finished: Callable[[object], None] | None = None,
-        ready: Callable[[object], Awaitable[bool]] | None = None,
-    ) -> None:
-        super().__init__(max_concurrent_updates)
-        self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}
-        self._ready = ready  # awaited before each update is handled; False: not handled now
-        self._started = started  # told of each update about to go through the handlers
-        self._finished = finished  # told of each update gone through every handler
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Wait for the chat's earlier updates, then handle this one."""
-        chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None:
-            await self._handle(update, coroutine)
-            return
-        lock, users = self._locks.setdefault(chat.id, (asyncio.Lock(), [0]))
-        users[0] += 1
-        try:
-            async with lock:
-                await self._handle(update, coroutine)
-        finally:
-            users[0] -= 1
-            if not users[0]:
-                del self._locks[chat.id]
-
-    async def _handle(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Run the handlers once the update may be (stored); then the update is done with (also
-        when they failed for good), unless the bot is stopping (cancelled: it is answered after
-        the restart)."""
-        if self._ready is not None and not await self._ready(update):
-            if inspect.iscoroutine(coroutine):
-                coroutine.close()  # not stored: Telegram delivers it again
-            return
-        if self._started is not None:
-            self._started(update)
-        try:
-            await coroutine
-        except asyncio.CancelledError:
-            raise
-        except BaseException:
-            if self._finished is not None:
-                self._finished(update)
-            raise
-        if self._finished is not None:
-            self._finished(update)
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to release."""
 
 
 class TelegramFrontEnd(AnsweredDelivery):
@@ -526,11 +401,4 @@ def run(settings: Settings) -> None:
         raise StartupError(front.alerts.stopping)  # the database file went: exit non-zero
 
 
-__all__ = [
-    "ChatOrderedProcessor",
-    "TelegramFrontEnd",
-    "build_application",
-    "run",
-    "to_incoming",
-    "with_retries",
-]
+__all__ = ["TelegramFrontEnd", "build_application", "run", "with_retries"]
