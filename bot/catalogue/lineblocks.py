@@ -20,15 +20,14 @@ import re
 import unicodedata
 from array import array
 from itertools import accumulate, repeat
-from operator import add, itemgetter
+from operator import itemgetter
 from typing import Any
 
 _DASH = 64  # a line's code: its indentation, plus this when it starts with '-'
 _SKIP = 128  # ... or plus this when it is blank or a comment (no block ends there)
 _WIDEST = _DASH - 1  # a file with deeper lines is read without reuse
 _FIRST = itemgetter(slice(0, 1))
-_ADDED = {"-": _DASH, "": _SKIP, "#": _SKIP}
-_ONE_MORE = (1).__add__
+_ADDS = bytes(_DASH if b == ord("-") else _SKIP if b == ord("#") else 0 for b in range(256))
 _TRIAL = 2048  # blocks looked up before deciding whether looking up pays
 _SPECIAL = frozenset("#'\"[]{}&*!|>%@`,?:- ")  # `lineread._SPECIAL`: not a plain word's start
 _FIRST_LETTER = itemgetter(0)
@@ -37,6 +36,17 @@ DASH = _DASH
 
 def _range(low: int, high: int) -> bytes:
     return re.escape(bytes((low,))) + b"-" + re.escape(bytes((high,)))
+
+
+def _codes(texts: list[str], columns: list[int]) -> bytearray:
+    """Each line's code (its indentation, plus `_DASH` or `_SKIP` by its first character), all
+    made in C: the first characters (a blank line's as '#') as bytes, each turned into what it
+    adds, then added to the indentations as two big numbers (no byte carries over: < 256)."""
+    firsts = "".join(map(str.ljust, map(_FIRST, texts), repeat(1), repeat("#")))
+    added = firsts.encode("ascii", "replace").translate(_ADDS)
+    indents = bytes(columns)
+    total = int.from_bytes(indents, "big") + int.from_bytes(added, "big")
+    return bytearray(total.to_bytes(len(indents), "big"))
 
 
 class Blocks:
@@ -58,13 +68,13 @@ class Blocks:
         self._looks = self._hits = 0
         if not self.on:
             self._codes = self.codes = bytearray()
-            self._offsets = self.offsets = array("q")
+            self._before = self.before = array("q")
             return
-        added = map(_ADDED.get, map(_FIRST, texts), repeat(0))
-        self._codes = bytearray(map(add, columns, added))
+        self._codes = self.codes = _codes(texts, columns)
         self._codes[-1] = 0  # the end: every block ends there
-        self.codes = self._codes
-        self._offsets = self.offsets = array("q", accumulate(map(_ONE_MORE, lengths), initial=0))
+        # The characters of the lines before each row, without their line breaks (row `at`
+        # starts at `before[at] + at`); made from a list, which an array takes in one go.
+        self._before = self.before = array("q", list(accumulate(lengths, initial=0)))
 
     def _extent(self, patterns: dict[int, re.Pattern[bytes]], column: int, seq: bool) -> Any:
         pattern = patterns.get(column)
@@ -85,8 +95,8 @@ class Blocks:
             self.worth = False
         patterns = self._seqs if seq else self._maps
         end = self._extent(patterns, column, seq).match(self._codes, at + 1).end()
-        start = self._offsets[at]
-        size = self._offsets[end] - start
+        start = self._before[at] + at
+        size = self._before[end] + end - start
         # Looked up by its depth, size and first line (no copy of a block seen once), then
         # compared whole.
         key = (depth, size, self._texts[at])

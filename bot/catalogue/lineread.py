@@ -29,12 +29,13 @@ __all__ = ["Unusual", "walk"]
 
 # What the event reader must see: a character YAML refuses or counts as a line break, a tab,
 # a byte-order mark, a document marker or a directive. (Searched for only when a quicker test
-# says one may be there.)
-_UNSURE = re.compile(
+# says one may be there; compiled then too, since its character class takes a while.)
+_UNSURE_PATTERN = (
     "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-    r"|^(?:---|\.\.\.)(?= |$)|^%",
-    re.MULTILINE,
+    r"|^(?:---|\.\.\.)(?= |$)|^%"
 )
+# How a line at the left edge starts when `_unsure` may find a marker or directive on it.
+_MARKERS = ("---", "...", "%")
 # A value starting with one of these is not a plain word: quoted, block, flow or unusual.
 _SPECIAL = frozenset("#'\"[]{}&*!|>%@`,?:- ")
 _NOT_A_KEY = frozenset("#'\"[]{}&*!|>%@`,?:- ")
@@ -42,7 +43,6 @@ _BLOCK_HEADERS = frozenset((">", ">-", "|", "|-"))
 # The longest plain word, by its first character, that the resolver may read as something else
 # than a string (a number, a date, yes/no, null); longer words are strings.
 _BOUNDS = {first: bound for first, (bound, _) in linescalars.IMPLICIT.items()}
-_ONE_MORE = (1).__add__
 _ANY = 1 << 16  # a bound this high: any length (numbers)
 _FIRST_LETTER = itemgetter(0)
 _CHUNK = 4096
@@ -94,13 +94,15 @@ def _walk_lines(
 ) -> tuple[dict[str, Any], list[Found], int]:
     texts: list[str] = held[0]
     printable = all(map(str.isprintable, texts))
-    if _unsure(text, printable):
+    if not printable and _unsure(text):
         raise Unusual
     lengths = list(map(len, texts))
     strip = str.lstrip if printable else _lstrip_spaces
     for start in range(0, len(texts), _CHUNK):  # in place, a few lines at a time: less memory
         texts[start : start + _CHUNK] = map(strip, texts[start : start + _CHUNK])
     columns = list(map(sub, lengths, map(len, texts)))
+    if printable and _marked(texts, columns) and _unsure(text):
+        raise Unusual
     count = len(texts)
     texts.append("#")  # a comment at the left edge after the last line: no value goes past it
     columns.append(0)
@@ -424,7 +426,7 @@ def _walk_lines(
         raise Unusual
     if want_spans and starts:
         assert spans is not None
-        _spans(blocks.offsets if blocks is not None else lengths, starts, ends, len(text), spans)
+        _spans(blocks.before if blocks is not None else lengths, starts, ends, len(text), spans)
     return root, found, nodes
 
 
@@ -448,18 +450,22 @@ def _key(written: str) -> str:
 _Nested = linescalars.Places
 
 
-def _unsure(text: str, printable: bool) -> bool:
-    """Whether the text holds something `_UNSURE` finds (looked for only when a quick test
-    says it may: a character that is not printable, or a line starting like a marker)."""
-    if (
-        not printable
-        or text.startswith(("---", "...", "%"))
-        or "\n---" in text
-        or "\n..." in text
-        or "\n%" in text
-    ):
-        return _UNSURE.search(text) is not None
-    return False
+def _unsure(text: str) -> bool:
+    """Whether `_UNSURE_PATTERN` is found in the text."""
+    return re.compile(_UNSURE_PATTERN, re.MULTILINE).search(text) is not None
+
+
+def _marked(texts: list[str], columns: list[int]) -> bool:
+    """Whether a line starts like a document marker or a directive (where `_unsure` may find
+    one): only the lines written at the left edge are looked at, found in C."""
+    at = -1
+    try:
+        while True:
+            at = columns.index(0, at + 1)
+            if texts[at].startswith(_MARKERS):
+                return True
+    except ValueError:  # no more lines at the left edge
+        return False
 
 
 def _special(
@@ -526,12 +532,9 @@ def _spans(
     spans: Spans,
 ) -> None:
     """Where each top-level list item is written, from each line's length (a list) or the
-    lines' offsets already worked out (an array)."""
-    offsets = (
-        lengths
-        if isinstance(lengths, array)
-        else list(accumulate(map(_ONE_MORE, lengths), initial=0))
-    )
+    characters before each line, without line breaks, already worked out (an array)."""
+    before = lengths if isinstance(lengths, array) else list(accumulate(lengths, initial=0))
     for where, row in starts.items():
         end = ends.get(where)
-        spans[where] = (offsets[row], row, size if end is None else min(offsets[end], size))
+        start = before[row] + row
+        spans[where] = (start, row, size if end is None else min(before[end] + end, size))

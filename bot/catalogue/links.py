@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Mapping
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 
 from bot.catalogue import spec as spec
@@ -97,6 +97,24 @@ class _Walk:
         self.refs: list[tuple[Loc, str, str, str]] = []  # (loc, what, target kind, id)
         # alias key -> (what, the entry's place, the alias's position; -1: one alias, no list)
         self.aliases: dict[str, tuple[str, Loc, int]] = {}
+        # The keys of each list of aliases all written (by the list, kept with it), worked out
+        # for all entries in one go.
+        self.keys_of: dict[int, tuple[list[Any], list[str]]] = {}
+
+    def all_alias_keys(self, *sections: Any) -> None:
+        """Work out `alias_keys` of every entry's list of aliases at once (the same keys)."""
+        lists: list[list[Any]] = []
+        for section in sections:
+            for raw in self.items(section):
+                aliases = raw.get("aliases") if isinstance(raw, dict) else None
+                if isinstance(aliases, list) and aliases and all_written(aliases):
+                    lists.append(aliases)
+        keys = alias_keys(list(chain.from_iterable(lists)))
+        start = 0
+        for aliases in lists:
+            end = start + len(aliases)
+            self.keys_of[id(aliases)] = (aliases, keys[start:end])
+            start = end
 
     def document(self, data: dict[str, Any], required: Mapping[str, str]) -> None:
         top = self.c.mapping(data, (), spec.TOP, "phần đầu tệp")
@@ -112,6 +130,7 @@ class _Walk:
         for key, words in self.keyed(top.get("vocabulary"), "vocabulary", "từ"):
             what = f"từ vựng '{key}'"
             self.c.value(words, ("vocabulary", key), spec.Spec("cách hiểu", "texts"), what)
+        self.all_alias_keys(top.get("procedures"), top.get("guides"))
         for i, raw in enumerate(self.items(top.get("procedures"))):
             self.procedure(raw, ("procedures", i), i)
         for i, raw in enumerate(self.items(top.get("guides"))):
@@ -218,12 +237,16 @@ class _Walk:
         single = isinstance(aliases, str)
         listed: list[Any] = [aliases] if single else self.items(aliases)
         texts: list[str]
-        if all_written(listed):
-            texts, places = listed, list(range(len(listed)))
+        known = self.keys_of.get(id(aliases))
+        if known is not None and known[0] is aliases:
+            texts, places, keys = aliases, list(range(len(aliases))), known[1]
         else:
-            places = [j for j, a in enumerate(listed) if isinstance(a, str) and a.strip()]
-            texts = [listed[j] for j in places]
-        keys = alias_keys(texts)
+            if all_written(listed):
+                texts, places = listed, list(range(len(listed)))
+            else:
+                places = [j for j, a in enumerate(listed) if isinstance(a, str) and a.strip()]
+                texts = [listed[j] for j in places]
+            keys = alias_keys(texts)
         if len(set(keys)) == len(keys) and self.aliases.keys().isdisjoint(keys):
             # Every alias new (the usual case): each remembered with where it is written.
             marks = [-1] if single and places else places

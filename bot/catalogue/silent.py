@@ -211,18 +211,21 @@ def _aliases(entries: list[tuple[str, dict[str, Any], Loc, str]], error: Any, li
         if isinstance(name, str) and name.strip():
             names.append((what, (*loc, "name")))
             texts.append(name)
+    sizes: list[int] = []  # each entry's count of aliases
     for _, item, _, _ in entries:
         value = item.get("aliases")
+        before = len(texts)
         if isinstance(value, str):
             texts.append(value)
         elif isinstance(value, list):
             texts.extend(value if set(map(type, value)) <= {str} else _strings(value))
+        sizes.append(len(texts) - before)
     folded = fold_all(texts)
     keys = folded[len(names) :]
     distinct = set(keys)
     if len(distinct) == len(keys) and distinct.isdisjoint(folded[: len(names)]):
         return  # (the usual case) no alias is folded into a name or another alias
-    _alias_owners(entries, names, folded, error, line)
+    _alias_owners(entries, sizes, names, folded, error, line)
 
 
 def _strings(values: list[Any]) -> list[str]:
@@ -231,6 +234,7 @@ def _strings(values: list[Any]) -> list[str]:
 
 def _alias_owners(
     entries: list[tuple[str, dict[str, Any], Loc, str]],
+    sizes: list[int],
     names: list[tuple[str, Loc]],
     folded: list[str],
     error: Any,
@@ -249,11 +253,11 @@ def _alias_owners(
         if key in clashing:
             owners.setdefault(key, (what, where, "tên", ""))
     done = 0  # the aliases of the entries before
-    for _, item, loc, what in entries:
-        texts = _texts(item.get("aliases"))
-        first, done = done, done + len(texts)
+    for (_, item, loc, what), size in zip(entries, sizes, strict=True):
+        first, done = done, done + size
         if clashing.isdisjoint(alias_keys[first:done]):
             continue
+        texts = _texts(item.get("aliases"))
         for (j, alias), key in zip(texts, alias_keys[first:done], strict=True):
             if key not in clashing:
                 continue
@@ -297,6 +301,16 @@ def _placeholders(
             if value is None:
                 continue
             if isinstance(value, str):
+                # Longer than any placeholder, with nothing `_placeholder` strips at either
+                # end (spaces, a last '.'): surely not one (a code is always asked in full).
+                if (
+                    len(value) > _LONGEST_PLACEHOLDER
+                    and value[-1] != "."
+                    and not value[-1].isspace()
+                    and not value[0].isspace()
+                    and name != "code"
+                ):
+                    continue
                 if _placeholder(name, value, values):
                     _placeholder_found(error, (*loc, name), what, name, value)
                 continue
