@@ -18,6 +18,7 @@ import secrets
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from telegram import BotCommand, Update
@@ -37,7 +38,6 @@ from bot.catalogue.reload import ReloadOutcome
 from bot.core.registry import Job
 from bot.core.replies import Answer, Button, Decision, Incoming, Reply, Sender
 from bot.frontends.memory import compact_malloc
-from bot.frontends.telegram import webhook
 from bot.frontends.telegram.application import StatelessApplication
 from bot.frontends.telegram.delivery import CONNECTIONS, with_retries
 from bot.frontends.telegram.inbox import AnsweredDelivery, InboxBot, UpdatesRequest
@@ -55,12 +55,12 @@ from bot.frontends.telegram.startup import (
 from bot.frontends.telegram.storage_alerts import StorageAlerts
 from bot.frontends.telegram.transport import BotApiRequest
 from bot.frontends.telegram.updates import to_incoming
-from bot.frontends.web.server import WebChat
-from bot.frontends.web.service import WebService
-from bot.frontends.web.service import start as start_web
 from bot.report.weeks import local_zone
 from bot.settings import Settings, number, read_dotenv
 from bot.storage.url import database_file
+
+if TYPE_CHECKING:  # the web chat (and tornado) is imported only when it is served
+    from bot.frontends.web.service import WebService
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +165,9 @@ class TelegramFrontEnd(AnsweredDelivery):
         schedule(application.job_queue, jobs, sender, local_zone(self.settings.timezone))
         if self.settings.web_port is not None:
             # The web chat on the same assistant; what it addresses to staff goes by Telegram.
+            from bot.frontends.web.server import WebChat
+            from bot.frontends.web.service import start as start_web
+
             web = WebChat(assistant, self.settings, forward=sender)
             self.web = start_web(web, self.settings.web_host, self.settings.web_port)
         # What is loaded by now (the libraries, the catalogue and its index) lives as long as
@@ -378,6 +381,8 @@ def run(settings: Settings) -> None:
     front.opening = opening
     application = build_application(settings, front)
     if settings.webhook_url:
+        from bot.frontends.telegram import webhook
+
         webhook.install()  # the secret is checked before the body is read; bodies capped
         path = urlparse(settings.webhook_url).path.strip("/")
         application.run_webhook(
