@@ -198,6 +198,21 @@ class TelegramFrontEnd(AnsweredDelivery):
             self.runtime = None
             log.info("database closed, bot stopped")
 
+    def close_left_open(self) -> None:
+        """Close the database if `post_shutdown` never ran: python-telegram-bot skips it when a
+        stop signal comes while it starts to poll (it fails on the interrupted call), and the
+        database's thread would then keep the process alive after the bot has stopped."""
+        runtime, self.runtime = self.runtime, None
+        if runtime is None:
+            return
+        log.warning("stopped while starting: closing the database")
+        try:
+            asyncio.run(runtime.close())
+        except Exception:
+            log.exception("closing the database after an interrupted start failed")
+            return
+        log.info("database closed, bot stopped")
+
     def _touch_heartbeat(self) -> None:
         """Touch the heartbeat file (the container's health check reads its age), unless the
         database has a fault (see `storage_alerts`)."""
@@ -380,6 +395,16 @@ def run(settings: Settings) -> None:
     front = TelegramFrontEnd(settings)
     front.opening = opening
     application = build_application(settings, front)
+    try:
+        _serve(settings, application)
+    finally:
+        front.close_left_open()
+    if front.alerts is not None and front.alerts.stopping:
+        raise StartupError(front.alerts.stopping)  # the database file went: exit non-zero
+
+
+def _serve(settings: Settings, application: Application) -> None:  # type: ignore[type-arg]
+    """Serve until a stop signal: by webhook when WEBHOOK_URL is set, else by long polling."""
     if settings.webhook_url:
         from bot.frontends.telegram import webhook
 
@@ -402,8 +427,6 @@ def run(settings: Settings) -> None:
             bootstrap_retries=3,
             poll_interval=POLL_INTERVAL,
         )
-    if front.alerts is not None and front.alerts.stopping:
-        raise StartupError(front.alerts.stopping)  # the database file went: exit non-zero
 
 
 __all__ = ["TelegramFrontEnd", "build_application", "run", "with_retries"]
