@@ -13,8 +13,9 @@ import yaml
 from bot.addresses import Address, telegram
 from bot.app import FEATURES, Feature, register_features
 from bot.catalogue.model import Catalogue, build
-from bot.core.assistant import Assistant, Static
+from bot.core.assistant import Assistant
 from bot.core.replies import Incoming, Reply
+from bot.core.turn import Static
 from bot.matching.matcher import Matcher
 from bot.settings import Settings
 from bot.storage.database import open_database

@@ -12,9 +12,10 @@ import pytest
 
 from bot import messages as m
 from bot.app import FEATURES, register_features
-from bot.core.assistant import Assistant, Turn
+from bot.core.assistant import Assistant
 from bot.core.registry import DuplicateEntry, Job, Registry
 from bot.core.replies import Reply
+from bot.core.turn import Turn
 from bot.frontends.background import Background
 from bot.frontends.telegram.jobs import ptb_days
 from tests.core_fixtures import command, make_assistant, press

@@ -14,27 +14,25 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from bot import messages as m
 from bot.addresses import Address
 from bot.catalogue.model import Catalogue, Guide, Procedure
 from bot.catalogue.national import NationalProcedure
 from bot.core import cards, conversation, events, ratelimit, smalltalk
-from bot.core.events import Pending
 from bot.core.registry import Registry
 from bot.core.replies import (
     Answer,
     Button,
     Decision,
-    DecisionKind,
     Incoming,
     Keyboard,
     Reply,
     esc,
     rows,
 )
+from bot.core.turn import ChatContext, Source, Turn
 from bot.privacy import strip_personal, user_hash
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -47,108 +45,8 @@ log = logging.getLogger(__name__)
 # Only the start of a very long message is read: a question fits in a few lines, and matching
 # cost grows with length.
 MAX_QUESTION_CHARS = 600
-CARD_QUESTIONS_KEPT = 10
 CONTEXT_CHATS = 20_000
 CARD_BUTTONS = 6  # the most buttons under a card; the rest wait behind "Thêm…"
-
-
-class Snapshot(Protocol):
-    """A catalogue and the index built for it (bot.catalogue.reload.Loaded fits)."""
-
-    @property
-    def catalogue(self) -> Catalogue: ...
-
-    @property
-    def index(self) -> Matcher: ...
-
-
-class Source(Protocol):
-    """Where the assistant reads the snapshot in service (a `CatalogueHolder` fits)."""
-
-    @property
-    def current(self) -> Snapshot: ...
-
-
-@dataclass(slots=True)  # one per chat seen lately (up to CONTEXT_CHATS): kept small
-class ChatContext:
-    """What the assistant remembers of a chat between turns, in memory only."""
-
-    last_entry: str | None = None
-    last_question: str = ""
-    # How the citizen is addressed when they said it ("bác" ...); None: the default "bạn".
-    address: str | None = None
-    # The question that produced each card shown lately (entry id -> question), so that a
-    # rating or a hand-off about a card is linked to it, not to whatever was asked since.
-    card_questions: dict[str, str] = field(default_factory=dict)
-
-    def card_question(self, entry_id: str | None) -> str:
-        """The question that produced the card of `entry_id` (the latest one if unknown)."""
-        if entry_id is None:
-            return self.last_question
-        return self.card_questions.get(entry_id, self.last_question)
-
-    def saw_card(self, entry_id: str, question: str) -> None:
-        """Remember the question behind a card (a few cards per chat, the newest kept)."""
-        self.card_questions.pop(entry_id, None)
-        self.card_questions[entry_id] = question
-        while len(self.card_questions) > CARD_QUESTIONS_KEPT:
-            del self.card_questions[next(iter(self.card_questions))]
-
-
-@dataclass
-class Turn:
-    """Everything a handler needs for one incoming event."""
-
-    incoming: Incoming
-    catalogue: Catalogue
-    matcher: Matcher
-    user: str
-    context: ChatContext
-    assistant: Assistant
-    args: list[str] = field(default_factory=list)
-    # What the bot waits for this user to type, once read (Turn.waiting; for the text hooks).
-    pending: Pending | None = None
-    pending_read: bool = False
-    # What the turn decided, for the Answer: set by the matcher's reading and by the cards shown.
-    kind: DecisionKind = "other"
-    shown: str | None = None
-    match: Match | None = None
-
-    @property
-    def settings(self) -> Settings:
-        """The bot's settings."""
-        return self.assistant.settings
-
-    @property
-    def db(self) -> Database:
-        """The bot's database."""
-        return self.assistant.db
-
-    async def waiting(self, kinds: tuple[str, ...]) -> Pending | None:
-        """What the bot waits for from this user, if one of `kinds` (read once per turn)."""
-        if not self.pending_read:
-            self.pending = await events.read_pending(self.db, self.user)
-            self.pending_read = True
-        found = self.pending
-        return found if found is not None and found.kind in kinds else None
-
-    async def stop_waiting(self, found: Pending) -> None:
-        """Stop waiting for what `waiting` found."""
-        await events.forget_pending(self.db, self.user, found.kind)
-        self.pending = None
-
-
-@dataclass(frozen=True)
-class Static:
-    """A fixed catalogue and index, for tools and tests that need no reload."""
-
-    catalogue: Catalogue
-    index: Matcher
-
-    @property
-    def current(self) -> Static:
-        """Itself: a static source never changes."""
-        return self
 
 
 class Assistant:
@@ -498,3 +396,6 @@ class Assistant:
             cancelled = await hook(turn) or cancelled
         turn.context.last_entry = None
         return [Reply(m.CANCELLED if cancelled else m.NOTHING_TO_CANCEL, edit=edit)]
+
+
+__all__ = ["Assistant"]

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from bot import messages as m
 from bot.catalogue.model import Catalogue, Document, Procedure
 from bot.core import cards
-from bot.core.assistant import Turn
 from bot.core.payloads import checklist_data, lookup, short
 from bot.core.replies import MAX_CALLBACK_BYTES, Button, Keyboard, Reply, esc
+from bot.core.turn import Turn
 from bot.features import progress
 
 

@@ -20,8 +20,9 @@ from bot.addresses import Address
 from bot.catalogue.communes import Commune, Communes, CommunesHolder, OldUnit
 from bot.catalogue.model import Catalogue, Procedure
 from bot.core import cards, events
-from bot.core.assistant import Assistant, Turn
+from bot.core.assistant import Assistant
 from bot.core.replies import Button, Keyboard, Reply, esc, rows
+from bot.core.turn import Turn
 from bot.text import fold
 
 if TYPE_CHECKING:  # the place index is imported on first use, not before the greeting

@@ -15,9 +15,10 @@ import datetime as dt
 from bot import messages as m
 from bot.catalogue.model import Procedure
 from bot.core import events
-from bot.core.assistant import Assistant, Turn
+from bot.core.assistant import Assistant
 from bot.core.conversation import can_hand_off
 from bot.core.replies import MAX_CALLBACK_BYTES, Button, Reply, esc, rows
+from bot.core.turn import Turn
 from bot.storage import feedback as stored
 from bot.storage.database import Database, utcnow
 

@@ -17,8 +17,9 @@ import re
 from bot import messages as m
 from bot.addresses import Address
 from bot.core import events
-from bot.core.assistant import Assistant, Turn
+from bot.core.assistant import Assistant
 from bot.core.replies import Button, Reply, esc, rows
+from bot.core.turn import Turn
 from bot.privacy import user_hash
 from bot.report.weeks import local_zone
 from bot.storage import handoffs

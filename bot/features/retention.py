@@ -15,8 +15,9 @@ import logging
 from dataclasses import dataclass, field
 
 from bot import messages as m
-from bot.core.assistant import Assistant, Turn
+from bot.core.assistant import Assistant
 from bot.core.replies import Button, Reply, rows
+from bot.core.turn import Turn
 from bot.features.handoff import withdrawn
 from bot.report.weeks import VIETNAM, Week, iso_utc
 from bot.storage import handoffs

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from bot import messages as m
 from bot.catalogue.model import Catalogue
-from bot.core.assistant import Assistant, Turn
+from bot.core.assistant import Assistant
 from bot.core.registry import Job
 from bot.core.replies import MAX_TEXT, Attachment, Reply, Sender, esc
+from bot.core.turn import Turn
 from bot.features.handoff import withdrawn
 from bot.features.retention import purge
 from bot.report.weeks import Week, local_zone

@@ -15,10 +15,11 @@ from __future__ import annotations
 from bot import messages as m
 from bot.catalogue.model import Catalogue, Guide, Procedure
 from bot.core import cards
-from bot.core.assistant import Assistant, Turn
+from bot.core.assistant import Assistant
 from bot.core.conversation import can_hand_off
 from bot.core.payloads import checklist_data, lookup, online_data, short, step_data
 from bot.core.replies import MAX_CALLBACK_BYTES, Button, Reply, esc
+from bot.core.turn import Turn
 from bot.features import checklist, feedback, flows, progress
 from bot.features.flows import Ended, FlowError, State
 
