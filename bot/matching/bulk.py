@@ -18,6 +18,10 @@ from typing import Any
 
 from bot.matching.stored import Flat
 
+# Marks told apart per pass of `_all_marked`: the bits of an integer a double holds exactly
+# (below 2**53), one more kept for "never held".
+BITS = 52
+
 # per feature number: what it adds to a phrase, without the question's marks, and its marked
 # words (see `ranking._gains`)
 Gains = Mapping[int, tuple[float, float, tuple[int, ...]]]
@@ -95,13 +99,16 @@ def collect(
     """
     np = vectors.np
     found, feature = _gather(np, vectors.values, vectors.ends, np.array(numbers, dtype=np.int64))
-    # The phrases reached, ascending, where each is first reached, and which is which.
-    reached, first_at, which = np.unique(found, return_index=True, return_inverse=True)
+    # Each phrase's postings side by side, in the order the features reach it (a stable sort):
+    # the phrases reached, ascending, and the feature that reached each first (the loop's).
+    order = np.argsort(found, kind="stable")
+    ordered, feature = found[order], feature[order]
+    starts = np.empty(len(ordered), dtype=bool)
+    starts[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    reached, first = ordered[starts], feature[starts]
     # One pass in input order: phrase p's sum is ((0.0 + w1) + w2) + ..., as in the loop.
-    sums = np.bincount(
-        which.reshape(-1), weights=np.array(weights, dtype=np.float64)[feature], minlength=0
-    )
-    first = feature[first_at]  # the feature that reached each phrase first (the loop's order)
+    sums = np.bincount(np.cumsum(starts) - 1, weights=np.array(weights, dtype=np.float64)[feature])
     promise = sums if long_names else sums * vectors.scale[reached]
     if len(reached) > pool:
         # Only those as promising as the pool-th, ties included, need ordering.
@@ -166,18 +173,30 @@ def _all_marked(
     words, owner = _gather(np, vectors.marked, vectors.marked_ends, phrases)
     where = np.minimum(np.searchsorted(known, words), len(known) - 1)
     hit = known[where] == words
-    # holds[p, k]: phrase p holds mark k; column len(marks) is "no word asked" (always held),
-    # and the last "a word no phrase has" (never held).
-    holds = np.zeros((len(phrases), len(marks) + 2), dtype=bool)
-    holds[owner[hit], where[hit]] = True
-    holds[:, len(marks)] = True
+    where, owner = where[hit], owner[hit]
     column = {mark: k for k, mark in enumerate(marks)}
-    width = max(len(g[2]) for g in table)
-    asked = np.full((len(table), width), len(marks), dtype=np.int64)
-    for row, (_, _, need) in enumerate(table):
-        for slot, word in enumerate(need):
-            asked[row, slot] = column[word] if word >= 0 else len(marks) + 1
-    ok = holds[at, asked[which, 0]]
-    for slot in range(1, width):
-        ok &= holds[at, asked[which, slot]]
+    ok = None
+    # The question's marks `BITS` at a time (nearly always once): bit k of a phrase's number
+    # says it holds mark `low + k`, and bit `BITS`, never set, stands for a word no phrase has.
+    for low in range(0, max(len(marks), 1), BITS):
+        inside = (where >= low) & (where < low + BITS)
+        # A phrase holds each word once: the sum of its bits is their union (exact in doubles).
+        bits = np.bincount(
+            owner[inside], weights=np.ldexp(1.0, where[inside] - low), minlength=len(phrases)
+        ).astype(np.int64)
+        need = [_bits(asked, column, low) for _, _, asked in table]
+        wanted = np.array(need, dtype=np.int64)[which]
+        part = (bits[at] & wanted) == wanted
+        ok = part if ok is None else ok & part
     return ok
+
+
+def _bits(asked: tuple[int, ...], column: dict[int, int], low: int) -> int:
+    """Return the bits of the marks `asked` among the `BITS` from `low` (see `_all_marked`)."""
+    mask = 0
+    for word in asked:
+        if word < 0:
+            mask |= 1 << BITS if low == 0 else 0
+        elif low <= column[word] < low + BITS:
+            mask |= 1 << (column[word] - low)
+    return mask

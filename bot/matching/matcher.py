@@ -176,7 +176,13 @@ class Matcher:
         fits = [c for c in curated if c.score >= t.clarify]
         others: list[Candidate] = [c for c in curated if c.score < t.clarify]
         reads = _Reads(self._national_tier, text, t) if self._national_list else None
-        if reads is not None and (not fits or fits[0].score < t.curated_fits):
+        # National candidates only ever come after the curated ones that fit: when those fill
+        # every place shown, none could be shown, and the list is not searched.
+        if (
+            reads is not None
+            and (not fits or fits[0].score < t.curated_fits)
+            and len(fits) < max(top, 1)
+        ):
             extra = reads.scored(6)
             others.extend(
                 Candidate(s.id, s.score * t.national_factor, "national", s.why, s.coverage)

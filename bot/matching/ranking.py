@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import repeat
 from operator import add, mul
+from typing import Any
 
 from bot.matching import bulk, stored
 from bot.matching.index import OTHER_MARKS, Index
@@ -214,15 +215,16 @@ def score_query(index: Index, query: Query, limit: int = 6, floor: float = 0.0) 
     pool, promise, extra = _candidates(index, query)
     best: Best = {}
     shares: dict[int, float] = {}
+    large = not index.long_names and len(index.phrases) >= stored.LARGE
     if extra == 0.0 and not index.long_names:
-        kept = _in_order(index, query, pool, promise, limit, best, shares)
+        kept = _in_order(index, query, pool, promise, limit, best, shares, large)
     elif extra is not None and limit < SHARES and index.long_names:
         # (Catalogue entries hold many features each: bounding them all costs more than
         # scoring their phrases, so only the national list's names are pruned.)
         _pruned(index, query, pool, promise, extra, limit, floor, best, shares)
         kept = _keep_all(index, query, best, limit, shares)
     else:
-        if not index.long_names and len(index.phrases) >= stored.LARGE:
+        if large:
             _score_in_bulk(index, query, pool, best)  # the same, in numpy
         else:
             _score_phrases(index, query, pool, None, best)
@@ -266,14 +268,20 @@ def _in_order(
     limit: int,
     best: Best,
     shares: dict[int, float],
+    large: bool = False,
 ) -> Kept:
     """Score catalogue phrases a few at a time, when each one's promise bounds its coverage.
 
     Every phrase left has a promise no higher than the next one's: once the scores kept are
     all above it, no phrase left can change them or their order, and the rest is not scored.
+    On a `large` index, what the first few leave open is scored at once in numpy (it costs
+    about what a few more in Python do), in the same order: the same entries are kept.
     """
     done, step = 0, FIRST_STEP
     while True:
+        if large and done:
+            _score_in_bulk(index, query, pool[done:], best)
+            return _keep_all(index, query, best, limit, shares)
         end = min(done + step, len(pool))
         _score_phrases(index, query, pool[done:end], promise[done:end], best)
         done, step = end, step * 2
@@ -406,8 +414,11 @@ def _keep(
     else:
         ranks = [found[0] for _, found in items]
     order = sorted(range(len(items)), key=ranks.__getitem__, reverse=True)
+    # On a large catalogue index, every entry's bound at once (`_most`, the same figures).
+    bounds = _bounds(index, query, items, ranks) if query.reached is not None else None
     kept: Kept = []
-    for entry, (coverage, *_) in map(items.__getitem__, order):
+    for position in order:
+        entry, (coverage, *_) = items[position]
         if below is not None and coverage < below:
             # From here on the entries may still change (or be joined by others, all under
             # `below`): the kept ones stand if none of those can come in.
@@ -416,7 +427,11 @@ def _keep(
             not index.long_names and len(kept) >= limit and coverage <= kept[-1][0]
         ):
             return kept
-        if len(kept) >= limit and _most(index, query, entry, coverage) <= kept[-1][0]:
+        if (
+            len(kept) >= limit
+            and (bounds[position] if bounds is not None else _most(index, query, entry, coverage))
+            <= kept[-1][0]
+        ):
             continue  # it would come last and be dropped: its share is not worth working out
         score = _score(index, query, entry, coverage, shares)
         share = shares[entry]
@@ -427,6 +442,20 @@ def _keep(
         kept.insert(at, (score, entry, share, coverage))
         del kept[limit:]
     return kept if below is None else _standing(kept, limit, below)
+
+
+def _bounds(
+    index: Index, query: Query, items: list[tuple[int, Any]], coverages: list[float]
+) -> list[float]:
+    """Return `_most` of each entry of `items` for its coverage, on a catalogue index whose
+    `Query.reached` is worked out: the same operations in the same order, over arrays."""
+    reached = query.reached
+    np = _vectors(index).np
+    held = reached[np.array([entry for entry, _ in items], dtype=np.int64)]
+    most = held / query.whole * (1 + SLACK) + SLACK
+    bound = np.array(coverages) * (SHARE_FLOOR + (1 - SHARE_FLOOR) * most)
+    result: list[float] = (bound * (1 + SLACK)).tolist()
+    return result
 
 
 def _keep_all(
