@@ -86,6 +86,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not settings.token:
         print(m.NO_TOKEN, file=sys.stderr)
         return 2
+    if not settings.webhook_url and settings.web_port is None:
+        from bot.frontends.telegram import without_webhook_server
+
+        without_webhook_server()  # polling, no web chat: tornado is never needed
     from bot.frontends.telegram.bot import run
     from bot.frontends.telegram.startup import StartupError
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from hypothesis import strategies as st
 
 from bot.catalogue import rules, silent, spec
 from bot.catalogue.links import alias_key, alias_keys
-from bot.catalogue.validation import check_path, check_text
+from bot.catalogue.validation import check_path
 from bot.text import typed_text, typed_words
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -208,17 +207,3 @@ def check_path_text(text: str) -> list[Any]:
 
     required = {"dang-ky-khai-sinh": "procedure"}
     return check_text(text, "procedures.yaml", dt.date(2026, 12, 1), required=required).problems
-
-
-def test_a_check_leaves_the_collector_on_and_what_the_bot_froze_frozen() -> None:
-    text = (ROOT / "procedures.yaml").read_bytes()
-    assert check_text(text).catalogue is not None
-    assert gc.isenabled()
-    gc.freeze()  # as a running bot freezes what it holds at its start
-    try:
-        frozen = gc.get_freeze_count()
-        assert check_text(text).catalogue is not None
-        assert gc.isenabled()
-        assert gc.get_freeze_count() == frozen  # nothing the bot froze was thawed
-    finally:
-        gc.unfreeze()

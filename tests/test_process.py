@@ -176,6 +176,27 @@ def test_sigterm_finishes_the_reply_in_flight_and_closes_the_database(
     assert integrity(tmp_path / "bot.sqlite3") == "ok"
 
 
+def test_a_stop_as_soon_as_the_bot_is_ready_still_ends_it_and_closes_the_database(
+    fake_tg: FakeTelegram, bot_process: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    # `docker stop` or `systemctl restart` right after a start: the signal can come while the
+    # library is still starting to poll (here: a slow answer to its first call), where it
+    # fails before its own shutdown hook.
+    fake_tg.fault("deleteWebhook", "delay", delay_ms=1500)
+    proc = bot_process().start()
+    deadline = time.monotonic() + 60
+    while "bot ready" not in proc.log():
+        assert time.monotonic() < deadline and proc.proc is not None and proc.proc.poll() is None
+        time.sleep(0.005)
+    assert proc.proc is not None
+    time.sleep(0.3)  # the library is waiting for its first call's answer
+    proc.proc.send_signal(signal.SIGTERM)
+    proc.proc.wait(timeout=30)  # it ends (before: it hung, the database's thread alive)
+    assert "database closed" in proc.log()
+    assert not (tmp_path / "bot.sqlite3-wal").exists()
+    assert integrity(tmp_path / "bot.sqlite3") == "ok"
+
+
 def test_every_update_is_confirmed_once_across_a_restart(
     fake_tg: FakeTelegram, bot_process: Callable[..., BotProcess]
 ) -> None:

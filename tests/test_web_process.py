@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bot.tools.fakebotapi.server import FakeTelegram
 from tests.core_fixtures import ROOT
-from tests.harness import start_bot
+from tests.harness import BotProcess, start_bot
 
 
 def test_the_web_command_serves_the_chat_and_stops_cleanly(tmp_path: Path) -> None:
@@ -57,3 +61,30 @@ async def test_run_serves_the_web_chat_beside_telegram_when_web_port_is_set(
     assert "Đăng ký khai sinh" in page
     assert any("kết hôn" in message.text for message in sent)
     assert not any("khai sinh" in message.text.lower() for message in sent)
+
+
+def _loads_tornado(pid: int) -> bool:
+    """Whether the process has tornado's compiled part mapped (tornado was imported)."""
+    maps = Path(f"/proc/{pid}/maps").read_text(encoding="utf-8", errors="replace")
+    return "tornado" in maps
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc")
+def test_run_loads_the_web_server_only_when_it_serves_the_web_chat(
+    bot_process: Callable[..., BotProcess],
+) -> None:
+    import tornado.speedups  # noqa: F401  (installed with the webhook extra: what would show)
+
+    polling = bot_process({"BOT_NATIONAL_TIER": "0"}).start()
+    polling.wait_ready()
+    assert polling.proc is not None and not _loads_tornado(polling.proc.pid)
+    polling.stop()
+    serving = bot_process({"BOT_NATIONAL_TIER": "0", "WEB_HOST": "127.0.0.1", "WEB_PORT": "0"})
+    serving.start().wait_ready()
+    deadline = time.monotonic() + 30
+    while (found := re.search(r"web chat on (http://\S+)", serving.log())) is None:
+        assert time.monotonic() < deadline, serving.log()
+        time.sleep(0.05)
+    page = httpx.get(found.group(1), timeout=10)
+    assert page.status_code == 200 and "Xin chào" in page.text
+    assert serving.proc is not None and _loads_tornado(serving.proc.pid)

@@ -263,10 +263,7 @@ def _collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector while a file is checked.
 
     Reading a province's catalogue makes millions of objects and no reference cycles; the
-    collector would otherwise walk them all again and again (half of the parse time). They are
-    then handed to the oldest generation at once (freezing and thawing all is two list moves),
-    or the first young collection after the check would walk them all (2% of a large check);
-    not when something is frozen on purpose (the bot freezes what it holds at start).
+    collector would otherwise walk them all again and again (half of the parse time).
     """
     was_on = gc.isenabled()
     gc.disable()
@@ -274,9 +271,6 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         if was_on:
-            if not gc.get_freeze_count():
-                gc.freeze()
-                gc.unfreeze()
             gc.enable()
 
 

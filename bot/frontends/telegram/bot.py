@@ -18,6 +18,7 @@ import secrets
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from telegram import BotCommand, Update
@@ -37,7 +38,6 @@ from bot.catalogue.reload import ReloadOutcome
 from bot.core.registry import Job
 from bot.core.replies import Answer, Button, Decision, Incoming, Reply, Sender
 from bot.frontends.memory import compact_malloc
-from bot.frontends.telegram import webhook
 from bot.frontends.telegram.application import StatelessApplication
 from bot.frontends.telegram.delivery import CONNECTIONS, with_retries
 from bot.frontends.telegram.inbox import AnsweredDelivery, InboxBot, UpdatesRequest
@@ -55,12 +55,12 @@ from bot.frontends.telegram.startup import (
 from bot.frontends.telegram.storage_alerts import StorageAlerts
 from bot.frontends.telegram.transport import BotApiRequest
 from bot.frontends.telegram.updates import to_incoming
-from bot.frontends.web.server import WebChat
-from bot.frontends.web.service import WebService
-from bot.frontends.web.service import start as start_web
 from bot.report.weeks import local_zone
 from bot.settings import Settings, number, read_dotenv
 from bot.storage.url import database_file
+
+if TYPE_CHECKING:  # the web chat (and tornado) is imported only when it is served
+    from bot.frontends.web.service import WebService
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +165,9 @@ class TelegramFrontEnd(AnsweredDelivery):
         schedule(application.job_queue, jobs, sender, local_zone(self.settings.timezone))
         if self.settings.web_port is not None:
             # The web chat on the same assistant; what it addresses to staff goes by Telegram.
+            from bot.frontends.web.server import WebChat
+            from bot.frontends.web.service import start as start_web
+
             web = WebChat(assistant, self.settings, forward=sender)
             self.web = start_web(web, self.settings.web_host, self.settings.web_port)
         # What is loaded by now (the libraries, the catalogue and its index) lives as long as
@@ -194,6 +197,21 @@ class TelegramFrontEnd(AnsweredDelivery):
             await self.runtime.close()
             self.runtime = None
             log.info("database closed, bot stopped")
+
+    def close_left_open(self) -> None:
+        """Close the database if `post_shutdown` never ran: python-telegram-bot skips it when a
+        stop signal comes while it starts to poll (it fails on the interrupted call), and the
+        database's thread would then keep the process alive after the bot has stopped."""
+        runtime, self.runtime = self.runtime, None
+        if runtime is None:
+            return
+        log.warning("stopped while starting: closing the database")
+        try:
+            asyncio.run(runtime.close())
+        except Exception:
+            log.exception("closing the database after an interrupted start failed")
+            return
+        log.info("database closed, bot stopped")
 
     def _touch_heartbeat(self) -> None:
         """Touch the heartbeat file (the container's health check reads its age), unless the
@@ -377,7 +395,19 @@ def run(settings: Settings) -> None:
     front = TelegramFrontEnd(settings)
     front.opening = opening
     application = build_application(settings, front)
+    try:
+        _serve(settings, application)
+    finally:
+        front.close_left_open()
+    if front.alerts is not None and front.alerts.stopping:
+        raise StartupError(front.alerts.stopping)  # the database file went: exit non-zero
+
+
+def _serve(settings: Settings, application: Application) -> None:  # type: ignore[type-arg]
+    """Serve until a stop signal: by webhook when WEBHOOK_URL is set, else by long polling."""
     if settings.webhook_url:
+        from bot.frontends.telegram import webhook
+
         webhook.install()  # the secret is checked before the body is read; bodies capped
         path = urlparse(settings.webhook_url).path.strip("/")
         application.run_webhook(
@@ -397,8 +427,6 @@ def run(settings: Settings) -> None:
             bootstrap_retries=3,
             poll_interval=POLL_INTERVAL,
         )
-    if front.alerts is not None and front.alerts.stopping:
-        raise StartupError(front.alerts.stopping)  # the database file went: exit non-zero
 
 
 __all__ = ["TelegramFrontEnd", "build_application", "run", "with_retries"]
