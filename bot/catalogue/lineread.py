@@ -79,8 +79,8 @@ def walk(
         return _walk_lines(text, held, lines, raw, spans, base)
     finally:
         # The readers below call one another, a cycle that (with the collector paused during
-        # a check, and what a check made handed to its oldest generation) would keep every
-        # line, table and the blocks read (with the text) alive for long: empty them now.
+        # a check) would keep every line, table and the blocks read (with the text) alive
+        # until the collector next runs: empty them now.
         for table in held:
             table.clear()
 
