@@ -73,8 +73,8 @@ class Blocks:
         self._codes = self.codes = _codes(texts, columns)
         self._codes[-1] = 0  # the end: every block ends there
         # The characters of the lines before each row, without their line breaks (row `at`
-        # starts at `before[at] + at`); made from a list, which an array takes in one go.
-        self._before = self.before = array("q", list(accumulate(lengths, initial=0)))
+        # starts at `before[at] + at`).
+        self._before = self.before = array("q", accumulate(lengths, initial=0))
 
     def _extent(self, patterns: dict[int, re.Pattern[bytes]], column: int, seq: bool) -> Any:
         pattern = patterns.get(column)
@@ -112,6 +112,12 @@ class Blocks:
         """Keep what the reader made of a block `look` gave `ticket` for."""
         key, start = ticket
         self._seen[key] = (start, value, nodes)
+
+    def clear(self) -> None:
+        """Let go of the text and of every block kept (the reader is done with them)."""
+        self._text = ""
+        self._seen.clear()
+        del self._codes[:], self._before[:]  # (in place: the reader holds them too)
 
     def plain_items(self, at: int, indent: int) -> list[str] | None:
         """The words (NFC) of the items from row `at` of a list indented `indent`, when two or

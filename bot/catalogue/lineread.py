@@ -79,7 +79,8 @@ def walk(
         return _walk_lines(text, held, lines, raw, spans, base)
     finally:
         # The readers below call one another, a cycle that (with the collector paused during
-        # a check) would keep every line and table alive until the check ends: empty them now.
+        # a check) would keep every line, table and the blocks read (with the text) alive
+        # until the collector next runs: empty them now.
         for table in held:
             table.clear()
 
@@ -130,6 +131,8 @@ def _walk_lines(
     blocks = None if record else lineblocks.Blocks(text, texts, columns, lengths)
     if blocks is not None and not blocks.on:
         blocks = None
+    if blocks is not None:
+        held.append(blocks)  # (it holds the text: let go of it with the tables)
     codes = blocks.codes if blocks is not None else bytearray()
     item_code = lineblocks.DASH
     longest = max(bound for first, bound in bounds.items() if first and bound < _ANY)
