@@ -10,11 +10,9 @@ words, and reports.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import sys
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -27,6 +25,7 @@ from bot.catalogue.model import Catalogue, build
 from bot.catalogue.rules import Found, Lines, Loc
 from bot.catalogue.tree import FAST_LOADER, Builder, compose
 from bot.catalogue.tree import Problem as Problem  # where callers have always found it
+from bot.collector import collector_paused
 
 _FAST_LOADER = FAST_LOADER  # the names the tests and older callers know
 _Builder = Builder
@@ -124,7 +123,7 @@ def check_text(
     """Check catalogue text (bytes are decoded as UTF-8) and return every problem found."""
     report = Report(path)
     try:
-        with _collector_paused():
+        with collector_paused():
             _check(text, report, today or vietnam_today(), required, national)
     except Exception as exc:  # a bug here must never take the bot or the checker down
         report.errors.append(
@@ -256,22 +255,6 @@ def _finish(report: Report, data: Any, problems: list[Problem]) -> None:
     report.warnings.extend(p for p in problems if p.severity == "warning")
     if not report.errors and isinstance(data, dict):
         _build_catalogue(data, report)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a file is checked.
-
-    Reading a province's catalogue makes millions of objects and no reference cycles; the
-    collector would otherwise walk them all again and again (half of the parse time).
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _build_catalogue(data: dict[str, Any], report: Report) -> None:

@@ -11,19 +11,18 @@ the question covers, and by how much of the question it explains.
 from __future__ import annotations
 
 import bisect
-import gc
 import itertools
 import math
 import re
 import sys
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.bounded import BoundedMemo
+from bot.collector import collector_paused
 from bot.matching import building, stored
 from bot.matching.rewriter import Rewriter
 from bot.matching.stored import KIND_WEIGHT, Flat, Phrases, Postings
@@ -80,7 +79,7 @@ class Index:
         With a `cache` folder, an index built before from the same inputs is read back from
         it, and one built here is saved there (see `stored`).
         """
-        with _collector_paused():
+        with collector_paused():
             return cls._build_or_read(entries, vocabulary, known_text, cache, label)
 
     @classmethod
@@ -284,24 +283,6 @@ class Index:
             if left in self.idf and right in self.idf:
                 return [left, right]
         return None
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while an index is built or read back.
-
-    A large catalogue's index makes hundreds of thousands of objects (feature names, texts,
-    lists) and no reference cycles; the collector would otherwise walk the whole catalogue
-    again and again as they are made (a fifth of a first build at 10,000 entries). The bot
-    collects once when it is ready (`gc.freeze` then keeps all this out of later passes).
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _weights(
