@@ -24,9 +24,11 @@ M_MMAP_THRESHOLD = -3  # mallopt's parameter number (glibc's malloc.h)
 # The bar outside a build: glibc's starting value, fixed there as the front ends fix it (a
 # process that left the bar to glibc has it fixed after a large build: no slower, measured).
 KEPT = 128 * 1024
-# The bar during a build: arrays of a few megabytes reuse the heap, the few larger ones are still
-# mapped (at 10,000 entries a bar of 32 MB saved no more time, for 13 MB more at the peak).
-BUILDING = 8 * 1024 * 1024
+# The bar during a build: arrays of up to 2 MB reuse the heap, larger ones are still mapped. A
+# first `run` start on 3,000 entries, medians of runs taking turns: no raise 4.26 s CPU and
+# 145 MB at ready, 2 MB 3.77-3.93 s and 148 MB, 8 MB 3.59-3.75 s and 151-155 MB (past the
+# 150 MB goal); at 10,000 entries a bar of 32 MB saved no more time than 8 MB, for 13 MB more.
+BUILDING = 2 * 1024 * 1024
 _LOCK = threading.Lock()
 _BUILDS = [0]  # builds under way (threads may build at once: the last one sets the bar back)
 _LIBC: list[Any] = []
