@@ -150,8 +150,10 @@ def test_large_blocks_come_from_the_heap_only_while_an_index_is_built(
         trims.append(pad)
         return 1
 
-    monkeypatch.setattr(heap, "_LIBC", [(mallopt, trim)])
-    monkeypatch.setattr(heap.sys, "platform", "linux")
+    from bot import allocator
+
+    monkeypatch.setattr(allocator, "_LIBC", [(mallopt, trim)])
+    monkeypatch.setattr(allocator.sys, "platform", "linux")
     monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
     with heap.roomy(), heap.roomy():  # two builds at once: the last one sets the bar back
         assert bars == [heap.BUILDING, heap.BUILDING] and not trims

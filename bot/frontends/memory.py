@@ -19,15 +19,11 @@ An operator who sets MALLOC_ARENA_MAX or MALLOC_MMAP_THRESHOLD_ keeps their own 
 
 from __future__ import annotations
 
-import ctypes
 import os
-import sys
+
+from bot.allocator import M_ARENA_MAX, M_MMAP_THRESHOLD, MMAP_THRESHOLD, glibc
 
 ARENAS = 2
-MMAP_THRESHOLD = 128 * 1024  # glibc's own starting value, kept fixed
-# mallopt's parameter numbers (glibc's malloc.h).
-M_MMAP_THRESHOLD = -3
-M_ARENA_MAX = -8
 
 
 def compact_malloc() -> list[str]:
@@ -36,14 +32,10 @@ def compact_malloc() -> list[str]:
     Nothing is done elsewhere than on Linux with glibc (musl has no `mallopt` to speak of), nor
     for a setting the environment gives (glibc has read it already).
     """
-    if not sys.platform.startswith("linux"):
+    calls = glibc()
+    if calls is None:
         return []
-    try:
-        mallopt = ctypes.CDLL(None).mallopt  # the C library the interpreter runs on
-    except (OSError, AttributeError):
-        return []
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    mallopt.restype = ctypes.c_int
+    mallopt = calls[0]
     done: list[str] = []
     for variable, parameter, value in (
         ("MALLOC_ARENA_MAX", M_ARENA_MAX, ARENAS),

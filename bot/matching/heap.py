@@ -14,16 +14,15 @@ Only on Linux with glibc, and never when the environment sets the bar itself.
 from __future__ import annotations
 
 import os
-import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
-M_MMAP_THRESHOLD = -3  # mallopt's parameter number (glibc's malloc.h)
+from bot.allocator import M_MMAP_THRESHOLD, MMAP_THRESHOLD, Calls, glibc
+
 # The bar outside a build: glibc's starting value, fixed there as the front ends fix it (a
 # process that left the bar to glibc has it fixed after a large build: no slower, measured).
-KEPT = 128 * 1024
+KEPT = MMAP_THRESHOLD
 # The bar during a build: arrays of up to 2 MB reuse the heap, larger ones are still mapped. A
 # first `run` start on 3,000 entries, medians of runs taking turns: no raise 4.26 s CPU and
 # 145 MB at ready, 2 MB 3.77-3.93 s and 148 MB, 8 MB 3.59-3.75 s and 151-155 MB (past the
@@ -31,27 +30,14 @@ KEPT = 128 * 1024
 BUILDING = 2 * 1024 * 1024
 _LOCK = threading.Lock()
 _BUILDS = [0]  # builds under way (threads may build at once: the last one sets the bar back)
-_LIBC: list[Any] = []
 
 
-def _allocator() -> tuple[Callable[[int, int], int], Callable[[int], int]] | None:
-    """Return glibc's `mallopt` and `malloc_trim`, or None elsewhere."""
-    if not sys.platform.startswith("linux") or os.environ.get("MALLOC_MMAP_THRESHOLD_"):
+def _allocator() -> Calls | None:
+    """Return glibc's `mallopt` and `malloc_trim`, or None elsewhere or when the environment
+    sets the bar itself."""
+    if os.environ.get("MALLOC_MMAP_THRESHOLD_"):
         return None
-    if not _LIBC:
-        import ctypes
-
-        try:
-            libc = ctypes.CDLL(None)
-            mallopt, trim = libc.mallopt, libc.malloc_trim
-        except (OSError, AttributeError):
-            _LIBC.append(None)
-        else:
-            mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
-            trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
-            _LIBC.append((mallopt, trim))
-    found: tuple[Callable[[int, int], int], Callable[[int], int]] | None = _LIBC[0]
-    return found
+    return glibc()
 
 
 @contextmanager
