@@ -187,7 +187,7 @@ class Index:
             "entries": phrases.entries.tobytes(),
             "kinds": phrases.kinds,
             "kind_names": phrases.kind_names,
-            "texts": phrases.texts,
+            "texts": stored.strings_state(phrases.texts),
             "features": phrases.features.to_state(),
             "marked": phrases.marked.to_state(),
             "marks": phrases.marks,
@@ -210,7 +210,7 @@ class Index:
         phrases = Phrases(
             stored.numbers_of(state["entries"], "I"),
             state["kinds"],
-            state["texts"],
+            stored.strings_of(state["texts"]),
             Flat.from_state(state["features"]),
             Flat.from_state(state["marked"]),
             weights,
