@@ -94,11 +94,14 @@ def parts(
     # Features numbered at first sight, text after text.
     runs = [_pairs_as(np, k, n, len(folds)) for k, n in keys]
     del keys
-    every = np.ones(count, dtype=bool)
-    key_text, runs = _each(np, text_id, every, np.concatenate([*key_texts, none]), runs)
-    del key_texts
+    # Numbered over the distinct texts, before they are laid out for every text: a key comes
+    # first in the first text that holds it, which is never a text that came before.
     feature, unique_keys = _number(np, runs)
     names, spellings, generic = _names(np, unique_keys, list(folds))
+    every = np.ones(count, dtype=bool)
+    key_text, runs = _each(np, text_id, every, np.concatenate([*key_texts, none]), [feature])
+    del key_texts
+    feature = runs.pop()
     in_phrase = is_phrase[key_text]
     features = Flat(
         array("I", feature[in_phrase].astype(np.uint32).tobytes()),
@@ -174,19 +177,21 @@ def group_large(
         array("Q", np.cumsum(np.bincount(values, minlength=size)).astype(np.uint64).tobytes()),
     )
     del packed
-    # Each (entry, feature) once, sorted: by entry, then by feature.
-    pairs = owner_of.astype(np.int64)
-    pairs *= size
-    pairs += bag_values
+    # Each (entry, feature) once, sorted: by entry, then by feature. In 32 bits when they fit
+    # (10,000 entries of 100,000 features do): sorted in half the time.
+    shift = max((size - 1).bit_length(), 1)
+    wide = max((entries - 1).bit_length(), 1) + shift > 32
+    pairs = owner_of.astype(np.int64 if wide else np.uint32)
+    pairs <<= shift
+    pairs |= bag_values.astype(pairs.dtype, copy=False)
     pairs.sort()
     if len(pairs):
         fresh = np.ones(len(pairs), dtype=bool)
         np.not_equal(pairs[1:], pairs[:-1], out=fresh[1:])
         pairs = pairs[fresh]
         del fresh
-    feature = np.empty(len(pairs), dtype=np.uint32)
-    np.remainder(pairs, size, out=feature, casting="unsafe")
-    pairs //= size  # each pair's entry
+    feature = (pairs & ((1 << shift) - 1)).astype(np.uint32, copy=False)
+    pairs >>= shift  # each pair's entry
     held = Flat(
         array("I", feature.tobytes()),
         array("Q", np.cumsum(np.bincount(pairs, minlength=entries)).astype(np.uint64).tobytes()),

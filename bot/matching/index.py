@@ -183,7 +183,7 @@ class Index:
         return {
             "ids": self.ids,
             "names": phrases.names,
-            "idf": stored.floats(map(self.idf.__getitem__, phrases.names)).tobytes(),
+            "idf": stored.floats(_by_number(self.idf, phrases.names)).tobytes(),
             "entries": phrases.entries.tobytes(),
             "kinds": phrases.kinds,
             "kind_names": phrases.kind_names,
@@ -192,7 +192,7 @@ class Index:
             "marked": phrases.marked.to_state(),
             "marks": phrases.marks,
             "weights": phrases.weights.tobytes(),
-            "scale": stored.floats(self.scale).tobytes(),
+            "scale": stored.floats_bytes(self.scale),
             "postings": self.postings.runs.to_state(),
             "held": self.held.to_state(),
             "vocab_by_length": self.vocab_by_length,
@@ -300,6 +300,15 @@ def _weights(
         kind_weights[code] / (weight or 1.0) for code, weight in zip(codes, weights, strict=True)
     )
     return weights, scale
+
+
+def _by_number(idf: dict[str, float], names: list[str]) -> Iterable[float]:
+    """Return the weights in the order of the features' numbers (`names`)."""
+    # `idf` is made from `names` in their order (`_build`, `from_state`): its values are in it
+    # (the same strings: compared by identity first, no look-up per feature).
+    if list(idf) == names:
+        return idf.values()
+    return map(idf.__getitem__, names)
 
 
 def _weight(total: int, df: int) -> float:

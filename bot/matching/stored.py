@@ -303,6 +303,13 @@ def strings_of(state: str | list[str]) -> list[str]:
     return state
 
 
+def floats_bytes(values: Sequence[float]) -> bytes:
+    """Return doubles as bytes (with no step per value when they are an array of them)."""
+    if isinstance(values, array) and values.typecode == "d":
+        return values.tobytes()
+    return floats(values).tobytes()
+
+
 def numbers_of(data: bytes, code: str) -> array[Any]:
     """Return an array read back from its bytes."""
     values: array[Any] = array(code)
