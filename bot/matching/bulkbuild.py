@@ -18,12 +18,12 @@ from collections.abc import Sequence
 from itertools import compress
 from typing import Any
 
-from bot.matching import bulkwords
+from bot.matching import bulkwords, numeric
 from bot.matching.bulkwords import BETWEEN, Numbered
 from bot.matching.rewriter import Rewriter
 from bot.matching.stored import BAG_ONLY, Flat, Parts
 from bot.matching.words import GENERIC
-from bot.text import strip_marks
+from bot.text import strip_marks_uncached
 
 _BLOCK = 8192  # texts read at a time
 # Keys are numbered by a table of every key up to the largest when that is below this many
@@ -35,7 +35,7 @@ def parts(
     ids: list[str], owners: list[int], kinds: list[str], texts: list[str], rewriter: Rewriter
 ) -> Parts:
     """`building.parts` for texts already listed: text `i` is `kinds[i]` of entry `owners[i]`."""
-    import numpy as np
+    np = numeric.numpy()
 
     count = len(texts)
     none = np.zeros(0, dtype=np.int64)  # so that no block still concatenates
@@ -72,7 +72,7 @@ def parts(
         tokens, text_of = bulkwords.spelled(np, block, words, typed, spelled)
         tokens, text_of = rewriting(tokens, text_of)
         for word in itertools.islice(words, len(fold_of), None):
-            folded = sys.intern(strip_marks(word))
+            folded = sys.intern(strip_marks_uncached(word))  # once a word: no memo
             fold_of.append(folds[folded])
             marked_word.append(folded != word)
         lengths = np.bincount(text_of, minlength=len(block))
@@ -366,7 +366,7 @@ def weights(
 ) -> tuple[array[float], array[float]]:
     """`index._weights` in numpy: each phrase's sum runs left to right from 0.0, a column of
     phrases at a time, as `sum` adds floats (up to Python 3.11)."""
-    import numpy as np
+    np = numeric.numpy()
 
     ends = np.frombuffer(features.ends, dtype=np.uint64).astype(np.int64)
     lengths = np.diff(ends, prepend=0)
