@@ -310,5 +310,6 @@ def weigh(index: Index, reading: Reading) -> Query:
                 grouped[-1 - i] = {pair: pair_weight}
         else:
             grouped.setdefault(group, {})[folded] = weight
-    query.groups = [(max(words.values()), words) for words in grouped.values()]
+    weights = list(grouped.values())
+    query.groups = list(zip(map(max, map(dict.values, weights)), weights, strict=True))
     return query
