@@ -36,6 +36,8 @@ def test_mistakes_deep_in_a_large_catalogue_name_their_own_lines(tmp_path: Path)
         edit(2001, "    read: ", "    read: 2026-02-30"),  # a source read on no real day
         edit(2002, "  agency: ", "  agencyy: ubnd-xa"),  # a key misspelt
         edit(2050, "  verified: ", "  verified: 2031-01-01"),  # a day still to come
+        edit(2060, "  - ", "  - Cách người dân hay gọi."),  # the snippet's alias, never filled
+        edit(2070, "  code: ", "  code: '1.000000'"),  # the snippet's code
     ]
     report = check_text("\n".join(lines), "procedures.yaml", TODAY, required=REQUIRED)
     for line, entry_id in edits:
