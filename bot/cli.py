@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot import classcode
 from bot import messages as m
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage.url import parse_url
@@ -356,4 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     handler, _ = COMMANDS[args.command]
-    return handler(args)
+    try:
+        return handler(args)
+    finally:
+        classcode.save()  # the methods of the classes met for the first time, for next start

@@ -87,6 +87,7 @@ def test_bench_load_prints_both_ceilings_and_a_baseline(
     assert bench_load.main([*args, "--in-flight", "4", *baseline]) == 0
     out = capsys.readouterr().out
     assert "typical reply of ours:" in out
+    assert "CPU ms/upd harness ms" in out  # the bot's CPU, and the fake server's beside it
     for bot in ("echo", "reply", "ours", "again"):
         assert f"\n{bot:6} max, 4 in flight" in out
         assert f"\n{bot:6} fixed 10/s x2" in out

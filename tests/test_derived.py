@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import cachefile
 from bot.catalogue import derived
 from bot.catalogue.communes_check import check_path
 from bot.catalogue.national import (
@@ -118,7 +119,7 @@ def test_a_folder_that_cannot_be_written_leaves_the_cache_off(
     monkeypatch.setenv("BOT_CACHE_DIR", str(blocker / "cache"))
     assert derived.cached("t", b"abc", "", b"", lambda: "fresh") == "fresh"
     monkeypatch.setenv("BOT_CACHE_DIR", "")
-    assert derived.cache_dir() is None
+    assert cachefile.cache_dir() is None
     assert derived.cached("t", b"abc", "", b"", lambda: "off") == "off"
 
 

@@ -9,43 +9,31 @@ missing, unreadable or corrupt entry is derived again too, silently; a cache fol
 be written leaves the cache off. Nothing a citizen or staff member sees depends on whether an
 entry was found.
 
-The folder is BOT_CACHE_DIR if set (an empty value turns the cache off), else
-`$XDG_CACHE_HOME/tthc-bot` or `~/.cache/tthc-bot`; it is created private to its user. An entry
-is a pickle, so it is never read blindly: it begins with the format, the whole key it was
-stored under and a digest of the pickle, and it is unpickled only when it is a regular file of
-this user that no one else may write, stored under the same key, with its digest intact. A
-damaged, stale or foreign entry is derived again (and replaced), like a missing one.
+The entries live in the bot's cache folder (`bot.cachefile`: BOT_CACHE_DIR, an empty value
+turning the cache off). An entry is a pickle, so it is never read blindly: `cachefile` reads it
+only when it is a regular file of this user that no one else may write, stored under the same
+key, with its digest intact. A damaged, stale or foreign entry is derived again (and
+replaced), like a missing one.
 """
 
 from __future__ import annotations
 
 import copyreg
 import io
-import os
 import pickle
-import stat
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot import cachefile
 from bot.digest import SIZE, blake2b
 
 T = TypeVar("T")
 _FORMAT = b"derived-4"
 _MAGIC = b"tthc-derived-4\n"  # an entry: this, the key (32 bytes), the pickle's digest, the pickle
-_HEAD = len(_MAGIC) + 64
 _NEWOBJ: Callable[..., object] = vars(copyreg)["__newobj__"]  # pickled as the NEWOBJ opcode
 KEEP = 8  # entries kept of each kind (a few files, or a few versions of one)
-
-
-def cache_dir() -> Path | None:
-    """Where the entries are kept, or None when the cache is turned off."""
-    chosen = os.environ.get("BOT_CACHE_DIR")
-    if chosen is not None:
-        return Path(chosen) if chosen.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "tthc-bot"
 
 
 def code_key(modules: Iterable[str]) -> bytes:
@@ -104,7 +92,7 @@ def cached(
     default: for a value whose equal texts are one object already (`model.build` makes them
     so), which pickle then writes once by itself, at a tenth of the sharing pickler's cost
     (3,000 entries: 0.03 s against 0.3 s)."""
-    folder = cache_dir()
+    folder = cachefile.cache_dir()
     if folder is None:
         return derive()
     digest = blake2b(code, digest_size=SIZE)
@@ -113,7 +101,7 @@ def cached(
     digest.update(kind.encode() + b"\0")
     key = digest.digest()
     entry = folder / f"{kind}-{digest.hexdigest()[:40]}.pickle"
-    payload = _read(entry, key)
+    payload = cachefile.read(entry, _MAGIC, key)
     if payload is not None:
         try:
             value: T = pickle.loads(payload)
@@ -124,34 +112,6 @@ def cached(
     if keep is None or keep(value):
         _store(folder, kind, entry, key, value, share(value) if callable(share) else share)
     return value
-
-
-def _read(entry: Path, key: bytes) -> memoryview | None:
-    """The pickle stored in `entry` under `key`, or None when the entry is missing, unreadable,
-    not this user's own regular file, writable by others, stored under another key, or
-    damaged (its digest differs)."""
-    try:
-        handle = os.open(entry, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    try:
-        info = os.fstat(handle)
-        foreign = info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-        if foreign or not stat.S_ISREG(info.st_mode) or info.st_size < _HEAD:
-            return None
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            data = stream.read()
-    except OSError:
-        return None
-    finally:
-        os.close(handle)
-    view = memoryview(data)
-    if view[: len(_MAGIC)] != _MAGIC or view[len(_MAGIC) : len(_MAGIC) + 32] != key:
-        return None
-    payload = view[_HEAD:]
-    if blake2b(payload, digest_size=SIZE).digest() != view[len(_MAGIC) + 32 : _HEAD]:
-        return None
-    return payload
 
 
 class _SharingPickler(pickle.Pickler):
@@ -208,22 +168,8 @@ def _age(path: Path) -> float:
 def _store(
     folder: Path, kind: str, entry: Path, key: bytes, value: object, share: bool = True
 ) -> None:
-    # Here, not at the top: a start that finds everything in the cache never needs it (it
-    # brings shutil, random, bz2 and lzma along: 1.3 MB).
-    import tempfile
-
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        data = _dumps(value, share)
-        handle, temporary = tempfile.mkstemp(prefix=f".{kind}-", dir=folder)  # mode 0600
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(_MAGIC + key + blake2b(data, digest_size=SIZE).digest())
-                out.write(data)
-            os.replace(temporary, entry)  # readers see the old entry or the whole new one
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        cachefile.write(entry, _MAGIC, key, _dumps(value, share))
         # Only the newest entries of a kind are kept (older versions of a file are of no use).
         entries = sorted(folder.glob(f"{kind}-*.pickle"), key=_age)
         for old in entries[KEEP:]:

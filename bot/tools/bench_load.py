@@ -24,7 +24,8 @@ the p99 of a few hundred replies is mostly noise.
 Every citizen is new (one message each), so the per-citizen flood limit never applies; the
 questions come from eval/questions.jsonl. Peak RSS is the bot process's VmHWM; CPU ms/upd is
 its user + system time over the updates of a phase (which other work on the machine moves far
-less than it moves latencies).
+less than it moves latencies); harness ms is the same for this process (the fake servers and
+the citizens pushing updates), which shares the machine's cores with the bot.
 Everything talks to 127.0.0.1 only, every loop is bounded in time, and the children are stopped.
 """
 
@@ -83,11 +84,19 @@ class Phase:
     latencies: list[float] = field(default_factory=list)
     peak_rss_mb: float = 0.0
     cpu_seconds: float = 0.0  # the bot process's CPU (user + system) for the pushed updates
+    # This process's CPU over the phase: the fake Bot API servers and the citizens pushing
+    # updates, which share the machine with the bot.
+    harness_seconds: float = 0.0
 
     @property
     def cpu_ms(self) -> float:
         """CPU milliseconds of the bot per update (other work on the machine hardly moves it)."""
         return self.cpu_seconds / self.pushed * 1000 if self.pushed else float("nan")
+
+    @property
+    def harness_ms(self) -> float:
+        """CPU milliseconds of the fake server and the pushing citizens per update."""
+        return self.harness_seconds / self.pushed * 1000 if self.pushed else float("nan")
 
     @property
     def rate(self) -> float:
@@ -260,20 +269,22 @@ class Bench:
             self.driver.on_answer = self.driver.push
             self.push(in_flight)
 
-        used = cpu_seconds(self.child.proc.pid)
+        used, own = cpu_seconds(self.child.proc.pid), time.process_time()
         phase = self.driver.run(Phase(self.name, f"max, {in_flight} in flight"), seconds, start)
         self.driver.drain()
         phase.cpu_seconds = cpu_seconds(self.child.proc.pid) - used
+        phase.harness_seconds = time.process_time() - own
         return phase
 
     def fixed(self, rate: int, seconds: float) -> Phase:
         """Open loop: `rate` new messages a second."""
-        used = cpu_seconds(self.child.proc.pid)
+        used, own = cpu_seconds(self.child.proc.pid), time.process_time()
         phase = self.driver.run(
             Phase(self.name, f"fixed {rate}/s"), seconds, paced(self.driver, rate, seconds)
         )
         self.driver.drain()
         phase.cpu_seconds = cpu_seconds(self.child.proc.pid) - used
+        phase.harness_seconds = time.process_time() - own
         return phase
 
     def stop(self) -> None:
@@ -315,6 +326,7 @@ def pooled(phases: list[Phase]) -> Phase:
         extra=sum(p.extra for p in phases),
         seconds=sum(p.seconds for p in phases),
         cpu_seconds=sum(p.cpu_seconds for p in phases),
+        harness_seconds=sum(p.harness_seconds for p in phases),
         latencies=[x for p in phases for x in p.latencies],
     )
 
@@ -427,14 +439,14 @@ def table(phases: list[Phase]) -> str:
     """The figures, one line per bot and phase."""
     head = (
         f"{'bot':6} {'load':22} {'updates/s':>10} {'p50 ms':>8} {'p99 ms':>8}"
-        f" {'CPU ms/upd':>10} {'peak RSS MB':>12}"
+        f" {'CPU ms/upd':>10} {'harness ms':>10} {'peak RSS MB':>12}"
     )
     lines = [head, "-" * len(head)]
     for p in phases:
         extra = f"  ({p.extra} extra messages)" if p.extra else ""
         lines.append(
             f"{p.bot:6} {p.mode:22} {p.rate:10.1f} {p.quantile(50):8.1f} {p.quantile(99):8.1f}"
-            f" {p.cpu_ms:10.2f} {p.peak_rss_mb:12.1f}{extra}"
+            f" {p.cpu_ms:10.2f} {p.harness_ms:10.2f} {p.peak_rss_mb:12.1f}{extra}"
         )
     return "\n".join(lines)
 
