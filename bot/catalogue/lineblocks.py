@@ -79,8 +79,7 @@ class Blocks:
         self._codes[-1] = 0  # the end: every block ends there
         # The characters of the lines before each row, without their line breaks (row `at`
         # starts at `before[at] + at`).
-        # (made from a list: an array made from an iterator grows one item at a time)
-        self._before = self.before = array("q", list(accumulate(lengths, initial=0)))
+        self._before = self.before = array("q", accumulate(lengths, initial=0))
 
     def _extent(self, patterns: dict[int, re.Pattern[bytes]], column: int, seq: bool) -> Any:
         pattern = patterns.get(column)
