@@ -16,6 +16,7 @@ from array import array
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.matching import numeric
 from bot.matching.stored import Flat
 
 # Marks told apart per pass of `_all_marked`: the bits of an integer a double holds exactly
@@ -44,8 +45,7 @@ class Vectors:
         entries: Sequence[int],
         held: Flat,
     ) -> None:
-        import numpy as np
-
+        np = numeric.numpy()
         self.np = np
         self.values, self.ends = _flat(np, postings)
         self.scale = _floats(np, scale)
@@ -55,7 +55,7 @@ class Vectors:
         self.kind_weight = np.array(kind_weights, dtype=np.float64)[
             np.frombuffer(kinds, dtype=np.uint8)
         ]
-        self.entries = np.frombuffer(entries, dtype=np.uint32)  # type: ignore[call-overload]
+        self.entries = np.frombuffer(entries, dtype=np.uint32)
         self.held, self.held_ends = _flat(np, held)
 
 
@@ -98,24 +98,29 @@ def collect(
     unless the index holds `long_names`), summed in the order given.
     """
     np = vectors.np
-    found, feature = _gather(np, vectors.values, vectors.ends, np.array(numbers, dtype=np.int64))
+    values, ends = vectors.values, vectors.ends
+    # The postings end to end, each value with its feature's weight (a question has a few
+    # dozen features: slices, not an index array per value).
+    runs = [values[ends[number - 1] if number else 0 : ends[number]] for number in numbers]
+    found = np.concatenate(runs)
+    weight = np.repeat(np.array(weights, dtype=np.float64), list(map(len, runs)))
     # Each phrase's postings side by side, in the order the features reach it (a stable sort):
-    # the phrases reached, ascending, and the feature that reached each first (the loop's).
+    # the phrases reached, ascending, and where each is first reached (the loop's order).
     order = np.argsort(found, kind="stable")
-    ordered, feature = found[order], feature[order]
+    ordered = found[order]
     starts = np.empty(len(ordered), dtype=bool)
     starts[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
-    reached, first = ordered[starts], feature[starts]
+    reached, first = ordered[starts], order[starts]
     # One pass in input order: phrase p's sum is ((0.0 + w1) + w2) + ..., as in the loop.
-    sums = np.bincount(np.cumsum(starts) - 1, weights=np.array(weights, dtype=np.float64)[feature])
+    sums = np.bincount(np.cumsum(starts) - 1, weights=weight[order])
     promise = sums if long_names else sums * vectors.scale[reached]
     if len(reached) > pool:
         # Only those as promising as the pool-th, ties included, need ordering.
         least = np.partition(promise, len(promise) - pool)[len(promise) - pool]
         kept = promise >= least
         reached, promise, first = reached[kept], promise[kept], first[kept]
-    order = np.lexsort((reached, first, -promise))[:pool]
+    order = np.lexsort((first, -promise))[:pool]
     return reached[order].tolist(), promise[order].tolist()
 
 

@@ -106,19 +106,27 @@ def _candidates(index: Index, query: Query) -> tuple[list[int], list[float], flo
             return collected
     hits: dict[int, float] = {}
     hit = hits.get
-    postings = index.postings
     zeros = repeat(0.0)
     extra: float | None = 0.0
+    idf = index.idf
+    # `Postings.get` written out (a question read with a card's name, as `_fitting` does, has
+    # a hundred features): each feature's run of phrases, None or empty for none.
+    number_of, runs = index.postings.numbers.get, index.postings.runs
+    ends, values = runs.ends, runs.values
     for feature in query.features:
-        posting = postings.get(feature)
-        if posting is None:
+        number = number_of(feature)
+        if number is None:
             continue
-        if len(posting) > common:
-            extra = (extra or 0.0) + index.idf[feature]
+        start, end = ends[number - 1] if number else 0, ends[number]
+        if start == end:
             continue
+        if end - start > common:
+            extra = (extra or 0.0) + idf[feature]
+            continue
+        posting = values[start:end]
         # hits[p] = hits.get(p, 0.0) + weight for each phrase p of the posting (each once), in
         # the posting's order, without running Python code per phrase.
-        weights = map(add, map(hit, posting, zeros), repeat(index.idf[feature]))
+        weights = map(add, map(hit, posting, zeros), repeat(idf[feature]))
         hits.update(zip(posting, weights, strict=True))
     if not hits:
         # Only very common words: fall back to them, so "đăng ký" still lists something.
@@ -414,11 +422,13 @@ def _keep(
     else:
         ranks = [found[0] for _, found in items]
     order = sorted(range(len(items)), key=ranks.__getitem__, reverse=True)
-    # On a large catalogue index, every entry's bound at once (`_most`, the same figures).
-    bounds = _bounds(index, query, items, ranks) if query.reached is not None else None
+    # On a large catalogue index, every entry's bound at once (`_most`, the same figures),
+    # worked out when the first is needed.
+    bounds: list[float] | None = None
     kept: Kept = []
     for position in order:
-        entry, (coverage, *_) = items[position]
+        entry, found = items[position]
+        coverage = found[0]
         if below is not None and coverage < below:
             # From here on the entries may still change (or be joined by others, all under
             # `below`): the kept ones stand if none of those can come in.
@@ -427,12 +437,15 @@ def _keep(
             not index.long_names and len(kept) >= limit and coverage <= kept[-1][0]
         ):
             return kept
-        if (
-            len(kept) >= limit
-            and (bounds[position] if bounds is not None else _most(index, query, entry, coverage))
-            <= kept[-1][0]
-        ):
-            continue  # it would come last and be dropped: its share is not worth working out
+        if len(kept) >= limit:
+            if query.reached is not None:
+                if bounds is None:
+                    bounds = _bounds(index, query, items, ranks)
+                most = bounds[position]
+            else:
+                most = _most(index, query, entry, coverage)
+            if most <= kept[-1][0]:
+                continue  # it would come last and be dropped: its share is not worth working out
         score = _score(index, query, entry, coverage, shares)
         share = shares[entry]
         # Best first; after those that score as much (as a stable sort would put it).

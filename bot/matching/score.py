@@ -183,28 +183,6 @@ class Query:
         return numbered
 
 
-def _word_weight(index: Index, word: str, folded: str) -> float:
-    if folded in GENERIC and word != folded and word not in GENERIC_WORDS:
-        # Typed with marks that make it another word: "dược" (pharmacy) is not "được".
-        return 0.5 * index.unknown_weight
-    if folded in index.idf:
-        return index.idf[folded]
-    if folded in GENERIC:
-        return GENERIC_WEIGHT * index.unknown_weight
-    if folded.isalpha():
-        return 0.5 * index.unknown_weight
-    return 0.2
-
-
-def _pair_weight(index: Index, left: str, right: str) -> float:
-    pair = f"{left} {right}"
-    if pair in index.idf:
-        return index.idf[pair] * PAIR_FACTOR
-    if left in GENERIC and right in GENERIC:
-        return GENERIC_WEIGHT * index.unknown_weight * PAIR_FACTOR
-    return 0.5 * index.unknown_weight * PAIR_FACTOR
-
-
 @dataclass(frozen=True)
 class Reading:
     """A question's words as read against one index (typos repaired, vocabulary rewritten),
@@ -284,25 +262,54 @@ def weigh(index: Index, reading: Reading) -> Query:
     query = Query(reading.words, reading.folded, reading.notes)
     features, marked = query.features, query.marked
     grouped: dict[int, dict[str, float]] = {}
-    count = len(out)
+    # A word weighs its idf, else as an unknown word (a generic one less); a pair of words its
+    # idf times PAIR_FACTOR, else the same. Written out in the loop, the products worked out
+    # once: a long question read against the national list has dozens of words.
+    idf = index.idf
+    unknown = index.unknown_weight
+    typo = 0.5 * unknown
+    generic = GENERIC_WEIGHT * unknown
+    generic_pair = generic * PAIR_FACTOR
+    unknown_pair = typo * PAIR_FACTOR
+    last = len(out) - 1
     for i, (word, folded, quality, group) in enumerate(out):
         # A word carries marks when folding changes it (`has_marks`).
         mark = (word,) if folded != word else ()
         if quality > features.get(folded, 0.0):
             features[folded] = quality
             marked[folded] = mark
-        if i + 1 < count:
+        if folded in GENERIC and word != folded and word not in GENERIC_WORDS:
+            # Typed with marks that make it another word: "dược" (pharmacy) is not "được".
+            weight = typo
+        elif folded in idf:
+            weight = idf[folded]
+        elif folded in GENERIC:
+            weight = generic
+        elif folded.isalpha():
+            weight = typo
+        else:
+            weight = 0.2
+        if i < last:
             following_word, following_folded, following_quality, following_group = out[i + 1]
             pair = f"{folded} {following_folded}"
-            pair_quality = min(quality, following_quality)
+            pair_quality = following_quality if following_quality < quality else quality
             if pair_quality > features.get(pair, 0.0):
                 features[pair] = pair_quality
                 if following_folded != following_word:
                     marked[pair] = (*mark, following_word)
                 else:
                     marked[pair] = mark
-        grouped.setdefault(group, {})[folded] = _word_weight(index, word, folded)
-        if PAIR_SHARE and i + 1 < count and following_group != group:
-            grouped[-1 - i] = {pair: _pair_weight(index, folded, following_folded)}
-    query.groups = [(max(words.values()), words) for words in grouped.values()]
+            grouped.setdefault(group, {})[folded] = weight
+            if PAIR_SHARE and following_group != group:
+                if pair in idf:
+                    pair_weight = idf[pair] * PAIR_FACTOR
+                elif folded in GENERIC and following_folded in GENERIC:
+                    pair_weight = generic_pair
+                else:
+                    pair_weight = unknown_pair
+                grouped[-1 - i] = {pair: pair_weight}
+        else:
+            grouped.setdefault(group, {})[folded] = weight
+    weights = list(grouped.values())
+    query.groups = list(zip(map(max, map(dict.values, weights)), weights, strict=True))
     return query
