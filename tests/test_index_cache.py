@@ -11,6 +11,7 @@ from bot.catalogue.loader import load
 from bot.catalogue.model import Catalogue
 from bot.catalogue.national import load_national
 from bot.matching import stored
+from bot.matching.index import Index
 from bot.matching.matcher import Matcher
 from bot.matching.national_index import build as build_national
 from tests.test_matching import small_catalogue
@@ -105,3 +106,17 @@ def test_a_large_catalogue_is_indexed_as_a_small_one(monkeypatch: pytest.MonkeyP
     assert grouped == small
     assert large == small
     assert small["postings"][1] and small["held"][1]  # something was indexed
+
+
+def test_texts_that_hold_a_nul_or_none_are_read_back_as_written(tmp_path: Path) -> None:
+    for rows in (
+        [("a", [("name", "khai sinh")]), ("b", [("name", "tạm\0trú"), ("alias", "")])],
+        [("a", [("name", "khai sinh"), ("alias", "")]), ("b", [("name", "tạm trú")])],
+    ):
+        folder = tmp_path / str(len(rows[0][1]))
+        built = Index.build(rows, {}, cache=folder)
+        read = Index.build(rows, {}, cache=folder)
+        assert read.phrases.texts == built.phrases.texts
+        assert [read.phrases[n] for n in range(len(read.phrases))] == [
+            built.phrases[n] for n in range(len(built.phrases))
+        ]

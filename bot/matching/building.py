@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from itertools import accumulate
 from operator import getitem, itemgetter
 
-from bot.matching import stored
+from bot.matching import numeric, stored
 from bot.matching.rewriter import Rewriter
 from bot.matching.stored import BAG_ONLY, Flat, Parts
 from bot.matching.words import GENERIC
@@ -185,7 +185,7 @@ def _group_large(
     size: int,
 ) -> tuple[Flat, Flat, array[int]]:
     """`_group_small` by sorting flat arrays in numpy."""
-    import numpy as np
+    np = numeric.numpy()
 
     owner_of = np.repeat(
         np.frombuffer(bag_owners, dtype=np.uint32).astype(np.uint64),

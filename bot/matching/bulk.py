@@ -16,6 +16,7 @@ from array import array
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.matching import numeric
 from bot.matching.stored import Flat
 
 # Marks told apart per pass of `_all_marked`: the bits of an integer a double holds exactly
@@ -44,8 +45,7 @@ class Vectors:
         entries: Sequence[int],
         held: Flat,
     ) -> None:
-        import numpy as np
-
+        np = numeric.numpy()
         self.np = np
         self.values, self.ends = _flat(np, postings)
         self.scale = _floats(np, scale)
@@ -55,7 +55,7 @@ class Vectors:
         self.kind_weight = np.array(kind_weights, dtype=np.float64)[
             np.frombuffer(kinds, dtype=np.uint8)
         ]
-        self.entries = np.frombuffer(entries, dtype=np.uint32)  # type: ignore[call-overload]
+        self.entries = np.frombuffer(entries, dtype=np.uint32)
         self.held, self.held_ends = _flat(np, held)
 
 

@@ -183,16 +183,16 @@ class Index:
         return {
             "ids": self.ids,
             "names": phrases.names,
-            "idf": stored.floats(map(self.idf.__getitem__, phrases.names)).tobytes(),
+            "idf": stored.floats(_by_number(self.idf, phrases.names)).tobytes(),
             "entries": phrases.entries.tobytes(),
             "kinds": phrases.kinds,
             "kind_names": phrases.kind_names,
-            "texts": phrases.texts,
+            "texts": stored.strings_state(phrases.texts),
             "features": phrases.features.to_state(),
             "marked": phrases.marked.to_state(),
             "marks": phrases.marks,
             "weights": phrases.weights.tobytes(),
-            "scale": stored.floats(self.scale).tobytes(),
+            "scale": stored.floats_bytes(self.scale),
             "postings": self.postings.runs.to_state(),
             "held": self.held.to_state(),
             "vocab_by_length": self.vocab_by_length,
@@ -210,7 +210,7 @@ class Index:
         phrases = Phrases(
             stored.numbers_of(state["entries"], "I"),
             state["kinds"],
-            state["texts"],
+            stored.strings_of(state["texts"]),
             Flat.from_state(state["features"]),
             Flat.from_state(state["marked"]),
             weights,
@@ -300,6 +300,15 @@ def _weights(
         kind_weights[code] / (weight or 1.0) for code, weight in zip(codes, weights, strict=True)
     )
     return weights, scale
+
+
+def _by_number(idf: dict[str, float], names: list[str]) -> Iterable[float]:
+    """Return the weights in the order of the features' numbers (`names`)."""
+    # `idf` is made from `names` in their order (`_build`, `from_state`): its values are in it
+    # (the same strings: compared by identity first, no look-up per feature).
+    if list(idf) == names:
+        return idf.values()
+    return map(idf.__getitem__, names)
 
 
 def _weight(total: int, df: int) -> float:

@@ -31,9 +31,17 @@ class ByFeature:
         np = vectors.np
         self.np = np
         lengths = np.diff(vectors.held_ends, prepend=0)
-        owners = np.repeat(np.arange(len(lengths), dtype=np.uint32), lengths)
-        # A stable sort keeps each feature's entries in ascending order.
-        self.entries = owners[np.argsort(vectors.held, kind="stable")]
+        # One sort of (feature, entry) pairs packed in one number (each pair comes once): by
+        # feature, each one's entries in ascending order (in 32 bits when they fit).
+        shift = max((len(lengths) - 1).bit_length(), 1)
+        wide = max((len(vectors.ends) - 1).bit_length(), 1) + shift > 32
+        packed = vectors.held.astype(np.uint64 if wide else np.uint32)
+        packed <<= shift
+        packed |= np.repeat(np.arange(len(lengths), dtype=packed.dtype), lengths)
+        packed.sort()
+        packed &= (1 << shift) - 1
+        self.entries = packed.astype(np.uint32, copy=False)
+        del packed
         counts = np.bincount(vectors.held, minlength=len(vectors.ends))
         self.ends: list[int] = np.cumsum(counts).tolist()
         self.size = len(lengths)
