@@ -29,6 +29,7 @@ _WIDEST = _DASH - 1  # a file with deeper lines is read without reuse
 _FIRST = itemgetter(slice(0, 1))
 _ADDS = bytes(_DASH if b == ord("-") else _SKIP if b == ord("#") else 0 for b in range(256))
 _TRIAL = 2048  # blocks looked up before deciding whether looking up pays
+_KEY_TRIAL = 64  # ... and the fewest under one key for a decision about that key
 _SPECIAL = frozenset("#'\"[]{}&*!|>%@`,?:- ")  # `lineread._SPECIAL`: not a plain word's start
 _FIRST_LETTER = itemgetter(0)
 DASH = _DASH
@@ -66,6 +67,10 @@ class Blocks:
         # written twice), the rest is read without looking (decided once, after `_TRIAL`).
         self.worth = True
         self._looks = self._hits = 0
+        # The same for the blocks under each key (or list position), decided at the same
+        # time: one whose blocks were nearly all new (aliases, say) is read without looking.
+        self._tried: dict[str | int, list[int]] = {}
+        self.unseen: set[str | int] = set()
         if not self.on:
             self._codes = self.codes = bytearray()
             self._before = self.before = array("q")
@@ -87,12 +92,21 @@ class Blocks:
             pattern = patterns[column] = re.compile(b"[" + lines + items + skipped + b"]*")
         return pattern
 
-    def look(self, at: int, column: int, depth: int, seq: bool) -> tuple[int, Any, Any]:
-        """Where the block starting on row `at` ends, what to `keep` it under, and (value,
-        count of values) when the same text at the same depth was read before."""
+    def look(
+        self, at: int, column: int, depth: int, seq: bool, name: str | int = ""
+    ) -> tuple[int, Any, Any]:
+        """Where the block starting on row `at` (under key `name`) ends, what to `keep` it
+        under, and (value, count of values) when the same text at the same depth was read
+        before."""
         self._looks += 1
-        if self._looks == _TRIAL and self._hits * 8 < _TRIAL:
-            self.worth = False
+        tried = None
+        if self._looks <= _TRIAL:
+            tried = self._tried.get(name)
+            if tried is None:
+                tried = self._tried[name] = [0, 0]
+            tried[0] += 1
+            if self._looks == _TRIAL:
+                self._decide()
         patterns = self._seqs if seq else self._maps
         end = self._extent(patterns, column, seq).match(self._codes, at + 1).end()
         start = self._before[at] + at
@@ -105,8 +119,19 @@ class Blocks:
             text = self._text
             if text.startswith(text[start : start + size], seen[0]):
                 self._hits += 1
+                if tried is not None:
+                    tried[1] += 1
                 return end, None, (seen[1], seen[2])
         return end, (key, start), None
+
+    def _decide(self) -> None:
+        """Whether looking blocks up pays, in the whole file and under each key."""
+        if self._hits * 8 < _TRIAL:
+            self.worth = False
+        for name, (looks, hits) in self._tried.items():
+            if looks >= _KEY_TRIAL and hits * 8 < looks:
+                self.unseen.add(name)
+        self._tried.clear()
 
     def keep(self, ticket: Any, value: Any, nodes: int) -> None:
         """Keep what the reader made of a block `look` gave `ticket` for."""

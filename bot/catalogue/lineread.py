@@ -153,7 +153,10 @@ def _walk_lines(
         reader = block_seq if seq else block_map
         if blocks is None or len(path) < 3 or not blocks.worth:  # (a section, a whole entry)
             return reader(at, column, path)
-        end, ticket, seen = blocks.look(at, column, len(path), seq)
+        name = path[-1]
+        if name in blocks.unseen:  # blocks under this key are nearly all new: not looked up
+            return reader(at, column, path)
+        end, ticket, seen = blocks.look(at, column, len(path), seq, name)
         if seen is not None:
             nodes += seen[1]
             return seen[0], end

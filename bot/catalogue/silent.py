@@ -17,29 +17,13 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from bot.catalogue import placeholders
 from bot.catalogue.links import alias_key
+from bot.catalogue.placeholders import PLACEHOLDERS as PLACEHOLDERS
 from bot.catalogue.provenance import MARKS
 from bot.catalogue.rules import Found, Lines, Loc
 from bot.text import spelling, strip_marks_uncached, typed_text, typed_words
 
-# The placeholders of the schema's snippets (procedures.schema.json, defaultSnippets), by field:
-# a value still equal to one of them was never filled in.
-PLACEHOLDERS: dict[str, tuple[str, ...]] = {
-    "id": ("ma-thu-tuc",),
-    "code": ("1.000000",),
-    "name": ("Tên thủ tục",),
-    "summary": ("Tóm tắt",),
-    "aliases": ("cách người dân hay gọi",),
-    "documents.name": ("Tờ khai",),
-    "time": ("Thời hạn giải quyết",),
-    "fee": ("Lệ phí",),
-    "legal_basis": ("Văn bản pháp lý",),
-}
-_FOLDED_PLACEHOLDERS = {
-    name: {v.casefold() for v in values} for name, values in PLACEHOLDERS.items()
-}
-_LONGEST_PLACEHOLDER = max(len(v) for values in _FOLDED_PLACEHOLDERS.values() for v in values)
-_ZERO_CODE = re.compile(r"\d+\.0{6}")
 _SHORT_MONEY = re.compile(r"\b\d+(?:[.,]\d+)?\s*(k|K|tr|triệu|nghìn|ngàn)\b")
 _AMOUNT = re.compile(r"\d[\d.,]*\s*(?:đồng|đ\b|vnđ|vnd|%)", re.IGNORECASE)
 # A fee with no amount must say it is free, or where its amount is set.
@@ -88,13 +72,14 @@ def check_data(data: dict[str, Any], lines: Lines) -> list[Found]:
     codes: dict[str, tuple[Loc, Any]] = {}  # code -> (where, the entry's id)
     procedures = data.get("procedures")
     fees: dict[str, tuple[str, str] | None] = {}  # the same fee is written on many entries
-    clean: _Clean = {}
+    clean: placeholders.Clean = {}
+    free = placeholders.free_fields(procedures) if isinstance(procedures, list) else frozenset()
     for i, item in enumerate(procedures if isinstance(procedures, list) else []):
         if not isinstance(item, dict):
             continue
         loc: Loc = ("procedures", i)
         what = _what(item, i)
-        _placeholders(item, loc, what, error, clean)
+        placeholders.find(item, loc, what, error, clean, free)
         code = item.get("code")
         if isinstance(code, str) and code.strip():
             first = codes.get(code)
@@ -280,84 +265,6 @@ def _alias_owners(
 
 def _same(one: str, other: str) -> bool:
     return alias_key(one) == alias_key(other)
-
-
-# The lists found free of placeholders, by field and list (kept with the list, so that no other
-# list takes its id): the reader makes one list of a block written on many entries, such as the
-# same documents or legal basis, and it is looked through once.
-_Clean = dict[tuple[str, int], list[Any]]
-
-
-def _placeholders(
-    item: dict[str, Any], loc: Loc, what: str, error: Any, clean: _Clean | None = None
-) -> None:
-    for name, values in _FOLDED_PLACEHOLDERS.items():
-        if name == "documents.name":
-            listed = _items(item.get("documents"))
-            texts = [d.get("name") if isinstance(d, dict) else None for d in listed]
-            where: tuple[Any, ...] = (*loc, "documents")
-        else:
-            value = item.get(name)
-            if value is None:
-                continue
-            if isinstance(value, str):
-                # Longer than any placeholder, with nothing `_placeholder` strips at either
-                # end (spaces, a last '.'): surely not one (a code is always asked in full).
-                if (
-                    len(value) > _LONGEST_PLACEHOLDER
-                    and value[-1] != "."
-                    and not value[-1].isspace()
-                    and not value[0].isspace()
-                    and name != "code"
-                ):
-                    continue
-                if _placeholder(name, value, values):
-                    _placeholder_found(error, (*loc, name), what, name, value)
-                continue
-            texts = listed = _items(value)
-            where = (*loc, name)
-        if not listed:
-            continue
-        if clean is not None:
-            seen = clean.get((name, id(listed)))
-            if seen is listed:
-                continue
-            clean[(name, id(listed))] = listed  # (taken back below if a placeholder is found)
-        for j, text in enumerate(texts):
-            if type(text) is str and name != "code":  # `_placeholder`, written out
-                bare = text.strip().rstrip(".")
-                if len(bare) > _LONGEST_PLACEHOLDER or bare.casefold() not in values:
-                    continue
-            elif not _placeholder(name, text, values):
-                continue
-            found = (*where, j, "name") if name == "documents.name" else (*where, j)
-            _placeholder_found(error, found, what, name, text)
-            if clean is not None:
-                clean.pop((name, id(listed)), None)
-
-
-def _placeholder_found(error: Any, where: Loc, what: str, name: str, text: Any) -> None:
-    error(
-        where,
-        f"{what}: '{name.split('.')[-1]}' vẫn là chữ mẫu '{str(text).strip()}' của khung "
-        "soạn sẵn; hãy điền nội dung thật (hoặc xoá dòng nếu không bắt buộc).",
-    )
-
-
-def _items(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _placeholder(name: str, text: Any, values: set[str]) -> bool:
-    """Whether a value is still the snippet's placeholder for its field."""
-    if not isinstance(text, str):
-        return False
-    bare = text.strip()
-    if name == "code" and _ZERO_CODE.fullmatch(bare) is not None:
-        return True
-    bare = bare.rstrip(".")
-    # Casefolding never shortens a text: a longer one cannot be a placeholder.
-    return len(bare) <= _LONGEST_PLACEHOLDER and bare.casefold() in values
 
 
 def _fee_verdict(fee: str) -> tuple[str, str] | None:

@@ -102,9 +102,9 @@ def read(
     (which gives the same text again), the lines found on demand do not keep the text: the
     caller can let it go once read."""
     keep: str | Callable[[], str] = text if again is None else again
-    if not _SIMPLE or any(b in text for b in _OTHER_BREAKS):
+    if not _SIMPLE:
         return None
-    if by_line:
+    if by_line:  # (`lineread` hands a text with any of `_OTHER_BREAKS` on: unprintable)
         spans: Spans = {}
         try:
             data, found, nodes = lineread.walk(text, None, None, spans)
@@ -112,6 +112,8 @@ def read(
             pass
         else:
             return Streamed(data, keep, found, nodes, spans, by_line=True)
+    if any(b in text for b in _OTHER_BREAKS):
+        return None
     try:
         # A province-sized file is read on both cores when it can be cut cleanly in two.
         both = halves.read_in_two(text, _data)
