@@ -154,19 +154,20 @@ def _collected(
     numbers: list[int] = []
     weights: list[float] = []
     extra = 0.0
-    runs = index.postings.runs
+    number_of, idf = index.numbers.get, index.idf
+    ends = index.postings.runs.ends  # (`Flat.size`, written out)
     for feature in query.features:
-        number = index.numbers.get(feature)
+        number = number_of(feature)
         if number is None:
             continue
-        size = runs.size(number)
+        size = ends[number] - (ends[number - 1] if number else 0)
         if not size:
             continue
         if size > common:
-            extra += index.idf[feature]
+            extra += idf[feature]
             continue
         numbers.append(number)
-        weights.append(index.idf[feature])
+        weights.append(idf[feature])
     if not numbers:
         return None
     pool, promise = bulk.collect(_vectors(index), index.long_names, numbers, weights, POOL)
