@@ -336,22 +336,44 @@ def format_goals(
         if run is None or first is None:
             lines.append(f"{name}: the bot could not load the file (see the table)")
             continue
-        ready = run.load_s + run.build_s
+        # Each goal is judged on a first start (nothing cached: the file checked, the index
+        # built); a restart on the same file, which reads both from the caches, is beside it.
         if size <= 3000:
-            lines.append(_goal(f"{name}: ready (load + build) CPU", ready, 2, "s"))
             lines.append(
-                f"{name}: ready CPU on a first start (builds and saves the index cache): "
-                f"{first.load_s + first.build_s:.3f} s"
+                _goal(
+                    f"{name}: ready (load + build) CPU on a first start (builds and saves the "
+                    "caches)",
+                    first.load_s + first.build_s,
+                    2,
+                    "s",
+                )
             )
-            lines.append(_goal(f"{name}: peak RSS when ready and matching", run.rss_mb, 150, "MB"))
+            lines.append(
+                f"{name}: ready (load + build) CPU on a restart: {run.load_s + run.build_s:.3f} s"
+            )
+            lines.append(
+                _goal(
+                    f"{name}: peak RSS when ready and matching",
+                    max(first.rss_mb, run.rss_mb),
+                    150,
+                    "MB",
+                )
+            )
         else:
             # The bot's load validates the file as `check` does, then builds the model.
-            lines.append(_goal(f"{name}: load (check included) CPU", run.load_s, 4, "s"))
-            lines.append(_goal(f"{name}: build CPU, index cache kept", run.build_s, 1, "s"))
             lines.append(
-                f"{name}: build CPU on a first start (builds and saves the cache): "
-                f"{first.build_s:.3f} s"
+                _goal(f"{name}: load (check included) CPU on a first start", first.load_s, 4, "s")
             )
+            lines.append(f"{name}: load CPU on a restart (the check kept): {run.load_s:.3f} s")
+            lines.append(
+                _goal(
+                    f"{name}: build CPU on a first start (builds and saves the cache)",
+                    first.build_s,
+                    1,
+                    "s",
+                )
+            )
+            lines.append(_goal(f"{name}: build CPU, index cache kept", run.build_s, 1, "s"))
             lines.append(_goal(f"{name}: p99", run.p99_ms, 2, "ms"))
         lines.append(
             f"{name}: ours, p50 {run.p50_ms:.3f} ms, p99 {run.p99_ms:.3f} ms, build first "
