@@ -269,19 +269,16 @@ class Bench:
             self.driver.on_answer = self.driver.push
             self.push(in_flight)
 
-        used, own = cpu_seconds(self.child.proc.pid), time.process_time()
-        phase = self.driver.run(Phase(self.name, f"max, {in_flight} in flight"), seconds, start)
-        self.driver.drain()
-        phase.cpu_seconds = cpu_seconds(self.child.proc.pid) - used
-        phase.harness_seconds = time.process_time() - own
-        return phase
+        return self._measured(f"max, {in_flight} in flight", seconds, start)
 
     def fixed(self, rate: int, seconds: float) -> Phase:
         """Open loop: `rate` new messages a second."""
+        return self._measured(f"fixed {rate}/s", seconds, paced(self.driver, rate, seconds))
+
+    def _measured(self, mode: str, seconds: float, start: Callable[[], None]) -> Phase:
+        """Run one phase to its last answer, with the bot's CPU and this process's over it."""
         used, own = cpu_seconds(self.child.proc.pid), time.process_time()
-        phase = self.driver.run(
-            Phase(self.name, f"fixed {rate}/s"), seconds, paced(self.driver, rate, seconds)
-        )
+        phase = self.driver.run(Phase(self.name, mode), seconds, start)
         self.driver.drain()
         phase.cpu_seconds = cpu_seconds(self.child.proc.pid) - used
         phase.harness_seconds = time.process_time() - own
